@@ -1,0 +1,434 @@
+package io.tandem.staging;
+
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.locks.LockSupport;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+/**
+ * Simulated NVRAM: a byte-addressable persistent device over a block file.
+ * <p>
+ * The whole device is held in an in-memory staging area, so reads and writes run at memory speed. A write
+ * copies its bytes into the staging area and queues them; it returns at once with a ticket. The flusher
+ * ({@link NvramFlusher}) writes queued bytes back to the file region by region, whole blocks at a time, and
+ * completes tickets in arrival order once they are durable at the configured {@link Durability}:
+ * <ul>
+ * <li>{@code PROCESS}: handed to the kernel, so they survive kill -9 of this JVM;</li>
+ * <li>{@code POWER}: also forced to the disk, one force shared by every write of a group commit.</li>
+ * </ul>
+ * A write counts as committed when {@link #completedTicket()} has reached its ticket; that is the promise
+ * every layer above builds on. A write not yet completed when the process dies may be on file wholly, in
+ * part, or not at all: the layer above must detect a torn write (the NVLog does, by CRC).
+ * <p>
+ * The file: one header block ({@link DeviceHeader}) followed by {@code capacity} bytes. It is created
+ * preallocated (a full disk is found at creation, not later) under a temporary name and renamed into place.
+ * An existing file is checked read-only before it is opened for writing, so a refused file is never changed.
+ * <p>
+ * Thread-safe: any number of threads may write, read and wait at once. Two writes in flight at once to
+ * overlapping addresses leave the bytes of whichever copied last.
+ */
+public final class NvramDevice implements AutoCloseable
+{
+    /** Returned by {@link #write} when {@link NvramContext#maxPendingWrites()} writes are pending. */
+    public static final long BACK_PRESSURED = -1;
+
+    private static final int FILL_CHUNK = 1 << 20;
+
+    private final NvramContext ctx;
+    private final FileChannel channel;
+    private final ByteBuffer stagingByteBuffer;
+    private final UnsafeBuffer staging;
+    private final PendingWrites pending;
+    private final NvramFlusher flusher;
+    private final AgentRunner runner;
+    private final AgentInvoker invoker;
+    private volatile boolean closed;
+
+    private NvramDevice(final NvramContext ctx, final FileChannel channel, final ByteBuffer stagingByteBuffer)
+    {
+        this.ctx = ctx;
+        this.channel = channel;
+        this.stagingByteBuffer = stagingByteBuffer;
+        this.staging = new UnsafeBuffer(stagingByteBuffer);
+        this.pending = new PendingWrites(ctx.maxPendingWrites());
+        this.flusher = new NvramFlusher(ctx, pending, channel, stagingByteBuffer, ctx.blockSize());
+        final ErrorHandler errorHandler = Throwable::printStackTrace;
+        if (ctx.useAgentInvoker())
+        {
+            invoker = new AgentInvoker(errorHandler, null, flusher);
+            invoker.start();
+            runner = null;
+        }
+        else
+        {
+            invoker = null;
+            runner = new AgentRunner(ctx.idleStrategy(), errorHandler, null, flusher);
+            AgentRunner.startOnThread(runner);
+        }
+    }
+
+    /**
+     * Creates the device file, or opens and checks an existing one, and loads it into the staging area.
+     *
+     * @param ctx the configuration; concluded here.
+     * @return the open device.
+     * @throws StagingFormatException if an existing file is not a device of this geometry; it is left unchanged.
+     * @throws IOException            if the file cannot be created (a full disk, say) or read.
+     */
+    public static NvramDevice open(final NvramContext ctx) throws IOException
+    {
+        ctx.conclude();
+        final Path file = ctx.file();
+        if (!Files.exists(file))
+        {
+            if (!ctx.createIfMissing())
+            {
+                throw new StagingFormatException(file, "no such device file, and createIfMissing is off");
+            }
+            create(ctx);
+        }
+        check(ctx);
+
+        final ByteBuffer stagingByteBuffer = BufferUtil.allocateDirectAligned((int)ctx.capacity(), 4096);
+        final FileChannel channel = FileChannel.open(file, READ, WRITE);
+        try
+        {
+            final ByteBuffer load = stagingByteBuffer.duplicate();
+            while (load.hasRemaining())
+            {
+                if (channel.read(load, ctx.blockSize() + load.position()) < 0)
+                {
+                    throw new StagingFormatException(file, "ended while loading at address " + load.position());
+                }
+            }
+            return new NvramDevice(ctx, channel, stagingByteBuffer);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            BufferUtil.free(stagingByteBuffer);
+            throw ex;
+        }
+    }
+
+    private static void create(final NvramContext ctx) throws IOException
+    {
+        final Path file = ctx.file();
+        final Path temp = file.resolveSibling(file.getFileName() + ".creating");
+        Files.deleteIfExists(temp);
+        try (FileChannel out = FileChannel.open(temp, CREATE_NEW, WRITE))
+        {
+            final ByteBuffer header = ByteBuffer.allocate(ctx.blockSize());
+            new DeviceHeader().wrap(new UnsafeBuffer(header))
+                .fill(ctx.blockSize(), ctx.capacity(), System.currentTimeMillis());
+            writeFully(out, header, 0);
+            final ByteBuffer zeros = ByteBuffer.allocateDirect(FILL_CHUNK);
+            for (long position = 0; position < ctx.capacity(); position += FILL_CHUNK)
+            {
+                zeros.clear().limit((int)Math.min(FILL_CHUNK, ctx.capacity() - position));
+                writeFully(out, zeros, ctx.blockSize() + position);
+            }
+            out.force(true);
+        }
+        catch (final IOException ex)
+        {
+            Files.deleteIfExists(temp);
+            throw new IOException(file + ": cannot create the device file (" + ex.getMessage() + ")", ex);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void check(final NvramContext ctx) throws IOException
+    {
+        final Path file = ctx.file();
+        try (FileChannel in = FileChannel.open(file, READ))
+        {
+            final long expectedLength = ctx.blockSize() + ctx.capacity();
+            final ByteBuffer bytes = ByteBuffer.allocate(DeviceHeader.LENGTH);
+            while (bytes.hasRemaining() && in.read(bytes, bytes.position()) >= 0)
+            {
+                // read the header fully or to end of file
+            }
+            if (bytes.hasRemaining())
+            {
+                throw new StagingFormatException(file, "too short for a device header (" + in.size() + " bytes)");
+            }
+            final DeviceHeader header = new DeviceHeader().wrap(new UnsafeBuffer(bytes));
+            if (DeviceHeader.MAGIC != header.magic())
+            {
+                throw new StagingFormatException(file, "not a tandem NVRAM device (bad magic)");
+            }
+            if (DeviceHeader.VERSION != header.version())
+            {
+                throw new StagingFormatException(file, "device format version " + header.version() +
+                    ", this build reads version " + DeviceHeader.VERSION);
+            }
+            if (header.crc() != header.computeCrc())
+            {
+                throw new StagingFormatException(file, "device header is damaged (CRC mismatch)");
+            }
+            if (header.blockSize() != ctx.blockSize() || header.capacity() != ctx.capacity())
+            {
+                throw new StagingFormatException(file, "device has block size " + header.blockSize() +
+                    " and capacity " + header.capacity() + ", configured block size " + ctx.blockSize() +
+                    " and capacity " + ctx.capacity());
+            }
+            if (in.size() != expectedLength)
+            {
+                throw new StagingFormatException(file, "device file is " + in.size() + " bytes, expected " +
+                    expectedLength + " (truncated or extended)");
+            }
+        }
+    }
+
+    private static void writeFully(final FileChannel out, final ByteBuffer src, final long position)
+        throws IOException
+    {
+        long at = position;
+        while (src.hasRemaining())
+        {
+            at += out.write(src, at);
+        }
+    }
+
+    /**
+     * Copies bytes into the staging area and queues them for persistence; never blocks.
+     *
+     * @param address   where the bytes go, 0 to capacity - length.
+     * @param src       the bytes.
+     * @param srcOffset where they start in {@code src}.
+     * @param length    how many, at least 1.
+     * @return the write's ticket (> 0, increasing in arrival order), or {@link #BACK_PRESSURED} with nothing
+     * written.
+     * @throws IllegalArgumentException if the range is outside the device.
+     * @throws IllegalStateException    if the device is closed.
+     * @throws java.io.UncheckedIOException if an I/O error stopped the device.
+     */
+    public long write(final long address, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        checkRange(address, length);
+        if (closed)
+        {
+            throw new IllegalStateException("device closed: " + ctx.file());
+        }
+        flusher.failIfFailed();
+        final long ticket = pending.claim();
+        if (0 == ticket)
+        {
+            return BACK_PRESSURED;
+        }
+        staging.putBytes((int)address, src, srcOffset, length);
+        pending.publish(ticket, address, length);
+        return ticket;
+    }
+
+    /**
+     * Copies bytes out of the staging area: what the latest writes put there, completed or not.
+     */
+    public void read(final long address, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        checkRange(address, length);
+        dst.putBytes(dstOffset, staging, (int)address, length);
+    }
+
+    /**
+     * @return the whole staging area, addresses 0 to capacity, for scanning without copies. Read it only: a
+     * write through this view would bypass persistence.
+     */
+    public DirectBuffer view()
+    {
+        return staging;
+    }
+
+    /**
+     * @return every write with a ticket up to and including this one is durable.
+     */
+    public long completedTicket()
+    {
+        return pending.completed();
+    }
+
+    /**
+     * @return the last ticket handed out.
+     */
+    public long lastTicket()
+    {
+        return pending.claimed();
+    }
+
+    public boolean isComplete(final long ticket)
+    {
+        return pending.completed() >= ticket;
+    }
+
+    /**
+     * Waits until a write is durable. For tests and callers off the hot path; in invoker mode it steps the
+     * flusher itself.
+     *
+     * @throws java.io.UncheckedIOException if an I/O error stopped the device first.
+     * @throws IllegalStateException        if the device was closed first.
+     */
+    public void awaitCompletion(final long ticket)
+    {
+        int idle = 0;
+        while (pending.completed() < ticket)
+        {
+            flusher.failIfFailed();
+            if (null != invoker)
+            {
+                invoker.invoke();
+            }
+            else if (closed && !runner.thread().isAlive())
+            {
+                throw new IllegalStateException("device closed before ticket " + ticket + " completed");
+            }
+            else if (idle < 100)
+            {
+                idle++;
+                Thread.onSpinWait();
+            }
+            else if (idle < 200)
+            {
+                idle++;
+                Thread.yield();
+            }
+            else
+            {
+                LockSupport.parkNanos(10_000);
+            }
+        }
+    }
+
+    /**
+     * @return the flusher to step by hand, when the context asked for {@link NvramContext#useAgentInvoker()};
+     * otherwise null.
+     */
+    public AgentInvoker invoker()
+    {
+        return invoker;
+    }
+
+    /**
+     * @return the error that stopped the device, or null while it is healthy.
+     */
+    public Throwable failure()
+    {
+        return flusher.failure();
+    }
+
+    public Path file()
+    {
+        return ctx.file();
+    }
+
+    public long capacity()
+    {
+        return ctx.capacity();
+    }
+
+    public int blockSize()
+    {
+        return ctx.blockSize();
+    }
+
+    public int regionSize()
+    {
+        return ctx.regionSize();
+    }
+
+    public Durability durability()
+    {
+        return ctx.durability();
+    }
+
+    public int maxPendingWrites()
+    {
+        return ctx.maxPendingWrites();
+    }
+
+    /**
+     * @return writes completed so far.
+     */
+    public long writes()
+    {
+        return flusher.writes();
+    }
+
+    /**
+     * @return bytes of completed writes so far.
+     */
+    public long bytesWritten()
+    {
+        return flusher.bytes();
+    }
+
+    public long groupCommits()
+    {
+        return flusher.groupCommits();
+    }
+
+    /**
+     * @return forces of the file so far: one per group commit at {@code POWER}, none at {@code PROCESS}.
+     */
+    public long forces()
+    {
+        return flusher.forces();
+    }
+
+    /**
+     * Refuses further writes, makes every queued write durable, then stops the flusher and closes the file.
+     */
+    public void close() throws IOException
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            if (null == flusher.failure())
+            {
+                awaitCompletion(pending.claimed());
+            }
+        }
+        finally
+        {
+            if (null != runner)
+            {
+                runner.close();
+            }
+            else
+            {
+                invoker.close();
+            }
+            // The staging memory is left to the collector, not freed here: a reader racing close must not
+            // touch freed memory.
+            channel.close();
+        }
+    }
+
+    private void checkRange(final long address, final int length)
+    {
+        if (address < 0 || length < 1 || address > ctx.capacity() - length)
+        {
+            throw new IllegalArgumentException("range [" + address + ", " + address + " + " + length +
+                ") is outside device " + ctx.file() + " of capacity " + ctx.capacity());
+        }
+    }
+}

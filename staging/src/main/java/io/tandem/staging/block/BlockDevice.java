@@ -1,0 +1,40 @@
+package io.tandem.staging.block;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A disk of the pool: fixed-size blocks read and written by index. A buffer whose {@code remaining()} is a
+ * multiple of the block size covers that many consecutive blocks.
+ * <p>
+ * Implementations say whether they are thread-safe.
+ */
+public interface BlockDevice extends AutoCloseable
+{
+    int blockSize();
+
+    long blockCount();
+
+    /**
+     * Reads whole blocks into {@code dst} from its position to its limit, starting at block {@code blockIndex}.
+     *
+     * @throws IllegalArgumentException if the range is outside the device or not whole blocks.
+     */
+    void read(long blockIndex, ByteBuffer dst) throws IOException;
+
+    /**
+     * Writes whole blocks from {@code src} from its position to its limit, starting at block {@code blockIndex}.
+     * The blocks are durable only after {@link #flush()}.
+     *
+     * @throws IllegalArgumentException if the range is outside the device or not whole blocks.
+     */
+    void write(long blockIndex, ByteBuffer src) throws IOException;
+
+    /**
+     * Forces every block written so far to the disk.
+     */
+    void flush() throws IOException;
+
+    @Override
+    void close() throws IOException;
+}

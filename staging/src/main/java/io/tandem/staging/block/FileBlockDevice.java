@@ -1,0 +1,143 @@
+package io.tandem.staging.block;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+/**
+ * A {@link BlockDevice} over a file of exactly {@code blockSize * blockCount} bytes; new files are sparse.
+ * <p>
+ * Thread-safe: positional reads and writes from many threads at once.
+ */
+public final class FileBlockDevice implements BlockDevice
+{
+    private final Path file;
+    private final FileChannel channel;
+    private final int blockSize;
+    private final long blockCount;
+
+    private FileBlockDevice(final Path file, final FileChannel channel, final int blockSize, final long blockCount)
+    {
+        this.file = file;
+        this.channel = channel;
+        this.blockSize = blockSize;
+        this.blockCount = blockCount;
+    }
+
+    /**
+     * Creates the file, or opens an existing one of exactly this size.
+     *
+     * @throws IOException naming the file if it is missing (and may not be created) or has another size; the
+     *                     file is not changed then.
+     */
+    public static FileBlockDevice open(
+        final Path file, final int blockSize, final long blockCount, final boolean createIfMissing) throws IOException
+    {
+        if (blockSize < 512 || Integer.bitCount(blockSize) != 1)
+        {
+            throw new IllegalArgumentException("blockSize must be a power of two >= 512: " + blockSize);
+        }
+        if (blockCount < 1)
+        {
+            throw new IllegalArgumentException("blockCount must be >= 1: " + blockCount);
+        }
+        final long length = blockSize * blockCount;
+        if (Files.exists(file))
+        {
+            final long size = Files.size(file);
+            if (size != length)
+            {
+                throw new IOException(file + ": block device file is " + size + " bytes, expected " + length +
+                    " (" + blockCount + " blocks of " + blockSize + ")");
+            }
+            return new FileBlockDevice(file, FileChannel.open(file, READ, WRITE), blockSize, blockCount);
+        }
+        if (!createIfMissing)
+        {
+            throw new IOException(file + ": no such block device file");
+        }
+        final FileChannel channel = FileChannel.open(file, CREATE_NEW, READ, WRITE);
+        try
+        {
+            channel.write(ByteBuffer.allocate(1), length - 1);
+            channel.force(true);
+        }
+        catch (final IOException ex)
+        {
+            channel.close();
+            Files.deleteIfExists(file);
+            throw new IOException(file + ": cannot create block device file (" + ex.getMessage() + ")", ex);
+        }
+        return new FileBlockDevice(file, channel, blockSize, blockCount);
+    }
+
+    public Path file()
+    {
+        return file;
+    }
+
+    public int blockSize()
+    {
+        return blockSize;
+    }
+
+    public long blockCount()
+    {
+        return blockCount;
+    }
+
+    public void read(final long blockIndex, final ByteBuffer dst) throws IOException
+    {
+        long position = checkRange(blockIndex, dst.remaining());
+        while (dst.hasRemaining())
+        {
+            final int read = channel.read(dst, position);
+            if (read < 0)
+            {
+                throw new IOException(file + ": unexpected end of file at " + position);
+            }
+            position += read;
+        }
+    }
+
+    public void write(final long blockIndex, final ByteBuffer src) throws IOException
+    {
+        long position = checkRange(blockIndex, src.remaining());
+        while (src.hasRemaining())
+        {
+            position += channel.write(src, position);
+        }
+    }
+
+    public void flush() throws IOException
+    {
+        channel.force(false);
+    }
+
+    public void close() throws IOException
+    {
+        channel.close();
+    }
+
+    private long checkRange(final long blockIndex, final int bytes)
+    {
+        if (bytes % blockSize != 0 || bytes == 0)
+        {
+            throw new IllegalArgumentException(
+                file + ": I/O of " + bytes + " bytes is not a whole number of " + blockSize + "-byte blocks");
+        }
+        final long blocks = bytes / blockSize;
+        if (blockIndex < 0 || blockIndex > blockCount - blocks)
+        {
+            throw new IllegalArgumentException(file + ": blocks [" + blockIndex + ", " + (blockIndex + blocks) +
+                ") outside device of " + blockCount + " blocks");
+        }
+        return blockIndex * blockSize;
+    }
+}

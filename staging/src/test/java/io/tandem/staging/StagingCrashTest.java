@@ -1,0 +1,101 @@
+package io.tandem.staging;
+
+import io.tandem.staging.testing.ChildJvm;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The durability promise, tested by crashing: a child JVM writes records as fast as it can and prints every
+ * completion; the test kills it with SIGKILL at a random moment, reopens the device and checks that every
+ * record whose completion was printed is there, whole, in order. Repeated for both durability levels.
+ */
+class StagingCrashTest
+{
+    private static final long CAPACITY = 32L << 20;
+    private static final int KILLS = 8;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(Durability.class)
+    void everyPrintedCompletionSurvivesKillNine(final Durability durability) throws Exception
+    {
+        final long seed = System.nanoTime();
+        System.out.println("StagingCrashTest " + durability + " seed=" + seed);
+        final Random random = new Random(seed);
+        int killedMidStream = 0;
+        for (int round = 0; round < KILLS; round++)
+        {
+            final Path file = dir.resolve("nvram-" + round + ".dev");
+            long printed = 0;
+            boolean full = false;
+            try (ChildJvm child = ChildJvm.start(StagingCrashChild.class, dir.resolve("child.err"),
+                file.toString(), Long.toString(CAPACITY), durability.name(), Long.toString(seed + round)))
+            {
+                assertEquals("READY", child.readLine(), "child did not start; see " + child.stderr());
+                // let it run for a random number of printed completions, then kill it
+                final int linesBeforeKill = random.nextInt(durability == Durability.POWER ? 200 : 60);
+                String line;
+                for (int i = 0; i < linesBeforeKill && null != (line = child.readLine()); i++)
+                {
+                    if ("FULL".equals(line))
+                    {
+                        full = true;
+                        break;
+                    }
+                    printed = Long.parseLong(line);
+                }
+                child.kill();
+                while (!full && null != (line = child.readLine()))
+                {
+                    if ("FULL".equals(line))
+                    {
+                        full = true;
+                    }
+                    else
+                    {
+                        printed = Long.parseLong(line);
+                    }
+                }
+            }
+            killedMidStream += full ? 0 : 1;
+            verify(file, printed);
+            Files.delete(file);
+        }
+        assertTrue(killedMidStream > 0, "every child finished before it was killed: the test proved nothing");
+    }
+
+    private static void verify(final Path file, final long printed) throws Exception
+    {
+        try (NvramDevice device = NvramDevice.open(new NvramContext().file(file).capacity(CAPACITY)))
+        {
+            final UnsafeBuffer view = new UnsafeBuffer(new byte[StagingCrashChild.HEADER + 8192]);
+            long address = 0;
+            for (long sequence = 1; sequence <= printed; sequence++)
+            {
+                device.read(address, view, 0, StagingCrashChild.HEADER);
+                assertEquals(sequence, view.getLong(0, ByteOrder.LITTLE_ENDIAN),
+                    "record " + sequence + " of " + printed + " completed ones at address " + address);
+                final int length = view.getInt(8, ByteOrder.LITTLE_ENDIAN);
+                assertTrue(length > 0 && length <= 8192, "record " + sequence + " has length " + length);
+                device.read(address + StagingCrashChild.HEADER, view, StagingCrashChild.HEADER, length);
+                assertEquals(view.getInt(12, ByteOrder.LITTLE_ENDIAN), StagingCrashChild.crc(view, length),
+                    "record " + sequence + " is torn although its write completed");
+                address += StagingCrashChild.HEADER + length;
+            }
+            assertNotNull(device.view());
+        }
+    }
+}
