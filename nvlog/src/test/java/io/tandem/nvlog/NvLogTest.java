@@ -1,0 +1,288 @@
+package io.tandem.nvlog;
+
+import io.tandem.staging.NvramContext;
+import io.tandem.staging.StagingFormatException;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.tandem.nvlog.TestLogs.SMALL_MAX_PAYLOAD;
+import static io.tandem.nvlog.TestLogs.append;
+import static io.tandem.nvlog.TestLogs.lsns;
+import static io.tandem.nvlog.TestLogs.small;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NvLogTest
+{
+    @TempDir
+    Path dir;
+
+    private final UnsafeBuffer payload = new UnsafeBuffer(new byte[8192]);
+
+    private Path file()
+    {
+        return dir.resolve("nvlog.dev");
+    }
+
+    @Test
+    void aBlankDeviceIsFormattedAndAppendsReadBackAfterReopen() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            assertTrue(log.recoveryReport().formatted());
+            assertEquals(0, log.activeHalf());
+            assertEquals(-1, log.sealedHalf());
+            long ticket = 0;
+            for (long lsn = 1; lsn <= 10; lsn++)
+            {
+                ticket = append(log, payload, lsn, 100);
+                assertTrue(ticket > 0);
+            }
+            assertFalse(log.isDurable(ticket));
+            log.device().awaitCompletion(ticket);
+            assertTrue(log.isDurable(ticket));
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), lsns(log));
+        }
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            final RecoveryReport report = log.recoveryReport();
+            assertFalse(report.formatted());
+            assertTrue(report.clean(), report.toString());
+            assertEquals(10, report.records());
+            assertEquals(HalfScan.Stop.END, report.half0().stop());
+            assertEquals(HalfScan.State.UNUSED, report.half1().state());
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), lsns(log));
+            append(log, payload, 11, 100);
+            assertEquals(11, lsns(log).size());
+        }
+    }
+
+    @Test
+    void streamIterationReturnsOneStreamInSequenceOrderFromAnLsn() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            for (long lsn = 1; lsn <= 40; lsn++)
+            {
+                append(log, payload, lsn, 64);
+            }
+            final List<Long> sequences = new ArrayList<>();
+            final List<Long> lsns = new ArrayList<>();
+            log.forEachInStream(3, 12, record ->
+            {
+                assertEquals(3, record.stream());
+                sequences.add(record.streamSequence());
+                lsns.add(record.lsn());
+            });
+            assertEquals(List.of(19L, 27L, 35L), lsns);
+            assertEquals(List.of(3L, 4L, 5L), sequences);
+        }
+    }
+
+    @Test
+    void aFullHalfSwitchesAndAsksForACheckpointAndBothFullReturnsLogFull() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            long lsn = 0;
+            while (-1 == log.sealedHalf())
+            {
+                assertTrue(append(log, payload, ++lsn, SMALL_MAX_PAYLOAD) > 0);
+            }
+            assertEquals(0, log.sealedHalf());
+            assertEquals(1, log.activeHalf());
+            assertEquals(lsn - 1, log.maxLsn(0));
+            final long switchedAt = lsn;
+
+            long code;
+            while ((code = append(log, payload, ++lsn, SMALL_MAX_PAYLOAD)) > 0)
+            {
+                assertTrue(lsn < 1000, "the log never filled");
+            }
+            assertEquals(NvLog.LOG_FULL, code);
+            assertEquals(NvLog.LOG_FULL, append(log, payload, lsn, SMALL_MAX_PAYLOAD), "full stays full");
+            final int recordsBeforeFull = lsns(log).size();
+            assertEquals(lsn - 1, recordsBeforeFull);
+
+            assertEquals(0, log.releaseUpTo(switchedAt - 2), "the sealed half still holds later writes");
+            log.device().awaitCompletion(log.releaseUpTo(switchedAt - 1));
+            assertEquals(-1, log.sealedHalf());
+            assertEquals(lsn - switchedAt, lsns(log).size(), "released records are not read");
+            assertTrue(append(log, payload, lsn, SMALL_MAX_PAYLOAD) > 0, "the released half is reused");
+            assertEquals(0, log.activeHalf());
+            assertEquals(1, log.sealedHalf());
+            assertEquals(3, log.halfSwitches());
+        }
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            final RecoveryReport report = log.recoveryReport();
+            assertTrue(report.clean(), report.toString());
+            assertEquals(HalfScan.Stop.SEALED, report.half1().stop());
+            assertEquals(report.half0().generation(), report.half1().generation() + 1);
+            final List<Long> lsns = lsns(log);
+            for (int i = 1; i < lsns.size(); i++)
+            {
+                assertEquals(lsns.get(i - 1) + 1, lsns.get(i), "sealed half first, then the active one");
+            }
+        }
+    }
+
+    @Test
+    void mirroredBytesAreStoredByteForByteAndCorruptOnesRefused() throws IOException
+    {
+        final UnsafeBuffer record = new UnsafeBuffer(new byte[512]);
+        final LogRecord encoder = new LogRecord().wrap(record, 0).header(RecordType.WRITE, (short)0, 2, 9, 77, 3, 1,
+            8192, 100);
+        TestLogs.fillPayload(new UnsafeBuffer(record, LogRecord.HEADER_LENGTH, 100), 77, 100);
+        encoder.seal(new java.util.zip.CRC32C());
+        final int length = encoder.alignedLength();
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            log.device().awaitCompletion(log.appendCopy(record, 0, length));
+            final byte[] stored = new byte[length];
+            log.forEach(r -> r.buffer().getBytes(r.offset(), stored));
+            final byte[] sent = new byte[length];
+            record.getBytes(0, sent);
+            assertArrayEquals(sent, stored);
+
+            record.putByte(LogRecord.HEADER_LENGTH + 5, (byte)0);
+            final IllegalArgumentException torn = assertThrows(IllegalArgumentException.class,
+                () -> log.appendCopy(record, 0, length));
+            assertTrue(torn.getMessage().contains(file().toString()), torn.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> log.appendCopy(record, 0, length - 8));
+            assertThrows(IllegalArgumentException.class, () -> log.appendCopy(record, 0, 10));
+            assertEquals(1, lsns(log).size());
+        }
+    }
+
+    @Test
+    void zeroLengthOversizedAndUnknownStreamWritesAreRefused() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            final IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> log.appendWrite(0, 1, 1, 1, 0, 0, payload, 0, 0));
+            assertTrue(empty.getMessage().contains(file().toString()) && empty.getMessage().contains("not 0"),
+                empty.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                () -> log.appendWrite(0, 1, 1, 1, 0, 0, payload, 0, SMALL_MAX_PAYLOAD + 1));
+            assertThrows(IllegalArgumentException.class, () -> log.appendWrite(8, 1, 1, 1, 0, 0, payload, 0, 10));
+            assertEquals(0, lsns(log).size());
+        }
+    }
+
+    @Test
+    void aLogOfAnotherClusterIsRefusedAndLeftUnchanged() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file()).clusterId(1)))
+        {
+            append(log, payload, 1, 10);
+        }
+        final byte[] before = Files.readAllBytes(file());
+        final NvLogFormatException ex = assertThrows(NvLogFormatException.class,
+            () -> NvLog.open(small(file()).clusterId(2)));
+        assertTrue(ex.getMessage().contains(file().toString()) && ex.getMessage().contains("cluster"), ex.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file()));
+    }
+
+    @Test
+    void anOlderFormatVersionIsRefusedAndLeftUnchanged() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            append(log, payload, 1, 10);
+        }
+        rewriteHeaderInt(LogHeader.VERSION_OFFSET, 0, true);
+        final byte[] before = Files.readAllBytes(file());
+        final NvLogFormatException ex = assertThrows(NvLogFormatException.class, () -> NvLog.open(small(file())));
+        assertTrue(ex.getMessage().contains("version 0"), ex.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file()));
+    }
+
+    @Test
+    void aDeviceHoldingSomethingElseIsRefusedAndLeftUnchanged() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            append(log, payload, 1, 10);
+        }
+        rewriteHeaderInt(LogHeader.MAGIC_OFFSET, 0x12345678, false);
+        final byte[] before = Files.readAllBytes(file());
+        final NvLogFormatException ex = assertThrows(NvLogFormatException.class, () -> NvLog.open(small(file())));
+        assertTrue(ex.getMessage().contains("not an NVLog"), ex.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file()));
+
+        rewriteHeaderInt(LogHeader.MAGIC_OFFSET, 0, false);
+        rewriteHeaderInt(LogHeader.MAGIC_OFFSET + 4, 0, false);
+        rewriteHeaderInt(LogHeader.CLUSTER_ID_OFFSET, 0, false);
+        // the header is damaged, not blank: the rest of it is still there
+        assertThrows(NvLogFormatException.class, () -> NvLog.open(small(file())));
+    }
+
+    @Test
+    void aBlankDeviceIsRefusedWhenFormattingIsOff() throws IOException
+    {
+        final NvLogFormatException ex = assertThrows(NvLogFormatException.class,
+            () -> NvLog.open(small(file()).formatIfBlank(false)));
+        assertTrue(ex.getMessage().contains("holds no NVLog"), ex.getMessage());
+    }
+
+    @Test
+    void aDeviceFileOfTheWrongSizeIsRefusedAndLeftUnchanged() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            append(log, payload, 1, 10);
+        }
+        try (FileChannel channel = FileChannel.open(file(), StandardOpenOption.WRITE))
+        {
+            channel.truncate(channel.size() - 512);
+        }
+        final byte[] before = Files.readAllBytes(file());
+        final StagingFormatException ex = assertThrows(StagingFormatException.class, () -> NvLog.open(small(file())));
+        assertTrue(ex.getMessage().contains(file().toString()) && ex.getMessage().contains("truncated"),
+            ex.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file()));
+    }
+
+    @Test
+    void aDeviceTooSmallForTheLargestRecordIsRefused()
+    {
+        final NvLogContext ctx = new NvLogContext().maxPayloadLength(1 << 20)
+            .nvram(new NvramContext().file(file()).capacity(16 * 1024).blockSize(512).regionSize(4096));
+        final NvLogFormatException ex = assertThrows(NvLogFormatException.class, () -> NvLog.open(ctx));
+        assertTrue(ex.getMessage().contains("halves of at least"), ex.getMessage());
+    }
+
+    private void rewriteHeaderInt(final int offset, final int value, final boolean fixCrc) throws IOException
+    {
+        final int fileOffset = 512; // the NVRAM device's own header block comes first
+        try (FileChannel channel = FileChannel.open(file(), StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer header = ByteBuffer.allocate(LogHeader.LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            channel.read(header, fileOffset);
+            header.putInt(offset, value);
+            if (fixCrc)
+            {
+                final UnsafeBuffer view = new UnsafeBuffer(header);
+                header.putInt(LogHeader.CRC_OFFSET, new LogHeader().wrap(view).computeCrc());
+            }
+            header.clear();
+            channel.write(header, fileOffset);
+        }
+    }
+}
