@@ -1,0 +1,615 @@
+package io.tandem.primary.nbd;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+import static io.tandem.primary.nbd.NbdProtocol.BYTE_ORDER;
+import static io.tandem.primary.nbd.NbdProtocol.CMD_DISC;
+import static io.tandem.primary.nbd.NbdProtocol.CMD_READ;
+import static io.tandem.primary.nbd.NbdProtocol.CMD_WRITE;
+
+/**
+ * One client connection: its state machine (client flags, option haggling, transmission), its receive buffer, and
+ * its write queue of replies in completion order.
+ * <p>
+ * Input is read into a receive buffer and parsed in place with flyweights; a WRITE payload is copied into the
+ * request's pooled buffer (or, when the receive buffer is empty, read straight into it). Replies are queued as
+ * request slots when their completion arrives and copied, header then READ data, into a send buffer that is
+ * written with as few system calls as the socket allows.
+ * <p>
+ * Back pressure: with {@link NbdServerContext#maxRequestsPerConnection()} requests in flight, or no free slot or
+ * buffer, the connection stops reading (OP_READ off) until replies free slots; TCP then holds the client back.
+ * When the socket will not take more, OP_WRITE is set until it does.
+ * <p>
+ * Closing: a protocol violation closes at once. NBD_CMD_DISC and NBD_OPT_ABORT stop input and close once every
+ * request in flight has been answered. Requests still with the volume when the connection closes keep their slot
+ * until the volume completes them.
+ * <p>
+ * Not thread-safe: the server's agent thread only.
+ */
+final class NbdConnection
+{
+    static final int CLOSED = 0;
+    static final int AWAITING_CLIENT_FLAGS = 1;
+    static final int OPTIONS = 2;
+    static final int TRANSMISSION = 3;
+
+    private static final int REQUEST_LENGTH = NbdRequestDecoder.HEADER_LENGTH;
+    private static final int REPLY_LENGTH = NbdSimpleReplyEncoder.HEADER_LENGTH;
+
+    private final int index;
+    private final NbdServerAgent server;
+    private final RequestSlots slots;
+    private final NbdCommandDispatcher dispatcher;
+    private final NbdOptionHandler options;
+    private final NbdCounters counters;
+    private final int maxPayload;
+    private final int maxRequests;
+
+    private final ByteBuffer recv;
+    private final UnsafeBuffer recvBuffer;
+    private int readPosition;
+    private final ByteBuffer send;
+    private final UnsafeBuffer sendBuffer;
+    private int sendPosition;
+    private int sendLimit;
+
+    private final int[] replyQueue;
+    private final int replyMask;
+    private int replyHead;
+    private int replyTail;
+    private int replyProgress;
+
+    private final NbdRequestDecoder request = new NbdRequestDecoder();
+    private final NbdOptionDecoder option = new NbdOptionDecoder();
+    private final NbdSimpleReplyEncoder reply = new NbdSimpleReplyEncoder();
+    private final int[] lengthOut = new int[1];
+
+    private SocketChannel channel;
+    private SelectionKey key;
+    private int interestOps;
+    private int generation;
+    private int state = CLOSED;
+    private boolean noZeroes;
+    private boolean inputDone;
+    private boolean closeWhenDrained;
+    private boolean throttled;
+    private boolean dirty;
+    private int inFlight;
+    private int payloadSlot = -1;
+
+    NbdConnection(
+        final int index,
+        final NbdServerAgent server,
+        final NbdServerContext ctx,
+        final RequestSlots slots,
+        final NbdCommandDispatcher dispatcher,
+        final NbdOptionHandler options,
+        final NbdCounters counters)
+    {
+        this.index = index;
+        this.server = server;
+        this.slots = slots;
+        this.dispatcher = dispatcher;
+        this.options = options;
+        this.counters = counters;
+        this.maxPayload = ctx.maxPayload();
+        this.maxRequests = ctx.maxRequestsPerConnection();
+        this.recv = ByteBuffer.allocateDirect(ctx.socketBufferLength());
+        this.recvBuffer = new UnsafeBuffer(recv);
+        this.send = ByteBuffer.allocateDirect(ctx.socketBufferLength());
+        this.sendBuffer = new UnsafeBuffer(send);
+        final int queueLength = Integer.highestOneBit(Math.max(2, maxRequests) - 1) << 1;
+        this.replyQueue = new int[queueLength];
+        this.replyMask = queueLength - 1;
+    }
+
+    int index()
+    {
+        return index;
+    }
+
+    int generation()
+    {
+        return generation;
+    }
+
+    boolean isClosed()
+    {
+        return CLOSED == state;
+    }
+
+    boolean isThrottled()
+    {
+        return throttled;
+    }
+
+    /**
+     * @return true once, when the connection is to be flushed by the agent; cleared by {@link #flush()}.
+     */
+    boolean markDirty()
+    {
+        if (dirty)
+        {
+            return false;
+        }
+        dirty = true;
+        return true;
+    }
+
+    /**
+     * Starts serving an accepted socket: sends the greeting.
+     */
+    void open(final SocketChannel channel, final SelectionKey key)
+    {
+        this.channel = channel;
+        this.key = key;
+        this.interestOps = SelectionKey.OP_READ;
+        this.state = AWAITING_CLIENT_FLAGS;
+        this.noZeroes = false;
+        this.inputDone = false;
+        this.closeWhenDrained = false;
+        this.throttled = false;
+        this.inFlight = 0;
+        this.payloadSlot = -1;
+        this.replyHead = 0;
+        this.replyTail = 0;
+        this.replyProgress = 0;
+        recv.clear();
+        readPosition = 0;
+        sendPosition = 0;
+        sendLimit = NbdHandshakeEncoder.greeting(
+            sendBuffer, 0, NbdProtocol.FLAG_FIXED_NEWSTYLE | NbdProtocol.FLAG_NO_ZEROES);
+        flush();
+    }
+
+    void onReadable()
+    {
+        if (CLOSED == state)
+        {
+            return;
+        }
+        try
+        {
+            if (payloadSlot >= 0 && readPosition == recv.position())
+            {
+                // a large WRITE payload goes straight into its request buffer
+                final ByteBuffer payload = slots.buffer(payloadSlot);
+                if (channel.read(payload) < 0)
+                {
+                    close();
+                    return;
+                }
+            }
+            else
+            {
+                compactReceiveBuffer();
+                if (channel.read(recv) < 0)
+                {
+                    close();
+                    return;
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            close();
+            return;
+        }
+        process();
+    }
+
+    void onWritable()
+    {
+        flush();
+        if (OPTIONS == state && recv.position() > readPosition)
+        {
+            process();
+        }
+    }
+
+    /**
+     * A request this connection submitted has completed.
+     */
+    void onCompletion(final int slot, final int error)
+    {
+        queueReply(slot, error);
+    }
+
+    /**
+     * Starts reading again after back pressure, if it was on.
+     */
+    void resume()
+    {
+        if (throttled && CLOSED != state)
+        {
+            throttled = false;
+            server.onResumed();
+            interest(interestOps | SelectionKey.OP_READ);
+            process();
+        }
+    }
+
+    /**
+     * Parses and acts on everything in the receive buffer that can be acted on now.
+     */
+    void process()
+    {
+        boolean progress = true;
+        while (progress && CLOSED != state)
+        {
+            if (inputDone)
+            {
+                readPosition = recv.position();
+                break;
+            }
+            switch (state)
+            {
+                case TRANSMISSION:
+                    progress = nextRequest();
+                    break;
+                case OPTIONS:
+                    progress = nextOption();
+                    break;
+                default:
+                    progress = clientFlags();
+                    break;
+            }
+        }
+        if (CLOSED != state)
+        {
+            if (readPosition == recv.position())
+            {
+                recv.clear();
+                readPosition = 0;
+            }
+            server.markDirty(this);
+        }
+    }
+
+    /**
+     * Copies queued replies into the send buffer and writes as much as the socket takes; closes when a drain
+     * was asked for and is done.
+     */
+    void flush()
+    {
+        dirty = false;
+        if (CLOSED == state)
+        {
+            return;
+        }
+        try
+        {
+            while (true)
+            {
+                fillReplies();
+                if (sendLimit == sendPosition)
+                {
+                    break;
+                }
+                send.limit(sendLimit).position(sendPosition);
+                final int written = channel.write(send);
+                sendPosition += written;
+                if (sendPosition == sendLimit)
+                {
+                    sendPosition = 0;
+                    sendLimit = 0;
+                }
+                if (0 == written || (replyHead == replyTail && 0 == sendLimit))
+                {
+                    break;
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            close();
+            return;
+        }
+
+        final boolean pendingOutput = sendLimit > sendPosition || replyHead != replyTail;
+        interest(pendingOutput ? interestOps | SelectionKey.OP_WRITE : interestOps & ~SelectionKey.OP_WRITE);
+        if (closeWhenDrained && !pendingOutput && 0 == inFlight)
+        {
+            close();
+        }
+    }
+
+    /**
+     * Closes the socket and gives back the slots not with the volume; the volume's ones are given back as they
+     * complete.
+     */
+    void close()
+    {
+        if (CLOSED == state)
+        {
+            return;
+        }
+        state = CLOSED;
+        generation++;
+        key.cancel();
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignore)
+        {
+            // the socket is gone either way
+        }
+        if (payloadSlot >= 0)
+        {
+            slots.free(payloadSlot);
+            payloadSlot = -1;
+        }
+        while (replyHead != replyTail)
+        {
+            slots.free(replyQueue[replyHead++ & replyMask]);
+        }
+        inFlight = 0;
+        if (throttled)
+        {
+            throttled = false;
+            server.onResumed();
+        }
+        channel = null;
+        key = null;
+        server.onClosed(this);
+    }
+
+    private void protocolViolation()
+    {
+        counters.protocolViolations++;
+        close();
+    }
+
+    private boolean clientFlags()
+    {
+        if (recv.position() - readPosition < NbdHandshakeEncoder.CLIENT_FLAGS_LENGTH)
+        {
+            return false;
+        }
+        final int flags = recvBuffer.getInt(readPosition, BYTE_ORDER);
+        readPosition += NbdHandshakeEncoder.CLIENT_FLAGS_LENGTH;
+        if (0 != (flags & ~NbdProtocol.KNOWN_CLIENT_FLAGS))
+        {
+            protocolViolation();
+            return false;
+        }
+        noZeroes = 0 != (flags & NbdProtocol.FLAG_C_NO_ZEROES);
+        state = OPTIONS;
+        return true;
+    }
+
+    private boolean nextOption()
+    {
+        final int available = recv.position() - readPosition;
+        if (available < NbdOptionDecoder.HEADER_LENGTH)
+        {
+            return false;
+        }
+        option.wrap(recvBuffer, readPosition);
+        if (NbdProtocol.IHAVEOPT != option.magic())
+        {
+            protocolViolation();
+            return false;
+        }
+        final long dataLength = option.length();
+        if (dataLength > NbdServerContext.MAX_OPTION_LENGTH)
+        {
+            protocolViolation();
+            return false;
+        }
+        if (available < NbdOptionDecoder.HEADER_LENGTH + dataLength)
+        {
+            return false;
+        }
+        compactSendBuffer();
+        if (send.capacity() - sendLimit < NbdOptionHandler.MAX_REPLIES_LENGTH)
+        {
+            return false; // the client is not reading its replies; resumed by onWritable
+        }
+
+        final int next = options.onOption(
+            option.option(), recvBuffer, option.dataOffset(), (int)dataLength, noZeroes,
+            sendBuffer, sendLimit, lengthOut);
+        sendLimit += lengthOut[0];
+        readPosition += NbdOptionDecoder.HEADER_LENGTH + (int)dataLength;
+        switch (next)
+        {
+            case NbdOptionHandler.ENTER_TRANSMISSION:
+                state = TRANSMISSION;
+                counters.handshakesCompleted++;
+                return true;
+            case NbdOptionHandler.CLOSE_AFTER_REPLY:
+                inputDone = true;
+                closeWhenDrained = true;
+                return false;
+            case NbdOptionHandler.CLOSE_NOW:
+                close();
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private boolean nextRequest()
+    {
+        final int available = recv.position() - readPosition;
+        if (payloadSlot >= 0)
+        {
+            final ByteBuffer payload = slots.buffer(payloadSlot);
+            final int length = Math.min(available, payload.remaining());
+            if (length > 0)
+            {
+                recvBuffer.getBytes(readPosition, payload, payload.position(), length);
+                payload.position(payload.position() + length);
+                readPosition += length;
+            }
+            if (payload.hasRemaining())
+            {
+                return false;
+            }
+            final int slot = payloadSlot;
+            payloadSlot = -1;
+            submit(slot);
+            return true;
+        }
+
+        if (available < REQUEST_LENGTH)
+        {
+            return false;
+        }
+        request.wrap(recvBuffer, readPosition);
+        if (NbdProtocol.REQUEST_MAGIC != request.magic())
+        {
+            protocolViolation();
+            return false;
+        }
+        final int type = request.type();
+        final long length = request.length();
+        if (CMD_DISC == type)
+        {
+            readPosition += REQUEST_LENGTH;
+            inputDone = true;
+            closeWhenDrained = true;
+            return false;
+        }
+        if (CMD_WRITE == type && length > maxPayload)
+        {
+            protocolViolation();
+            return false;
+        }
+        if (inFlight >= maxRequests)
+        {
+            throttle();
+            return false;
+        }
+        final int bufferLength = CMD_WRITE == type || (CMD_READ == type && length <= maxPayload) ? (int)length : 0;
+        final int slot = slots.take(
+            index, generation, request.handle(), type, request.flags(), request.offset(), length, bufferLength);
+        if (slot < 0)
+        {
+            throttle();
+            return false;
+        }
+        inFlight++;
+        readPosition += REQUEST_LENGTH;
+        if (CMD_WRITE == type)
+        {
+            payloadSlot = slot;
+            return true;
+        }
+        submit(slot);
+        return true;
+    }
+
+    private void submit(final int slot)
+    {
+        final int result = dispatcher.dispatch(slot, server.refuseIo());
+        if (NbdCommandDispatcher.SUBMITTED != result)
+        {
+            queueReply(slot, result);
+        }
+    }
+
+    private void queueReply(final int slot, final int error)
+    {
+        slots.error(slot, error);
+        slots.state(slot, RequestSlots.QUEUED);
+        replyQueue[replyTail++ & replyMask] = slot;
+        server.markDirty(this);
+    }
+
+    private void fillReplies()
+    {
+        while (replyHead != replyTail)
+        {
+            final int slot = replyQueue[replyHead & replyMask];
+            final int error = slots.error(slot);
+            final int dataLength = CMD_READ == slots.type(slot) && NbdProtocol.OK == error ?
+                (int)slots.length(slot) : 0;
+            compactSendBuffer();
+            int room = send.capacity() - sendLimit;
+            if (0 == replyProgress)
+            {
+                if (room < REPLY_LENGTH)
+                {
+                    return;
+                }
+                reply.wrap(sendBuffer, sendLimit).encode(error, slots.handle(slot));
+                sendLimit += REPLY_LENGTH;
+                room -= REPLY_LENGTH;
+                replyProgress = REPLY_LENGTH;
+            }
+            final int copied = replyProgress - REPLY_LENGTH;
+            final int length = Math.min(room, dataLength - copied);
+            if (length > 0)
+            {
+                sendBuffer.putBytes(sendLimit, slots.buffer(slot), copied, length);
+                sendLimit += length;
+                replyProgress += length;
+            }
+            if (replyProgress - REPLY_LENGTH < dataLength)
+            {
+                return;
+            }
+            replyHead++;
+            replyProgress = 0;
+            dispatcher.countReply(slot);
+            slots.free(slot);
+            inFlight--;
+            server.onSlotFreed();
+        }
+    }
+
+    private void throttle()
+    {
+        if (!throttled)
+        {
+            throttled = true;
+            server.onThrottled();
+            interest(interestOps & ~SelectionKey.OP_READ);
+        }
+    }
+
+    private void interest(final int ops)
+    {
+        if (ops != interestOps && null != key && key.isValid())
+        {
+            key.interestOps(ops);
+            interestOps = ops;
+        }
+    }
+
+    private void compactReceiveBuffer()
+    {
+        if (readPosition > 0)
+        {
+            final int remaining = recv.position() - readPosition;
+            if (remaining > 0)
+            {
+                recvBuffer.putBytes(0, recvBuffer, readPosition, remaining);
+            }
+            recv.limit(recv.capacity()).position(remaining);
+            readPosition = 0;
+        }
+    }
+
+    private void compactSendBuffer()
+    {
+        if (sendPosition > 0)
+        {
+            final int remaining = sendLimit - sendPosition;
+            if (remaining > 0)
+            {
+                sendBuffer.putBytes(0, sendBuffer, sendPosition, remaining);
+            }
+            sendPosition = 0;
+            sendLimit = remaining;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package io.tandem.primary.nbd;
+
+import org.agrona.CloseHelper;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.MessageHandler;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
+
+/**
+ * The NBD server's one agent. Each duty cycle it
+ * <ol>
+ * <li>polls the selector without blocking ({@code selectNow}): accepts clients, reads and parses requests, and
+ * submits them to the volume;</li>
+ * <li>drains the completions the volume reported, from any thread, through the {@link CompletionQueue}, and queues
+ * each reply on its connection;</li>
+ * <li>flushes the connections that have replies to send, and resumes connections held back for want of slots.</li>
+ * </ol>
+ * Steady-state traffic allocates nothing: selected keys are handled through a method reference made once, request
+ * buffers are pooled in {@link RequestSlots}, and connection objects with their buffers are kept for reuse.
+ * <p>
+ * Not thread-safe: one thread runs it, as {@link NbdServer} decides; {@link #refuseIo(boolean)} alone may be
+ * called from any thread.
+ */
+final class NbdServerAgent implements Agent, MessageHandler
+{
+    private static final int ACCEPTS_PER_CYCLE = 16;
+    private static final int COMPLETIONS_PER_CYCLE = 1024;
+
+    private final NbdServerContext ctx;
+    private final ServerSocketChannel serverChannel;
+    private final Selector selector;
+    private final NbdCounters counters;
+    private final RequestSlots slots;
+    private final CompletionQueue completions;
+    private final NbdCommandDispatcher dispatcher;
+    private final NbdOptionHandler options;
+    private final NbdConnection[] connections;
+    private final int[] freeConnections;
+    private int freeConnectionCount;
+    private final NbdConnection[] dirty;
+    private int dirtyCount;
+    private int throttledCount;
+    private boolean slotsFreed;
+    private final Consumer<SelectionKey> onSelectedKey = this::onSelectedKey;
+    private volatile boolean refuseIo;
+
+    NbdServerAgent(final NbdServerContext ctx, final ServerSocketChannel serverChannel, final NbdCounters counters)
+        throws IOException
+    {
+        this.ctx = ctx;
+        this.serverChannel = serverChannel;
+        this.counters = counters;
+        this.refuseIo = ctx.refuseIo();
+        final int maxConnections = ctx.maxConnections();
+        final int slotCount = maxConnections * ctx.maxRequestsPerConnection();
+        this.slots = new RequestSlots(slotCount, ctx.retainedRequestBufferLength(), ctx.maxLargeBufferBytes());
+        this.completions = new CompletionQueue(slotCount);
+        this.dispatcher = new NbdCommandDispatcher(ctx, slots, completions, counters);
+        int transmissionFlags = NbdProtocol.FLAG_HAS_FLAGS | NbdProtocol.FLAG_SEND_FLUSH | NbdProtocol.FLAG_SEND_FUA |
+            NbdProtocol.FLAG_SEND_TRIM | NbdProtocol.FLAG_SEND_WRITE_ZEROES | NbdProtocol.FLAG_CAN_MULTI_CONN;
+        if (ctx.readOnly())
+        {
+            transmissionFlags |= NbdProtocol.FLAG_READ_ONLY;
+        }
+        this.options = new NbdOptionHandler(ctx, transmissionFlags);
+        this.connections = new NbdConnection[maxConnections];
+        this.freeConnections = new int[maxConnections];
+        for (int i = 0; i < maxConnections; i++)
+        {
+            freeConnections[i] = maxConnections - 1 - i;
+        }
+        this.freeConnectionCount = maxConnections;
+        this.dirty = new NbdConnection[maxConnections];
+
+        this.selector = Selector.open();
+        serverChannel.configureBlocking(false);
+        serverChannel.register(selector, SelectionKey.OP_ACCEPT, null);
+    }
+
+    public String roleName()
+    {
+        return "nbd-server";
+    }
+
+    public int doWork() throws IOException
+    {
+        int work = selector.selectNow(onSelectedKey);
+        work += completions.drain(this, COMPLETIONS_PER_CYCLE);
+        work += flushDirty();
+        if (slotsFreed)
+        {
+            slotsFreed = false;
+            if (throttledCount > 0)
+            {
+                resumeThrottled();
+                work += flushDirty();
+            }
+        }
+        return work;
+    }
+
+    public void onClose()
+    {
+        for (final NbdConnection connection : connections)
+        {
+            if (null != connection)
+            {
+                connection.close();
+            }
+        }
+        CloseHelper.quietClose(serverChannel);
+        CloseHelper.quietClose(selector);
+    }
+
+    /**
+     * A completion from the volume: route it to its connection, or drop it if that connection has closed.
+     */
+    public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final long token = buffer.getLong(index + CompletionQueue.TOKEN_OFFSET);
+        final int error = buffer.getInt(index + CompletionQueue.ERROR_OFFSET);
+        final int slot = slots.submittedSlot(token);
+        if (slot < 0)
+        {
+            counters.staleCompletions++;
+            return;
+        }
+        final NbdConnection connection = connections[slots.connection(slot)];
+        if (connection.isClosed() || connection.generation() != slots.connectionGeneration(slot))
+        {
+            slots.free(slot);
+            slotsFreed = true;
+            return;
+        }
+        connection.onCompletion(slot, error);
+    }
+
+    boolean refuseIo()
+    {
+        return refuseIo;
+    }
+
+    void refuseIo(final boolean refuse)
+    {
+        refuseIo = refuse;
+    }
+
+    void markDirty(final NbdConnection connection)
+    {
+        if (connection.markDirty())
+        {
+            dirty[dirtyCount++] = connection;
+        }
+    }
+
+    void onSlotFreed()
+    {
+        slotsFreed = true;
+    }
+
+    void onThrottled()
+    {
+        throttledCount++;
+    }
+
+    void onResumed()
+    {
+        throttledCount--;
+    }
+
+    void onClosed(final NbdConnection connection)
+    {
+        freeConnections[freeConnectionCount++] = connection.index();
+        counters.connectionsClosed++;
+        counters.activeConnections--;
+        slotsFreed = true;
+    }
+
+    private void onSelectedKey(final SelectionKey key)
+    {
+        if (!key.isValid())
+        {
+            return;
+        }
+        final Object attachment = key.attachment();
+        if (null == attachment)
+        {
+            accept();
+            return;
+        }
+        final NbdConnection connection = (NbdConnection)attachment;
+        final int readyOps = key.readyOps();
+        if (0 != (readyOps & SelectionKey.OP_READ))
+        {
+            connection.onReadable();
+        }
+        if (0 != (readyOps & SelectionKey.OP_WRITE) && !connection.isClosed())
+        {
+            connection.onWritable();
+        }
+    }
+
+    private void accept()
+    {
+        for (int i = 0; i < ACCEPTS_PER_CYCLE; i++)
+        {
+            SocketChannel channel = null;
+            try
+            {
+                channel = serverChannel.accept();
+                if (null == channel)
+                {
+                    return;
+                }
+                counters.connectionsAccepted++;
+                if (0 == freeConnectionCount)
+                {
+                    counters.connectionsRejected++;
+                    channel.close();
+                    continue;
+                }
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                final int index = freeConnections[--freeConnectionCount];
+                NbdConnection connection = connections[index];
+                if (null == connection)
+                {
+                    connection = new NbdConnection(index, this, ctx, slots, dispatcher, options, counters);
+                    connections[index] = connection;
+                }
+                final SelectionKey key = channel.register(selector, SelectionKey.OP_READ, connection);
+                counters.activeConnections++;
+                connection.open(channel, key);
+            }
+            catch (final IOException ex)
+            {
+                CloseHelper.quietClose(channel);
+                ctx.errorHandler().onError(ex);
+                return;
+            }
+        }
+    }
+
+    private int flushDirty()
+    {
+        final int count = dirtyCount;
+        for (int i = 0; i < dirtyCount; i++)
+        {
+            final NbdConnection connection = dirty[i];
+            dirty[i] = null;
+            connection.flush();
+        }
+        dirtyCount = 0;
+        return count;
+    }
+
+    private void resumeThrottled()
+    {
+        for (final NbdConnection connection : connections)
+        {
+            if (null != connection && connection.isThrottled())
+            {
+                connection.resume();
+            }
+        }
+    }
+}

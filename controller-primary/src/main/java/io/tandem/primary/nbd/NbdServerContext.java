@@ -1,0 +1,403 @@
+package io.tandem.primary.nbd;
+
+import org.agrona.BitUtil;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Configuration of one NBD server, concluded once by {@link NbdServer#launch(NbdServerContext)}. Every setting has
+ * a default that works on loopback with no configuration, read from the system property named beside it; only the
+ * {@link #volume()} must be given.
+ * <p>
+ * The export: one volume, reachable under the empty name (so {@code nbd://127.0.0.1:10809} works) and under
+ * {@link #exportName()}. NBD_OPT_LIST names it by {@link #exportName()}.
+ * <p>
+ * Not thread-safe: fill it on one thread, then hand it to {@link NbdServer#launch(NbdServerContext)}.
+ */
+public final class NbdServerContext
+{
+    public static final String BIND_ADDRESS_PROP_NAME = "tandem.nbd.bindAddress";
+    public static final String BIND_ADDRESS_DEFAULT = "127.0.0.1";
+
+    /** 0 binds an ephemeral port; {@link NbdServer#port()} tells which. */
+    public static final String PORT_PROP_NAME = "tandem.nbd.port";
+    public static final int PORT_DEFAULT = NbdProtocol.DEFAULT_PORT;
+
+    public static final String EXPORT_NAME_PROP_NAME = "tandem.nbd.exportName";
+    public static final String EXPORT_NAME_DEFAULT = "tandem";
+
+    public static final String EXPORT_DESCRIPTION_PROP_NAME = "tandem.nbd.exportDescription";
+    public static final String EXPORT_DESCRIPTION_DEFAULT = "tandem mirrored volume";
+
+    public static final String MAX_PAYLOAD_PROP_NAME = "tandem.nbd.maxPayload";
+    public static final int MAX_PAYLOAD_DEFAULT = 32 << 20;
+
+    public static final String MAX_CONNECTIONS_PROP_NAME = "tandem.nbd.maxConnections";
+    public static final int MAX_CONNECTIONS_DEFAULT = 64;
+
+    public static final String MAX_REQUESTS_PER_CONNECTION_PROP_NAME = "tandem.nbd.maxRequestsPerConnection";
+    public static final int MAX_REQUESTS_PER_CONNECTION_DEFAULT = 128;
+
+    public static final String SOCKET_BUFFER_LENGTH_PROP_NAME = "tandem.nbd.socketBufferLength";
+    public static final int SOCKET_BUFFER_LENGTH_DEFAULT = 256 << 10;
+
+    public static final String RETAINED_REQUEST_BUFFER_LENGTH_PROP_NAME = "tandem.nbd.retainedRequestBufferLength";
+    public static final int RETAINED_REQUEST_BUFFER_LENGTH_DEFAULT = 1 << 20;
+
+    public static final String MAX_LARGE_BUFFER_BYTES_PROP_NAME = "tandem.nbd.maxLargeBufferBytes";
+    public static final long MAX_LARGE_BUFFER_BYTES_DEFAULT = 256L << 20;
+
+    public static final String READ_ONLY_PROP_NAME = "tandem.nbd.readOnly";
+    public static final boolean READ_ONLY_DEFAULT = false;
+
+    public static final String REFUSE_IO_PROP_NAME = "tandem.nbd.refuseIo";
+    public static final boolean REFUSE_IO_DEFAULT = false;
+
+    /** Longest option data accepted in the handshake; names are at most 4096 bytes by the protocol. */
+    public static final int MAX_OPTION_LENGTH = 16 << 10;
+
+    /** The handshake needs room for the longest option and its replies. */
+    public static final int MIN_SOCKET_BUFFER_LENGTH = 64 << 10;
+
+    private String bindAddress = System.getProperty(BIND_ADDRESS_PROP_NAME, BIND_ADDRESS_DEFAULT);
+    private int port = Integer.getInteger(PORT_PROP_NAME, PORT_DEFAULT);
+    private String exportName = System.getProperty(EXPORT_NAME_PROP_NAME, EXPORT_NAME_DEFAULT);
+    private String exportDescription = System.getProperty(EXPORT_DESCRIPTION_PROP_NAME, EXPORT_DESCRIPTION_DEFAULT);
+    private int maxPayload = Integer.getInteger(MAX_PAYLOAD_PROP_NAME, MAX_PAYLOAD_DEFAULT);
+    private int maxConnections = Integer.getInteger(MAX_CONNECTIONS_PROP_NAME, MAX_CONNECTIONS_DEFAULT);
+    private int maxRequestsPerConnection = Integer.getInteger(
+        MAX_REQUESTS_PER_CONNECTION_PROP_NAME, MAX_REQUESTS_PER_CONNECTION_DEFAULT);
+    private int socketBufferLength = Integer.getInteger(SOCKET_BUFFER_LENGTH_PROP_NAME, SOCKET_BUFFER_LENGTH_DEFAULT);
+    private int retainedRequestBufferLength = Integer.getInteger(
+        RETAINED_REQUEST_BUFFER_LENGTH_PROP_NAME, RETAINED_REQUEST_BUFFER_LENGTH_DEFAULT);
+    private long maxLargeBufferBytes = Long.getLong(MAX_LARGE_BUFFER_BYTES_PROP_NAME, MAX_LARGE_BUFFER_BYTES_DEFAULT);
+    private boolean readOnly = Boolean.parseBoolean(
+        System.getProperty(READ_ONLY_PROP_NAME, Boolean.toString(READ_ONLY_DEFAULT)));
+    private boolean refuseIo = Boolean.parseBoolean(
+        System.getProperty(REFUSE_IO_PROP_NAME, Boolean.toString(REFUSE_IO_DEFAULT)));
+    private int refuseIoError = NbdProtocol.ESHUTDOWN;
+    private boolean useAgentInvoker = false;
+    private IdleStrategy idleStrategy;
+    private ErrorHandler errorHandler;
+    private BlockVolume volume;
+    private boolean concluded;
+
+    /**
+     * Checks every setting and fills the defaults that need objects.
+     *
+     * @return this.
+     * @throws IllegalArgumentException naming the setting that is wrong.
+     */
+    public NbdServerContext conclude()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("context already concluded");
+        }
+        if (null == volume)
+        {
+            throw new IllegalArgumentException("volume must be set");
+        }
+        if (volume.size() <= 0)
+        {
+            throw new IllegalArgumentException("volume size must be positive: " + volume.size());
+        }
+        if (null == bindAddress || bindAddress.isEmpty())
+        {
+            throw new IllegalArgumentException("bindAddress must be set");
+        }
+        if (port < 0 || port > 65535)
+        {
+            throw new IllegalArgumentException("port must be 0 to 65535: " + port);
+        }
+        if (null == exportName || exportName.getBytes(StandardCharsets.UTF_8).length > 4096)
+        {
+            throw new IllegalArgumentException("exportName must be set and at most 4096 bytes: " + exportName);
+        }
+        if (null == exportDescription || exportDescription.getBytes(StandardCharsets.UTF_8).length > 4096)
+        {
+            throw new IllegalArgumentException("exportDescription must be set and at most 4096 bytes");
+        }
+        if (maxPayload < 4096 || !BitUtil.isPowerOfTwo(maxPayload) || maxPayload > (1 << 30))
+        {
+            throw new IllegalArgumentException("maxPayload must be a power of two from 4096 to 1 GiB: " + maxPayload);
+        }
+        if (maxConnections < 1)
+        {
+            throw new IllegalArgumentException("maxConnections must be >= 1: " + maxConnections);
+        }
+        if (maxRequestsPerConnection < 1)
+        {
+            throw new IllegalArgumentException("maxRequestsPerConnection must be >= 1: " + maxRequestsPerConnection);
+        }
+        if (socketBufferLength < MIN_SOCKET_BUFFER_LENGTH)
+        {
+            throw new IllegalArgumentException(
+                "socketBufferLength must be >= " + MIN_SOCKET_BUFFER_LENGTH + ": " + socketBufferLength);
+        }
+        if (retainedRequestBufferLength < 4096 || retainedRequestBufferLength > maxPayload)
+        {
+            throw new IllegalArgumentException(
+                "retainedRequestBufferLength must be 4096 to maxPayload: " + retainedRequestBufferLength);
+        }
+        if (maxLargeBufferBytes < maxPayload)
+        {
+            throw new IllegalArgumentException("maxLargeBufferBytes must be >= maxPayload: " + maxLargeBufferBytes);
+        }
+        if (refuseIoError <= 0)
+        {
+            throw new IllegalArgumentException("refuseIoError must be an NBD error: " + refuseIoError);
+        }
+        if (null == idleStrategy)
+        {
+            idleStrategy = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        }
+        if (null == errorHandler)
+        {
+            errorHandler = Throwable::printStackTrace;
+        }
+        concluded = true;
+        return this;
+    }
+
+    public String bindAddress()
+    {
+        return bindAddress;
+    }
+
+    public NbdServerContext bindAddress(final String bindAddress)
+    {
+        this.bindAddress = bindAddress;
+        return this;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public NbdServerContext port(final int port)
+    {
+        this.port = port;
+        return this;
+    }
+
+    /**
+     * @return the name of the export besides the empty default name.
+     */
+    public String exportName()
+    {
+        return exportName;
+    }
+
+    public NbdServerContext exportName(final String exportName)
+    {
+        this.exportName = exportName;
+        return this;
+    }
+
+    /**
+     * @return the description sent as NBD_INFO_DESCRIPTION.
+     */
+    public String exportDescription()
+    {
+        return exportDescription;
+    }
+
+    public NbdServerContext exportDescription(final String exportDescription)
+    {
+        this.exportDescription = exportDescription;
+        return this;
+    }
+
+    /**
+     * @return the largest READ or WRITE payload accepted, advertised as the maximum of NBD_INFO_BLOCK_SIZE. A READ
+     * asking for more gets EOVERFLOW; a WRITE carrying more is a protocol violation and closes its connection.
+     */
+    public int maxPayload()
+    {
+        return maxPayload;
+    }
+
+    public NbdServerContext maxPayload(final int maxPayload)
+    {
+        this.maxPayload = maxPayload;
+        return this;
+    }
+
+    /**
+     * @return how many clients may be connected at once; a further one is accepted and closed at once.
+     */
+    public int maxConnections()
+    {
+        return maxConnections;
+    }
+
+    public NbdServerContext maxConnections(final int maxConnections)
+    {
+        this.maxConnections = maxConnections;
+        return this;
+    }
+
+    /**
+     * @return how many requests of one connection may be in flight; beyond it the server stops reading from that
+     * connection until replies go out (back pressure through TCP).
+     */
+    public int maxRequestsPerConnection()
+    {
+        return maxRequestsPerConnection;
+    }
+
+    public NbdServerContext maxRequestsPerConnection(final int maxRequestsPerConnection)
+    {
+        this.maxRequestsPerConnection = maxRequestsPerConnection;
+        return this;
+    }
+
+    /**
+     * @return the length of each connection's receive buffer and of its send buffer.
+     */
+    public int socketBufferLength()
+    {
+        return socketBufferLength;
+    }
+
+    public NbdServerContext socketBufferLength(final int socketBufferLength)
+    {
+        this.socketBufferLength = socketBufferLength;
+        return this;
+    }
+
+    /**
+     * @return request buffers up to this length are kept and reused; longer ones are allocated for the request and
+     * freed after it.
+     */
+    public int retainedRequestBufferLength()
+    {
+        return retainedRequestBufferLength;
+    }
+
+    public NbdServerContext retainedRequestBufferLength(final int retainedRequestBufferLength)
+    {
+        this.retainedRequestBufferLength = retainedRequestBufferLength;
+        return this;
+    }
+
+    /**
+     * @return the most bytes held at once in buffers longer than {@link #retainedRequestBufferLength()}; beyond it
+     * reading waits for requests to complete.
+     */
+    public long maxLargeBufferBytes()
+    {
+        return maxLargeBufferBytes;
+    }
+
+    public NbdServerContext maxLargeBufferBytes(final long maxLargeBufferBytes)
+    {
+        this.maxLargeBufferBytes = maxLargeBufferBytes;
+        return this;
+    }
+
+    /**
+     * @return true to advertise NBD_FLAG_READ_ONLY and refuse WRITE, TRIM and WRITE_ZEROES with EPERM.
+     */
+    public boolean readOnly()
+    {
+        return readOnly;
+    }
+
+    public NbdServerContext readOnly(final boolean readOnly)
+    {
+        this.readOnly = readOnly;
+        return this;
+    }
+
+    /**
+     * @return the initial refuse-I/O mode (see {@link NbdServer#refuseIo(boolean)}).
+     */
+    public boolean refuseIo()
+    {
+        return refuseIo;
+    }
+
+    public NbdServerContext refuseIo(final boolean refuseIo)
+    {
+        this.refuseIo = refuseIo;
+        return this;
+    }
+
+    /**
+     * @return the error every command gets in refuse-I/O mode; ESHUTDOWN by default, which tells a client to
+     * disconnect.
+     */
+    public int refuseIoError()
+    {
+        return refuseIoError;
+    }
+
+    public NbdServerContext refuseIoError(final int refuseIoError)
+    {
+        this.refuseIoError = refuseIoError;
+        return this;
+    }
+
+    /**
+     * @return true when the caller steps the server through {@link NbdServer#invoker()} instead of a thread of
+     * its own; tests use it to be deterministic.
+     */
+    public boolean useAgentInvoker()
+    {
+        return useAgentInvoker;
+    }
+
+    public NbdServerContext useAgentInvoker(final boolean useAgentInvoker)
+    {
+        this.useAgentInvoker = useAgentInvoker;
+        return this;
+    }
+
+    /**
+     * @return how the server's thread idles when no client has anything for it.
+     */
+    public IdleStrategy idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    public NbdServerContext idleStrategy(final IdleStrategy idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    /**
+     * @return where errors the agent catches go (an exception escaping a duty cycle, a failing client socket).
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    public NbdServerContext errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * @return the volume served; the caller owns it and closes it after the server.
+     */
+    public BlockVolume volume()
+    {
+        return volume;
+    }
+
+    public NbdServerContext volume(final BlockVolume volume)
+    {
+        this.volume = volume;
+        return this;
+    }
+}
