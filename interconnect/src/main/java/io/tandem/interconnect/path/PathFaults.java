@@ -1,0 +1,147 @@
+package io.tandem.interconnect.path;
+
+import io.aeron.driver.DefaultReceiveChannelEndpointSupplier;
+import io.aeron.driver.DefaultSendChannelEndpointSupplier;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ext.DebugReceiveChannelEndpoint;
+import io.aeron.driver.ext.DebugSendChannelEndpoint;
+import io.aeron.driver.ext.LossGenerator;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The fault injector: pulls and restores paths like cables. A pulled path loses every frame in both directions
+ * inside this endpoint's media driver, below the mirror protocol (Aeron's own setup, status and heartbeat frames
+ * too), so the protocol has to notice by itself.
+ * <p>
+ * The switches live in a small memory-mapped control file, {@value #FILE_NAME} in the endpoint's Aeron directory,
+ * one 8-byte slot per path (non-zero = pulled):
+ * <pre>
+ *  | path 0 (64) | path 1 (64) | ... | path 7 (64) |
+ * </pre>
+ * The driver's channel endpoints read the slot of their path for every frame, so a pull from another process
+ * ({@link #open(Path)} on the same Aeron directory, e.g. {@code tandem ctl pull}) acts as fast as one from code.
+ * <p>
+ * Thread-safe: pull and restore may be called from any thread or process; the driver reads with volatile loads.
+ */
+public final class PathFaults implements AutoCloseable
+{
+    public static final String FILE_NAME = "tandem-path-faults.dat";
+    public static final int MAX_PATHS = 8;
+    public static final int SLOT_LENGTH = 8;
+    public static final int FILE_LENGTH = MAX_PATHS * SLOT_LENGTH;
+
+    private final MappedByteBuffer mapped;
+    private final UnsafeBuffer slots;
+
+    private PathFaults(final MappedByteBuffer mapped)
+    {
+        this.mapped = mapped;
+        this.slots = new UnsafeBuffer(mapped);
+    }
+
+    /**
+     * Creates the control file in {@code aeronDirectory}, every path restored.
+     */
+    public static PathFaults create(final Path aeronDirectory)
+    {
+        final File file = aeronDirectory.resolve(FILE_NAME).toFile();
+        return new PathFaults(IoUtil.mapNewFile(file, FILE_LENGTH, true));
+    }
+
+    /**
+     * Opens the control file of a running endpoint, from any process.
+     *
+     * @throws IllegalStateException when the endpoint is not running there.
+     */
+    public static PathFaults open(final Path aeronDirectory)
+    {
+        final Path file = aeronDirectory.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file))
+        {
+            throw new IllegalStateException("no interconnect endpoint running in " + aeronDirectory);
+        }
+        return new PathFaults(IoUtil.mapExistingFile(file.toFile(), FILE_NAME));
+    }
+
+    public void pull(final int path)
+    {
+        slots.putLongVolatile(slotOffset(path), 1);
+    }
+
+    public void restore(final int path)
+    {
+        slots.putLongVolatile(slotOffset(path), 0);
+    }
+
+    public boolean isPulled(final int path)
+    {
+        return 0 != slots.getLongVolatile(slotOffset(path));
+    }
+
+    /**
+     * Makes the media driver drop the frames of pulled paths: every channel whose alias names a path gets Aeron's
+     * debug channel endpoints with a loss generator reading that path's switch; other channels stay plain.
+     */
+    public void install(final MediaDriver.Context driverContext)
+    {
+        final DefaultSendChannelEndpointSupplier plainSend = new DefaultSendChannelEndpointSupplier();
+        final DefaultReceiveChannelEndpointSupplier plainReceive = new DefaultReceiveChannelEndpointSupplier();
+        driverContext.sendChannelEndpointSupplier((udpChannel, statusIndicator, context) ->
+        {
+            final int path = PathChannels.pathOf(udpChannel.channelUri());
+            if (path < 0 || path >= MAX_PATHS)
+            {
+                return plainSend.newInstance(udpChannel, statusIndicator, context);
+            }
+            final LossGenerator cable = new Cable(path);
+            return new DebugSendChannelEndpoint(udpChannel, statusIndicator, context, cable, cable);
+        });
+        driverContext.receiveChannelEndpointSupplier((udpChannel, dispatcher, statusIndicator, context) ->
+        {
+            final int path = PathChannels.pathOf(udpChannel.channelUri());
+            if (path < 0 || path >= MAX_PATHS)
+            {
+                return plainReceive.newInstance(udpChannel, dispatcher, statusIndicator, context);
+            }
+            final LossGenerator cable = new Cable(path);
+            return new DebugReceiveChannelEndpoint(udpChannel, dispatcher, statusIndicator, context, cable, cable);
+        });
+    }
+
+    public void close()
+    {
+        IoUtil.unmap(mapped);
+    }
+
+    private static int slotOffset(final int path)
+    {
+        if (path < 0 || path >= MAX_PATHS)
+        {
+            throw new IllegalArgumentException("path must be 0.." + (MAX_PATHS - 1) + ": " + path);
+        }
+        return path * SLOT_LENGTH;
+    }
+
+    /** Loses every frame of one path while its switch is pulled. */
+    private final class Cable implements LossGenerator
+    {
+        private final int offset;
+
+        Cable(final int path)
+        {
+            this.offset = slotOffset(path);
+        }
+
+        public boolean shouldDropFrame(final InetSocketAddress address, final UnsafeBuffer buffer, final int length)
+        {
+            return 0 != slots.getLongVolatile(offset);
+        }
+    }
+}
