@@ -154,6 +154,59 @@ class NbdInteropTest
         assertEquals(0, server.counters().protocolViolations(), server.counters().toString());
     }
 
+    @Test
+    void fioVerifyOnlyDetectsACorruptedBlock() throws Exception
+    {
+        final String[] job = {"fio", "--name=v", "--ioengine=nbd", "--uri=" + uri, "--rw=randwrite", "--bs=4k",
+            "--iodepth=32", "--size=" + (4 << 20), "--verify=crc32c", "--randrepeat=1"};
+        ExternalProcess.run(dir, 30, append(job, "--do_verify=0")).assertSuccess();
+        ExternalProcess.run(dir, 30, append(job, "--verify_only")).assertSuccess();
+
+        volume.contents().putByte(12345, (byte)(volume.contents().getByte(12345) ^ 0xff));
+        final ExternalProcess corrupted = ExternalProcess.run(dir, 30, append(job, "--verify_only"));
+        assertNotEquals(0, corrupted.exitCode, corrupted.toString());
+        assertTrue(corrupted.output.contains("verify"), corrupted.toString());
+    }
+
+    @Test
+    void fioOverManyConnections() throws Exception
+    {
+        ExternalProcess.run(dir, 40, "fio", "--name=multi", "--ioengine=nbd", "--uri=" + uri, "--rw=randwrite",
+            "--bs=4k", "--iodepth=16", "--numjobs=6", "--size=" + (2 << 20), "--offset_increment=" + (2 << 20),
+            "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--group_reporting").assertSuccess();
+        assertTrue(server.counters().connectionsAccepted() >= 6, server.counters().toString());
+        assertEquals(0, server.counters().errorReplies(), server.counters().toString());
+    }
+
+    @Test
+    void refuseIoModeFailsRealClientsFastAndTakeoverServes() throws Exception
+    {
+        server.refuseIo(true);
+        final String info = ExternalProcess.run(dir, 20, "nbdinfo", uri).assertSuccess().output;
+        assertTrue(info.contains("export-size: " + SIZE), info);
+
+        final ExternalProcess refused = ExternalProcess.run(dir, 20, "qemu-io", "-f", "raw", uri,
+            "-c", "read 0 4k", "-c", "write -P 0x42 0 4k");
+        assertNotEquals(0, refused.exitCode, refused.toString());
+        assertTrue(refused.output.contains("read failed: Cannot send after transport endpoint shutdown"),
+            refused.toString());
+        assertNotEquals(0, ExternalProcess.run(dir, 20, "nbdcopy", uri, dir.resolve("o.img").toString()).exitCode);
+        assertEquals(0, volume.contents().getByte(0));
+
+        server.refuseIo(false);
+        final String out = ExternalProcess.run(dir, 20, "qemu-io", "-f", "raw", uri,
+            "-c", "write -P 0x42 0 4k", "-c", "read -P 0x42 0 4k").assertSuccess().output;
+        assertTrue(!out.contains("verification failed"), out);
+        assertEquals(0x42, volume.contents().getByte(0));
+    }
+
+    private static String[] append(final String[] command, final String arg)
+    {
+        final String[] result = java.util.Arrays.copyOf(command, command.length + 1);
+        result[command.length] = arg;
+        return result;
+    }
+
     private Path randomFile(final String name, final long size, final long seed) throws Exception
     {
         final byte[] bytes = new byte[(int)size];

@@ -423,6 +423,119 @@ class NbdProtocolTest
         }
     }
 
+    @Test
+    void requestsInFlightWhenTheClientGoesAwayGiveTheirSlotsBackOnCompletion() throws Exception
+    {
+        // one connection of four requests: exactly four slots in the whole server
+        start(new NbdServerContext().maxConnections(1).maxRequestsPerConnection(4));
+        volume.hold(true);
+        try (RawNbdClient client = new RawNbdClient(server.port()).handshake())
+        {
+            client.go("");
+            for (int i = 0; i < 4; i++)
+            {
+                client.request(0, CMD_READ, i, 0, 4096);
+            }
+            client.flush();
+            awaitTrue(() -> volume.heldCount() == 4);
+        }
+        awaitTrue(() -> server.counters().activeConnections() == 0);
+        volume.hold(false);
+        volume.releaseInReverse();
+
+        try (RawNbdClient client = new RawNbdClient(server.port()).handshake())
+        {
+            client.go("");
+            final byte[] data = new byte[4096];
+            for (int i = 0; i < 16; i++)
+            {
+                assertEquals(OK, client.call(0, CMD_READ, 0, 4096, data));
+            }
+        }
+        assertEquals(0, server.counters().staleCompletions());
+    }
+
+    @Test
+    void aCompletionForAnUnknownTokenIsCountedAndDropped() throws Exception
+    {
+        start(new NbdServerContext());
+        volume.hold(true);
+        try (RawNbdClient client = new RawNbdClient(server.port()).handshake())
+        {
+            client.go("");
+            client.request(0, CMD_FLUSH, 1, 0, 0);
+            client.flush();
+            awaitTrue(() -> volume.heldCount() == 1);
+            final TestVolume.Submitted flush = volume.submitted().get(0);
+            flush.completion.onComplete(flush.token + (1L << 32), OK);
+            awaitTrue(() -> server.counters().staleCompletions() == 1);
+            flush.completion.onComplete(flush.token, EIO);
+            assertEquals(EIO, client.reply());
+            flush.completion.onComplete(flush.token, OK);
+            awaitTrue(() -> server.counters().staleCompletions() == 2);
+        }
+    }
+
+    @Test
+    void largeRequestsUpToTheMaximumPayload() throws Exception
+    {
+        start(new NbdServerContext().retainedRequestBufferLength(64 << 10));
+        try (RawNbdClient client = new RawNbdClient(server.port()).handshake())
+        {
+            client.go("");
+            final byte[] data = new byte[MAX_PAYLOAD];
+            new java.util.Random(3).nextBytes(data);
+            assertEquals(OK, client.call(CMD_FLAG_FUA, CMD_WRITE, 4096, MAX_PAYLOAD, data));
+            final byte[] back = new byte[MAX_PAYLOAD];
+            assertEquals(OK, client.call(0, CMD_READ, 4096, MAX_PAYLOAD, back));
+            assertArrayEquals(data, back);
+        }
+    }
+
+    @Test
+    void steppedByTheCallerWithAnInvoker() throws Exception
+    {
+        start(new NbdServerContext().useAgentInvoker(true));
+        try (RawNbdClient client = new RawNbdClient(server.port()))
+        {
+            // nothing moves until the server is stepped
+            awaitAvailable(client, NbdHandshakeEncoder.GREETING_LENGTH);
+            client.handshake();
+            assertEquals(1, server.counters().connectionsAccepted());
+            // from here the test reads with blocking calls, so another thread steps the server
+            final Thread stepper = new Thread(() ->
+            {
+                while (!Thread.currentThread().isInterrupted())
+                {
+                    server.invoker().invoke();
+                    Thread.onSpinWait();
+                }
+            });
+            stepper.start();
+            try
+            {
+                client.go("tandem");
+                final byte[] data = new byte[512];
+                assertEquals(OK, client.call(0, CMD_READ, 0, 512, data));
+            }
+            finally
+            {
+                stepper.interrupt();
+                stepper.join();
+            }
+        }
+    }
+
+    private void awaitAvailable(final RawNbdClient client, final int bytes) throws Exception
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (client.socket.getInputStream().available() < bytes)
+        {
+            assertFalse(System.nanoTime() > deadlineNs, "server did not answer");
+            server.invoker().invoke();
+        }
+    }
+
     private static void awaitTrue(final BooleanSupplier condition) throws InterruptedException
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
