@@ -92,7 +92,7 @@ public final class InterconnectEndpoint implements AutoCloseable
         AeronPathTransport transport = null;
         try
         {
-            faults = PathFaults.create(aeronDirectory);
+            faults = PathFaults.forDriver();
             final MediaDriver.Context driverCtx = new MediaDriver.Context()
                 .aeronDirectoryName(dir.getAbsolutePath())
                 .dirDeleteOnStart(false)
@@ -110,6 +110,7 @@ public final class InterconnectEndpoint implements AutoCloseable
                 .errorHandler(ctx.errorHandler());
             faults.install(driverCtx);
             driver = MediaDriver.launch(driverCtx);
+            faults.createFile(aeronDirectory);
             aeron = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(dir.getAbsolutePath())
                 .useConductorAgentInvoker(true)

@@ -37,22 +37,36 @@ public final class PathFaults implements AutoCloseable
     public static final int SLOT_LENGTH = 8;
     public static final int FILE_LENGTH = MAX_PATHS * SLOT_LENGTH;
 
-    private final MappedByteBuffer mapped;
-    private final UnsafeBuffer slots;
+    private final UnsafeBuffer slots = new UnsafeBuffer(0, 0);
+    private MappedByteBuffer mapped;
 
     private PathFaults(final MappedByteBuffer mapped)
     {
-        this.mapped = mapped;
-        this.slots = new UnsafeBuffer(mapped);
+        if (null != mapped)
+        {
+            this.mapped = mapped;
+            slots.wrap(mapped);
+        }
     }
 
     /**
-     * Creates the control file in {@code aeronDirectory}, every path restored.
+     * The switches of an endpoint about to launch its driver: {@link #install} them into the driver's context,
+     * launch the driver (which clears its directory), then {@link #createFile(Path)}. Until then every path is
+     * restored.
      */
-    public static PathFaults create(final Path aeronDirectory)
+    public static PathFaults forDriver()
+    {
+        return new PathFaults(null);
+    }
+
+    /**
+     * Creates the control file in {@code aeronDirectory}, every path restored, and switches to it.
+     */
+    public void createFile(final Path aeronDirectory)
     {
         final File file = aeronDirectory.resolve(FILE_NAME).toFile();
-        return new PathFaults(IoUtil.mapNewFile(file, FILE_LENGTH, true));
+        mapped = IoUtil.mapNewFile(file, FILE_LENGTH, true);
+        slots.wrap(mapped);
     }
 
     /**
@@ -72,16 +86,19 @@ public final class PathFaults implements AutoCloseable
 
     public void pull(final int path)
     {
+        checkMapped();
         slots.putLongVolatile(slotOffset(path), 1);
     }
 
     public void restore(final int path)
     {
+        checkMapped();
         slots.putLongVolatile(slotOffset(path), 0);
     }
 
     public boolean isPulled(final int path)
     {
+        checkMapped();
         return 0 != slots.getLongVolatile(slotOffset(path));
     }
 
@@ -117,7 +134,20 @@ public final class PathFaults implements AutoCloseable
 
     public void close()
     {
-        IoUtil.unmap(mapped);
+        if (null != mapped)
+        {
+            slots.wrap(0, 0);
+            IoUtil.unmap(mapped);
+            mapped = null;
+        }
+    }
+
+    private void checkMapped()
+    {
+        if (null == mapped)
+        {
+            throw new IllegalStateException("fault switches not created yet, or closed");
+        }
     }
 
     private static int slotOffset(final int path)
@@ -141,7 +171,8 @@ public final class PathFaults implements AutoCloseable
 
         public boolean shouldDropFrame(final InetSocketAddress address, final UnsafeBuffer buffer, final int length)
         {
-            return 0 != slots.getLongVolatile(offset);
+            // before the file exists, and after close, nothing is pulled
+            return slots.capacity() > offset && 0 != slots.getLongVolatile(offset);
         }
     }
 }
