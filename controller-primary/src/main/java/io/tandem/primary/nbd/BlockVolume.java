@@ -1,5 +1,6 @@
 package io.tandem.primary.nbd;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -68,8 +69,11 @@ public interface BlockVolume extends AutoCloseable
      */
     void submitWriteZeroes(long token, long offset, long length, boolean fua, boolean noHole, IoCompletion completion);
 
+    /**
+     * Releases what the volume holds; called by its owner after the server has closed.
+     */
     @Override
-    default void close() throws Exception
+    default void close() throws IOException
     {
     }
 }
