@@ -81,6 +81,7 @@ final class NbdConnection
     private boolean dirty;
     private int inFlight;
     private int payloadSlot = -1;
+    private long openedNs;
 
     NbdConnection(
         final int index,
@@ -142,10 +143,24 @@ final class NbdConnection
     }
 
     /**
+     * @return true while the client has connected but not yet entered transmission.
+     */
+    boolean isHandshaking()
+    {
+        return AWAITING_CLIENT_FLAGS == state || OPTIONS == state;
+    }
+
+    long openedNs()
+    {
+        return openedNs;
+    }
+
+    /**
      * Starts serving an accepted socket: sends the greeting.
      */
-    void open(final SocketChannel channel, final SelectionKey key)
+    void open(final SocketChannel channel, final SelectionKey key, final long nowNs)
     {
+        this.openedNs = nowNs;
         this.channel = channel;
         this.key = key;
         this.interestOps = SelectionKey.OP_READ;

@@ -26,6 +26,7 @@ public final class NbdCounters
     volatile long connectionsClosed;
     volatile long protocolViolations;
     volatile long handshakesCompleted;
+    volatile long handshakeTimeouts;
     volatile long activeConnections;
 
     /**
@@ -145,6 +146,14 @@ public final class NbdCounters
         return handshakesCompleted;
     }
 
+    /**
+     * @return connections closed for not finishing the handshake in time.
+     */
+    public long handshakeTimeouts()
+    {
+        return handshakeTimeouts;
+    }
+
     public long activeConnections()
     {
         return activeConnections;
@@ -157,6 +166,7 @@ public final class NbdCounters
             " errorReplies=" + errorReplies + " refused=" + refusedRequests + " stale=" + staleCompletions +
             " accepted=" + connectionsAccepted + " rejected=" + connectionsRejected +
             " closed=" + connectionsClosed + " violations=" + protocolViolations +
-            " handshakes=" + handshakesCompleted + " active=" + activeConnections;
+            " handshakes=" + handshakesCompleted + " handshakeTimeouts=" + handshakeTimeouts +
+            " active=" + activeConnections;
     }
 }

@@ -4,6 +4,7 @@ import org.agrona.CloseHelper;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.NanoClock;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -20,8 +21,11 @@ import java.util.function.Consumer;
  * submits them to the volume;</li>
  * <li>drains the completions the volume reported, from any thread, through the {@link CompletionQueue}, and queues
  * each reply on its connection;</li>
- * <li>flushes the connections that have replies to send, and resumes connections held back for want of slots.</li>
+ * <li>flushes the connections that have replies to send, and resumes connections held back for want of slots;</li>
+ * <li>every 100 ms, disconnects clients still in the handshake {@link NbdServerContext#handshakeTimeoutNs()} after
+ * connecting.</li>
  * </ol>
+ * Time is read once per duty cycle from the context's clock.
  * Steady-state traffic allocates nothing: selected keys are handled through a method reference made once, request
  * buffers are pooled in {@link RequestSlots}, and connection objects with their buffers are kept for reuse.
  * <p>
@@ -32,6 +36,7 @@ final class NbdServerAgent implements Agent, MessageHandler
 {
     private static final int ACCEPTS_PER_CYCLE = 16;
     private static final int COMPLETIONS_PER_CYCLE = 1024;
+    private static final long DEADLINE_CHECK_INTERVAL_NS = 100_000_000L;
 
     private final NbdServerContext ctx;
     private final ServerSocketChannel serverChannel;
@@ -49,6 +54,10 @@ final class NbdServerAgent implements Agent, MessageHandler
     private int throttledCount;
     private boolean slotsFreed;
     private final Consumer<SelectionKey> onSelectedKey = this::onSelectedKey;
+    private final NanoClock clock;
+    private final long handshakeTimeoutNs;
+    private long nowNs;
+    private long nextDeadlineCheckNs;
     private volatile boolean refuseIo;
 
     NbdServerAgent(final NbdServerContext ctx, final ServerSocketChannel serverChannel, final NbdCounters counters)
@@ -58,6 +67,10 @@ final class NbdServerAgent implements Agent, MessageHandler
         this.serverChannel = serverChannel;
         this.counters = counters;
         this.refuseIo = ctx.refuseIo();
+        this.clock = ctx.nanoClock();
+        this.handshakeTimeoutNs = ctx.handshakeTimeoutNs();
+        this.nowNs = clock.nanoTime();
+        this.nextDeadlineCheckNs = nowNs;
         final int maxConnections = ctx.maxConnections();
         final int slotCount = maxConnections * ctx.maxRequestsPerConnection();
         this.slots = new RequestSlots(slotCount, ctx.retainedRequestBufferLength(), ctx.maxLargeBufferBytes());
@@ -91,6 +104,7 @@ final class NbdServerAgent implements Agent, MessageHandler
 
     public int doWork() throws IOException
     {
+        nowNs = clock.nanoTime();
         int work = selector.selectNow(onSelectedKey);
         work += completions.drain(this, COMPLETIONS_PER_CYCLE);
         work += flushDirty();
@@ -102,6 +116,11 @@ final class NbdServerAgent implements Agent, MessageHandler
                 resumeThrottled();
                 work += flushDirty();
             }
+        }
+        if (nowNs - nextDeadlineCheckNs >= 0)
+        {
+            nextDeadlineCheckNs = nowNs + DEADLINE_CHECK_INTERVAL_NS;
+            work += closeLateHandshakes();
         }
         return work;
     }
@@ -237,7 +256,7 @@ final class NbdServerAgent implements Agent, MessageHandler
                 }
                 final SelectionKey key = channel.register(selector, SelectionKey.OP_READ, connection);
                 counters.activeConnections++;
-                connection.open(channel, key);
+                connection.open(channel, key, nowNs);
             }
             catch (final IOException ex)
             {
@@ -259,6 +278,22 @@ final class NbdServerAgent implements Agent, MessageHandler
         }
         dirtyCount = 0;
         return count;
+    }
+
+    private int closeLateHandshakes()
+    {
+        int closed = 0;
+        for (final NbdConnection connection : connections)
+        {
+            if (null != connection && connection.isHandshaking() &&
+                nowNs - connection.openedNs() > handshakeTimeoutNs)
+            {
+                counters.handshakeTimeouts++;
+                connection.close();
+                closed++;
+            }
+        }
+        return closed;
     }
 
     private void resumeThrottled()

@@ -4,6 +4,8 @@ import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.nio.charset.StandardCharsets;
 
@@ -56,6 +58,10 @@ public final class NbdServerContext
     public static final String REFUSE_IO_PROP_NAME = "tandem.nbd.refuseIo";
     public static final boolean REFUSE_IO_DEFAULT = false;
 
+    /** A client that has not reached transmission this long after connecting is disconnected. */
+    public static final String HANDSHAKE_TIMEOUT_PROP_NAME = "tandem.nbd.handshakeTimeoutNs";
+    public static final long HANDSHAKE_TIMEOUT_NS_DEFAULT = 10_000_000_000L;
+
     /** Longest option data accepted in the handshake; names are at most 4096 bytes by the protocol. */
     public static final int MAX_OPTION_LENGTH = 16 << 10;
 
@@ -79,6 +85,8 @@ public final class NbdServerContext
     private boolean refuseIo = Boolean.parseBoolean(
         System.getProperty(REFUSE_IO_PROP_NAME, Boolean.toString(REFUSE_IO_DEFAULT)));
     private int refuseIoError = NbdProtocol.ESHUTDOWN;
+    private long handshakeTimeoutNs = Long.getLong(HANDSHAKE_TIMEOUT_PROP_NAME, HANDSHAKE_TIMEOUT_NS_DEFAULT);
+    private NanoClock nanoClock;
     private boolean useAgentInvoker = false;
     private IdleStrategy idleStrategy;
     private ErrorHandler errorHandler;
@@ -150,6 +158,14 @@ public final class NbdServerContext
         if (refuseIoError <= 0)
         {
             throw new IllegalArgumentException("refuseIoError must be an NBD error: " + refuseIoError);
+        }
+        if (handshakeTimeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("handshakeTimeoutNs must be positive: " + handshakeTimeoutNs);
+        }
+        if (null == nanoClock)
+        {
+            nanoClock = SystemNanoClock.INSTANCE;
         }
         if (null == idleStrategy)
         {
@@ -341,6 +357,35 @@ public final class NbdServerContext
     public NbdServerContext refuseIoError(final int refuseIoError)
     {
         this.refuseIoError = refuseIoError;
+        return this;
+    }
+
+    /**
+     * @return how long a client may take from connecting to entering transmission; a client still haggling (or
+     * silent) after it is disconnected, so idle probes cannot hold connections forever.
+     */
+    public long handshakeTimeoutNs()
+    {
+        return handshakeTimeoutNs;
+    }
+
+    public NbdServerContext handshakeTimeoutNs(final long handshakeTimeoutNs)
+    {
+        this.handshakeTimeoutNs = handshakeTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return the clock read once per duty cycle; tests inject their own.
+     */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    public NbdServerContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
         return this;
     }
 

@@ -526,6 +526,41 @@ class NbdProtocolTest
         }
     }
 
+    @Test
+    void clientsStillHandshakingAfterTheTimeoutAreDisconnected() throws Exception
+    {
+        final long[] nowNs = {0};
+        start(new NbdServerContext().useAgentInvoker(true).nanoClock(() -> nowNs[0])
+            .handshakeTimeoutNs(TimeUnit.SECONDS.toNanos(10)));
+        try (RawNbdClient silent = new RawNbdClient(server.port());
+            RawNbdClient serving = new RawNbdClient(server.port()))
+        {
+            awaitAvailable(silent, NbdHandshakeEncoder.GREETING_LENGTH);
+            awaitAvailable(serving, NbdHandshakeEncoder.GREETING_LENGTH);
+            silent.greeting();
+            serving.handshake();
+            serving.option(OPT_EXPORT_NAME, new byte[0]);
+            awaitAvailable(serving, NbdHandshakeEncoder.EXPORT_LENGTH);
+            assertEquals(SIZE, serving.in.readLong());
+            serving.in.readUnsignedShort();
+
+            nowNs[0] = TimeUnit.SECONDS.toNanos(9);
+            server.invoker().invoke();
+            assertEquals(0, server.counters().handshakeTimeouts());
+
+            nowNs[0] = TimeUnit.SECONDS.toNanos(11);
+            server.invoker().invoke();
+            assertEquals(1, server.counters().handshakeTimeouts());
+            assertTrue(silent.closedByServer());
+
+            serving.request(0, CMD_FLUSH, 5, 0, 0);
+            serving.flush();
+            awaitAvailable(serving, NbdSimpleReplyEncoder.HEADER_LENGTH);
+            assertEquals(OK, serving.reply());
+            assertEquals(5, serving.lastHandle);
+        }
+    }
+
     private void awaitAvailable(final RawNbdClient client, final int bytes) throws Exception
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
