@@ -51,10 +51,11 @@ class SecondJvmTest
                 int stream = 0;
                 try (PathFaults childFaults = PathFaults.open(childAeronDir))
                 {
-                    while (!(TwoEndpointsTest.allOffered(sender, STREAMS, PER_STREAM) && sender.isIdle()))
+                    while (!(restored && TwoEndpointsTest.allOffered(sender, STREAMS, PER_STREAM) && sender.isIdle()))
                     {
                         final long sequence = sender.nextSequence(stream);
-                        if (sequence <= PER_STREAM)
+                        // the last quarter waits for the restored path, so it carries records again
+                        if (sequence <= (restored ? PER_STREAM : PER_STREAM * 3 / 4))
                         {
                             final int length = Payloads.encode(record, stream, sequence, 64 + (int)(sequence % 1900));
                             sender.offer(stream, sequence, record, 0, length);
@@ -89,7 +90,6 @@ class SecondJvmTest
                 {
                     assertEquals(PER_STREAM, sender.ackedSequence(s));
                 }
-                assertTrue(restored);
                 child.kill();
             }
         }
