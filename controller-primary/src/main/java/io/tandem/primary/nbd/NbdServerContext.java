@@ -169,7 +169,7 @@ public final class NbdServerContext
         }
         if (null == idleStrategy)
         {
-            idleStrategy = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            idleStrategy = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
         }
         if (null == errorHandler)
         {
