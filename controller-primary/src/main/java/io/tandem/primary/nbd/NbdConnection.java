@@ -196,7 +196,7 @@ final class NbdConnection
                 final ByteBuffer payload = slots.buffer(payloadSlot);
                 if (channel.read(payload) < 0)
                 {
-                    close();
+                    onEndOfStream();
                     return;
                 }
             }
@@ -205,7 +205,7 @@ final class NbdConnection
                 compactReceiveBuffer();
                 if (channel.read(recv) < 0)
                 {
-                    close();
+                    onEndOfStream();
                     return;
                 }
             }
@@ -373,6 +373,23 @@ final class NbdConnection
         channel = null;
         key = null;
         server.onClosed(this);
+    }
+
+    /**
+     * The client shut its side. After NBD_CMD_DISC (or NBD_OPT_ABORT) that is expected: the replies still owed are
+     * sent and the connection closes when they are; otherwise the client is gone and so is the connection.
+     */
+    private void onEndOfStream()
+    {
+        if (inputDone)
+        {
+            interest(interestOps & ~SelectionKey.OP_READ);
+            flush();
+        }
+        else
+        {
+            close();
+        }
     }
 
     private void protocolViolation()

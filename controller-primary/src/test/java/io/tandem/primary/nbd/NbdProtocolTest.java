@@ -361,6 +361,31 @@ class NbdProtocolTest
     }
 
     @Test
+    void discThenShutdownOfTheClientSideStillGetsTheReplies() throws Exception
+    {
+        start(new NbdServerContext());
+        volume.hold(true);
+        try (RawNbdClient client = new RawNbdClient(server.port()).handshake())
+        {
+            client.go("");
+            client.request(0, CMD_READ, 1, 0, 512);
+            client.request(0, CMD_FLUSH, 2, 0, 0);
+            client.request(0, CMD_DISC, 3, 0, 0);
+            client.flush();
+            client.socket.shutdownOutput();
+            awaitTrue(() -> volume.heldCount() == 2);
+            Thread.sleep(20); // let the server see the end of stream before anything completes
+            volume.releaseInReverse();
+            assertEquals(OK, client.reply());
+            assertEquals(2, client.lastHandle);
+            assertEquals(OK, client.reply());
+            assertEquals(1, client.lastHandle);
+            client.in.readFully(new byte[512]);
+            assertTrue(client.closedByServer());
+        }
+    }
+
+    @Test
     void refuseIoModeServesTheHandshakeAndFailsEveryCommand() throws Exception
     {
         start(new NbdServerContext().refuseIo(true));
