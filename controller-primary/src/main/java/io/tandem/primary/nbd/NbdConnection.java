@@ -1,5 +1,6 @@
 package io.tandem.primary.nbd;
 
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -17,9 +18,8 @@ import static io.tandem.primary.nbd.NbdProtocol.CMD_WRITE;
  * its write queue of replies in completion order.
  * <p>
  * Input is read into a receive buffer and parsed in place with flyweights; a WRITE payload is copied into the
- * request's pooled buffer (or, when the receive buffer is empty, read straight into it). Replies are queued as
- * request slots when their completion arrives and copied, header then READ data, into a send buffer that is
- * written with as few system calls as the socket allows.
+ * request's pooled buffer (or, when the receive buffer is empty, read straight into it). Replies are queued in
+ * completion order on the connection's {@link NbdReplyWriter}.
  * <p>
  * Back pressure: with {@link NbdServerContext#maxRequestsPerConnection()} requests in flight, or no free slot or
  * buffer, the connection stops reading (OP_READ off) until replies free slots; TCP then holds the client back.
@@ -39,7 +39,6 @@ final class NbdConnection
     static final int TRANSMISSION = 3;
 
     private static final int REQUEST_LENGTH = NbdRequestDecoder.HEADER_LENGTH;
-    private static final int REPLY_LENGTH = NbdSimpleReplyEncoder.HEADER_LENGTH;
 
     private final int index;
     private final NbdServerAgent server;
@@ -53,20 +52,10 @@ final class NbdConnection
     private final ByteBuffer recv;
     private final UnsafeBuffer recvBuffer;
     private int readPosition;
-    private final ByteBuffer send;
-    private final UnsafeBuffer sendBuffer;
-    private int sendPosition;
-    private int sendLimit;
-
-    private final int[] replyQueue;
-    private final int replyMask;
-    private int replyHead;
-    private int replyTail;
-    private int replyProgress;
+    private final NbdReplyWriter replies;
 
     private final NbdRequestDecoder request = new NbdRequestDecoder();
     private final NbdOptionDecoder option = new NbdOptionDecoder();
-    private final NbdSimpleReplyEncoder reply = new NbdSimpleReplyEncoder();
     private final int[] lengthOut = new int[1];
 
     private SocketChannel channel;
@@ -102,11 +91,7 @@ final class NbdConnection
         this.maxRequests = ctx.maxRequestsPerConnection();
         this.recv = ByteBuffer.allocateDirect(ctx.socketBufferLength());
         this.recvBuffer = new UnsafeBuffer(recv);
-        this.send = ByteBuffer.allocateDirect(ctx.socketBufferLength());
-        this.sendBuffer = new UnsafeBuffer(send);
-        final int queueLength = Integer.highestOneBit(Math.max(2, maxRequests) - 1) << 1;
-        this.replyQueue = new int[queueLength];
-        this.replyMask = queueLength - 1;
+        this.replies = new NbdReplyWriter(ctx.socketBufferLength(), maxRequests, slots, dispatcher);
     }
 
     int index()
@@ -171,14 +156,12 @@ final class NbdConnection
         this.throttled = false;
         this.inFlight = 0;
         this.payloadSlot = -1;
-        this.replyHead = 0;
-        this.replyTail = 0;
-        this.replyProgress = 0;
         recv.clear();
         readPosition = 0;
-        sendPosition = 0;
-        sendLimit = NbdHandshakeEncoder.greeting(
-            sendBuffer, 0, NbdProtocol.FLAG_FIXED_NEWSTYLE | NbdProtocol.FLAG_NO_ZEROES);
+        replies.reset();
+        replies.commit(NbdHandshakeEncoder.greeting(
+            replies.claim(NbdHandshakeEncoder.GREETING_LENGTH), replies.claimOffset(),
+            NbdProtocol.FLAG_FIXED_NEWSTYLE | NbdProtocol.FLAG_NO_ZEROES));
         flush();
     }
 
@@ -287,8 +270,7 @@ final class NbdConnection
     }
 
     /**
-     * Copies queued replies into the send buffer and writes as much as the socket takes; closes when a drain
-     * was asked for and is done.
+     * Writes queued replies as far as the socket takes them; closes when a drain was asked for and is done.
      */
     void flush()
     {
@@ -299,25 +281,11 @@ final class NbdConnection
         }
         try
         {
-            while (true)
+            final int released = replies.writeTo(channel);
+            if (released > 0)
             {
-                fillReplies();
-                if (sendLimit == sendPosition)
-                {
-                    break;
-                }
-                send.limit(sendLimit).position(sendPosition);
-                final int written = channel.write(send);
-                sendPosition += written;
-                if (sendPosition == sendLimit)
-                {
-                    sendPosition = 0;
-                    sendLimit = 0;
-                }
-                if (0 == written || (replyHead == replyTail && 0 == sendLimit))
-                {
-                    break;
-                }
+                inFlight -= released;
+                server.onSlotFreed();
             }
         }
         catch (final IOException ex)
@@ -326,7 +294,7 @@ final class NbdConnection
             return;
         }
 
-        final boolean pendingOutput = sendLimit > sendPosition || replyHead != replyTail;
+        final boolean pendingOutput = replies.hasPending();
         interest(pendingOutput ? interestOps | SelectionKey.OP_WRITE : interestOps & ~SelectionKey.OP_WRITE);
         if (closeWhenDrained && !pendingOutput && 0 == inFlight)
         {
@@ -360,10 +328,7 @@ final class NbdConnection
             slots.free(payloadSlot);
             payloadSlot = -1;
         }
-        while (replyHead != replyTail)
-        {
-            slots.free(replyQueue[replyHead++ & replyMask]);
-        }
+        replies.discard();
         inFlight = 0;
         if (throttled)
         {
@@ -439,16 +404,16 @@ final class NbdConnection
         {
             return false;
         }
-        compactSendBuffer();
-        if (send.capacity() - sendLimit < NbdOptionHandler.MAX_REPLIES_LENGTH)
+        final MutableDirectBuffer out = replies.claim(NbdOptionHandler.MAX_REPLIES_LENGTH);
+        if (null == out)
         {
             return false; // the client is not reading its replies; resumed by onWritable
         }
 
         final int next = options.onOption(
             option.option(), recvBuffer, option.dataOffset(), (int)dataLength, noZeroes,
-            sendBuffer, sendLimit, lengthOut);
-        sendLimit += lengthOut[0];
+            out, replies.claimOffset(), lengthOut);
+        replies.commit(lengthOut[0]);
         readPosition += NbdOptionDecoder.HEADER_LENGTH + (int)dataLength;
         switch (next)
         {
@@ -552,50 +517,8 @@ final class NbdConnection
     {
         slots.error(slot, error);
         slots.state(slot, RequestSlots.QUEUED);
-        replyQueue[replyTail++ & replyMask] = slot;
+        replies.queue(slot);
         server.markDirty(this);
-    }
-
-    private void fillReplies()
-    {
-        while (replyHead != replyTail)
-        {
-            final int slot = replyQueue[replyHead & replyMask];
-            final int error = slots.error(slot);
-            final int dataLength = CMD_READ == slots.type(slot) && NbdProtocol.OK == error ?
-                (int)slots.length(slot) : 0;
-            compactSendBuffer();
-            int room = send.capacity() - sendLimit;
-            if (0 == replyProgress)
-            {
-                if (room < REPLY_LENGTH)
-                {
-                    return;
-                }
-                reply.wrap(sendBuffer, sendLimit).encode(error, slots.handle(slot));
-                sendLimit += REPLY_LENGTH;
-                room -= REPLY_LENGTH;
-                replyProgress = REPLY_LENGTH;
-            }
-            final int copied = replyProgress - REPLY_LENGTH;
-            final int length = Math.min(room, dataLength - copied);
-            if (length > 0)
-            {
-                sendBuffer.putBytes(sendLimit, slots.buffer(slot), copied, length);
-                sendLimit += length;
-                replyProgress += length;
-            }
-            if (replyProgress - REPLY_LENGTH < dataLength)
-            {
-                return;
-            }
-            replyHead++;
-            replyProgress = 0;
-            dispatcher.countReply(slot);
-            slots.free(slot);
-            inFlight--;
-            server.onSlotFreed();
-        }
     }
 
     private void throttle()
@@ -628,20 +551,6 @@ final class NbdConnection
             }
             recv.limit(recv.capacity()).position(remaining);
             readPosition = 0;
-        }
-    }
-
-    private void compactSendBuffer()
-    {
-        if (sendPosition > 0)
-        {
-            final int remaining = sendLimit - sendPosition;
-            if (remaining > 0)
-            {
-                sendBuffer.putBytes(0, sendBuffer, sendPosition, remaining);
-            }
-            sendPosition = 0;
-            sendLimit = remaining;
         }
     }
 }
