@@ -5,6 +5,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Two ends of in-memory paths for stepping the protocol with a fake clock: frames queue per path and direction
@@ -34,8 +36,8 @@ final class LoopbackTransport
     {
         pulled[path] = true;
         // what was on the wire is lost with the cable
-        primary.inbound[path].clear();
-        secondary.inbound[path].clear();
+        primary.inbound.get(path).clear();
+        secondary.inbound.get(path).clear();
     }
 
     void restore(final int path)
@@ -50,17 +52,16 @@ final class LoopbackTransport
 
     final class End implements PathTransport
     {
-        final ArrayDeque<byte[]>[] inbound;
+        final List<ArrayDeque<byte[]>> inbound;
         private End peer;
         private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
 
-        @SuppressWarnings("unchecked")
         End(final int pathCount)
         {
-            inbound = new ArrayDeque[pathCount];
+            inbound = new ArrayList<>(pathCount);
             for (int path = 0; path < pathCount; path++)
             {
-                inbound[path] = new ArrayDeque<>();
+                inbound.add(new ArrayDeque<>());
             }
         }
 
@@ -71,12 +72,12 @@ final class LoopbackTransport
         {
             final byte[] frame = new byte[length];
             buffer.getBytes(offset, frame);
-            inbound[path].addLast(frame);
+            inbound.get(path).addLast(frame);
         }
 
         public int pathCount()
         {
-            return inbound.length;
+            return inbound.size();
         }
 
         public long offer(final int path, final DirectBuffer buffer, final int offset, final int length)
@@ -100,9 +101,9 @@ final class LoopbackTransport
                 return 0;
             }
             int count = 0;
-            while (count < fragmentLimit && !inbound[path].isEmpty())
+            while (count < fragmentLimit && !inbound.get(path).isEmpty())
             {
-                final byte[] frame = inbound[path].pollFirst();
+                final byte[] frame = inbound.get(path).pollFirst();
                 view.wrap(frame);
                 handler.onFrame(path, view, 0, frame.length);
                 count++;

@@ -17,7 +17,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TwoEndpointsTest
 {
     @Test
-    void mirrorsRecordsInOrderAndCompletesThem() throws Exception
+    void mirrorsRecordsInOrderAndCompletesThem()
+    {
+        mirror("127.0.0.1");
+    }
+
+    @Test
+    void eachPathOnItsOwnLoopbackAddress()
+    {
+        mirror("127.0.0.2,127.0.0.3");
+    }
+
+    private static void mirror(final String addresses)
     {
         final int streams = 4;
         final int perStream = 2000;
@@ -27,9 +38,9 @@ class TwoEndpointsTest
         {
             final int port = TestContexts.nextPortBase();
             try (InterconnectEndpoint secondary = InterconnectEndpoint.launchReceiver(
-                TestContexts.context(dirs.base, "secondary", port, 2).recordSink(sink));
+                TestContexts.context(dirs.base, "secondary", port, 2).pathAddresses(addresses).recordSink(sink));
                 InterconnectEndpoint primary = InterconnectEndpoint.launchSender(
-                    TestContexts.context(dirs.base, "primary", port, 2)
+                    TestContexts.context(dirs.base, "primary", port, 2).pathAddresses(addresses)
                         .ackHandler((stream, sequence) -> acked[stream] = sequence)))
             {
                 sink.markDurableWith(secondary.receiver());

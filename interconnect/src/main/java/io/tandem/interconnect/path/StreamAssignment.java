@@ -1,5 +1,7 @@
 package io.tandem.interconnect.path;
 
+import java.util.Arrays;
+
 /**
  * Which path carries which stream: streams are dealt round robin over the live paths in path order, so stream
  * {@code s} goes to the {@code (s mod liveCount)}-th live path. With every path live the streams are spread
@@ -22,7 +24,7 @@ public final class StreamAssignment
     {
         pathOfStream = new int[streamCount];
         livePaths = new int[maxPaths];
-        java.util.Arrays.fill(pathOfStream, NO_PATH);
+        Arrays.fill(pathOfStream, NO_PATH);
     }
 
     /**

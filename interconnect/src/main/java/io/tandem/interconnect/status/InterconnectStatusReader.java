@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.File;
+import java.io.PrintStream;
 import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -99,6 +100,14 @@ public final class InterconnectStatusReader implements AutoCloseable
                 counters.getCounterLabel(id),
                 counters.getCounterValue(id));
         }
+    }
+
+    /**
+     * Prints one line per interconnect counter: label and value.
+     */
+    public void print(final PrintStream out)
+    {
+        forEach((typeId, role, index, label, value) -> out.printf("%-60s %,d%n", label, value));
     }
 
     public void close()
