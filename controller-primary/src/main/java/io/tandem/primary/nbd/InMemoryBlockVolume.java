@@ -12,8 +12,8 @@ import java.nio.ByteBuffer;
  * For tests, and as the simplest building block. Limited to {@link #MAX_SIZE} bytes.
  * <p>
  * Thread-safety: the {@code submit} methods are called by one thread (the server's agent). {@link #contents()}
- * may be read by other threads: a write is visible to a thread that has seen its reply (the reply is sent after
- * the completion crossed the server's completion queue, which orders memory).
+ * is for checking what clients wrote once they have been answered (the bytes are copied before the reply is
+ * sent); it is not a way to share the volume between threads while it is written.
  */
 public final class InMemoryBlockVolume implements BlockVolume
 {

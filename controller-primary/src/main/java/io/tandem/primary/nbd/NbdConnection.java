@@ -411,7 +411,7 @@ final class NbdConnection
         }
 
         final int next = options.onOption(
-            option.option(), recvBuffer, option.dataOffset(), (int)dataLength, noZeroes,
+            option.option(), recvBuffer, option.dataOffset(), (int)dataLength, noZeroes, server.refuseIo(),
             out, replies.claimOffset(), lengthOut);
         replies.commit(lengthOut[0]);
         readPosition += NbdOptionDecoder.HEADER_LENGTH + (int)dataLength;

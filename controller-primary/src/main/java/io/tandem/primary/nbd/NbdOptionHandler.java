@@ -35,6 +35,9 @@ final class NbdOptionHandler
     /** Room an option's replies may need in the send buffer: each reply at most once, strings up to 4096 bytes. */
     static final int MAX_REPLIES_LENGTH = 10 << 10;
 
+    /** Appended to the description while the server refuses I/O, so {@code nbdinfo} says why I/O fails. */
+    static final String REFUSING_SUFFIX = " (standby: refuses I/O until takeover)";
+
     private static final byte[] MSG_UNSUPPORTED = ascii("option not supported by the tandem NBD server");
     private static final byte[] MSG_LIST_DATA = ascii("NBD_OPT_LIST carries no data");
     private static final byte[] MSG_MALFORMED = ascii("malformed NBD_OPT_INFO/NBD_OPT_GO data");
@@ -43,6 +46,7 @@ final class NbdOptionHandler
     private final NbdOptionReplyEncoder reply = new NbdOptionReplyEncoder();
     private final byte[] exportName;
     private final byte[] exportDescription;
+    private final byte[] refusingDescription;
     private final long size;
     private final int transmissionFlags;
     private final int preferredBlockSize;
@@ -53,6 +57,7 @@ final class NbdOptionHandler
     {
         this.exportName = ctx.exportName().getBytes(StandardCharsets.UTF_8);
         this.exportDescription = ctx.exportDescription().getBytes(StandardCharsets.UTF_8);
+        this.refusingDescription = (ctx.exportDescription() + REFUSING_SUFFIX).getBytes(StandardCharsets.UTF_8);
         this.size = ctx.volume().size();
         this.transmissionFlags = transmissionFlags;
         this.preferredBlockSize = Math.min(ctx.maxPayload(), Math.max(1, ctx.volume().preferredBlockSize()));
@@ -68,6 +73,7 @@ final class NbdOptionHandler
      * Answers one option whose data is in {@code src} at {@code dataOffset}, writing replies into {@code dst} at
      * {@code dstOffset} (with at least {@link #MAX_REPLIES_LENGTH} bytes of room, more for EXPORT_NAME zeroes).
      *
+     * @param refuseIo  whether the server refuses I/O now; the description says so.
      * @param lengthOut receives in [0] the number of bytes written.
      * @return what the connection does next.
      */
@@ -77,6 +83,7 @@ final class NbdOptionHandler
         final int dataOffset,
         final int dataLength,
         final boolean noZeroes,
+        final boolean refuseIo,
         final MutableDirectBuffer dst,
         final int dstOffset,
         final int[] lengthOut)
@@ -109,7 +116,8 @@ final class NbdOptionHandler
                 }
                 else
                 {
-                    position += reply.wrap(dst, position).server(option, exportName, exportDescription);
+                    position += reply.wrap(dst, position).server(
+                        option, exportName, refuseIo ? refusingDescription : exportDescription);
                     position += reply.wrap(dst, position).header(option, NbdProtocol.REP_ACK, 0);
                 }
                 break;
@@ -117,7 +125,9 @@ final class NbdOptionHandler
             case NbdProtocol.OPT_INFO:
             case NbdProtocol.OPT_GO:
                 exportAccepted = false;
-                position += infoOrGo(option, src, dataOffset, dataLength, dst, position);
+                position += infoOrGo(
+                    option, src, dataOffset, dataLength, refuseIo ? refusingDescription : exportDescription,
+                    dst, position);
                 if (NbdProtocol.OPT_GO == option && exportAccepted)
                 {
                     next = ENTER_TRANSMISSION;
@@ -137,6 +147,7 @@ final class NbdOptionHandler
         final DirectBuffer src,
         final int dataOffset,
         final int dataLength,
+        final byte[] description,
         final MutableDirectBuffer dst,
         final int dstOffset)
     {
@@ -178,7 +189,7 @@ final class NbdOptionHandler
         }
         if (wantDescription)
         {
-            position += reply.wrap(dst, position).infoString(option, NbdProtocol.INFO_DESCRIPTION, exportDescription);
+            position += reply.wrap(dst, position).infoString(option, NbdProtocol.INFO_DESCRIPTION, description);
         }
         position += reply.wrap(dst, position).infoBlockSize(option, 1, preferredBlockSize, maxPayload);
         position += reply.wrap(dst, position).header(option, NbdProtocol.REP_ACK, 0);

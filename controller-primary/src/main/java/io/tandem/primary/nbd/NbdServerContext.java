@@ -125,9 +125,9 @@ public final class NbdServerContext
         {
             throw new IllegalArgumentException("exportName must be set and at most 4096 bytes: " + exportName);
         }
-        if (null == exportDescription || exportDescription.getBytes(StandardCharsets.UTF_8).length > 4096)
+        if (null == exportDescription || exportDescription.getBytes(StandardCharsets.UTF_8).length > 4000)
         {
-            throw new IllegalArgumentException("exportDescription must be set and at most 4096 bytes");
+            throw new IllegalArgumentException("exportDescription must be set and at most 4000 bytes");
         }
         if (maxPayload < 4096 || !BitUtil.isPowerOfTwo(maxPayload) || maxPayload > (1 << 30))
         {

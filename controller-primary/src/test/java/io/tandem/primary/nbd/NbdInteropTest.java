@@ -184,6 +184,7 @@ class NbdInteropTest
         server.refuseIo(true);
         final String info = ExternalProcess.run(dir, 20, "nbdinfo", uri).assertSuccess().output;
         assertTrue(info.contains("export-size: " + SIZE), info);
+        assertTrue(info.contains("standby: refuses I/O until takeover"), info);
 
         final ExternalProcess refused = ExternalProcess.run(dir, 20, "qemu-io", "-f", "raw", uri,
             "-c", "read 0 4k", "-c", "write -P 0x42 0 4k");
