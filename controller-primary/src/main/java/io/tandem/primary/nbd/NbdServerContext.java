@@ -65,6 +65,9 @@ public final class NbdServerContext
     /** Longest option data accepted in the handshake; names are at most 4096 bytes by the protocol. */
     public static final int MAX_OPTION_LENGTH = 16 << 10;
 
+    /** Request slots and completion records are sized for every request that may be in flight at once. */
+    public static final int MAX_REQUESTS_IN_FLIGHT = 1 << 20;
+
     /** The handshake needs room for the longest option and its replies. */
     public static final int MIN_SOCKET_BUFFER_LENGTH = 64 << 10;
 
@@ -140,6 +143,11 @@ public final class NbdServerContext
         if (maxRequestsPerConnection < 1)
         {
             throw new IllegalArgumentException("maxRequestsPerConnection must be >= 1: " + maxRequestsPerConnection);
+        }
+        if ((long)maxConnections * maxRequestsPerConnection > MAX_REQUESTS_IN_FLIGHT)
+        {
+            throw new IllegalArgumentException("maxConnections * maxRequestsPerConnection must be at most " +
+                MAX_REQUESTS_IN_FLIGHT + ": " + maxConnections + " * " + maxRequestsPerConnection);
         }
         if (socketBufferLength < MIN_SOCKET_BUFFER_LENGTH)
         {
