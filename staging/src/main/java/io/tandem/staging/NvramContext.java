@@ -1,7 +1,6 @@
 package io.tandem.staging;
 
 import org.agrona.BitUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -126,10 +125,6 @@ public final class NvramContext
         if (null == nanoClock)
         {
             nanoClock = SystemNanoClock.INSTANCE;
-        }
-        if (null == idleStrategy)
-        {
-            idleStrategy = new BackoffIdleStrategy();
         }
         concluded = true;
         return this;
@@ -285,7 +280,8 @@ public final class NvramContext
     }
 
     /**
-     * @return how the flusher thread idles when there is nothing to write.
+     * @return how the flusher thread idles when there is nothing to write; null (the default) for a back-off
+     * that parks until the next write wakes it.
      */
     public IdleStrategy idleStrategy()
     {

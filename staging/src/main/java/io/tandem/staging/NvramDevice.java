@@ -14,7 +14,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.locks.LockSupport;
 
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
@@ -48,6 +47,7 @@ public final class NvramDevice implements AutoCloseable
     public static final long BACK_PRESSURED = -1;
 
     private static final int FILL_CHUNK = 1 << 20;
+    private static final long FLUSHER_MAX_PARK_NS = 1_000_000;
 
     private final NvramContext ctx;
     private final FileChannel channel;
@@ -55,8 +55,11 @@ public final class NvramDevice implements AutoCloseable
     private final UnsafeBuffer staging;
     private final PendingWrites pending;
     private final NvramFlusher flusher;
+    private final CompletionWaiters waiters;
+    private final CompletionWaiters.StopCheck flusherStopped = this::flusherStopped;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
+    private final FlusherIdleStrategy flusherIdle;
     private volatile boolean closed;
 
     private NvramDevice(final NvramContext ctx, final FileChannel channel, final ByteBuffer stagingByteBuffer)
@@ -66,8 +69,11 @@ public final class NvramDevice implements AutoCloseable
         this.stagingByteBuffer = stagingByteBuffer;
         this.staging = new UnsafeBuffer(stagingByteBuffer);
         this.pending = new PendingWrites(ctx.maxPendingWrites());
-        this.flusher = new NvramFlusher(ctx, pending, channel, stagingByteBuffer, ctx.blockSize());
+        this.waiters = new CompletionWaiters(ctx.maxPendingWrites());
+        this.flusher = new NvramFlusher(ctx, pending, channel, stagingByteBuffer, ctx.blockSize(), waiters);
         final ErrorHandler errorHandler = Throwable::printStackTrace;
+        this.flusherIdle = null == ctx.idleStrategy() && !ctx.useAgentInvoker() ?
+            new FlusherIdleStrategy(FLUSHER_MAX_PARK_NS, flusher::hasWork) : null;
         if (ctx.useAgentInvoker())
         {
             invoker = new AgentInvoker(errorHandler, null, flusher);
@@ -77,7 +83,8 @@ public final class NvramDevice implements AutoCloseable
         else
         {
             invoker = null;
-            runner = new AgentRunner(ctx.idleStrategy(), errorHandler, null, flusher);
+            runner = new AgentRunner(null != flusherIdle ? flusherIdle : ctx.idleStrategy(), errorHandler, null,
+                flusher);
             AgentRunner.startOnThread(runner);
         }
     }
@@ -234,6 +241,10 @@ public final class NvramDevice implements AutoCloseable
         }
         staging.putBytes((int)address, src, srcOffset, length);
         pending.publish(ticket, address, length);
+        if (null != flusherIdle)
+        {
+            flusherIdle.wake();
+        }
         return ticket;
     }
 
@@ -285,33 +296,25 @@ public final class NvramDevice implements AutoCloseable
      */
     public void awaitCompletion(final long ticket)
     {
-        int idle = 0;
-        while (pending.completed() < ticket)
+        if (null != invoker)
         {
-            flusher.failIfFailed();
-            if (null != invoker)
+            while (pending.completed() < ticket)
             {
+                flusher.failIfFailed();
                 invoker.invoke();
             }
-            else if (closed && !runner.thread().isAlive())
-            {
-                throw new IllegalStateException("device closed before ticket " + ticket + " completed");
-            }
-            else if (idle < 100)
-            {
-                idle++;
-                Thread.onSpinWait();
-            }
-            else if (idle < 200)
-            {
-                idle++;
-                Thread.yield();
-            }
-            else
-            {
-                LockSupport.parkNanos(10_000);
-            }
+            return;
         }
+        if (!waiters.await(ticket, pending, flusher, flusherStopped))
+        {
+            flusher.failIfFailed();
+            throw new IllegalStateException("device closed before ticket " + ticket + " completed");
+        }
+    }
+
+    private boolean flusherStopped()
+    {
+        return closed && !runner.thread().isAlive();
     }
 
     /**

@@ -36,6 +36,7 @@ final class NvramFlusher implements Agent
     private final long maxWaitNs;
     private final NanoClock clock;
     private final CompletionHandler handler;
+    private final CompletionWaiters waiters;
 
     private long batchLast;
     private long batchBytes;
@@ -51,8 +52,10 @@ final class NvramFlusher implements Agent
         final PendingWrites pending,
         final FileChannel channel,
         final ByteBuffer staging,
-        final long fileOffset)
+        final long fileOffset,
+        final CompletionWaiters waiters)
     {
+        this.waiters = waiters;
         this.pending = pending;
         this.channel = channel;
         this.writeView = staging.duplicate();
@@ -145,6 +148,7 @@ final class NvramFlusher implements Agent
         catch (final IOException | RuntimeException ex)
         {
             failure = ex;
+            waiters.signalAll();
             return;
         }
 
@@ -153,6 +157,7 @@ final class NvramFlusher implements Agent
         groupCommits++;
         batchBytes = 0;
         pending.complete(last);
+        waiters.signal(first, last);
         if (null != handler)
         {
             handler.onComplete(last);
@@ -172,6 +177,14 @@ final class NvramFlusher implements Agent
             }
             position = regionEnd;
         }
+    }
+
+    /**
+     * @return a write is waiting to be taken, or a batch to be committed.
+     */
+    boolean hasWork()
+    {
+        return batchLast > pending.completed() || pending.isPublished(batchLast + 1);
     }
 
     /**

@@ -26,6 +26,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
@@ -53,13 +54,22 @@ public class StagingConcurrentWritersBenchmark
     @State(Scope.Benchmark)
     public static class Shared
     {
-        @Param({ "4096" })
+        @Param({ "512", "4096" })
         int payloadSize;
 
         @Param({ "POWER", "PROCESS" })
         Durability durability;
 
+        /**
+         * APPEND: writers take consecutive addresses from one cursor, as NVLog appends do, so a group commit
+         * writes one contiguous run. SLICED: each writer appends in its own slice, so a group commit writes as
+         * many scattered runs as there are writers.
+         */
+        @Param({ "APPEND", "SLICED" })
+        String layout;
+
         final AtomicInteger nextWriter = new AtomicInteger();
+        final AtomicLong cursor = new AtomicLong();
         Path dir;
         NvramDevice device;
         FileChannel baseline;
@@ -84,7 +94,7 @@ public class StagingConcurrentWritersBenchmark
         }
     }
 
-    /** Each writer owns a slice of the address space, so writers never overlap. */
+    /** A writer's payload and, for the SLICED layout, its own slice of the address space. */
     @State(Scope.Thread)
     public static class Writer
     {
@@ -106,8 +116,12 @@ public class StagingConcurrentWritersBenchmark
             }
         }
 
-        long nextAddress(final int length)
+        long nextAddress(final Shared shared, final int length)
         {
+            if ("APPEND".equals(shared.layout))
+            {
+                return shared.cursor.getAndAdd(length) % (CAPACITY - CAPACITY % length);
+            }
             if (offset + length > SLICE)
             {
                 offset = 0;
@@ -121,7 +135,7 @@ public class StagingConcurrentWritersBenchmark
     @Benchmark
     public long staging(final Shared shared, final Writer writer)
     {
-        final long address = writer.nextAddress(shared.payloadSize);
+        final long address = writer.nextAddress(shared, shared.payloadSize);
         long ticket;
         while ((ticket = shared.device.write(address, writer.payload, 0, shared.payloadSize)) < 0)
         {
@@ -134,7 +148,7 @@ public class StagingConcurrentWritersBenchmark
     @Benchmark
     public long fileChannel(final Shared shared, final Writer writer) throws IOException
     {
-        final long address = writer.nextAddress(shared.payloadSize);
+        final long address = writer.nextAddress(shared, shared.payloadSize);
         writer.baselinePayload.clear();
         shared.baseline.write(writer.baselinePayload, address);
         if (Durability.POWER == shared.durability)
