@@ -121,7 +121,7 @@ final class NbdCommandDispatcher
         {
             if (refuseIo && error == refuseIoError)
             {
-                counters.refusedRequests++;
+                counters.increment(NbdCounters.REFUSED_REQUESTS_OFFSET);
             }
             return error;
         }
@@ -129,7 +129,7 @@ final class NbdCommandDispatcher
         final boolean fua = 0 != (flags & CMD_FLAG_FUA);
         if (fua)
         {
-            counters.fuaRequests++;
+            counters.increment(NbdCounters.FUA_REQUESTS_OFFSET);
         }
         final long token = slots.token(slot);
         slots.state(slot, RequestSlots.SUBMITTED);
@@ -180,30 +180,30 @@ final class NbdCommandDispatcher
         final int error = slots.error(slot);
         if (OK != error)
         {
-            counters.errorReplies++;
+            counters.increment(NbdCounters.ERROR_REPLIES_OFFSET);
             return;
         }
         final long length = slots.length(slot);
         switch (slots.type(slot))
         {
             case CMD_READ:
-                counters.reads++;
-                counters.readBytes += length;
+                counters.increment(NbdCounters.READS_OFFSET);
+                counters.add(NbdCounters.READ_BYTES_OFFSET, length);
                 break;
             case CMD_WRITE:
-                counters.writes++;
-                counters.writeBytes += length;
+                counters.increment(NbdCounters.WRITES_OFFSET);
+                counters.add(NbdCounters.WRITE_BYTES_OFFSET, length);
                 break;
             case CMD_FLUSH:
-                counters.flushes++;
+                counters.increment(NbdCounters.FLUSHES_OFFSET);
                 break;
             case CMD_TRIM:
-                counters.trims++;
-                counters.trimBytes += length;
+                counters.increment(NbdCounters.TRIMS_OFFSET);
+                counters.add(NbdCounters.TRIM_BYTES_OFFSET, length);
                 break;
             case CMD_WRITE_ZEROES:
-                counters.writeZeroes++;
-                counters.writeZeroesBytes += length;
+                counters.increment(NbdCounters.WRITE_ZEROES_OFFSET);
+                counters.add(NbdCounters.WRITE_ZEROES_BYTES_OFFSET, length);
                 break;
             default:
                 break;

@@ -359,7 +359,7 @@ final class NbdConnection
 
     private void protocolViolation()
     {
-        counters.protocolViolations++;
+        counters.increment(NbdCounters.PROTOCOL_VIOLATIONS_OFFSET);
         close();
     }
 
@@ -419,7 +419,7 @@ final class NbdConnection
         {
             case NbdOptionHandler.ENTER_TRANSMISSION:
                 state = TRANSMISSION;
-                counters.handshakesCompleted++;
+                counters.increment(NbdCounters.HANDSHAKES_COMPLETED_OFFSET);
                 return true;
             case NbdOptionHandler.CLOSE_AFTER_REPLY:
                 inputDone = true;

@@ -32,7 +32,7 @@ public final class NbdServer implements AutoCloseable
 {
     private final NbdServerContext ctx;
     private final ServerSocketChannel serverChannel;
-    private final NbdCounters counters = new NbdCounters();
+    private final NbdCounters counters;
     private final NbdServerAgent agent;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
@@ -41,6 +41,7 @@ public final class NbdServer implements AutoCloseable
     private NbdServer(final NbdServerContext ctx) throws IOException
     {
         this.ctx = ctx;
+        this.counters = ctx.counters();
         serverChannel = ServerSocketChannel.open();
         try
         {

@@ -148,7 +148,7 @@ final class NbdServerAgent implements Agent, MessageHandler
         final int slot = slots.submittedSlot(token);
         if (slot < 0)
         {
-            counters.staleCompletions++;
+            counters.increment(NbdCounters.STALE_COMPLETIONS_OFFSET);
             return;
         }
         final NbdConnection connection = connections[slots.connection(slot)];
@@ -197,8 +197,8 @@ final class NbdServerAgent implements Agent, MessageHandler
     void onClosed(final NbdConnection connection)
     {
         freeConnections[freeConnectionCount++] = connection.index();
-        counters.connectionsClosed++;
-        counters.activeConnections--;
+        counters.increment(NbdCounters.CONNECTIONS_CLOSED_OFFSET);
+        counters.add(NbdCounters.ACTIVE_CONNECTIONS_OFFSET, -1);
         slotsFreed = true;
     }
 
@@ -238,10 +238,10 @@ final class NbdServerAgent implements Agent, MessageHandler
                 {
                     return;
                 }
-                counters.connectionsAccepted++;
+                counters.increment(NbdCounters.CONNECTIONS_ACCEPTED_OFFSET);
                 if (0 == freeConnectionCount)
                 {
-                    counters.connectionsRejected++;
+                    counters.increment(NbdCounters.CONNECTIONS_REJECTED_OFFSET);
                     channel.close();
                     continue;
                 }
@@ -255,7 +255,7 @@ final class NbdServerAgent implements Agent, MessageHandler
                     connections[index] = connection;
                 }
                 final SelectionKey key = channel.register(selector, SelectionKey.OP_READ, connection);
-                counters.activeConnections++;
+                counters.increment(NbdCounters.ACTIVE_CONNECTIONS_OFFSET);
                 connection.open(channel, key, nowNs);
             }
             catch (final IOException ex)
@@ -288,7 +288,7 @@ final class NbdServerAgent implements Agent, MessageHandler
             if (null != connection && connection.isHandshaking() &&
                 nowNs - connection.openedNs() > handshakeTimeoutNs)
             {
-                counters.handshakeTimeouts++;
+                counters.increment(NbdCounters.HANDSHAKE_TIMEOUTS_OFFSET);
                 connection.close();
                 closed++;
             }

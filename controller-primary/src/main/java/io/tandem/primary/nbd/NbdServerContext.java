@@ -94,6 +94,7 @@ public final class NbdServerContext
     private IdleStrategy idleStrategy;
     private ErrorHandler errorHandler;
     private BlockVolume volume;
+    private NbdCounters counters;
     private boolean concluded;
 
     /**
@@ -182,6 +183,10 @@ public final class NbdServerContext
         if (null == errorHandler)
         {
             errorHandler = Throwable::printStackTrace;
+        }
+        if (null == counters)
+        {
+            counters = new NbdCounters();
         }
         concluded = true;
         return this;
@@ -437,6 +442,21 @@ public final class NbdServerContext
     public NbdServerContext errorHandler(final ErrorHandler errorHandler)
     {
         this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * @return where the server counts what it does; by default counters of its own, else a region the caller
+     * placed, e.g. in a memory-mapped status file.
+     */
+    public NbdCounters counters()
+    {
+        return counters;
+    }
+
+    public NbdServerContext counters(final NbdCounters counters)
+    {
+        this.counters = counters;
         return this;
     }
 
