@@ -11,6 +11,7 @@ import java.util.Queue;
  */
 final class ActionTask<S> implements Runnable
 {
+    final int attempt;
     final int node;
     final boolean undo;
     private final Action<S> action;
@@ -21,9 +22,10 @@ final class ActionTask<S> implements Runnable
     private volatile Throwable cause;
 
     ActionTask(
-        final int node, final boolean undo, final Action<S> action, final S state,
+        final int attempt, final int node, final boolean undo, final Action<S> action, final S state,
         final Queue<ActionTask<S>> completions)
     {
+        this.attempt = attempt;
         this.node = node;
         this.undo = undo;
         this.action = action;

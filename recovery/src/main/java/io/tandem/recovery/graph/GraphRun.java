@@ -250,7 +250,7 @@ public final class GraphRun<S> implements Agent
     private void onCompletion(final ActionTask<S> task)
     {
         final int node = task.node;
-        if (tasks.get(node) != task)
+        if (task.attempt != attempt || tasks.get(node) != task)
         {
             return; // from an earlier attempt, or abandoned after its grace
         }
@@ -360,7 +360,7 @@ public final class GraphRun<S> implements Agent
 
     private void submit(final int node, final boolean undo, final long nowNs)
     {
-        final ActionTask<S> task = new ActionTask<>(node, undo, graph.action(node), state, completions);
+        final ActionTask<S> task = new ActionTask<>(attempt, node, undo, graph.action(node), state, completions);
         tasks.set(node, task);
         interrupted[node] = false;
         deadlineNs[node] = nowNs + timeoutNs(node);

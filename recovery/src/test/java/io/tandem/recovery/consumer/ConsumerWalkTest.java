@@ -1,5 +1,6 @@
 package io.tandem.recovery.consumer;
 
+import io.tandem.recovery.graph.ActionTimeoutException;
 import io.tandem.recovery.graph.CycleException;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -145,6 +147,24 @@ class ConsumerWalkTest
         assertTrue(ends.contains("serve=SKIPPED"), ends::toString);
         assertTrue(snapshot.toText().contains("cause: java.lang.IllegalStateException: stream 1 torn at 4096"),
             snapshot::toText);
+    }
+
+    @Test
+    void consumerPastItsTimeoutFailsAndItsDependentsAreSkipped() throws Exception
+    {
+        final ConsumerRegistry registry = new ConsumerRegistry()
+            .register("fence", logged())
+            .register("load-superblock", ctx -> new CountDownLatch(1).await(), 100, TimeUnit.MILLISECONDS, "fence")
+            .register("serve", logged(), "load-superblock");
+
+        final WalkResult result = registry.build("takeover").walk("takeover-epoch-6").run();
+
+        assertFalse(result.passed());
+        final Throwable cause = result.snapshot().failed().get("load-superblock");
+        assertInstanceOf(ActionTimeoutException.class, cause);
+        assertTrue(cause.getMessage().contains("timed out after 100 ms"), cause.getMessage());
+        assertEquals(ConsumerState.SKIPPED, result.snapshot().state("serve"));
+        assertEquals(List.of("fence"), log);
     }
 
     @Test
