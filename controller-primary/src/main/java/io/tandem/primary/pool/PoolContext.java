@@ -1,0 +1,137 @@
+package io.tandem.primary.pool;
+
+import org.agrona.BitUtil;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+
+import java.nio.file.Path;
+
+/**
+ * Configuration of the pool a controller opens, concluded once by {@link Pool#open(PoolContext)}. Both
+ * controllers of a pair must agree on every setting; the superblock records them and a controller whose
+ * settings differ is refused.
+ * <p>
+ * Not thread-safe: fill it on one thread, then hand it to {@link Pool#open(PoolContext)}.
+ */
+public final class PoolContext
+{
+    public static final String DIR_PROP_NAME = "tandem.pool.dir";
+    public static final String DIR_DEFAULT = "tandem-data/pool";
+
+    public static final String VOLUME_SIZE_PROP_NAME = "tandem.pool.volumeSize";
+    public static final long VOLUME_SIZE_DEFAULT = 1L << 30;
+
+    public static final String BLOCK_SIZE_PROP_NAME = "tandem.pool.blockSize";
+    public static final int BLOCK_SIZE_DEFAULT = 4096;
+
+    public static final String CLUSTER_ID_PROP_NAME = "tandem.cluster.id";
+    /** "TANDEM" in ASCII, as the NVLog's default. */
+    public static final long CLUSTER_ID_DEFAULT = 0x54414E44454DL;
+
+    private Path dir = Path.of(System.getProperty(DIR_PROP_NAME, DIR_DEFAULT));
+    private long volumeSize = Long.getLong(VOLUME_SIZE_PROP_NAME, VOLUME_SIZE_DEFAULT);
+    private int blockSize = Integer.getInteger(BLOCK_SIZE_PROP_NAME, BLOCK_SIZE_DEFAULT);
+    private long clusterId = Long.getLong(CLUSTER_ID_PROP_NAME, CLUSTER_ID_DEFAULT);
+    private boolean createIfMissing = true;
+    private EpochClock epochClock;
+    private boolean concluded;
+
+    /**
+     * @throws IllegalArgumentException naming the setting that is wrong.
+     */
+    public PoolContext conclude()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("context already concluded");
+        }
+        if (null == dir)
+        {
+            throw new IllegalArgumentException("dir must be set");
+        }
+        if (blockSize < 512 || !BitUtil.isPowerOfTwo(blockSize))
+        {
+            throw new IllegalArgumentException("blockSize must be a power of two >= 512: " + blockSize);
+        }
+        if (volumeSize < blockSize || volumeSize % blockSize != 0)
+        {
+            throw new IllegalArgumentException("volumeSize must be a positive multiple of blockSize " + blockSize +
+                ": " + volumeSize);
+        }
+        if (null == epochClock)
+        {
+            epochClock = SystemEpochClock.INSTANCE;
+        }
+        concluded = true;
+        return this;
+    }
+
+    public Path dir()
+    {
+        return dir;
+    }
+
+    public PoolContext dir(final Path dir)
+    {
+        this.dir = dir;
+        return this;
+    }
+
+    public long volumeSize()
+    {
+        return volumeSize;
+    }
+
+    public PoolContext volumeSize(final long volumeSize)
+    {
+        this.volumeSize = volumeSize;
+        return this;
+    }
+
+    public int blockSize()
+    {
+        return blockSize;
+    }
+
+    public PoolContext blockSize(final int blockSize)
+    {
+        this.blockSize = blockSize;
+        return this;
+    }
+
+    public long clusterId()
+    {
+        return clusterId;
+    }
+
+    public PoolContext clusterId(final long clusterId)
+    {
+        this.clusterId = clusterId;
+        return this;
+    }
+
+    /**
+     * @return true (the default) to create a pool in an empty or missing directory.
+     */
+    public boolean createIfMissing()
+    {
+        return createIfMissing;
+    }
+
+    public PoolContext createIfMissing(final boolean createIfMissing)
+    {
+        this.createIfMissing = createIfMissing;
+        return this;
+    }
+
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    public PoolContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+}
