@@ -132,7 +132,7 @@ class GraphRunSteppingTest
             {
                 letGo.countDown();
                 assertTrue(stubbornReturned.await(10, TimeUnit.SECONDS));
-            })
+            }, 10, TimeUnit.SECONDS)
             .build();
         final List<GraphFailure> failures = new ArrayList<>();
 
