@@ -187,9 +187,7 @@ class GraphEngineTest
     @Test
     void shortRealTimeoutAndAnActionThatIgnoresItsInterruptIsAbandoned() throws Exception
     {
-        engine = new GraphEngine(new GraphEngineContext()
-            .actionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100))
-            .interruptGraceNs(TimeUnit.MILLISECONDS.toNanos(50)));
+        engine = new GraphEngine(new GraphEngineContext().interruptGraceNs(TimeUnit.MILLISECONDS.toNanos(50)));
         final CountDownLatch never = new CountDownLatch(1);
         final AntecedenceGraph<Void> graph = AntecedenceGraph.<Void>builder("op")
             .add("a", logged("a"))
@@ -206,7 +204,7 @@ class GraphEngineTest
                         // a badly behaved action: it swallows the interrupt and keeps waiting
                     }
                 }
-            }, "a")
+            }, 100, TimeUnit.MILLISECONDS, "a")
             .build();
 
         final long startNs = System.nanoTime();
