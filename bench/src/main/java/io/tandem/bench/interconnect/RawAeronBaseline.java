@@ -35,6 +35,7 @@ final class RawAeronBaseline implements AutoCloseable
     private final Subscription subscription;
     private final ExclusivePublication replyPublication;
     private final Subscription replySubscription;
+    private long nextPing = 1L << 40;
 
     RawAeronBaseline(final Path base, final int port, final int mtuLength, final int termLength)
     {
@@ -104,6 +105,8 @@ final class RawAeronBaseline implements AutoCloseable
         final UnsafeBuffer reply = new UnsafeBuffer(new byte[REPLY_LENGTH]);
         final FragmentHandler echo = (buffer, offset, length, header) ->
         {
+            // answers with the ping's number, so a late message from the throughput run is never taken for a reply
+            reply.putLong(0, buffer.getLong(offset));
             while (replyPublication.offer(reply, 0, REPLY_LENGTH) < 0)
             {
                 Thread.onSpinWait();
@@ -120,18 +123,19 @@ final class RawAeronBaseline implements AutoCloseable
         ponger.start();
 
         final UnsafeBuffer message = new UnsafeBuffer(new byte[messageLength]);
-        final long[] replies = new long[1];
-        final FragmentHandler onReply = (buffer, offset, length, header) -> replies[0]++;
+        final long[] lastReply = {-1};
+        final FragmentHandler onReply = (buffer, offset, length, header) -> lastReply[0] = buffer.getLong(offset);
         final long[] rttNs = new long[count];
         for (int i = -warmup; i < count; i++)
         {
-            final long expected = replies[0] + 1;
+            final long ping = nextPing++;
+            message.putLong(0, ping);
             final long startNs = System.nanoTime();
             while (publication.offer(message, 0, messageLength) < 0)
             {
                 Thread.onSpinWait();
             }
-            while (replies[0] < expected)
+            while (lastReply[0] != ping)
             {
                 replySubscription.poll(onReply, 1);
             }
