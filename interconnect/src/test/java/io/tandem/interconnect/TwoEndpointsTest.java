@@ -46,13 +46,8 @@ class TwoEndpointsTest
                 sink.markDurableWith(secondary.receiver());
                 final MirrorSender sender = primary.sender();
                 final UnsafeBuffer record = new UnsafeBuffer(new byte[4096]);
+                OrderingUnderFireTest.awaitAllPathsUp(primary);
                 final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (!sender.hasLivePath())
-                {
-                    primary.invoker().invoke();
-                    assertTrue(System.nanoTime() < deadlineNs, "no path came up");
-                }
-                assertEquals(0b11, sender.liveMask());
                 assertTrue(sender.pathOf(0) != sender.pathOf(1), "streams spread over both paths");
 
                 int stream = 0;
