@@ -24,7 +24,20 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * nothing more can run, a failed walk undoes its done consumers in the reverse order they finished.
  * <p>
  * A walk interrupted by a crash is resumed by a new walk of the same operation given the names the journal
- * says were done ({@link #resume(Set)}): those start DONE, marked resumed, and are not run again.
+ * says were done ({@link #resume(Set)}): those start DONE, marked resumed, and are neither run nor undone again.
+ * A takeover, recorded in the journal and resumed from it after a crash:
+ * <pre>
+ *   String op = "takeover-epoch-" + newEpoch;
+ *   Set&lt;String&gt; done = JournalResume.completedConsumers(reader, op);   // empty on a first run
+ *   WalkResult result = takeover.walk(op)
+ *       .resume(done)
+ *       .listener(journal.consumerListener())
+ *       .run();
+ *   if (!result.passed())
+ *   {
+ *       log(result.snapshot().failed());   // consumer name -&gt; cause; dependents are SKIPPED
+ *   }
+ * </pre>
  * <p>
  * Configure, then {@link #run()} it on the calling thread, or {@link #start()} it and step the returned agent,
  * then {@link #close()}. Unless given an engine context, a walk runs on its own engine with

@@ -118,7 +118,7 @@ public final class WalkSnapshot
             {
                 out.append(" (resumed)");
             }
-            if (status.durationMs() > 0 || status.state() == ConsumerState.DONE && !status.resumed())
+            if (status.durationMs() > 0 || (status.state() == ConsumerState.DONE && !status.resumed()))
             {
                 out.append(' ').append(status.durationMs()).append(" ms");
             }
