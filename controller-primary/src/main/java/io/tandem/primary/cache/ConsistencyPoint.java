@@ -1,0 +1,444 @@
+package io.tandem.primary.cache;
+
+import io.tandem.primary.pool.Ownership;
+import io.tandem.staging.block.BlockDevice;
+import org.agrona.concurrent.NanoClock;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+
+/**
+ * A consistency point: destages the write cache's dirty pages to the pool in arrival order, makes them durable,
+ * records the CP's LSN in the pool superblock, then makes the destaged pages clean. Afterwards every write with an
+ * LSN up to {@link #lastCpLsn()} is in the pool and the NVLog may drop it (the {@link ConsistencyPointListener}
+ * is told).
+ * <pre>
+ *  IDLE/DONE/FAILED --start()--> COLLECT --> FENCE_CHECK --> DESTAGE (pagesPerStep a step) --> FLUSH --> RECORD
+ *                                                |                                                 |        |
+ *                                                +----------------> FENCED <-----------------------(epoch moved)
+ *  RECORD --> DONE; an I/O error in any step --> FAILED (nothing recorded, pages stay dirty; start() may retry)
+ * </pre>
+ * COLLECT runs in one step, so it is atomic with respect to writes: the CP's LSN is the highest LSN applied to
+ * the cache then, and the pages to destage are exactly those dirty then. Writes keep flowing into the cache
+ * during the CP: a page written again before its destage goes out with the newer bytes (harmless: replaying the
+ * log from the CP's LSN rewrites them), and a page written again at any point stays dirty for the next CP.
+ * <p>
+ * Destaging writes to the pool's page cache from the agent, a bounded number of pages per step. The blocking
+ * steps (checking the epoch, forcing the pool, replacing the superblock) run one at a time on the context's
+ * {@link ConsistencyPointContext#ioExecutor() I/O executor}; {@link #doWork(long)} polls for them, never waits.
+ * A fenced controller (the pool's epoch moved past ours) ends the CP FENCED, records nothing and refuses every
+ * later CP.
+ * <p>
+ * Not thread-safe: stepped by the agent that owns the {@link PageCache}; only the blocking step runs elsewhere,
+ * handing its outcome back through a volatile field.
+ */
+public final class ConsistencyPoint implements AutoCloseable
+{
+    /**
+     * Where a CP is; the terminal states stay until the next {@link #start(Reason)}.
+     */
+    public enum State
+    {
+        IDLE, COLLECT, FENCE_CHECK, DESTAGE, FLUSH, RECORD, DONE, FAILED, FENCED
+    }
+
+    /**
+     * Why a CP was started.
+     */
+    public enum Reason
+    {
+        TIMER, LOG_HALF_FULL, COMMAND
+    }
+
+    private final PageCache cache;
+    private final BlockDevice device;
+    private final Ownership ownership;
+    private final long epoch;
+    private final int pagesPerStep;
+    private final Executor ioExecutor;
+    private final ExecutorService ownedIoExecutor;
+    private final NanoClock nanoClock;
+    private final ConsistencyPointListener listener;
+    private final DestageList destageList;
+    private final BlockingStep blockingStep = new BlockingStep();
+
+    private State state = State.IDLE;
+    private Reason reason;
+    private long cpLsn;
+    private int destageIndex;
+    private long startNs;
+    private Throwable lastError;
+
+    private long lastCpLsn;
+    private long completedCount;
+    private long failedCount;
+    private long lastDurationNs;
+    private int lastPagesDestaged;
+    private long pagesDestaged;
+
+    /**
+     * Concludes the context.
+     */
+    public ConsistencyPoint(final ConsistencyPointContext ctx)
+    {
+        ctx.conclude();
+        cache = ctx.cache();
+        device = cache.device();
+        ownership = ctx.ownership();
+        epoch = ctx.epoch();
+        pagesPerStep = ctx.pagesPerStep();
+        ioExecutor = ctx.ioExecutor();
+        ownedIoExecutor = ctx.ownedIoExecutor();
+        nanoClock = ctx.nanoClock();
+        listener = ctx.listener();
+        destageList = new DestageList(cache.frameCount());
+    }
+
+    /**
+     * Starts a CP; it runs as {@link #doWork(long)} is called.
+     *
+     * @return false if a CP is running already, or this controller has been fenced.
+     */
+    public boolean start(final Reason reason)
+    {
+        switch (state)
+        {
+            case IDLE:
+            case DONE:
+            case FAILED:
+                this.reason = reason;
+                startNs = nanoClock.nanoTime();
+                lastError = null;
+                state = State.COLLECT;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Advances the running CP, if any, without blocking.
+     *
+     * @param nowNs the time on the context's {@link ConsistencyPointContext#nanoClock() clock}.
+     * @return the amount of work done: 0 when idle or waiting for a blocking step.
+     */
+    public int doWork(final long nowNs)
+    {
+        switch (state)
+        {
+            case COLLECT:
+                return collect();
+            case FENCE_CHECK:
+                return awaitFenceCheck(nowNs);
+            case DESTAGE:
+                return destage(nowNs);
+            case FLUSH:
+                return awaitFlush(nowNs);
+            case RECORD:
+                return awaitRecord(nowNs);
+            default:
+                return 0;
+        }
+    }
+
+    public State state()
+    {
+        return state;
+    }
+
+    /**
+     * @return true from {@link #start(Reason)} until the CP ends.
+     */
+    public boolean isRunning()
+    {
+        return State.COLLECT.ordinal() <= state.ordinal() && state.ordinal() <= State.RECORD.ordinal();
+    }
+
+    /**
+     * @return why the current or last CP was started, or null before the first.
+     */
+    public Reason reason()
+    {
+        return reason;
+    }
+
+    /**
+     * @return the LSN of the running CP (fixed at COLLECT), or of the last one.
+     */
+    public long cpLsn()
+    {
+        return cpLsn;
+    }
+
+    /**
+     * @return the LSN recorded by the last CP that completed (0 before the first).
+     */
+    public long lastCpLsn()
+    {
+        return lastCpLsn;
+    }
+
+    public long completedCount()
+    {
+        return completedCount;
+    }
+
+    public long failedCount()
+    {
+        return failedCount;
+    }
+
+    public long lastDurationNs()
+    {
+        return lastDurationNs;
+    }
+
+    /**
+     * @return pages the last completed CP destaged.
+     */
+    public int lastPagesDestaged()
+    {
+        return lastPagesDestaged;
+    }
+
+    /**
+     * @return pages destaged by every CP so far, completed or not.
+     */
+    public long pagesDestaged()
+    {
+        return pagesDestaged;
+    }
+
+    /**
+     * @return pages the running CP has still to write to the pool.
+     */
+    public int pagesToDestage()
+    {
+        return State.DESTAGE == state || State.FENCE_CHECK == state ? destageList.size() - destageIndex : 0;
+    }
+
+    /**
+     * @return why the last CP failed, or null.
+     */
+    public Throwable lastError()
+    {
+        return lastError;
+    }
+
+    /**
+     * Shuts down the I/O thread if the context made it; a running CP is abandoned (nothing more recorded).
+     */
+    public void close()
+    {
+        if (null != ownedIoExecutor)
+        {
+            ownedIoExecutor.shutdown();
+        }
+    }
+
+    private int collect()
+    {
+        cpLsn = cache.highestLsn();
+        destageList.collect(cache);
+        destageIndex = 0;
+        submit(BlockingStep.FENCE_CHECK, State.FENCE_CHECK);
+        return 1;
+    }
+
+    private int awaitFenceCheck(final long nowNs)
+    {
+        final int outcome = blockingStep.outcome;
+        if (BlockingStep.PENDING == outcome)
+        {
+            return 0;
+        }
+        if (BlockingStep.SUCCEEDED == outcome)
+        {
+            state = State.DESTAGE;
+        }
+        else
+        {
+            endBlocking(outcome, nowNs);
+        }
+        return 1;
+    }
+
+    private int destage(final long nowNs)
+    {
+        final int end = Math.min(destageList.size(), destageIndex + pagesPerStep);
+        int written = 0;
+        try
+        {
+            for (; destageIndex < end; destageIndex++)
+            {
+                final int frame = destageList.frame(destageIndex);
+                if (PageCache.DIRTY == cache.frameState(frame) && cache.framePage(frame) == destageList.page(destageIndex))
+                {
+                    final long writeSeq = cache.frameWriteSeq(frame);
+                    cache.destage(frame);
+                    destageList.destagedWriteSeq(destageIndex, writeSeq);
+                    pagesDestaged++;
+                    written++;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            fail(ex, nowNs);
+            return written + 1;
+        }
+        if (destageIndex == destageList.size())
+        {
+            submit(BlockingStep.FLUSH, State.FLUSH);
+        }
+        return written + 1;
+    }
+
+    private int awaitFlush(final long nowNs)
+    {
+        final int outcome = blockingStep.outcome;
+        if (BlockingStep.PENDING == outcome)
+        {
+            return 0;
+        }
+        if (BlockingStep.SUCCEEDED == outcome)
+        {
+            submit(BlockingStep.RECORD, State.RECORD);
+        }
+        else
+        {
+            endBlocking(outcome, nowNs);
+        }
+        return 1;
+    }
+
+    private int awaitRecord(final long nowNs)
+    {
+        final int outcome = blockingStep.outcome;
+        if (BlockingStep.PENDING == outcome)
+        {
+            return 0;
+        }
+        if (BlockingStep.SUCCEEDED == outcome)
+        {
+            complete(nowNs);
+        }
+        else
+        {
+            endBlocking(outcome, nowNs);
+        }
+        return 1;
+    }
+
+    private void complete(final long nowNs)
+    {
+        int destaged = 0;
+        for (int i = 0, size = destageList.size(); i < size; i++)
+        {
+            final long writeSeq = destageList.destagedWriteSeq(i);
+            if (writeSeq >= 0)
+            {
+                destaged++;
+                cache.markClean(destageList.frame(i), destageList.page(i), writeSeq, cpLsn);
+            }
+        }
+        lastCpLsn = cpLsn;
+        lastPagesDestaged = destaged;
+        lastDurationNs = nowNs - startNs;
+        completedCount++;
+        state = State.DONE;
+        listener.onComplete(reason, cpLsn, destaged, lastDurationNs);
+    }
+
+    private void endBlocking(final int outcome, final long nowNs)
+    {
+        if (BlockingStep.REFUSED == outcome)
+        {
+            lastDurationNs = nowNs - startNs;
+            state = State.FENCED;
+            listener.onFenced(epoch);
+        }
+        else
+        {
+            fail(blockingStep.error, nowNs);
+        }
+    }
+
+    private void fail(final Throwable error, final long nowNs)
+    {
+        lastError = error;
+        lastDurationNs = nowNs - startNs;
+        failedCount++;
+        state = State.FAILED;
+        listener.onFailed(reason, error);
+    }
+
+    private void submit(final int op, final State next)
+    {
+        blockingStep.op = op;
+        blockingStep.cpLsn = cpLsn;
+        blockingStep.error = null;
+        blockingStep.outcome = BlockingStep.PENDING;
+        state = next;
+        try
+        {
+            ioExecutor.execute(blockingStep);
+        }
+        catch (final RuntimeException ex)
+        {
+            blockingStep.error = ex;
+            blockingStep.outcome = BlockingStep.FAILED;
+        }
+    }
+
+    /**
+     * The one blocking step in flight, run on the I/O executor; its outcome is published through a volatile field
+     * after its other fields, so the agent reads them safely once it sees the outcome.
+     */
+    private final class BlockingStep implements Runnable
+    {
+        static final int FENCE_CHECK = 1;
+        static final int FLUSH = 2;
+        static final int RECORD = 3;
+
+        static final int PENDING = 0;
+        static final int SUCCEEDED = 1;
+        static final int REFUSED = 2;
+        static final int FAILED = 3;
+
+        int op;
+        long cpLsn;
+        Throwable error;
+        volatile int outcome = SUCCEEDED;
+
+        public void run()
+        {
+            try
+            {
+                final boolean ok;
+                switch (op)
+                {
+                    case FENCE_CHECK:
+                        ok = !ownership.isFenced(epoch);
+                        break;
+                    case FLUSH:
+                        device.flush();
+                        ok = true;
+                        break;
+                    case RECORD:
+                        ok = ownership.recordCheckpoint(epoch, cpLsn);
+                        break;
+                    default:
+                        throw new IllegalStateException("unknown blocking step " + op);
+                }
+                outcome = ok ? SUCCEEDED : REFUSED;
+            }
+            catch (final Throwable ex)
+            {
+                error = ex;
+                outcome = FAILED;
+            }
+        }
+    }
+}

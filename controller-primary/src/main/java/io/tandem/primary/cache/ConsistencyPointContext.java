@@ -1,0 +1,174 @@
+package io.tandem.primary.cache;
+
+import io.tandem.primary.pool.Ownership;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/**
+ * Configuration of the {@link ConsistencyPoint}, concluded once by its constructor. The cache, the ownership of
+ * the pool and the epoch this controller owns it in must be given.
+ * <p>
+ * Not thread-safe: fill it on one thread, then hand it to the consistency point.
+ */
+public final class ConsistencyPointContext
+{
+    /** Pages written to the pool per duty cycle, so the agent keeps serving while a CP destages. */
+    public static final String PAGES_PER_STEP_PROP_NAME = "tandem.cp.pagesPerStep";
+    public static final int PAGES_PER_STEP_DEFAULT = 64;
+
+    private int pagesPerStep = Integer.getInteger(PAGES_PER_STEP_PROP_NAME, PAGES_PER_STEP_DEFAULT);
+    private PageCache cache;
+    private Ownership ownership;
+    private long epoch = -1;
+    private Executor ioExecutor;
+    private ExecutorService ownedIoExecutor;
+    private NanoClock nanoClock;
+    private ConsistencyPointListener listener;
+    private boolean concluded;
+
+    /**
+     * @throws IllegalArgumentException naming the setting that is wrong.
+     */
+    public ConsistencyPointContext conclude()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("context already concluded");
+        }
+        if (null == cache)
+        {
+            throw new IllegalArgumentException("cache must be set");
+        }
+        if (null == ownership)
+        {
+            throw new IllegalArgumentException("ownership must be set");
+        }
+        if (epoch < 0)
+        {
+            throw new IllegalArgumentException("epoch must be set to the epoch this controller owns the pool in");
+        }
+        if (pagesPerStep < 1)
+        {
+            throw new IllegalArgumentException("pagesPerStep must be >= 1: " + pagesPerStep);
+        }
+        if (null == ioExecutor)
+        {
+            ownedIoExecutor = Executors.newSingleThreadExecutor(runnable ->
+            {
+                final Thread thread = new Thread(runnable, "tandem-cp-io");
+                thread.setDaemon(true);
+                return thread;
+            });
+            ioExecutor = ownedIoExecutor;
+        }
+        if (null == nanoClock)
+        {
+            nanoClock = SystemNanoClock.INSTANCE;
+        }
+        if (null == listener)
+        {
+            listener = (reason, cpLsn, pagesDestaged, durationNs) -> {};
+        }
+        concluded = true;
+        return this;
+    }
+
+    public PageCache cache()
+    {
+        return cache;
+    }
+
+    public ConsistencyPointContext cache(final PageCache cache)
+    {
+        this.cache = cache;
+        return this;
+    }
+
+    public Ownership ownership()
+    {
+        return ownership;
+    }
+
+    public ConsistencyPointContext ownership(final Ownership ownership)
+    {
+        this.ownership = ownership;
+        return this;
+    }
+
+    /**
+     * @return the epoch this controller owns the pool in; a CP records only while the pool is still in it.
+     */
+    public long epoch()
+    {
+        return epoch;
+    }
+
+    public ConsistencyPointContext epoch(final long epoch)
+    {
+        this.epoch = epoch;
+        return this;
+    }
+
+    /**
+     * @return pages destaged per {@link ConsistencyPoint#doWork(long)}, default {@link #PAGES_PER_STEP_DEFAULT}.
+     */
+    public int pagesPerStep()
+    {
+        return pagesPerStep;
+    }
+
+    public ConsistencyPointContext pagesPerStep(final int pagesPerStep)
+    {
+        this.pagesPerStep = pagesPerStep;
+        return this;
+    }
+
+    /**
+     * @return where the blocking steps run (the fencing check, the pool's flush, the superblock update), one at a
+     * time; default a daemon thread of its own, shut down by {@link ConsistencyPoint#close()}.
+     */
+    public Executor ioExecutor()
+    {
+        return ioExecutor;
+    }
+
+    public ConsistencyPointContext ioExecutor(final Executor ioExecutor)
+    {
+        this.ioExecutor = ioExecutor;
+        return this;
+    }
+
+    ExecutorService ownedIoExecutor()
+    {
+        return ownedIoExecutor;
+    }
+
+    /**
+     * @return the clock CP durations are measured on; pass its time to {@link ConsistencyPoint#doWork(long)}.
+     */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    public ConsistencyPointContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    public ConsistencyPointListener listener()
+    {
+        return listener;
+    }
+
+    public ConsistencyPointContext listener(final ConsistencyPointListener listener)
+    {
+        this.listener = listener;
+        return this;
+    }
+}

@@ -1,0 +1,138 @@
+package io.tandem.primary.cache;
+
+import io.tandem.primary.pool.Ownership;
+import io.tandem.primary.pool.Pool;
+import io.tandem.primary.pool.PoolContext;
+import io.tandem.staging.block.FileBlockDevice;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real pool in a temporary directory, owned by controller 0, with a cache over its recorded volume and a CP
+ * whose blocking steps run when the test says.
+ */
+final class PoolFixture implements AutoCloseable
+{
+    static final int PAGE = 4096;
+
+    final Pool pool;
+    final Ownership ownership;
+    final long epoch;
+    final RecordingBlockDevice device;
+    final PageCache cache;
+    final ManualExecutor executor = new ManualExecutor();
+    final ConsistencyPoint cp;
+    final List<String> events = new ArrayList<>();
+    long nowNs = 1_000;
+    boolean recordEvents = true;
+
+    PoolFixture(final Path dir, final int volumePages, final int cachePages, final int pagesPerStep)
+        throws IOException
+    {
+        pool = Pool.open(new PoolContext().dir(dir.resolve("pool")).volumeSize((long)volumePages * PAGE));
+        ownership = new Ownership(pool.superblocks());
+        epoch = ownership.take(0);
+        device = new RecordingBlockDevice(pool.volume());
+        cache = new PageCache(new PageCacheContext().device(device).capacity((long)cachePages * PAGE)
+            .readScratchLength(4 * PAGE));
+        cp = new ConsistencyPoint(new ConsistencyPointContext()
+            .cache(cache)
+            .ownership(ownership)
+            .epoch(epoch)
+            .pagesPerStep(pagesPerStep)
+            .ioExecutor(executor)
+            .nanoClock(() -> nowNs)
+            .listener(new ConsistencyPointListener()
+            {
+                public void onComplete(
+                    final ConsistencyPoint.Reason reason, final long cpLsn, final int pagesDestaged,
+                    final long durationNs)
+                {
+                    if (recordEvents)
+                    {
+                        events.add("complete " + reason + " " + cpLsn + " " + pagesDestaged + " " + durationNs);
+                    }
+                }
+
+                public void onFailed(final ConsistencyPoint.Reason reason, final Throwable error)
+                {
+                    if (recordEvents)
+                    {
+                        events.add("failed " + reason + " " + error.getMessage());
+                    }
+                }
+
+                public void onFenced(final long fencedEpoch)
+                {
+                    if (recordEvents)
+                    {
+                        events.add("fenced " + fencedEpoch);
+                    }
+                }
+            }));
+    }
+
+    /**
+     * Steps the CP, running its blocking steps as they come, until it ends.
+     */
+    ConsistencyPoint.State finishCp()
+    {
+        for (int i = 0; i < 1_000_000 && cp.isRunning(); i++)
+        {
+            nowNs += 10;
+            cp.doWork(nowNs);
+            executor.runAll();
+        }
+        return cp.state();
+    }
+
+    /**
+     * Steps the CP until it reaches {@code state}, running blocking steps that would block it from getting there.
+     */
+    void stepUntil(final ConsistencyPoint.State state)
+    {
+        for (int i = 0; i < 1_000_000 && cp.state() != state; i++)
+        {
+            if (!cp.isRunning())
+            {
+                throw new AssertionError("CP ended " + cp.state() + " before reaching " + state);
+            }
+            nowNs += 10;
+            cp.doWork(nowNs);
+            if (cp.state() != state)
+            {
+                executor.runAll();
+            }
+        }
+    }
+
+    long recordedCpLsn() throws IOException
+    {
+        return pool.superblocks().read().cpLsn();
+    }
+
+    /**
+     * @return the volume as a fresh device over the pool's file reads it.
+     */
+    byte[] readPoolFile() throws IOException
+    {
+        final long blocks = pool.volume().blockCount();
+        try (FileBlockDevice fresh = FileBlockDevice.open(pool.dir().resolve(Pool.VOLUME_FILE_NAME), PAGE, blocks,
+            false))
+        {
+            final byte[] bytes = new byte[(int)(blocks * PAGE)];
+            fresh.read(0, ByteBuffer.wrap(bytes));
+            return bytes;
+        }
+    }
+
+    public void close() throws IOException
+    {
+        cp.close();
+        pool.close();
+    }
+}
