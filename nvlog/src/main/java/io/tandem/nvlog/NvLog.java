@@ -6,6 +6,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
@@ -41,6 +42,8 @@ public final class NvLog implements AutoCloseable
     private static final int END_MARKER_LENGTH = LogRecord.ALIGNMENT;
     /** Room a half keeps at its end for the padding record that seals it. */
     private static final int SEAL_RESERVE = LogRecord.HEADER_LENGTH;
+    /** A ZERO record's payload: the length zeroed. */
+    public static final int ZERO_PAYLOAD_LENGTH = 8;
 
     private final NvLogContext ctx;
     private final NvramDevice device;
@@ -60,6 +63,8 @@ public final class NvLog implements AutoCloseable
     private int active;
     private long epoch;
     private long halfSwitches;
+    private long lastAppendAddress = -1;
+    private int lastAppendLength;
 
     private NvLog(final NvLogContext ctx, final NvramDevice device) throws IOException
     {
@@ -224,14 +229,37 @@ public final class NvLog implements AutoCloseable
             throw new IllegalArgumentException(device.file() + ": a write record carries 1 to " +
                 ctx.maxPayloadLength() + " payload bytes, not " + payloadLength);
         }
-        if (stream < 0 || stream >= ctx.streamCount())
-        {
-            throw new IllegalArgumentException(device.file() + ": stream " + stream + " is not one of the " +
-                ctx.streamCount() + " streams");
-        }
+        checkStream(stream);
         encoder.wrap(scratch, 0).header(RecordType.WRITE, (short)0, stream, streamSequence, lsn, recordEpoch, volume,
             volumeOffset, payloadLength);
         scratch.putBytes(LogRecord.HEADER_LENGTH, payload, payloadOffset, payloadLength);
+        encoder.seal(crc);
+        return appendEncoded(lsn, encoder.alignedLength());
+    }
+
+    /**
+     * Appends a piece of a client's WRITE_ZEROES: {@code length} zero bytes at {@code volumeOffset}.
+     *
+     * @return as {@link #appendWrite}.
+     */
+    public long appendZero(
+        final int stream,
+        final long streamSequence,
+        final long lsn,
+        final long recordEpoch,
+        final int volume,
+        final long volumeOffset,
+        final long length)
+    {
+        if (length < 1)
+        {
+            throw new IllegalArgumentException(device.file() + ": a zero record covers at least one byte, not " +
+                length);
+        }
+        checkStream(stream);
+        encoder.wrap(scratch, 0).header(RecordType.ZERO, (short)0, stream, streamSequence, lsn, recordEpoch, volume,
+            volumeOffset, ZERO_PAYLOAD_LENGTH);
+        scratch.putLong(LogRecord.HEADER_LENGTH, length, ByteOrder.LITTLE_ENDIAN);
         encoder.seal(crc);
         return appendEncoded(lsn, encoder.alignedLength());
     }
@@ -247,6 +275,15 @@ public final class NvLog implements AutoCloseable
             recordEpoch, 0, 0, 0);
         encoder.seal(crc);
         return appendEncoded(cpLsn, encoder.alignedLength());
+    }
+
+    private void checkStream(final int stream)
+    {
+        if (stream < 0 || stream >= ctx.streamCount())
+        {
+            throw new IllegalArgumentException(device.file() + ": stream " + stream + " is not one of the " +
+                ctx.streamCount() + " streams");
+        }
     }
 
     /**
@@ -276,10 +313,10 @@ public final class NvLog implements AutoCloseable
                 " bytes");
         }
         final short type = encoder.type();
-        if (RecordType.WRITE != type && RecordType.CP_MARKER != type)
+        if (RecordType.WRITE != type && RecordType.ZERO != type && RecordType.CP_MARKER != type)
         {
             throw new IllegalArgumentException(device.file() + ": refused a record of type " +
-                RecordType.name(type) + "; only WRITE and CP_MARKER records are copied");
+                RecordType.name(type) + "; only WRITE, ZERO and CP_MARKER records are copied");
         }
         return appendEncoded(encoder.lsn(), length);
     }
@@ -300,10 +337,13 @@ public final class NvLog implements AutoCloseable
             half = halves[active];
         }
         scratch.putLong(length, 0L);
-        final long ticket = device.write(half.appendAddress, scratch, 0, length + END_MARKER_LENGTH);
+        final long address = half.appendAddress;
+        final long ticket = device.write(address, scratch, 0, length + END_MARKER_LENGTH);
         if (ticket > 0)
         {
             half.onRecord(lsn, length);
+            lastAppendAddress = address;
+            lastAppendLength = length;
         }
         return ticket;
     }
@@ -362,6 +402,24 @@ public final class NvLog implements AutoCloseable
     {
         scratch.putLong(controlAt + LogRecord.HEADER_LENGTH, 0L);
         return device.write(address, scratch, controlAt, LogRecord.HEADER_LENGTH + END_MARKER_LENGTH);
+    }
+
+    /**
+     * @return the device address of the record the last successful append wrote: its bytes, exactly as logged,
+     * are in {@link #device()}{@code .view()} there, {@link #lastAppendLength()} long, until its half is
+     * released. What the primary mirrors to its partner.
+     */
+    public long lastAppendAddress()
+    {
+        return lastAppendAddress;
+    }
+
+    /**
+     * @return the aligned length of the record the last successful append wrote.
+     */
+    public int lastAppendLength()
+    {
+        return lastAppendLength;
     }
 
     /**
@@ -424,7 +482,7 @@ public final class NvLog implements AutoCloseable
     }
 
     /**
-     * Visits every WRITE and CP_MARKER record in the log, the sealed half's before the active half's, each half
+     * Visits every WRITE, ZERO and CP_MARKER record in the log, the sealed half's before the active half's, each half
      * in append order. Records appended but not yet durable are included.
      *
      * @return how many records were visited.
@@ -435,7 +493,7 @@ public final class NvLog implements AutoCloseable
     }
 
     /**
-     * Visits the WRITE records of one stream with an LSN of at least {@code fromLsn}, in stream sequence order.
+     * Visits the WRITE and ZERO records of one stream with an LSN of at least {@code fromLsn}, in stream sequence order.
      *
      * @param stream a stream id, or {@link Integer#MIN_VALUE} for every record of every stream.
      * @return how many records were visited.
@@ -469,8 +527,8 @@ public final class NvLog implements AutoCloseable
                 break;
             }
             final boolean wanted = Integer.MIN_VALUE == stream ?
-                RecordType.WRITE == type || RecordType.CP_MARKER == type :
-                RecordType.WRITE == type && reader.stream() == stream;
+                RecordType.WRITE == type || RecordType.ZERO == type || RecordType.CP_MARKER == type :
+                (RecordType.WRITE == type || RecordType.ZERO == type) && reader.stream() == stream;
             if (wanted && reader.lsn() >= fromLsn)
             {
                 handler.onRecord(reader);

@@ -25,13 +25,19 @@ public final class RecordType
      */
     public static final short HALF_START = 4;
 
+    /**
+     * Zeroes {@code length} bytes of {@code volume} at {@code offset}, where the length is the record's 8-byte
+     * little-endian payload: a client's WRITE_ZEROES, logged without carrying the zeros.
+     */
+    public static final short ZERO = 5;
+
     private RecordType()
     {
     }
 
     public static boolean isKnown(final int type)
     {
-        return type >= WRITE && type <= HALF_START;
+        return type >= WRITE && type <= ZERO;
     }
 
     public static String name(final int type)
@@ -46,6 +52,8 @@ public final class RecordType
                 return "PADDING";
             case HALF_START:
                 return "HALF_START";
+            case ZERO:
+                return "ZERO";
             default:
                 return "UNKNOWN(" + type + ")";
         }

@@ -170,6 +170,30 @@ class NvLogTest
     }
 
     @Test
+    void zeroRecordsCarryTheirLengthAndTheLastAppendIsReadableForMirroring() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            append(log, payload, 1, 100);
+            final long ticket = log.appendZero(2, 1, 2, 1, 0, 8192, 1 << 20);
+            assertTrue(ticket > 0);
+            final LogRecord last = new LogRecord().wrap(log.device().view(), (int)log.lastAppendAddress());
+            assertEquals(RecordType.ZERO, last.type());
+            assertEquals(log.lastAppendLength(), last.alignedLength());
+            assertEquals(1 << 20, last.buffer().getLong(last.payloadOffset(), ByteOrder.LITTLE_ENDIAN));
+            assertTrue(last.crcMatches(new java.util.zip.CRC32C()));
+            final List<Short> types = new ArrayList<>();
+            log.forEachInStream(2, 0, record -> types.add(record.type()));
+            assertEquals(List.of(RecordType.ZERO), types);
+            assertThrows(IllegalArgumentException.class, () -> log.appendZero(2, 2, 3, 1, 0, 0, 0));
+        }
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            assertEquals(2, log.recoveryReport().records());
+        }
+    }
+
+    @Test
     void zeroLengthOversizedAndUnknownStreamWritesAreRefused() throws IOException
     {
         try (NvLog log = NvLog.open(small(file())))
