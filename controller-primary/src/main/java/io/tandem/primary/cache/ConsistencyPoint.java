@@ -24,7 +24,9 @@ import java.util.concurrent.Executor;
  * during the CP: a page written again before its destage goes out with the newer bytes (harmless: replaying the
  * log from the CP's LSN rewrites them), and a page written again at any point stays dirty for the next CP.
  * <p>
- * Destaging writes to the pool's page cache from the agent, a bounded number of pages per step. The blocking
+ * Destaging writes to the pool's page cache from the agent, a bounded number of pages per step; pages that follow
+ * each other both on the volume and in cache memory (a sequential write into a fresh cache) go out in one write.
+ * The blocking
  * steps (checking the epoch, forcing the pool, replacing the superblock) run one at a time on the context's
  * {@link ConsistencyPointContext#ioExecutor() I/O executor}; {@link #doWork(long)} polls for them, never waits.
  * A fenced controller (the pool's epoch moved past ours) ends the CP FENCED, records nothing and refuses every
@@ -270,17 +272,29 @@ public final class ConsistencyPoint implements AutoCloseable
         int written = 0;
         try
         {
-            for (; destageIndex < end; destageIndex++)
+            while (destageIndex < end)
             {
                 final int frame = destageList.frame(destageIndex);
-                if (PageCache.DIRTY == cache.frameState(frame) && cache.framePage(frame) == destageList.page(destageIndex))
+                final long page = destageList.page(destageIndex);
+                if (!isStillDirty(frame, page))
                 {
-                    final long writeSeq = cache.frameWriteSeq(frame);
-                    cache.destage(frame);
-                    destageList.destagedWriteSeq(destageIndex, writeSeq);
-                    pagesDestaged++;
-                    written++;
+                    destageIndex++;
+                    continue;
                 }
+                int run = 1;
+                while (destageIndex + run < end && destageList.frame(destageIndex + run) == frame + run &&
+                    destageList.page(destageIndex + run) == page + run && isStillDirty(frame + run, page + run))
+                {
+                    run++;
+                }
+                for (int i = 0; i < run; i++)
+                {
+                    destageList.destagedWriteSeq(destageIndex + i, cache.frameWriteSeq(frame + i));
+                }
+                cache.destage(frame, run);
+                destageIndex += run;
+                pagesDestaged += run;
+                written += run;
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -293,6 +307,14 @@ public final class ConsistencyPoint implements AutoCloseable
             submit(BlockingStep.FLUSH, State.FLUSH);
         }
         return written + 1;
+    }
+
+    /**
+     * Dirty pages are never evicted, so this holds for every collected page; checked rather than assumed.
+     */
+    private boolean isStillDirty(final int frame, final long page)
+    {
+        return PageCache.DIRTY == cache.frameState(frame) && cache.framePage(frame) == page;
     }
 
     private int awaitFlush(final long nowNs)

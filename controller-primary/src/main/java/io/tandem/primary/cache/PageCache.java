@@ -345,12 +345,13 @@ public final class PageCache implements AutoCloseable
     }
 
     /**
-     * Writes the frame's page to the pool; the page stays dirty.
+     * Writes {@code frames} consecutive frames from {@code frame}, holding consecutive pages, to the pool in one
+     * write; the pages stay dirty.
      */
-    void destage(final int frame) throws IOException
+    void destage(final int frame, final int frames) throws IOException
     {
         final int offset = frameOffset(frame);
-        memoryView.clear().position(offset).limit(offset + pageSize);
+        memoryView.clear().position(offset).limit(offset + frames * pageSize);
         device.write(framePage[frame], memoryView);
     }
 

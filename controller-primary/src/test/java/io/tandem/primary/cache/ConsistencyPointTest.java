@@ -74,6 +74,22 @@ class ConsistencyPointTest
     }
 
     @Test
+    void pagesConsecutiveOnTheVolumeAndInMemoryGoOutInOneWritePerStep() throws IOException
+    {
+        try (PoolFixture fixture = new PoolFixture(dir, VOLUME_PAGES, 32, 8))
+        {
+            write(fixture.cache, 4L * PAGE, 12 * PAGE, 1, 1);
+            write(fixture.cache, 40L * PAGE + 1, 2, 2, 2);
+            assertTrue(fixture.cp.start(Reason.COMMAND));
+            assertEquals(State.DONE, fixture.finishCp());
+            assertEquals(List.of(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L, 40L),
+                fixture.device.takeWrites());
+            assertEquals(3, fixture.device.writeCalls, "8 pages, then 4 pages and the lone page 40");
+            assertArrayEquals(model, fixture.readPoolFile());
+        }
+    }
+
+    @Test
     void pagesWrittenDuringACpStayDirtyAndTheNextCpDestagesThem() throws IOException
     {
         try (PoolFixture fixture = new PoolFixture(dir, VOLUME_PAGES, 16, 2))

@@ -15,6 +15,7 @@ final class RecordingBlockDevice implements BlockDevice
     final List<Long> writtenBlocks = new ArrayList<>();
     private final BlockDevice delegate;
     volatile int flushCount;
+    volatile int writeCalls;
     volatile boolean failFlush;
     volatile boolean recordWrites = true;
 
@@ -40,6 +41,7 @@ final class RecordingBlockDevice implements BlockDevice
 
     public synchronized void write(final long blockIndex, final ByteBuffer src) throws IOException
     {
+        writeCalls++;
         final int blocks = recordWrites ? src.remaining() / delegate.blockSize() : 0;
         for (int i = 0; i < blocks; i++)
         {
