@@ -26,9 +26,9 @@ import java.util.concurrent.Executor;
  * <p>
  * Destaging writes to the pool's page cache from the agent, a bounded number of pages per step; pages that follow
  * each other both on the volume and in cache memory (a sequential write into a fresh cache) go out in one write.
- * The blocking
- * steps (checking the epoch, forcing the pool, replacing the superblock) run one at a time on the context's
- * {@link ConsistencyPointContext#ioExecutor() I/O executor}; {@link #doWork(long)} polls for them, never waits.
+ * The blocking steps (checking the epoch, forcing the pool, replacing the superblock) run one at a time on the
+ * context's {@link ConsistencyPointContext#ioExecutor() I/O executor}; {@link #doWork(long)} polls for them and
+ * never waits.
  * A fenced controller (the pool's epoch moved past ours) ends the CP FENCED, records nothing and refuses every
  * later CP.
  * <p>
