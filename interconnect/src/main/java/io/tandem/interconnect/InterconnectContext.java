@@ -90,6 +90,16 @@ public final class InterconnectContext
     public static final String DRIVER_TIMER_INTERVAL_PROP_NAME = "tandem.interconnect.driverTimerIntervalNs";
     public static final long DRIVER_TIMER_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /**
+     * Agrona's transport pollers read every socket of a driver with its own {@code recvfrom} each duty cycle until
+     * there are more than this many, and use one {@code epoll} select beyond. On this kind of machine each idle
+     * socket so read added about 30 us to a round trip per extra path (two sockets per path per driver); with the
+     * select every path costs about 3 us. JVM-wide and read once, when the first media driver starts, so it is
+     * set by {@link #applyJvmWideDefaults()} rather than per context; an explicit -D setting wins.
+     */
+    public static final String TRANSPORT_ITERATION_THRESHOLD_PROP_NAME = "org.agrona.transport.iteration.threshold";
+    public static final String TRANSPORT_ITERATION_THRESHOLD_DEFAULT = "0";
+
     private Path directory = Path.of(System.getProperty(DIRECTORY_PROP_NAME, DIRECTORY_DEFAULT));
     private String endpointName;
     private long clusterId = Long.getLong(CLUSTER_ID_PROP_NAME, CLUSTER_ID_DEFAULT);
@@ -207,6 +217,18 @@ public final class InterconnectContext
         }
         concluded = true;
         return this;
+    }
+
+    /**
+     * Sets the JVM-wide driver tunings the interconnect relies on, unless already set: call before the first media
+     * driver of the JVM starts ({@link InterconnectEndpoint} does).
+     */
+    public static void applyJvmWideDefaults()
+    {
+        if (null == System.getProperty(TRANSPORT_ITERATION_THRESHOLD_PROP_NAME))
+        {
+            System.setProperty(TRANSPORT_ITERATION_THRESHOLD_PROP_NAME, TRANSPORT_ITERATION_THRESHOLD_DEFAULT);
+        }
     }
 
     private static void checkPort(final String name, final int port)

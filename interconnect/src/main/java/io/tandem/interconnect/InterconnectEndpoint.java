@@ -35,6 +35,11 @@ import java.nio.file.Path;
  */
 public final class InterconnectEndpoint implements AutoCloseable
 {
+    static
+    {
+        InterconnectContext.applyJvmWideDefaults();
+    }
+
     private final InterconnectContext ctx;
     private final Path aeronDirectory;
     private final PathFaults faults;

@@ -2,6 +2,7 @@ package io.tandem.bench.interconnect;
 
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.tandem.interconnect.InterconnectContext;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
@@ -15,6 +16,12 @@ import java.util.UUID;
  */
 final class BenchDrivers
 {
+    static
+    {
+        // the raw baselines get the same driver tuning as the endpoints, whichever starts first
+        InterconnectContext.applyJvmWideDefaults();
+    }
+
     private BenchDrivers()
     {
     }
