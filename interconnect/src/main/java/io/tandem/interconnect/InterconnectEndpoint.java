@@ -1,6 +1,7 @@
 package io.tandem.interconnect;
 
 import io.aeron.Aeron;
+import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.tandem.interconnect.path.AeronPathTransport;
@@ -87,6 +88,11 @@ public final class InterconnectEndpoint implements AutoCloseable
         this.ctx = ctx;
         this.aeronDirectory = ctx.aeronDirectory();
         final File dir = aeronDirectory.toFile();
+        if (dir.isDirectory() && CommonContext.isDriverActive(dir, ctx.driverTimeoutNs() / 1_000_000, msg -> {}))
+        {
+            throw new IllegalStateException("an endpoint is already running in " + dir);
+        }
+        // what is left there belongs to an endpoint that died without closing
         IoUtil.delete(dir, true);
         IoUtil.ensureDirectoryExists(dir, "interconnect endpoint");
 

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A secondary in its own JVM for {@link SecondJvmTest}: runs a receiver whose sink checks ordering, prints
- * {@code READY <aeronDir>}, then once every stream reached {@code perStream} prints {@code DONE <records> <error>}
- * and waits to be killed.
+ * {@code READY <aeronDir>}, then once every stream reached {@code perStream} prints
+ * {@code DONE <records> <duplicates> <first error or null>} and runs on until killed or its parent goes away.
  * <p>
  * Arguments: base directory, data port base, paths, streams, records per stream.
  */
@@ -44,8 +44,11 @@ public final class ReceiverChild
                 duplicates = status.value(InterconnectCounters.DUPLICATES_TYPE_ID, -1, 0);
             }
             System.out.println("DONE " + sink.records() + " " + duplicates + " " + sink.firstError());
-            // keep acknowledging until the parent has its acks and kills us
-            TimeUnit.MINUTES.sleep(5);
+            // keep acknowledging until the parent has its acks and kills us, or dies (our stdin closes)
+            while (System.in.read() != -1)
+            {
+                Thread.onSpinWait();
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -85,6 +86,22 @@ class TwoEndpointsTest
                         status.value(InterconnectCounters.STREAM_NEXT_SEQUENCE_TYPE_ID, 2, -1));
                     assertTrue(status.value(InterconnectCounters.PATH_FRAMES_RECEIVED_TYPE_ID, 0, -1) > 0);
                 }
+            }
+        }
+    }
+
+    @Test
+    void refusesASecondEndpointInARunningEndpointsDirectory()
+    {
+        try (AeronDirs dirs = new AeronDirs())
+        {
+            final int port = TestContexts.nextPortBase();
+            try (InterconnectEndpoint primary = InterconnectEndpoint.launchSender(
+                TestContexts.context(dirs.base, "primary", port, 1)))
+            {
+                assertThrows(IllegalStateException.class, () -> InterconnectEndpoint.launchSender(
+                    TestContexts.context(dirs.base, "primary", port + 5, 1)));
+                assertTrue(primary.aeronDirectory().toFile().isDirectory(), "the running one's directory survives");
             }
         }
     }
