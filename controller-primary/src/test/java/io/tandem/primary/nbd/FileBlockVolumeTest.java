@@ -1,5 +1,6 @@
 package io.tandem.primary.nbd;
 
+import io.tandem.staging.testing.ExternalProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package io.tandem.primary.nbd;
 
+import io.tandem.staging.testing.ExternalProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.tandem.primary.nbd;
+package io.tandem.staging.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
  * Runs a client tool as a process with a deadline, capturing its output in a file; a process still running at the
  * deadline is killed (with its descendants) by its process id.
  */
-final class ExternalProcess
+public final class ExternalProcess
 {
-    final int exitCode;
-    final String output;
-    final List<String> command;
+    public final int exitCode;
+    public final String output;
+    public final List<String> command;
 
     private ExternalProcess(final List<String> command, final int exitCode, final String output)
     {
@@ -24,7 +24,7 @@ final class ExternalProcess
         this.output = output;
     }
 
-    static ExternalProcess run(final Path workDir, final long timeoutSeconds, final String... command)
+    public static ExternalProcess run(final Path workDir, final long timeoutSeconds, final String... command)
         throws IOException, InterruptedException
     {
         final Path out = Files.createTempFile(workDir, "process", ".out");
@@ -60,7 +60,7 @@ final class ExternalProcess
         process.waitFor(5, TimeUnit.SECONDS);
     }
 
-    ExternalProcess assertSuccess()
+    public ExternalProcess assertSuccess()
     {
         if (0 != exitCode)
         {

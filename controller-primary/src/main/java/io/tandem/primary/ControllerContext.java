@@ -1,0 +1,433 @@
+package io.tandem.primary;
+
+import io.tandem.interconnect.InterconnectContext;
+import io.tandem.nvlog.LogRecord;
+import io.tandem.staging.Durability;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Configuration of one controller of the pair, either role, concluded once when it launches. The defaults pair
+ * controller 0 (primary) and controller 1 (secondary) on loopback with no configuration at all:
+ * <pre>
+ *  tandem-data/pool/               the shared pool (superblock, mailboxes, volume)
+ *  tandem-data/controller-N/       the controller's own NVRAM device and status
+ *  NBD 127.0.0.1:10809 (controller 0), :10810 (controller 1); control port = NBD port + 100
+ *  interconnect: 2 paths on 127.0.0.1, data ports from 24610, ack ports from 24630
+ * </pre>
+ * Not thread-safe: fill it on one thread, then launch.
+ */
+public final class ControllerContext
+{
+    public static final String DATA_DIR_PROP_NAME = "tandem.dataDir";
+    public static final String DATA_DIR_DEFAULT = "tandem-data";
+
+    public static final String CLUSTER_ID_PROP_NAME = "tandem.cluster.id";
+    public static final long CLUSTER_ID_DEFAULT = 0x54414E44454DL;
+
+    public static final String NBD_PORT_BASE_PROP_NAME = "tandem.nbd.portBase";
+    public static final int NBD_PORT_BASE_DEFAULT = 10809;
+
+    public static final String CONTROL_PORT_OFFSET_PROP_NAME = "tandem.control.portOffset";
+    public static final int CONTROL_PORT_OFFSET_DEFAULT = 100;
+
+    public static final String VOLUME_SIZE_PROP_NAME = "tandem.pool.volumeSize";
+    public static final long VOLUME_SIZE_DEFAULT = 1L << 30;
+
+    public static final String NVRAM_CAPACITY_PROP_NAME = "tandem.nvram.capacity";
+    public static final long NVRAM_CAPACITY_DEFAULT = 64L << 20;
+
+    public static final String DURABILITY_PROP_NAME = "tandem.durability";
+    public static final Durability DURABILITY_DEFAULT = Durability.PROCESS;
+
+    public static final String CACHE_CAPACITY_PROP_NAME = "tandem.cache.capacity";
+    public static final long CACHE_CAPACITY_DEFAULT = 256L << 20;
+
+    public static final String STRIPE_SIZE_PROP_NAME = "tandem.stripeSize";
+    public static final int STRIPE_SIZE_DEFAULT = 16 * 1024;
+
+    public static final String CP_INTERVAL_PROP_NAME = "tandem.cp.intervalMs";
+    public static final long CP_INTERVAL_MS_DEFAULT = 5_000;
+
+    public static final String HEARTBEAT_INTERVAL_PROP_NAME = "tandem.mailbox.heartbeatMs";
+    public static final long HEARTBEAT_INTERVAL_MS_DEFAULT = 100;
+
+    private int controllerId;
+    private Path dataDir = Path.of(System.getProperty(DATA_DIR_PROP_NAME, DATA_DIR_DEFAULT));
+    private long clusterId = Long.getLong(CLUSTER_ID_PROP_NAME, CLUSTER_ID_DEFAULT);
+    private String bindAddress = "127.0.0.1";
+    private int nbdPort = -1;
+    private int controlPort = -1;
+    private long volumeSize = Long.getLong(VOLUME_SIZE_PROP_NAME, VOLUME_SIZE_DEFAULT);
+    private long nvramCapacity = Long.getLong(NVRAM_CAPACITY_PROP_NAME, NVRAM_CAPACITY_DEFAULT);
+    private Durability durability = Durability.valueOf(
+        System.getProperty(DURABILITY_PROP_NAME, DURABILITY_DEFAULT.name()).toUpperCase());
+    private long cacheCapacity = Long.getLong(CACHE_CAPACITY_PROP_NAME, CACHE_CAPACITY_DEFAULT);
+    private int stripeSize = Integer.getInteger(STRIPE_SIZE_PROP_NAME, STRIPE_SIZE_DEFAULT);
+    private long cpIntervalMs = Long.getLong(CP_INTERVAL_PROP_NAME, CP_INTERVAL_MS_DEFAULT);
+    private long heartbeatIntervalMs = Long.getLong(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_MS_DEFAULT);
+    private int pathCount = Integer.getInteger(InterconnectContext.PATH_COUNT_PROP_NAME,
+        InterconnectContext.PATH_COUNT_DEFAULT);
+    private String pathAddresses = System.getProperty(InterconnectContext.PATH_ADDRESSES_PROP_NAME,
+        InterconnectContext.PATH_ADDRESSES_DEFAULT);
+    private int dataPortBase = Integer.getInteger(InterconnectContext.DATA_PORT_BASE_PROP_NAME,
+        InterconnectContext.DATA_PORT_BASE_DEFAULT);
+    private int ackPortBase = Integer.getInteger(InterconnectContext.ACK_PORT_BASE_PROP_NAME,
+        InterconnectContext.ACK_PORT_BASE_DEFAULT);
+    private Path aeronDir = Path.of(System.getProperty(InterconnectContext.DIRECTORY_PROP_NAME,
+        InterconnectContext.DIRECTORY_DEFAULT));
+    private NanoClock nanoClock;
+    private EpochClock epochClock;
+    private boolean concluded;
+
+    /**
+     * @throws IllegalArgumentException naming the setting that is wrong.
+     */
+    public ControllerContext conclude()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("context already concluded");
+        }
+        if (controllerId < 0 || controllerId > 1)
+        {
+            throw new IllegalArgumentException("controllerId must be 0 or 1: " + controllerId);
+        }
+        if (null == dataDir)
+        {
+            throw new IllegalArgumentException("dataDir must be set");
+        }
+        if (-1 == nbdPort)
+        {
+            nbdPort = Integer.getInteger(NBD_PORT_BASE_PROP_NAME, NBD_PORT_BASE_DEFAULT) + controllerId;
+        }
+        if (-1 == controlPort)
+        {
+            controlPort = 0 == nbdPort ? 0 :
+                nbdPort + Integer.getInteger(CONTROL_PORT_OFFSET_PROP_NAME, CONTROL_PORT_OFFSET_DEFAULT);
+        }
+        checkPort("nbdPort", nbdPort);
+        checkPort("controlPort", controlPort);
+        if (cpIntervalMs < 1 || heartbeatIntervalMs < 1)
+        {
+            throw new IllegalArgumentException("cpIntervalMs and heartbeatIntervalMs must be >= 1");
+        }
+        if (stripeSize < 512 || Integer.bitCount(stripeSize) != 1)
+        {
+            throw new IllegalArgumentException("stripeSize must be a power of two >= 512: " + stripeSize);
+        }
+        if (pathCount < 1 || pathCount > 8)
+        {
+            throw new IllegalArgumentException("pathCount must be 1 to 8: " + pathCount);
+        }
+        if (null == nanoClock)
+        {
+            nanoClock = SystemNanoClock.INSTANCE;
+        }
+        if (null == epochClock)
+        {
+            epochClock = SystemEpochClock.INSTANCE;
+        }
+        concluded = true;
+        return this;
+    }
+
+    private static void checkPort(final String name, final int port)
+    {
+        if (port < 0 || port > 65535)
+        {
+            throw new IllegalArgumentException(name + " must be 0 to 65535: " + port);
+        }
+    }
+
+    public int controllerId()
+    {
+        return controllerId;
+    }
+
+    /**
+     * @param controllerId 0 or 1; the partner is the other.
+     */
+    public ControllerContext controllerId(final int controllerId)
+    {
+        this.controllerId = controllerId;
+        return this;
+    }
+
+    public int partnerId()
+    {
+        return 1 - controllerId;
+    }
+
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    public ControllerContext dataDir(final Path dataDir)
+    {
+        this.dataDir = dataDir;
+        return this;
+    }
+
+    public Path poolDir()
+    {
+        return dataDir.resolve("pool");
+    }
+
+    /**
+     * @return this controller's own directory: its NVRAM device, status and journal.
+     */
+    public Path controllerDir()
+    {
+        return dataDir.resolve("controller-" + controllerId);
+    }
+
+    public long clusterId()
+    {
+        return clusterId;
+    }
+
+    public ControllerContext clusterId(final long clusterId)
+    {
+        this.clusterId = clusterId;
+        return this;
+    }
+
+    public String bindAddress()
+    {
+        return bindAddress;
+    }
+
+    public ControllerContext bindAddress(final String bindAddress)
+    {
+        this.bindAddress = bindAddress;
+        return this;
+    }
+
+    /**
+     * @return the NBD port; default 10809 + controller id; 0 picks a free one.
+     */
+    public int nbdPort()
+    {
+        return nbdPort;
+    }
+
+    public ControllerContext nbdPort(final int nbdPort)
+    {
+        this.nbdPort = nbdPort;
+        return this;
+    }
+
+    /**
+     * @return the control port `tandem ctl` talks to; default NBD port + 100; 0 picks a free one.
+     */
+    public int controlPort()
+    {
+        return controlPort;
+    }
+
+    public ControllerContext controlPort(final int controlPort)
+    {
+        this.controlPort = controlPort;
+        return this;
+    }
+
+    public long volumeSize()
+    {
+        return volumeSize;
+    }
+
+    public ControllerContext volumeSize(final long volumeSize)
+    {
+        this.volumeSize = volumeSize;
+        return this;
+    }
+
+    public long nvramCapacity()
+    {
+        return nvramCapacity;
+    }
+
+    public ControllerContext nvramCapacity(final long nvramCapacity)
+    {
+        this.nvramCapacity = nvramCapacity;
+        return this;
+    }
+
+    public Durability durability()
+    {
+        return durability;
+    }
+
+    public ControllerContext durability(final Durability durability)
+    {
+        this.durability = durability;
+        return this;
+    }
+
+    public long cacheCapacity()
+    {
+        return cacheCapacity;
+    }
+
+    public ControllerContext cacheCapacity(final long cacheCapacity)
+    {
+        this.cacheCapacity = cacheCapacity;
+        return this;
+    }
+
+    /**
+     * @return bytes of a volume per stripe: a write is cut into one NVLog record per stripe it touches.
+     */
+    public int stripeSize()
+    {
+        return stripeSize;
+    }
+
+    public ControllerContext stripeSize(final int stripeSize)
+    {
+        this.stripeSize = stripeSize;
+        return this;
+    }
+
+    /**
+     * @return the longest time between consistency points while writes arrive.
+     */
+    public long cpIntervalMs()
+    {
+        return cpIntervalMs;
+    }
+
+    public ControllerContext cpIntervalMs(final long cpIntervalMs)
+    {
+        this.cpIntervalMs = cpIntervalMs;
+        return this;
+    }
+
+    public long heartbeatIntervalMs()
+    {
+        return heartbeatIntervalMs;
+    }
+
+    public ControllerContext heartbeatIntervalMs(final long heartbeatIntervalMs)
+    {
+        this.heartbeatIntervalMs = heartbeatIntervalMs;
+        return this;
+    }
+
+    /**
+     * @return a fresh interconnect context for one session in {@code epoch}: paths, ports and directory from
+     * here, every other setting from its system property or default.
+     */
+    public InterconnectContext newInterconnect(final long epoch)
+    {
+        return new InterconnectContext()
+            .directory(aeronDir)
+            .endpointName("tandem-" + ProcessHandle.current().pid() + "-controller-" + controllerId + "-epoch-" + epoch)
+            .clusterId(clusterId)
+            .epoch(epoch)
+            .pathCount(pathCount)
+            .pathAddresses(pathAddresses)
+            .dataPortBase(dataPortBase)
+            .ackPortBase(ackPortBase)
+            .maxRecordLength(Math.max(InterconnectContext.MAX_RECORD_LENGTH_DEFAULT,
+                LogRecord.alignedLength(stripeSize)));
+    }
+
+    /**
+     * @return interconnect paths, 1 to 8.
+     */
+    public int pathCount()
+    {
+        return pathCount;
+    }
+
+    public ControllerContext pathCount(final int pathCount)
+    {
+        this.pathCount = pathCount;
+        return this;
+    }
+
+    /**
+     * @return comma-separated loopback addresses, one per path (or one for all).
+     */
+    public String pathAddresses()
+    {
+        return pathAddresses;
+    }
+
+    public ControllerContext pathAddresses(final String pathAddresses)
+    {
+        this.pathAddresses = pathAddresses;
+        return this;
+    }
+
+    public int dataPortBase()
+    {
+        return dataPortBase;
+    }
+
+    public ControllerContext dataPortBase(final int dataPortBase)
+    {
+        this.dataPortBase = dataPortBase;
+        return this;
+    }
+
+    public int ackPortBase()
+    {
+        return ackPortBase;
+    }
+
+    public ControllerContext ackPortBase(final int ackPortBase)
+    {
+        this.ackPortBase = ackPortBase;
+        return this;
+    }
+
+    /**
+     * @return where the interconnect's Aeron directories go (each session makes its own inside and deletes it).
+     */
+    public Path aeronDir()
+    {
+        return aeronDir;
+    }
+
+    public ControllerContext aeronDir(final Path aeronDir)
+    {
+        this.aeronDir = aeronDir;
+        return this;
+    }
+
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    public ControllerContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    public ControllerContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    public long heartbeatIntervalNs()
+    {
+        return TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs);
+    }
+}

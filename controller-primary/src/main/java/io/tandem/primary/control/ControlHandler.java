@@ -1,0 +1,15 @@
+package io.tandem.primary.control;
+
+/**
+ * Answers one control command. Called on the control server's thread: an implementation hands anything that
+ * touches the controller's state to the controller's own thread.
+ */
+@FunctionalInterface
+public interface ControlHandler
+{
+    /**
+     * @param command the words of the command line, at least one.
+     * @return the reply: its first line is {@code OK} or {@code ERROR <why>}, the rest is the answer.
+     */
+    String handle(String[] command);
+}

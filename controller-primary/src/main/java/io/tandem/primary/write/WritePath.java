@@ -1,0 +1,518 @@
+package io.tandem.primary.write;
+
+import io.tandem.interconnect.MirrorSender;
+import io.tandem.nvlog.NvLog;
+import io.tandem.nvlog.StreamPartitioner;
+import io.tandem.primary.cache.PageCache;
+import io.tandem.primary.nbd.BlockVolume;
+import io.tandem.primary.nbd.IoCompletion;
+import io.tandem.primary.nbd.NbdProtocol;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The primary's write path, and the volume its NBD server serves (DESIGN.md, "The write path").
+ * <p>
+ * A write is cut at stripe boundaries. Each piece, in arrival order, gets the next LSN and the next sequence of
+ * its stream, is applied to the write cache, appended to the local NVLog, and offered to the mirror, which sends
+ * it to the partner on the path that carries its stream. The client's reply goes out only when every piece is
+ * durable in the local NVLog and acknowledged by the partner as durable in its own: an acknowledged write
+ * survives the death of either controller.
+ * <p>
+ * Pieces go through strictly in order, one request after the other, so a stream's sequences are offered in
+ * order. When a step cannot be taken now (the cache has no free page, both log halves are in use, the log
+ * device's queue or the stream's mirror window is full, or no interconnect path is up) the write path stops
+ * there and resumes on a later duty cycle; for the first two it asks for a consistency point. With no path up,
+ * writes wait until one returns (policy {@code suspend}). Reads are served from the cache, which holds every
+ * applied write, and the pool. FLUSH and FUA need nothing more: a write is only completed once it is durable on
+ * both controllers.
+ * <p>
+ * Not thread-safe: the NBD server's submit calls and {@link #doWork(long)} run on the controller's one agent
+ * thread. No allocation per request in steady state.
+ */
+public final class WritePath implements BlockVolume
+{
+    private final NvLog log;
+    private final MirrorSender sender;
+    private final PageCache cache;
+    private final StreamPartitioner partitioner;
+    private final CheckpointTrigger checkpointTrigger;
+    private final NanoClock clock;
+    private final int volumeId;
+    private final long volumeSize;
+    private final WriteRequest[] pool;
+    private int poolSize;
+    private final WriteRequest[] pending;
+    private final int pendingMask;
+    private long pendingHead;
+    private long pendingTail;
+    private final WriteRequest[] inFlight;
+    private int inFlightCount;
+    private final long[] nextSequence;
+    private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
+    private final Histogram writeLatencyUs = new Histogram(60_000_000L, 3);
+    private long epoch;
+    private long nextLsn;
+    private int refuseError;
+    private long writesCompleted;
+    private long bytesWritten;
+    private long readsCompleted;
+    private long stalls;
+    private String stalledOn = "";
+
+    /**
+     * @param maxRequests the most requests in flight at once: the NBD server's connections times requests per
+     *                    connection, plus room for consistency point markers.
+     * @param firstLsn    the LSN the first piece gets: above every LSN in the pool and the logs.
+     */
+    public WritePath(
+        final NvLog log,
+        final MirrorSender sender,
+        final PageCache cache,
+        final CheckpointTrigger checkpointTrigger,
+        final NanoClock clock,
+        final int maxRequests,
+        final long epoch,
+        final long firstLsn)
+    {
+        this.log = log;
+        this.sender = sender;
+        this.cache = cache;
+        this.partitioner = log.partitioner();
+        this.checkpointTrigger = checkpointTrigger;
+        this.clock = clock;
+        this.volumeId = 0;
+        this.volumeSize = cache.volumeSize();
+        this.epoch = epoch;
+        this.nextLsn = firstLsn;
+        final int streams = partitioner.streamCount();
+        this.nextSequence = new long[streams];
+        for (int stream = 0; stream < streams; stream++)
+        {
+            nextSequence[stream] = sender.nextSequence(stream);
+        }
+        final int capacity = Integer.highestOneBit(Math.max(2, maxRequests) * 2 - 1);
+        this.pool = new WriteRequest[capacity];
+        for (int i = 0; i < capacity; i++)
+        {
+            pool[poolSize++] = new WriteRequest(streams);
+        }
+        this.pending = new WriteRequest[capacity];
+        this.pendingMask = capacity - 1;
+        this.inFlight = new WriteRequest[capacity];
+    }
+
+    public long size()
+    {
+        return volumeSize;
+    }
+
+    public int preferredBlockSize()
+    {
+        return cache.pageSize();
+    }
+
+    public void submitRead(final long token, final long offset, final ByteBuffer dst, final IoCompletion completion)
+    {
+        if (0 != refuseError)
+        {
+            completion.onComplete(token, refuseError);
+            return;
+        }
+        try
+        {
+            cache.read(offset, dst);
+            readsCompleted++;
+            completion.onComplete(token, NbdProtocol.OK);
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            completion.onComplete(token, NbdProtocol.EIO);
+        }
+    }
+
+    public void submitWrite(
+        final long token, final long offset, final ByteBuffer src, final boolean fua, final IoCompletion completion)
+    {
+        enqueue(WriteRequest.KIND_WRITE, token, offset, src.remaining(), src, completion);
+    }
+
+    /**
+     * Every write completed so far is durable on both controllers already: there is nothing to wait for.
+     */
+    public void submitFlush(final long token, final IoCompletion completion)
+    {
+        completion.onComplete(token, 0 != refuseError ? refuseError : NbdProtocol.OK);
+    }
+
+    /**
+     * A trim leaves the data as it was, which NBD allows: trimmed content is undefined until written again.
+     */
+    public void submitTrim(
+        final long token, final long offset, final long length, final boolean fua, final IoCompletion completion)
+    {
+        completion.onComplete(token, 0 != refuseError ? refuseError : NbdProtocol.OK);
+    }
+
+    public void submitWriteZeroes(
+        final long token,
+        final long offset,
+        final long length,
+        final boolean fua,
+        final boolean noHole,
+        final IoCompletion completion)
+    {
+        enqueue(WriteRequest.KIND_ZERO, token, offset, length, null, completion);
+    }
+
+    /**
+     * Queues a consistency point marker: logged, then mirrored on stream 0 so the partner releases its log up
+     * to {@code cpLsn}.
+     */
+    public void submitCheckpointMarker(final long cpLsn)
+    {
+        final WriteRequest request = take();
+        if (null == request)
+        {
+            return; // the next CP sends a newer marker; the partner just holds its log a little longer
+        }
+        request.reset(WriteRequest.KIND_CP_MARKER, 0, 0, 0, null, null, clock.nanoTime());
+        request.pieceLsn = cpLsn;
+        pending[(int)(pendingTail++ & pendingMask)] = request;
+    }
+
+    private void enqueue(
+        final int kind,
+        final long token,
+        final long offset,
+        final long length,
+        final ByteBuffer src,
+        final IoCompletion completion)
+    {
+        if (0 != refuseError)
+        {
+            completion.onComplete(token, refuseError);
+            return;
+        }
+        final WriteRequest request = take();
+        if (null == request)
+        {
+            completion.onComplete(token, NbdProtocol.EIO);
+            return;
+        }
+        request.reset(kind, token, offset, length, src, completion, clock.nanoTime());
+        pending[(int)(pendingTail++ & pendingMask)] = request;
+    }
+
+    private WriteRequest take()
+    {
+        return 0 == poolSize ? null : pool[--poolSize];
+    }
+
+    private void recycle(final WriteRequest request)
+    {
+        request.clear();
+        pool[poolSize++] = request;
+    }
+
+    /**
+     * Moves queued pieces through cache, log and mirror, and completes the writes that became durable on both
+     * controllers.
+     *
+     * @return the work done.
+     */
+    public int doWork(final long nowNs)
+    {
+        int work = 0;
+        while (pendingHead < pendingTail)
+        {
+            final WriteRequest request = pending[(int)(pendingHead & pendingMask)];
+            final int advanced = advance(request);
+            if (advanced < 0)
+            {
+                stalls++;
+                break;
+            }
+            work += advanced;
+            pending[(int)(pendingHead++ & pendingMask)] = null;
+            if (WriteRequest.KIND_CP_MARKER == request.kind)
+            {
+                recycle(request);
+            }
+            else
+            {
+                inFlight[inFlightCount++] = request;
+            }
+        }
+        return work + completeDurable(nowNs);
+    }
+
+    /**
+     * @return the pieces advanced, or -1 if the request is stuck on a step that cannot be taken now.
+     */
+    private int advance(final WriteRequest request)
+    {
+        if (WriteRequest.KIND_CP_MARKER == request.kind)
+        {
+            return advanceMarker(request);
+        }
+        int pieces = 0;
+        while (request.cursor < request.end())
+        {
+            final long at = request.cursor;
+            final int length = partitioner.pieceLength(at, request.end() - at);
+            final int stream = partitioner.streamOf(volumeId, at);
+            if (WriteRequest.STAGE_NEW == request.stage && !apply(request, at, length, stream))
+            {
+                return -1;
+            }
+            if (WriteRequest.STAGE_APPLIED == request.stage && !append(request, at, length, stream))
+            {
+                return -1;
+            }
+            if (!offer(request, stream))
+            {
+                return -1;
+            }
+            request.maxSequence[stream] = request.pieceSequence;
+            request.stage = WriteRequest.STAGE_NEW;
+            request.cursor = at + length;
+            pieces++;
+        }
+        return pieces;
+    }
+
+    private boolean apply(final WriteRequest request, final long at, final int length, final int stream)
+    {
+        final long lsn = nextLsn;
+        final int result;
+        try
+        {
+            if (WriteRequest.KIND_WRITE == request.kind)
+            {
+                final ByteBuffer src = request.src;
+                final int position = (int)(at - request.offset);
+                src.limit(position + length).position(position);
+                result = cache.write(at, src, lsn);
+            }
+            else
+            {
+                result = cache.writeZeroes(at, length, lsn);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot load a page for a partial write at " + at, ex);
+        }
+        if (PageCache.OK != result)
+        {
+            stalledOn = "cache full";
+            checkpointTrigger.requestCheckpoint("cache full");
+            return false;
+        }
+        nextLsn = lsn + 1;
+        request.pieceLsn = lsn;
+        request.pieceSequence = nextSequence[stream]++;
+        request.stage = WriteRequest.STAGE_APPLIED;
+        return true;
+    }
+
+    private boolean append(final WriteRequest request, final long at, final int length, final int stream)
+    {
+        final long ticket;
+        if (WriteRequest.KIND_WRITE == request.kind)
+        {
+            final ByteBuffer src = request.src;
+            payload.wrap(src, (int)(at - request.offset), length);
+            ticket = log.appendWrite(
+                stream, request.pieceSequence, request.pieceLsn, epoch, volumeId, at, payload, 0, length);
+        }
+        else
+        {
+            ticket = log.appendZero(stream, request.pieceSequence, request.pieceLsn, epoch, volumeId, at, length);
+        }
+        return logged(request, ticket);
+    }
+
+    private boolean logged(final WriteRequest request, final long ticket)
+    {
+        if (ticket < 0)
+        {
+            if (NvLog.LOG_FULL == ticket)
+            {
+                stalledOn = "log full";
+                checkpointTrigger.requestCheckpoint("both log halves in use");
+            }
+            else
+            {
+                stalledOn = "log device busy";
+            }
+            return false;
+        }
+        request.maxTicket = ticket;
+        request.recordAddress = log.lastAppendAddress();
+        request.recordLength = log.lastAppendLength();
+        request.stage = WriteRequest.STAGE_LOGGED;
+        return true;
+    }
+
+    private boolean offer(final WriteRequest request, final int stream)
+    {
+        final int result = sender.offer(stream, request.pieceSequence, log.device().view(),
+            (int)request.recordAddress, request.recordLength);
+        if (MirrorSender.OK != result)
+        {
+            stalledOn = MirrorSender.NO_LIVE_PATH == result ? "no interconnect path" : "mirror window full";
+            return false;
+        }
+        return true;
+    }
+
+    private int advanceMarker(final WriteRequest request)
+    {
+        final int stream = 0;
+        if (WriteRequest.STAGE_NEW == request.stage)
+        {
+            final long ticket = log.appendCpMarker(request.pieceLsn, epoch);
+            if (!logged(request, ticket))
+            {
+                return -1;
+            }
+            request.pieceSequence = nextSequence[stream]++;
+        }
+        return offer(request, stream) ? 1 : -1;
+    }
+
+    private int completeDurable(final long nowNs)
+    {
+        int completed = 0;
+        final long durableTicket = log.completedTicket();
+        for (int i = inFlightCount - 1; i >= 0; i--)
+        {
+            final WriteRequest request = inFlight[i];
+            if (request.maxTicket <= durableTicket && isAcknowledged(request))
+            {
+                writeLatencyUs.recordValue(Math.min(writeLatencyUs.getHighestTrackableValue(),
+                    Math.max(0, (nowNs - request.submittedNs) / 1000)));
+                writesCompleted++;
+                bytesWritten += request.length;
+                request.completion.onComplete(request.token, NbdProtocol.OK);
+                inFlight[i] = inFlight[--inFlightCount];
+                inFlight[inFlightCount] = null;
+                recycle(request);
+                completed++;
+            }
+        }
+        return completed;
+    }
+
+    private boolean isAcknowledged(final WriteRequest request)
+    {
+        final long[] maxSequence = request.maxSequence;
+        for (int stream = 0; stream < maxSequence.length; stream++)
+        {
+            if (maxSequence[stream] > sender.ackedSequence(stream))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stops serving: every request not yet completed, and every later one, fails with {@code error}; nothing more
+     * is written. For a fenced or stopping controller.
+     */
+    public void refuse(final int error)
+    {
+        refuseError = error;
+        while (pendingHead < pendingTail)
+        {
+            final WriteRequest request = pending[(int)(pendingHead++ & pendingMask)];
+            if (null != request.completion)
+            {
+                request.completion.onComplete(request.token, error);
+            }
+            recycle(request);
+        }
+        for (int i = 0; i < inFlightCount; i++)
+        {
+            inFlight[i].completion.onComplete(inFlight[i].token, error);
+            recycle(inFlight[i]);
+            inFlight[i] = null;
+        }
+        inFlightCount = 0;
+    }
+
+    /**
+     * @return the LSN the last applied piece got: what a consistency point started now covers.
+     */
+    public long lastLsn()
+    {
+        return nextLsn - 1;
+    }
+
+    public long epoch()
+    {
+        return epoch;
+    }
+
+    public int pendingCount()
+    {
+        return (int)(pendingTail - pendingHead);
+    }
+
+    public int inFlightCount()
+    {
+        return inFlightCount;
+    }
+
+    public long writesCompleted()
+    {
+        return writesCompleted;
+    }
+
+    public long bytesWritten()
+    {
+        return bytesWritten;
+    }
+
+    public long readsCompleted()
+    {
+        return readsCompleted;
+    }
+
+    public long stalls()
+    {
+        return stalls;
+    }
+
+    /**
+     * @return what the write path waited for last time it could not go on.
+     */
+    public String stalledOn()
+    {
+        return stalledOn;
+    }
+
+    /**
+     * @return latency from submit to completion of completed writes, in microseconds.
+     */
+    public Histogram writeLatencyUs()
+    {
+        return writeLatencyUs;
+    }
+
+    /**
+     * @return the next sequence the write path gives a piece of {@code stream}.
+     */
+    public long nextSequence(final int stream)
+    {
+        return nextSequence[stream];
+    }
+}

@@ -1,0 +1,404 @@
+package io.tandem.secondary;
+
+import io.tandem.interconnect.InterconnectContext;
+import io.tandem.interconnect.InterconnectEndpoint;
+import io.tandem.interconnect.MirrorReceiver;
+import io.tandem.nvlog.NvLog;
+import io.tandem.nvlog.NvLogContext;
+import io.tandem.primary.ControllerContext;
+import io.tandem.primary.control.ControlServer;
+import io.tandem.primary.nbd.NbdServer;
+import io.tandem.primary.nbd.NbdServerContext;
+import io.tandem.primary.pool.Mailbox;
+import io.tandem.primary.pool.MailboxFile;
+import io.tandem.primary.pool.Pool;
+import io.tandem.primary.pool.PoolContext;
+import io.tandem.primary.pool.Superblock;
+import io.tandem.staging.NvramContext;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The secondary role: keeps the mirror of the primary's NVLog in its own NVRAM, acknowledges each record once it
+ * is durable there, watches the primary on every interconnect path and through its mailbox on the pool, and
+ * exports the volume on its own NBD port while refusing I/O until it takes over.
+ * <p>
+ * A mirror session belongs to one epoch of the primary: the receiver refuses frames of any other. When the pool
+ * shows the primary took it at a new epoch (it restarted, replayed its own log and put everything in the pool),
+ * the secondary ends the session, discards its mirror (nothing in it is newer than the pool) and starts a new one.
+ * <p>
+ * Threads, decided here: the controller's agent (NBD server, interconnect receiver, mirror store), the NVRAM
+ * flusher, the Aeron media driver, a housekeeping thread (mailbox heartbeat, reading the pool and the partner's
+ * mailbox) and the control port's thread.
+ * <p>
+ * Thread-safe: {@link #status()}, {@link #pull(int)}, {@link #restore(int)}, {@link #close()} from any thread.
+ */
+public final class SecondaryController implements AutoCloseable
+{
+    /** A partner heartbeat older than this counts as stale. */
+    public static final String PARTNER_STALE_PROP_NAME = "tandem.partner.staleMs";
+    public static final long PARTNER_STALE_MS_DEFAULT = 1_000;
+
+    private final ControllerContext ctx;
+    private final PrintStream progress;
+    private final Pool pool;
+    private final NbdServer nbd;
+    private final MailboxFile mailbox;
+    private final MailboxFile partnerMailbox;
+    private final ScheduledExecutorService housekeeping;
+    private final AgentRunner runner;
+    private final ControlServer control;
+    private final long partnerStaleMs = Long.getLong(PARTNER_STALE_PROP_NAME, PARTNER_STALE_MS_DEFAULT);
+    private volatile PartnerView partner = PartnerView.NONE;
+    private volatile String statusText = "starting";
+    private volatile Session session;
+    private final boolean[] pulled;
+
+    private SecondaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
+    {
+        this.ctx = ctx;
+        this.progress = progress;
+        this.pulled = new boolean[ctx.pathCount()];
+        Pool pool = null;
+        NbdServer nbd = null;
+        MailboxFile mailbox = null;
+        MailboxFile partnerMailbox = null;
+        ScheduledExecutorService housekeeping = null;
+        ControlServer control = null;
+        try
+        {
+            Files.createDirectories(ctx.controllerDir());
+            pool = Pool.open(new PoolContext().dir(ctx.poolDir()).clusterId(ctx.clusterId())
+                .volumeSize(ctx.volumeSize()).epochClock(ctx.epochClock()));
+            nbd = NbdServer.launch(new NbdServerContext().bindAddress(ctx.bindAddress()).port(ctx.nbdPort())
+                .useAgentInvoker(true).refuseIo(true).volume(new StandbyVolume(ctx.volumeSize()))
+                .exportDescription("tandem controller " + ctx.controllerId() + " (secondary)"));
+            mailbox = pool.mailbox(ctx.controllerId());
+            partnerMailbox = pool.mailbox(ctx.partnerId());
+            this.pool = pool;
+            this.nbd = nbd;
+            this.mailbox = mailbox;
+            this.partnerMailbox = partnerMailbox;
+            housekeeping = Executors.newSingleThreadScheduledExecutor(r ->
+            {
+                final Thread thread = new Thread(r, "tandem-housekeeping-" + ctx.controllerId());
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.housekeeping = housekeeping;
+            watch();
+            housekeeping.scheduleWithFixedDelay(this::watch, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(),
+                TimeUnit.MILLISECONDS);
+            this.runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 100_000),
+                Throwable::printStackTrace, null, new SecondaryAgent());
+            AgentRunner.startOnThread(runner);
+            control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), new SecondaryControlHandler(this),
+                "tandem-control-" + ctx.controllerId());
+            this.control = control;
+            progress.println("controller " + ctx.controllerId() + ": secondary on nbd://" + ctx.bindAddress() + ":" +
+                nbd.port() + " (refusing I/O until takeover; control port " + control.port() + ")");
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(control, nbd, mailbox, partnerMailbox, pool);
+            if (null != housekeeping)
+            {
+                housekeeping.shutdownNow();
+            }
+            throw ex;
+        }
+    }
+
+    public static SecondaryController launch(final ControllerContext ctx, final PrintStream progress)
+        throws IOException
+    {
+        ctx.conclude();
+        return new SecondaryController(ctx, progress);
+    }
+
+    private void watch()
+    {
+        try
+        {
+            final Session current = session;
+            mailbox.beat(ctx.controllerId(), MailboxFile.ROLE_SECONDARY, null == current ? 0 : current.epoch,
+                ctx.epochClock().time());
+            final Superblock superblock = pool.superblocks().read();
+            final Mailbox partnerBox = partnerMailbox.read();
+            final long nowMs = ctx.epochClock().time();
+            partner = new PartnerView(
+                superblock.epoch(),
+                superblock.owner(),
+                Superblock.MIRROR_STALE == superblock.mirrorState(),
+                superblock.cpLsn(),
+                null == partnerBox ? -1 : Math.max(0, nowMs - partnerBox.heartbeatMs()),
+                null == partnerBox ? MailboxFile.ROLE_NONE : partnerBox.role(),
+                null == partnerBox ? -1 : partnerBox.pid());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // the pool may be briefly unreadable (a superblock being replaced); the next look will do
+        }
+    }
+
+    public void pull(final int path)
+    {
+        pulled[path] = true;
+        final Session current = session;
+        if (null != current)
+        {
+            current.interconnect.pull(path);
+        }
+    }
+
+    public void restore(final int path)
+    {
+        pulled[path] = false;
+        final Session current = session;
+        if (null != current)
+        {
+            current.interconnect.restore(path);
+        }
+    }
+
+    public String status()
+    {
+        return statusText;
+    }
+
+    public ControllerContext context()
+    {
+        return ctx;
+    }
+
+    public int nbdPort()
+    {
+        return nbd.port();
+    }
+
+    public int controlPort()
+    {
+        return control.port();
+    }
+
+    /**
+     * @return the epoch of the mirror session, 0 while there is none.
+     */
+    public long sessionEpoch()
+    {
+        final Session current = session;
+        return null == current ? 0 : current.epoch;
+    }
+
+    public void close()
+    {
+        CloseHelper.quietClose(control);
+        CloseHelper.quietClose(runner);
+        housekeeping.shutdownNow();
+        try
+        {
+            housekeeping.awaitTermination(2, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        final Session current = session;
+        if (null != current)
+        {
+            current.close();
+        }
+        CloseHelper.quietCloseAll(nbd, mailbox, partnerMailbox, pool);
+    }
+
+    /**
+     * One epoch's mirror: the receiver endpoint and the log it fills.
+     */
+    private final class Session implements AutoCloseable
+    {
+        final long epoch;
+        final NvLog log;
+        final MirrorStore store;
+        final InterconnectEndpoint interconnect;
+        final MirrorReceiver receiver;
+
+        Session(final long epoch) throws IOException
+        {
+            this.epoch = epoch;
+            final Path nvram = ctx.controllerDir().resolve("nvram.dev");
+            Files.deleteIfExists(nvram);
+            final InterconnectContext interconnectCtx = ctx.newInterconnect(epoch).useAgentInvoker(true);
+            NvLog log = null;
+            InterconnectEndpoint interconnect = null;
+            try
+            {
+                log = NvLog.open(new NvLogContext().clusterId(ctx.clusterId()).stripeSize(ctx.stripeSize())
+                    .streamCount(interconnectCtx.streamCount())
+                    .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
+                    .nvram(new NvramContext().file(nvram).capacity(ctx.nvramCapacity()).durability(ctx.durability())));
+                log.epoch(epoch);
+                this.store = new MirrorStore(log, log.device().maxPendingWrites());
+                interconnect = InterconnectEndpoint.launchReceiver(interconnectCtx.recordSink(store));
+                for (int path = 0; path < pulled.length; path++)
+                {
+                    if (pulled[path])
+                    {
+                        interconnect.pull(path);
+                    }
+                }
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                CloseHelper.quietCloseAll(interconnect, log);
+                throw ex;
+            }
+            this.log = log;
+            this.interconnect = interconnect;
+            this.receiver = interconnect.receiver();
+            store.receiver(receiver);
+        }
+
+        int doWork()
+        {
+            return interconnect.invoker().invoke() + store.doWork();
+        }
+
+        public void close()
+        {
+            CloseHelper.quietCloseAll(interconnect, log);
+        }
+    }
+
+    private final class SecondaryAgent implements Agent
+    {
+        private long nextStatusNs;
+        private long nextSessionAttemptNs;
+
+        public int doWork()
+        {
+            final long nowNs = ctx.nanoClock().nanoTime();
+            int work = nbd.invoker().invoke();
+            final PartnerView view = partner;
+            Session current = session;
+            if (null != current && view.poolEpoch() != current.epoch)
+            {
+                progress.println("controller " + ctx.controllerId() + ": the primary took the pool at epoch " +
+                    view.poolEpoch() + "; ending the mirror session of epoch " + current.epoch);
+                current.close();
+                session = current = null;
+            }
+            if (null == current && view.poolOwner() == ctx.partnerId() && nowNs >= nextSessionAttemptNs)
+            {
+                try
+                {
+                    session = current = new Session(view.poolEpoch());
+                    progress.println("controller " + ctx.controllerId() + ": mirroring the primary's epoch " +
+                        view.poolEpoch());
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    nextSessionAttemptNs = nowNs + TimeUnit.SECONDS.toNanos(1);
+                    progress.println("controller " + ctx.controllerId() + ": cannot start the mirror session: " + ex);
+                }
+                work++;
+            }
+            if (null != current)
+            {
+                work += current.doWork();
+            }
+            if (nowNs >= nextStatusNs)
+            {
+                nextStatusNs = nowNs + TimeUnit.MILLISECONDS.toNanos(100);
+                statusText = describe(current, view);
+            }
+            return work;
+        }
+
+        public String roleName()
+        {
+            return "tandem-secondary-" + ctx.controllerId();
+        }
+    }
+
+    private String describe(final Session current, final PartnerView view)
+    {
+        final StringBuilder out = new StringBuilder(1024);
+        out.append("role=secondary\n");
+        out.append("controller=").append(ctx.controllerId()).append('\n');
+        out.append("epoch=").append(null == current ? 0 : current.epoch).append('\n');
+        out.append("nbd=").append(ctx.bindAddress()).append(':').append(nbd.port()).append(" (refusing I/O)\n");
+        out.append("pool.epoch=").append(view.poolEpoch()).append('\n');
+        out.append("pool.owner=").append(view.poolOwner()).append('\n');
+        out.append("pool.cpLsn=").append(view.cpLsn()).append('\n');
+        out.append("partner.heartbeatAgeMs=").append(view.heartbeatAgeMs()).append('\n');
+        out.append("partner.role=").append(MailboxFile.roleName(view.partnerRole())).append('\n');
+        int livePaths = 0;
+        for (int path = 0; path < ctx.pathCount(); path++)
+        {
+            final boolean up = null != current && 0 != (current.receiver.liveMask() & (1 << path));
+            livePaths += up ? 1 : 0;
+            out.append("path.").append(path).append('=').append(up ? "up" : "down")
+                .append(pulled[path] ? " (pulled)" : "").append('\n');
+        }
+        if (null != current)
+        {
+            final int streams = current.log.partitioner().streamCount();
+            for (int stream = 0; stream < streams; stream++)
+            {
+                out.append("stream.").append(stream).append("=delivered ")
+                    .append(current.receiver.deliveredSequence(stream)).append(" durable ")
+                    .append(current.receiver.durableSequence(stream)).append(" acked ")
+                    .append(current.receiver.ackedSequence(stream)).append('\n');
+            }
+            out.append("nvlog.fill=").append(String.format("%.3f", current.log.fill())).append('\n');
+            out.append("mirror.records=").append(current.store.recordsStored()).append('\n');
+            out.append("mirror.bytes=").append(current.store.bytesStored()).append('\n');
+            out.append("mirror.pendingAcks=").append(current.store.pendingAcks()).append('\n');
+            out.append("mirror.releasedUpTo=").append(current.store.releasedUpTo()).append('\n');
+        }
+        out.append("takeover=").append(takeoverAssessment(current, view, livePaths)).append('\n');
+        return out.toString();
+    }
+
+    /**
+     * Whether the partner looks gone, in DESIGN.md's terms; taking over is a later step.
+     */
+    private String takeoverAssessment(final Session current, final PartnerView view, final int livePaths)
+    {
+        if (view.poolOwner() != ctx.partnerId())
+        {
+            return "no: the pool has no primary to take over from (owner " + view.poolOwner() + ")";
+        }
+        if (null == current)
+        {
+            return "no: no mirror session yet";
+        }
+        final boolean mailboxStale = view.heartbeatAgeMs() < 0 || view.heartbeatAgeMs() > partnerStaleMs;
+        if (livePaths > 0)
+        {
+            return "no: the primary is alive on " + livePaths + " path(s)";
+        }
+        if (!mailboxStale)
+        {
+            return "no: every path is down but the primary's mailbox heartbeat is fresh (" + view.heartbeatAgeMs() +
+                " ms): the interconnect failed, not the primary";
+        }
+        if (view.mirrorStale())
+        {
+            return "no: the mirror is stale (the primary acknowledged writes without it); a forced takeover would " +
+                "lose them";
+        }
+        return "possible: the primary is gone on every path and its heartbeat is " + view.heartbeatAgeMs() +
+            " ms old";
+    }
+}
