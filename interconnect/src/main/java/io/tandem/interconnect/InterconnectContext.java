@@ -126,6 +126,7 @@ public final class InterconnectContext
     private ErrorHandler errorHandler;
     private AckHandler ackHandler;
     private RecordSink recordSink;
+    private long[] firstSequences;
     private String[] addresses;
     private boolean concluded;
 
@@ -202,6 +203,21 @@ public final class InterconnectContext
         {
             throw new IllegalArgumentException("termLength must be a power of two >= 64 KiB and large for the " +
                 "window: " + termLength);
+        }
+        if (null != firstSequences)
+        {
+            if (firstSequences.length != streamCount)
+            {
+                throw new IllegalArgumentException("firstSequences needs one entry per stream: " +
+                    firstSequences.length + " for " + streamCount);
+            }
+            for (final long sequence : firstSequences)
+            {
+                if (sequence < 1)
+                {
+                    throw new IllegalArgumentException("first sequences must be >= 1: " + sequence);
+                }
+            }
         }
         if (null == nanoClock)
         {
@@ -497,6 +513,24 @@ public final class InterconnectContext
     public InterconnectContext useAgentInvoker(final boolean useAgentInvoker)
     {
         this.useAgentInvoker = useAgentInvoker;
+        return this;
+    }
+
+    /**
+     * @return the sequence each stream starts at on both ends: 1 for a fresh mirror; after a resync, the next
+     * sequence of each stream's log, so the mirror carries on where the copied state ends.
+     */
+    public long firstSequence(final int stream)
+    {
+        return null == firstSequences ? 1 : firstSequences[stream];
+    }
+
+    /**
+     * @param firstSequences one per stream, or null for all 1; the array is copied.
+     */
+    public InterconnectContext firstSequences(final long[] firstSequences)
+    {
+        this.firstSequences = null == firstSequences ? null : firstSequences.clone();
         return this;
     }
 

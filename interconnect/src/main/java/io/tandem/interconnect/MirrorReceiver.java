@@ -18,7 +18,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link RecordSink} strictly in sequence order, exactly once; acknowledges per stream, cumulatively, what the sink
  * reported durable.
  * <p>
- * <b>Ordering.</b> Per stream it waits for one sequence, starting at 1. A record below it is a duplicate (a resend
+ * <b>Ordering.</b> Per stream it waits for one sequence, starting at
+ * {@link InterconnectContext#firstSequence(int)} (1 for a fresh mirror). A record below it is a duplicate (a resend
  * after a failover) and is dropped; the stream is acknowledged again so a primary that lost the earlier ack learns
  * it. A record above it arrived early (its stream moved to a faster path) and is held back, up to
  * {@code windowRecords} ahead; further ahead it is dropped and counted (the sender's window makes that impossible
@@ -96,9 +97,15 @@ public final class MirrorReceiver implements Agent
         for (int stream = 0; stream < streamCount; stream++)
         {
             holdBacks[stream] = new HoldBack(ctx.windowRecords(), ctx.maxRecordLength());
-            expected[stream] = 1;
+            final long first = ctx.firstSequence(stream);
+            expected[stream] = first;
+            ackSent[stream] = first - 1;
+            positions.putLongRelease(stream * POSITION_STRIDE + DELIVERED_OFFSET, first - 1);
+            positions.putLongRelease(stream * POSITION_STRIDE + DURABLE_OFFSET, first - 1);
+            positions.putLongRelease(stream * POSITION_STRIDE + OFFERED_OFFSET, first - 1);
+            counters.ackedSequence[stream].setRelease(first - 1);
             lastPath[stream] = -1;
-            counters.nextSequence[stream].setRelease(1);
+            counters.nextSequence[stream].setRelease(first);
             counters.streamPath[stream].setRelease(-1);
         }
         this.nowNs = clock.nanoTime();

@@ -17,8 +17,8 @@ import org.agrona.concurrent.NanoClock;
  * keeps a copy until the secondary acknowledges it as durable, and fails streams over when paths die.
  * <p>
  * <b>Sequences.</b> The caller assigns them (the NVLog numbers each stream's records): each stream's first record
- * is 1 and every {@link #offer} of a stream carries the next one, {@link #nextSequence(int)}. Anything else is a
- * bug and throws.
+ * is {@link InterconnectContext#firstSequence(int)} (1 for a fresh mirror) and every {@link #offer} of a stream
+ * carries the next one, {@link #nextSequence(int)}. Anything else is a bug and throws.
  * <p>
  * <b>Flow control.</b> {@link #offer} never blocks and never throws for flow control: it returns {@link #OK} when
  * the record is taken (copied into the stream's window, to be sent and resent until acknowledged),
@@ -98,11 +98,15 @@ public final class MirrorSender implements Agent
         this.pathOfStream = new int[streamCount];
         for (int stream = 0; stream < streamCount; stream++)
         {
-            windows[stream] = new SendWindow(ctx.windowBytes(), ctx.windowRecords(), 1);
-            nextSequence[stream] = 1;
-            sendCursor[stream] = 1;
+            final long first = ctx.firstSequence(stream);
+            windows[stream] = new SendWindow(ctx.windowBytes(), ctx.windowRecords(), first);
+            nextSequence[stream] = first;
+            sendCursor[stream] = first;
+            highestSent[stream] = first - 1;
+            ackedSequence[stream] = first - 1;
+            counters.ackedSequence[stream].setRelease(first - 1);
             pathOfStream[stream] = StreamAssignment.NO_PATH;
-            counters.nextSequence[stream].setRelease(1);
+            counters.nextSequence[stream].setRelease(first);
             counters.streamPath[stream].setRelease(StreamAssignment.NO_PATH);
         }
         this.nowNs = clock.nanoTime();

@@ -44,7 +44,13 @@ class MirrorProtocolTest
     @BeforeEach
     void setUp()
     {
+        build(null);
+    }
+
+    private void build(final long[] firstSequences)
+    {
         ctx = new InterconnectContext()
+            .firstSequences(firstSequences)
             .endpointName("test")
             .pathCount(PATHS)
             .streamCount(STREAMS)
@@ -284,6 +290,25 @@ class MirrorProtocolTest
         step(3);
         assertEquals(List.of("0/1", "0/2", "0/3", "0/4", "0/5", "0/6", "0/7", "0/8"), delivered);
         assertEquals(8, acked[0]);
+    }
+
+    @Test
+    void aResumedMirrorCarriesOnFromTheFirstSequencesGiven()
+    {
+        build(new long[]{100, 1, 7, 1});
+        bothPathsUp();
+        assertEquals(100, sender.nextSequence(0));
+        assertEquals(99, sender.ackedSequence(0));
+        assertTrue(sender.isIdle());
+        assertEquals(99, receiver.deliveredSequence(0));
+        offer(0);
+        offer(2);
+        offer(2);
+        step(2);
+        assertEquals(List.of("0/100", "2/7", "2/8"), delivered);
+        assertEquals(100, acked[0]);
+        assertEquals(8, acked[2]);
+        assertTrue(sender.isIdle());
     }
 
     private int dataFrame(final UnsafeBuffer buffer, final int stream, final long sequence)
