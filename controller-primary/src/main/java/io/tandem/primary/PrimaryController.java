@@ -261,10 +261,25 @@ public final class PrimaryController implements AutoCloseable
         return ctx;
     }
 
+    /**
+     * Stops serving and, unless fenced, takes a last consistency point so the pool holds every write: a stopped
+     * primary's pool can be read on its own.
+     */
     public void close()
     {
         CloseHelper.quietClose(control);
         CloseHelper.quietClose(runner);
+        if (!fenced && null != runner)
+        {
+            try
+            {
+                new LogReplay(cache, consistencyPoint, ctx.nanoClock()).runConsistencyPoint();
+            }
+            catch (final RuntimeException ex)
+            {
+                // the log still holds every write the pool may lack: the next start replays it
+            }
+        }
         housekeeping.shutdownNow();
         try
         {

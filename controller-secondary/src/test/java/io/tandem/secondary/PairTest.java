@@ -71,6 +71,49 @@ class PairTest
     }
 
     @Test
+    void writesPastAnNvlogHalfForceCheckpointsAndThePoolHoldsEveryWriteAfterAStop() throws Exception
+    {
+        final int megabytes = 24;
+        try (SecondaryController secondary = PairFixture.secondary(dir, PORT_BASE + 80, System.out);
+            PrimaryController primary = PairFixture.primary(dir, PORT_BASE + 80, System.out))
+        {
+            await("the mirror session", 20, () -> primary.epoch() == secondary.sessionEpoch());
+            final String uri = "nbd://127.0.0.1:" + primary.nbdPort();
+            final String[] command = new String[6 + 2 * megabytes];
+            command[0] = "qemu-io";
+            command[1] = "-f";
+            command[2] = "raw";
+            command[3] = uri;
+            for (int mb = 0; mb < megabytes; mb++)
+            {
+                command[4 + 2 * mb] = "-c";
+                command[5 + 2 * mb] = "write -P " + (0x10 + mb) + " " + (mb << 20) + " 1M";
+            }
+            command[command.length - 2] = "-c";
+            command[command.length - 1] = "flush";
+            ExternalProcess.run(dir, 120, command).assertSuccess();
+            // an 8 MiB NVRAM has 4 MiB halves: 24 MiB of writes switch halves at least five times
+            await("the status to show the checkpoints", 10, () -> statusValue(primary.status(), "cp.count") >= 5);
+            assertTrue(statusValue(secondary.status(), "mirror.releasedUpTo") > 0,
+                "the secondary released its log after the primary's checkpoints:\n" + secondary.status());
+        }
+        try (Pool pool = Pool.open(new io.tandem.primary.pool.PoolContext().dir(dir.resolve("pool"))
+            .volumeSize(PairFixture.VOLUME_SIZE).createIfMissing(false)))
+        {
+            final ByteBuffer block = ByteBuffer.allocate(1 << 20);
+            for (int mb = 0; mb < megabytes; mb++)
+            {
+                block.clear();
+                pool.volume().read((long)mb << 8, block);
+                for (int i = 0; i < block.capacity(); i += 4096)
+                {
+                    assertEquals((byte)(0x10 + mb), block.get(i), "pool byte " + ((mb << 20) + i));
+                }
+            }
+        }
+    }
+
+    @Test
     void writesKeepFlowingWithAPathPulledAndTheControlPortSaysSo() throws Exception
     {
         try (SecondaryController secondary = PairFixture.secondary(dir, PORT_BASE + 40, System.out);
