@@ -1,0 +1,107 @@
+package io.tandem.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TandemCommandTest
+{
+    @Test
+    void helpListsCommandsAndExitCodes()
+    {
+        final CommandRun run = CommandRun.execute("--help");
+        assertEquals(ExitCodes.OK, run.exitCode, run::toString);
+        assertTrue(run.out.contains("Usage: tandem"), run::toString);
+        assertTrue(run.out.contains("workload"), run::toString);
+        assertTrue(run.out.contains("Exit codes:"), run::toString);
+        assertTrue(run.out.contains("3   target unreachable"), run::toString);
+    }
+
+    @Test
+    void versionComesFromTheBuild()
+    {
+        final CommandRun run = CommandRun.execute("--version");
+        assertEquals(ExitCodes.OK, run.exitCode, run::toString);
+        assertTrue(run.out.startsWith("tandem 0."), run::toString);
+    }
+
+    @Test
+    void noCommandIsAUsageError()
+    {
+        final CommandRun run = CommandRun.execute();
+        assertEquals(ExitCodes.USAGE, run.exitCode, run::toString);
+        assertTrue(run.err.contains("Missing command"), run::toString);
+        assertTrue(run.err.contains("Usage: tandem"), run::toString);
+    }
+
+    @Test
+    void unknownCommandAndOptionAreUsageErrors()
+    {
+        assertUsageError(new String[] {"frobnicate"}, "Unmatched argument");
+        assertUsageError(new String[] {"workload", "--no-such-option"}, "Unknown option: '--no-such-option'");
+    }
+
+    @Test
+    void workloadHelpShowsOptionsAndExitCodes()
+    {
+        final CommandRun run = CommandRun.execute("workload", "--help");
+        assertEquals(ExitCodes.OK, run.exitCode, run::toString);
+        for (final String option : new String[] {"--target", "--block-size", "--queue-depth", "--connections",
+            "--duration", "--ops", "--span", "--read-ratio", "--seed", "--[no-]verify-at-end", "--state-file",
+            "--verify-only", "--json", "--progress", "Exit codes:"})
+        {
+            assertTrue(run.out.contains(option), () -> option + " missing in\n" + run);
+        }
+        assertEquals(run.out, CommandRun.execute("help", "workload").out);
+    }
+
+    @Test
+    void badWorkloadValuesAreUsageErrors()
+    {
+        assertUsageError(new String[] {"workload", "--block-size", "1000"}, "multiple of 512");
+        assertUsageError(new String[] {"workload", "--block-size", "4x"}, "unknown unit");
+        assertUsageError(new String[] {"workload", "--block-size", "lots"}, "is not a size");
+        assertUsageError(new String[] {"workload", "--queue-depth", "0"}, "queue depth must be 1 to");
+        assertUsageError(new String[] {"workload", "--connections", "1000"}, "connections must be 1 to");
+        assertUsageError(new String[] {"workload", "--read-ratio", "101"}, "read ratio must be 0 to 100");
+        assertUsageError(new String[] {"workload", "--duration", "soon"}, "is not a duration");
+        assertUsageError(new String[] {"workload", "--duration", "1s", "--ops", "10"}, "not both");
+        assertUsageError(new String[] {"workload", "--ops", "0"}, "--ops must be at least 1");
+        assertUsageError(new String[] {"workload", "--span", "100"}, "at least one block");
+        assertUsageError(new String[] {"workload", "--target", "127.0.0.1:99999"}, "port must be 1 to 65535");
+        assertUsageError(new String[] {"workload", "--target", "127.0.0.1:http"}, "is not host:port");
+        assertUsageError(new String[] {"workload", "--verify-only"}, "--verify-only needs --state-file");
+    }
+
+    @Test
+    void unreachableTargetExitsWithThree() throws IOException
+    {
+        final int port;
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            port = socket.getLocalPort();
+        }
+        final CommandRun run = CommandRun.execute("workload", "--target", "127.0.0.1:" + port, "--ops", "10");
+        assertEquals(ExitCodes.UNREACHABLE, run.exitCode, run::toString);
+        assertTrue(run.err.contains("no target reachable (127.0.0.1:" + port + ": Connection refused)"), run::toString);
+    }
+
+    @Test
+    void jvmFlagsAreFilteredFromTheRootPom()
+    {
+        assertTrue(JvmFlags.flags().contains("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"),
+            JvmFlags.flags()::toString);
+    }
+
+    private static void assertUsageError(final String[] args, final String message)
+    {
+        final CommandRun run = CommandRun.execute(args);
+        assertEquals(ExitCodes.USAGE, run.exitCode, run::toString);
+        assertTrue(run.err.contains(message), () -> "'" + message + "' missing in\n" + run);
+        assertTrue(run.err.contains("Usage: tandem"), run::toString);
+    }
+}
