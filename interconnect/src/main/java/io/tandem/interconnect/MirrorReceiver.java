@@ -247,13 +247,17 @@ public final class MirrorReceiver implements Agent
             counters.duplicates.incrementRelease();
             ackDue[stream] = true;
         }
-        else if (sequence > next || holdBack.holds(next))
+        else if (sequence > next)
         {
-            // early, or the sink pushed back and the stream waits on the copy already held
-            if (sequence > next && !holdBack.hold(next, sequence, buffer, offset, length))
+            if (!holdBack.hold(next, sequence, buffer, offset, length))
             {
                 counters.holdBackRefused.incrementRelease();
             }
+        }
+        else if (holdBack.holds(next))
+        {
+            // the sink pushed this one back before: the copy already held goes to it on a later duty cycle
+            counters.duplicates.incrementRelease();
         }
         else if (offerToSink(stream, sequence, buffer, offset, length))
         {
