@@ -1,6 +1,8 @@
 package io.tandem.interconnect;
 
 import io.tandem.interconnect.path.PathFaults;
+import io.tandem.interconnect.status.InterconnectCounters;
+import io.tandem.interconnect.status.InterconnectStatusReader;
 import io.tandem.staging.testing.ChildJvm;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The secondary in a second JVM, as in the appliance. While records flow, a path is pulled from this process in
  * the child's own media driver, through the child's fault switches file (what {@code tandem ctl pull} will do),
- * then restored; every record still arrives once, in order, and is acknowledged.
+ * then restored; every record still arrives once, in order, and is acknowledged. The child's counters are read
+ * from here while it runs (what {@code tandem ctl status} will do).
  */
 class SecondJvmTest
 {
@@ -89,6 +92,20 @@ class SecondJvmTest
                 for (int s = 0; s < STREAMS; s++)
                 {
                     assertEquals(PER_STREAM, sender.ackedSequence(s));
+                }
+
+                // the child's counters, read from this process while it runs
+                try (InterconnectStatusReader status = InterconnectStatusReader.open(childAeronDir))
+                {
+                    for (int s = 0; s < STREAMS; s++)
+                    {
+                        assertEquals(PER_STREAM + 1,
+                            status.value(InterconnectCounters.STREAM_NEXT_SEQUENCE_TYPE_ID, s, -1));
+                        assertEquals(PER_STREAM, status.value(InterconnectCounters.STREAM_ACKED_SEQUENCE_TYPE_ID, s, -1));
+                    }
+                    assertTrue(status.value(InterconnectCounters.PATH_DOWN_EVENTS_TYPE_ID, 1, -1) >= 1,
+                        "the child saw path 1 go down");
+                    assertTrue(status.value(InterconnectCounters.PATH_BYTES_RECEIVED_TYPE_ID, 0, -1) > 0);
                 }
                 child.kill();
             }
