@@ -79,6 +79,20 @@ class WorkloadCommandTest
     }
 
     @Test
+    void durationWithProgress()
+    {
+        final NbdServer server = serve(volume());
+        final CommandRun run = CommandRun.execute(
+            "workload", "--target", target(server), "--duration", "600ms", "--progress", "200ms");
+        assertEquals(ExitCodes.OK, run.exitCode, run::toString);
+        assertTrue(run.err.contains("s] run "), run::toString);
+        assertTrue(run.err.contains(" MB/s "), run::toString);
+        assertTrue(run.err.contains("write p50 "), run::toString);
+        final double seconds = Double.parseDouble(run.out.replaceAll("(?s).* written in ([0-9.]+) s.*", "$1"));
+        assertTrue(seconds >= 0.6 && seconds < 5, run::toString);
+    }
+
+    @Test
     void corruptReadsAreDetected()
     {
         final NbdServer server = serve(new CorruptingVolume(volume(), 50));
