@@ -107,6 +107,10 @@ public final class WorkloadCommand implements Callable<Integer>
         description = "How long a broken connection may look for a target that serves (default: ${DEFAULT-VALUE}).")
     private Duration failoverTimeout;
 
+    @Option(names = "--failover-attempts", paramLabel = "N", defaultValue = "1000",
+        description = "Connection attempts allowed for one failover, 100 ms apart (default: ${DEFAULT-VALUE}).")
+    private int failoverAttempts;
+
     @Option(names = "--connect-timeout", paramLabel = "TIME", defaultValue = "2s", converter = DurationConverter.class,
         description = "Time allowed for one connection and handshake (default: ${DEFAULT-VALUE}).")
     private Duration connectTimeout;
@@ -185,6 +189,7 @@ public final class WorkloadCommand implements Callable<Integer>
             .progressIntervalNs(null == progress ? 0 : progress.toNanos())
             .progressOut(err)
             .failoverTimeoutNs(failoverTimeout.toNanos())
+            .failoverAttempts(failoverAttempts)
             .connectTimeoutNs(connectTimeout.toNanos());
         if (null != seed)
         {

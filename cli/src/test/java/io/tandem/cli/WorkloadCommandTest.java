@@ -69,13 +69,15 @@ class WorkloadCommandTest
     {
         final NbdServer server = serve(volume());
         final CommandRun run = CommandRun.execute(
-            "workload", "--target", target(server), "--ops", "500", "--json", "--span", "1M", "--block-size", "8k");
+            "workload", "--target", target(server), "--ops", "500", "--json", "--span", "1M", "--block-size", "8k",
+            "--no-verify-at-end");
         assertEquals(ExitCodes.OK, run.exitCode, run::toString);
         assertTrue(run.out.startsWith("{\"outcome\":\"OK\""), run::toString);
         assertTrue(run.out.contains("\"span\":1048576,"), run::toString);
         assertTrue(run.out.contains("\"blockSize\":8192,"), run::toString);
         assertTrue(run.out.contains("\"errors\":0,"), run::toString);
         assertTrue(run.out.contains("\"failovers\":[]"), run::toString);
+        assertTrue(run.out.contains("\"blocksVerified\":0,"), run::toString);
     }
 
     @Test
@@ -152,6 +154,25 @@ class WorkloadCommandTest
             target(b) + "\""), result::toString);
         assertFalse(result.out.contains("},{\"connection\""), result::toString);
         assertTrue(result.out.contains("\"errors\":0,"), result::toString);
+    }
+
+    @Test
+    void failoverGivesUpWhenNoTargetServesInTime() throws Exception
+    {
+        final InMemoryBlockVolume volume = volume();
+        final NbdServer a = serve(volume);
+        final NbdServer b = serve(volume);
+        b.refuseIo(true);
+        final CompletableFuture<CommandRun> run = CompletableFuture.supplyAsync(() -> CommandRun.execute(
+            "workload", "--target", target(a), "--target", target(b), "--duration", "10s",
+            "--failover-timeout", "500ms"));
+        awaitUntil(() -> a.counters().writes() > 1000 || run.isDone());
+        a.close();
+        final CommandRun result = run.get(10, TimeUnit.SECONDS);
+        assertEquals(ExitCodes.UNREACHABLE, result.exitCode, result::toString);
+        assertTrue(result.err.contains("connection 0: no target served within"), result::toString);
+        assertTrue(result.err.contains("refuses I/O (ESHUTDOWN)"), result::toString);
+        assertTrue(b.counters().refusedRequests() > 0, result::toString);
     }
 
     @Test

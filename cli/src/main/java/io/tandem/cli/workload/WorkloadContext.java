@@ -30,7 +30,7 @@ public final class WorkloadContext
     public static final int READ_PERCENT_DEFAULT = 30;
     public static final long CONNECT_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(2);
     public static final long FAILOVER_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(30);
-    public static final int FAILOVER_ATTEMPTS_DEFAULT = 200;
+    public static final int FAILOVER_ATTEMPTS_DEFAULT = 1000;
     public static final long RETRY_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(100);
     /** Verification errors described one by one in the report; the rest are counted. */
     public static final int ERROR_DETAILS_DEFAULT = 10;
