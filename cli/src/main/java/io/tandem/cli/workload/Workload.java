@@ -123,6 +123,10 @@ public final class Workload
         }
         finally
         {
+            if (null != phase && 0 == stats.elapsedNs() && !ctx.verifyOnly())
+            {
+                stats.elapsedNs(System.nanoTime() - runStartNs); // stopped before the drain completed
+            }
             closeAll();
             CloseHelper.quietClose(selector);
         }
