@@ -8,10 +8,11 @@ import java.util.concurrent.TimeUnit;
  * Mirrored throughput and latency of the interconnect beside raw Aeron on the same channel settings.
  * <pre>
  *   java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
- *       -cp bench/target/benchmarks.jar io.tandem.bench.interconnect.InterconnectBench [seconds] [rounds] [length]
+ *       -cp bench/target/benchmarks.jar io.tandem.bench.interconnect.InterconnectBench \
+ *       [seconds] [rounds] [length] [fork]
  * </pre>
- * Both ends run in this JVM, each with its own media driver (two drivers, UDP over loopback, MTU 65504), the
- * receiver on its own thread: the threads of two controller JVMs on one machine. On a shared 2-core machine
+ * Each end has its own media driver (two drivers, UDP over loopback, MTU 65504); the receiving end runs on its
+ * own thread of this JVM, or with {@code fork} in a second JVM ({@link ForkedPeer}) as the secondary would. On a shared 2-core machine
  * absolute figures swing widely (FACTS.md), so the runs are interleaved in rounds (raw, then 1, 2 and 4 paths,
  * each measured for {@code seconds} after a 1 s warm-up) and the ratio to raw is taken within each round; the
  * summary gives the median of the rounds. Latency alternates raw and mirrored blocks the same way.
@@ -33,6 +34,7 @@ public final class InterconnectBench
         final long seconds = args.length > 0 ? Long.parseLong(args[0]) : 3;
         final int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         final int recordLength = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
+        final boolean forked = args.length > 3 && "fork".equals(args[3]);
         final long warmupNs = TimeUnit.SECONDS.toNanos(1);
         final long measureNs = TimeUnit.SECONDS.toNanos(seconds);
         final int port = 27700;
@@ -44,11 +46,12 @@ public final class InterconnectBench
         final long[] mirroredRtt = new long[rounds * ROUND_TRIPS_PER_BLOCK];
         try
         {
-            System.out.printf("interconnect bench: %d-byte records, MTU %d, term %d, %d streams, %d rounds of %d s%n",
-                recordLength, MTU, TERM_LENGTH, STREAMS, rounds, seconds);
+            System.out.printf("interconnect bench: %d-byte records, MTU %d, term %d, %d streams, %d rounds of %d s, " +
+                "receiving end %s%n", recordLength, MTU, TERM_LENGTH, STREAMS, rounds, seconds,
+                forked ? "in a second JVM" : "on a thread of this JVM");
             for (int round = 0; round < rounds; round++)
             {
-                try (RawAeronBaseline baseline = new RawAeronBaseline(base, port, MTU, TERM_LENGTH))
+                try (RawAeronBaseline baseline = new RawAeronBaseline(base, port, MTU, TERM_LENGTH, forked))
                 {
                     raw[round] = baseline.throughput(recordLength, warmupNs, measureNs);
                     System.arraycopy(baseline.roundTrips(recordLength, 1000, ROUND_TRIPS_PER_BLOCK), 0,
@@ -59,7 +62,7 @@ public final class InterconnectBench
                 for (int i = 0; i < PATH_COUNTS.length; i++)
                 {
                     final int paths = PATH_COUNTS[i];
-                    try (MirroredRun run = new MirroredRun(base, port + 100 * paths, paths, STREAMS, recordLength))
+                    try (MirroredRun run = new MirroredRun(base, port + 100 * paths, paths, STREAMS, recordLength, forked))
                     {
                         rate[i][round] = run.throughput(recordLength, warmupNs, measureNs);
                         ratio[i][round] = rate[i][round] / raw[round];

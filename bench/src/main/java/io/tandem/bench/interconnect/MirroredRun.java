@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The interconnect itself between two endpoints (two media drivers), the receiver on its own thread with a sink
- * that reports each record durable as it takes it. Throughput counts records acknowledged back to the sender;
+ * The interconnect itself between two endpoints (two media drivers), the receiver on its own thread (or in its
+ * own JVM) with a sink that reports each record durable as it takes it. Throughput counts records acknowledged back to the sender;
  * latency is offer-to-ack of one record at a time.
  * <p>
  * Not thread-safe: the benchmark thread drives the sender.
@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class MirroredRun implements AutoCloseable
 {
     private final InterconnectEndpoint secondary;
+    private final ForkedPeer.Process peer;
     private final InterconnectEndpoint primary;
     private final MirrorSender sender;
     private final int streams;
@@ -28,13 +29,32 @@ final class MirroredRun implements AutoCloseable
     private final long[] acked;
     private MirrorReceiver receiver;
 
-    MirroredRun(final Path base, final int port, final int paths, final int streams, final int recordLength)
+    /**
+     * @param forked the receiver in its own JVM ({@link ForkedPeer}) rather than on a thread of this one.
+     */
+    MirroredRun(
+        final Path base,
+        final int port,
+        final int paths,
+        final int streams,
+        final int recordLength,
+        final boolean forked) throws java.io.IOException
     {
         this.streams = streams;
         this.acked = new long[streams];
-        secondary = InterconnectEndpoint.launchReceiver(context(base, "secondary", port, paths, streams, recordLength)
-            .recordSink(this::onRecord));
-        receiver = secondary.receiver();
+        if (forked)
+        {
+            peer = new ForkedPeer.Process("mirror", base.toString(), Integer.toString(port),
+                Integer.toString(paths), Integer.toString(streams), Integer.toString(recordLength));
+            secondary = null;
+        }
+        else
+        {
+            peer = null;
+            secondary = InterconnectEndpoint.launchReceiver(
+                context(base, "secondary", port, paths, streams, recordLength).recordSink(this::onRecord));
+            receiver = secondary.receiver();
+        }
         primary = InterconnectEndpoint.launchSender(context(base, "primary", port, paths, streams, recordLength)
             .ackHandler(this::onAcked));
         sender = primary.sender();
@@ -49,7 +69,7 @@ final class MirroredRun implements AutoCloseable
         }
     }
 
-    private static InterconnectContext context(
+    static InterconnectContext context(
         final Path base, final String name, final int port, final int paths, final int streams, final int length)
     {
         return new InterconnectContext()
@@ -143,6 +163,6 @@ final class MirroredRun implements AutoCloseable
 
     public void close()
     {
-        CloseHelper.closeAll(primary, secondary);
+        CloseHelper.closeAll(primary, secondary, peer);
     }
 }

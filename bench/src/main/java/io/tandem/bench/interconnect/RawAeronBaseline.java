@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The baselines: raw Aeron between two media drivers, on exactly the channel a path's data uses (same MTU and
- * term length), with no mirror protocol. One-way throughput counted at the receiver; round trip of a message
- * answered by a 32-byte reply (the shape of a record and its ack).
+ * term length), with no mirror protocol. One-way throughput counted at the receiver (at the sender when the
+ * receiver is forked); round trip of a message answered by a 32-byte reply (the shape of a record and its ack).
  * <p>
  * Not thread-safe: one benchmark thread, plus the receiver thread it starts.
  */
@@ -35,23 +35,42 @@ final class RawAeronBaseline implements AutoCloseable
     private final Subscription subscription;
     private final ExclusivePublication replyPublication;
     private final Subscription replySubscription;
+    private final ForkedPeer.Process peer;
     private long nextPing = 1L << 40;
 
-    RawAeronBaseline(final Path base, final int port, final int mtuLength, final int termLength)
+    /**
+     * @param forked the receiving end in its own JVM ({@link ForkedPeer}) rather than on a thread of this one.
+     */
+    RawAeronBaseline(
+        final Path base, final int port, final int mtuLength, final int termLength, final boolean forked)
+        throws java.io.IOException
     {
         senderDriver = BenchDrivers.launch(base.resolve("raw-sender"));
-        receiverDriver = BenchDrivers.launch(base.resolve("raw-receiver"));
         senderClient = Aeron.connect(new Aeron.Context().aeronDirectoryName(senderDriver.aeronDirectoryName()));
-        receiverClient = Aeron.connect(new Aeron.Context().aeronDirectoryName(receiverDriver.aeronDirectoryName()));
-        subscription = receiverClient.addSubscription(
-            PathChannels.dataSubscription(0, "127.0.0.1", port), PathChannels.DATA_STREAM_ID);
+        if (forked)
+        {
+            peer = new ForkedPeer.Process("raw", base.toString(), Integer.toString(port));
+            receiverDriver = null;
+            receiverClient = null;
+            subscription = null;
+            replyPublication = null;
+        }
+        else
+        {
+            peer = null;
+            receiverDriver = BenchDrivers.launch(base.resolve("raw-receiver"));
+            receiverClient = Aeron.connect(
+                new Aeron.Context().aeronDirectoryName(receiverDriver.aeronDirectoryName()));
+            subscription = receiverClient.addSubscription(
+                PathChannels.dataSubscription(0, "127.0.0.1", port), PathChannels.DATA_STREAM_ID);
+            replyPublication = receiverClient.addExclusivePublication(
+                PathChannels.ackPublication(0, "127.0.0.1", port + 1), PathChannels.ACK_STREAM_ID);
+        }
         publication = senderClient.addExclusivePublication(
             PathChannels.dataPublication(0, "127.0.0.1", port, mtuLength, termLength), PathChannels.DATA_STREAM_ID);
         replySubscription = senderClient.addSubscription(
             PathChannels.ackSubscription(0, "127.0.0.1", port + 1), PathChannels.ACK_STREAM_ID);
-        replyPublication = receiverClient.addExclusivePublication(
-            PathChannels.ackPublication(0, "127.0.0.1", port + 1), PathChannels.ACK_STREAM_ID);
-        while (!publication.isConnected() || !replyPublication.isConnected())
+        while (!publication.isConnected() || !replySubscription.isConnected())
         {
             Thread.onSpinWait();
         }
@@ -62,6 +81,10 @@ final class RawAeronBaseline implements AutoCloseable
      */
     double throughput(final int messageLength, final long warmupNs, final long measureNs) throws InterruptedException
     {
+        if (null != peer)
+        {
+            return forkedThroughput(messageLength, warmupNs, measureNs);
+        }
         final AtomicLong received = new AtomicLong();
         final AtomicBoolean running = new AtomicBoolean(true);
         final FragmentHandler counter = (buffer, offset, length, header) -> received.lazySet(received.get() + 1);
@@ -97,10 +120,40 @@ final class RawAeronBaseline implements AutoCloseable
     }
 
     /**
+     * With the receiver in another process, counts messages the publication took: flow control keeps it within a
+     * window of what the receiver consumed, so over seconds the two rates agree.
+     */
+    private double forkedThroughput(final int messageLength, final long warmupNs, final long measureNs)
+    {
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[messageLength]);
+        final long measureStartNs = System.nanoTime() + warmupNs;
+        final long endNs = measureStartNs + measureNs;
+        long sent = 0;
+        long sentAtStart = -1;
+        long nowNs;
+        while ((nowNs = System.nanoTime()) < endNs)
+        {
+            if (sentAtStart < 0 && nowNs >= measureStartNs)
+            {
+                sentAtStart = sent;
+            }
+            if (publication.offer(message, 0, messageLength) > 0)
+            {
+                sent++;
+            }
+        }
+        return (sent - sentAtStart) * 1e9 / measureNs;
+    }
+
+    /**
      * @return round-trip times in ns, one message in flight at a time.
      */
     long[] roundTrips(final int messageLength, final int warmup, final int count) throws InterruptedException
     {
+        if (null != peer)
+        {
+            return pings(messageLength, warmup, count);
+        }
         final AtomicBoolean running = new AtomicBoolean(true);
         final UnsafeBuffer reply = new UnsafeBuffer(new byte[REPLY_LENGTH]);
         final FragmentHandler echo = (buffer, offset, length, header) ->
@@ -122,6 +175,19 @@ final class RawAeronBaseline implements AutoCloseable
         }, "raw-pong");
         ponger.start();
 
+        try
+        {
+            return pings(messageLength, warmup, count);
+        }
+        finally
+        {
+            running.set(false);
+            ponger.join();
+        }
+    }
+
+    private long[] pings(final int messageLength, final int warmup, final int count)
+    {
         final UnsafeBuffer message = new UnsafeBuffer(new byte[messageLength]);
         final long[] lastReply = {-1};
         final FragmentHandler onReply = (buffer, offset, length, header) -> lastReply[0] = buffer.getLong(offset);
@@ -144,8 +210,6 @@ final class RawAeronBaseline implements AutoCloseable
                 rttNs[i] = System.nanoTime() - startNs;
             }
         }
-        running.set(false);
-        ponger.join();
         return rttNs;
     }
 
@@ -162,6 +226,6 @@ final class RawAeronBaseline implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(publication, subscription, replyPublication, replySubscription,
-            senderClient, receiverClient, senderDriver, receiverDriver);
+            senderClient, receiverClient, senderDriver, receiverDriver, peer);
     }
 }
