@@ -9,8 +9,10 @@ import org.agrona.DirectBuffer;
 
 /**
  * The secondary's copy of the primary's NVLog: each mirrored record, in its stream's order, is appended byte for
- * byte to the secondary's own NVLog, and acknowledged to the primary only once it is durable there. A
- * consistency point marker from the primary releases the log half it made unnecessary.
+ * byte to the secondary's own NVLog, and acknowledged to the primary only once it is durable there. A log half
+ * is released once the pool holds everything in it: as the primary's consistency point markers say, or, so a
+ * full log never waits for a marker queued behind the records it cannot take, as the pool's superblock says
+ * ({@link #poolCheckpoint(long)}).
  * <p>
  * Pending acknowledgements are kept in a ring of (ticket, stream, sequence), in append order, so completions in
  * ticket order release them in order. When the log cannot take a record (both halves in use, or its device's
@@ -107,6 +109,14 @@ final class MirrorStore implements RecordSink
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The pool's superblock says every write up to {@code cpLsn} is in the pool.
+     */
+    void poolCheckpoint(final long cpLsn)
+    {
+        releaseUpToLsn = Math.max(releaseUpToLsn, cpLsn);
     }
 
     long recordsStored()

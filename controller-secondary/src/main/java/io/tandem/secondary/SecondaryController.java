@@ -314,6 +314,7 @@ public final class SecondaryController implements AutoCloseable
             }
             if (null != current)
             {
+                current.store.poolCheckpoint(view.cpLsn());
                 work += current.doWork();
             }
             if (nowNs >= nextStatusNs)
