@@ -11,6 +11,17 @@ public final class Tandem
 
     public static void main(final String[] args)
     {
-        System.exit(TandemCommand.newCommandLine().execute(args));
+        final String[] expanded;
+        try
+        {
+            expanded = ConfigFile.expand(args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("tandem: " + ex.getMessage());
+            System.exit(ExitCodes.USAGE);
+            return;
+        }
+        System.exit(TandemCommand.newCommandLine().execute(expanded));
     }
 }

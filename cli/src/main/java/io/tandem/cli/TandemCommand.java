@@ -27,6 +27,9 @@ import java.util.concurrent.Callable;
     versionProvider = TandemCommand.Version.class,
     description = "A dual-controller mirrored write-cache storage appliance, simulated on the JVM.",
     subcommands = {
+        PrimaryCommand.class,
+        SecondaryCommand.class,
+        CtlCommand.class,
         WorkloadCommand.class,
         CommandLine.HelpCommand.class,
     },
@@ -50,6 +53,7 @@ public final class TandemCommand implements Callable<Integer>
     public static CommandLine newCommandLine()
     {
         final CommandLine commandLine = new CommandLine(new TandemCommand());
+        commandLine.setOverwrittenOptionsAllowed(true);
         applyToAll(commandLine);
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
         {

@@ -1,0 +1,98 @@
+package io.tandem.cli;
+
+import io.tandem.primary.ControllerContext;
+import io.tandem.staging.Durability;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * The options `tandem primary` and `tandem secondary` share: where the pair keeps its data, its ports, sizes and
+ * interconnect paths. Every one has a working default on loopback; {@code --config FILE} supplies any of them
+ * from a properties file ({@link ConfigFile}), and options on the command line win over the file.
+ * <p>
+ * Not thread-safe: picocli fills it once.
+ */
+public final class ControllerOptions
+{
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ControllerContext.DATA_DIR_DEFAULT,
+        description = "Where the pair keeps its pool (DIR/pool) and each controller its NVRAM " +
+            "(DIR/controller-N) (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--nbd-port", paramLabel = "PORT",
+        description = "NBD port (default: 10809 for controller 0, 10810 for controller 1; 0: any free port).")
+    Integer nbdPort;
+
+    @Option(names = "--control-port", paramLabel = "PORT",
+        description = "Control port `tandem ctl` talks to (default: the NBD port + 100).")
+    Integer controlPort;
+
+    @Option(names = "--volume-size", paramLabel = "SIZE", defaultValue = "1G", converter = ByteSizeConverter.class,
+        description = "Size of the volume, the same for both controllers (default: ${DEFAULT-VALUE}).")
+    long volumeSize;
+
+    @Option(names = "--nvram-size", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSizeConverter.class,
+        description = "Simulated NVRAM holding the NVLog, two halves (default: ${DEFAULT-VALUE}).")
+    long nvramSize;
+
+    @Option(names = "--durability", paramLabel = "LEVEL", defaultValue = "process",
+        converter = DurabilityConverter.class,
+        description = "What an acknowledged write survives: process (kill -9 of either JVM) or power " +
+            "(also a power loss: the NVLog is forced before a write counts) (default: ${DEFAULT-VALUE}).")
+    Durability durability;
+
+    @Option(names = "--cache-size", paramLabel = "SIZE", defaultValue = "256M", converter = ByteSizeConverter.class,
+        description = "Write cache (default: ${DEFAULT-VALUE}).")
+    long cacheSize;
+
+    @Option(names = "--paths", paramLabel = "N", defaultValue = "2",
+        description = "Interconnect paths, 1 to 8 (default: ${DEFAULT-VALUE}).")
+    int paths;
+
+    @Option(names = "--path-addresses", paramLabel = "ADDR[,ADDR...]", defaultValue = "127.0.0.1",
+        description = "Loopback address of each path (one for all, or one per path, e.g. " +
+            "127.0.0.1,127.0.0.2) (default: ${DEFAULT-VALUE}).")
+    String pathAddresses;
+
+    @Option(names = "--data-port-base", paramLabel = "PORT", defaultValue = "24610",
+        description = "UDP port of path 0's data channel; path N uses base + N (default: ${DEFAULT-VALUE}).")
+    int dataPortBase;
+
+    @Option(names = "--ack-port-base", paramLabel = "PORT", defaultValue = "24630",
+        description = "UDP port of path 0's ack channel; path N uses base + N (default: ${DEFAULT-VALUE}).")
+    int ackPortBase;
+
+    @Option(names = "--cp-interval", paramLabel = "TIME", defaultValue = "5s", converter = DurationConverter.class,
+        description = "Longest time between consistency points while writes arrive (default: ${DEFAULT-VALUE}).")
+    java.time.Duration cpInterval;
+
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "Properties file of these options (e.g. nbd-port=10811); the command line wins.")
+    Path config;
+
+    ControllerContext toContext(final int controllerId)
+    {
+        final ControllerContext ctx = new ControllerContext()
+            .controllerId(controllerId)
+            .dataDir(dataDir)
+            .volumeSize(volumeSize)
+            .nvramCapacity(nvramSize)
+            .durability(durability)
+            .cacheCapacity(cacheSize)
+            .pathCount(paths)
+            .pathAddresses(pathAddresses)
+            .dataPortBase(dataPortBase)
+            .ackPortBase(ackPortBase)
+            .cpIntervalMs(cpInterval.toMillis());
+        if (null != nbdPort)
+        {
+            ctx.nbdPort(nbdPort);
+        }
+        if (null != controlPort)
+        {
+            ctx.controlPort(controlPort);
+        }
+        return ctx;
+    }
+}
