@@ -91,6 +91,22 @@ public final class ChildJvm implements AutoCloseable
     }
 
     /**
+     * Asks the child to stop with SIGTERM, as an operator would, and waits for it to exit; kills it with SIGKILL
+     * if it is still running after {@code timeout}.
+     *
+     * @return its exit code.
+     */
+    public int terminate(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        process.toHandle().destroy();
+        if (!process.waitFor(timeout, unit))
+        {
+            kill();
+        }
+        return process.exitValue();
+    }
+
+    /**
      * Waits for the child to exit by itself.
      *
      * @return its exit code.

@@ -1,0 +1,109 @@
+package io.tandem.cli.pair;
+
+import io.tandem.cli.Tandem;
+import io.tandem.staging.testing.ChildJvm;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A primary and a secondary, each a JVM started through the launcher's main class, on ports of the test's
+ * choosing and a data directory of its own. Stops whatever is still running by process id on close.
+ */
+final class LaunchedPair implements AutoCloseable
+{
+    static final String VOLUME_SIZE = "64M";
+
+    final Path dir;
+    final int nbdBase;
+    final int controlBase;
+    final int portBase;
+    ChildJvm primary;
+    ChildJvm secondary;
+
+    LaunchedPair(final Path dir, final int nbdBase, final int portBase)
+    {
+        this.dir = dir;
+        this.nbdBase = nbdBase;
+        this.controlBase = nbdBase + 100;
+        this.portBase = portBase;
+    }
+
+    List<String> options(final int id)
+    {
+        final List<String> args = new ArrayList<>(List.of(
+            "--data-dir", dir.resolve("data").toString(),
+            "--nbd-port", Integer.toString(nbdBase + id),
+            "--control-port", Integer.toString(controlBase + id),
+            "--volume-size", VOLUME_SIZE,
+            "--nvram-size", "8M",
+            "--cache-size", "32M",
+            "--data-port-base", Integer.toString(portBase),
+            "--ack-port-base", Integer.toString(portBase + 20)));
+        return args;
+    }
+
+    ChildJvm startSecondary() throws IOException
+    {
+        final List<String> args = new ArrayList<>(List.of("secondary"));
+        args.addAll(options(1));
+        secondary = start(args, "secondary");
+        return secondary;
+    }
+
+    ChildJvm startPrimary() throws IOException
+    {
+        final List<String> args = new ArrayList<>(List.of("primary"));
+        args.addAll(options(0));
+        primary = start(args, "primary");
+        return primary;
+    }
+
+    private ChildJvm start(final List<String> args, final String name) throws IOException
+    {
+        final ChildJvm child = ChildJvm.start(Tandem.class, dir.resolve(name + ".err"), args.toArray(new String[0]));
+        String line;
+        while (null != (line = child.readLine()))
+        {
+            System.out.println(name + "> " + line);
+            if (line.contains("serving nbd://") || line.contains("secondary on nbd://"))
+            {
+                return child;
+            }
+        }
+        throw new IllegalStateException(name + " exited before serving; see " + child.stderr());
+    }
+
+    String primaryUri()
+    {
+        return "nbd://127.0.0.1:" + nbdBase;
+    }
+
+    String controllers()
+    {
+        return "127.0.0.1:" + controlBase + ",127.0.0.1:" + (controlBase + 1);
+    }
+
+    void stopPrimary() throws InterruptedException, IOException
+    {
+        if (null != primary)
+        {
+            primary.terminate(30, TimeUnit.SECONDS);
+            primary.close();
+            primary = null;
+        }
+    }
+
+    public void close() throws Exception
+    {
+        stopPrimary();
+        if (null != secondary)
+        {
+            secondary.terminate(30, TimeUnit.SECONDS);
+            secondary.close();
+        }
+    }
+}

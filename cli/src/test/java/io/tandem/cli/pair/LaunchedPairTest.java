@@ -1,0 +1,158 @@
+package io.tandem.cli.pair;
+
+import io.tandem.cli.TandemCommand;
+import io.tandem.staging.testing.ExternalProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The pair as people run it: two JVMs started through the launcher, driven by real clients and by `tandem
+ * workload` and `tandem ctl` from this process.
+ */
+class LaunchedPairTest
+{
+    @TempDir
+    Path dir;
+
+    private static String[] run(final String... args)
+    {
+        final CommandLine commandLine = TandemCommand.newCommandLine();
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        final int exit = commandLine.execute(args);
+        return new String[] {Integer.toString(exit), out.toString(), err.toString()};
+    }
+
+    private static void await(final String what, final long seconds, final BooleanSupplier condition)
+        throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(50); // polling another process's status: there is no clock to step
+        }
+    }
+
+    private static boolean mirroring(final LaunchedPair pair)
+    {
+        final String[] status = run("ctl", "--controller", pair.controllers(), "status");
+        return "0".equals(status[0]) && status[1].contains("role=primary") && status[1].contains("role=secondary") &&
+            status[1].matches("(?s).*role=secondary.*path\\.0=up.*") &&
+            status[1].matches("(?s).*role=primary.*path\\.0=up.*path\\.1=up.*");
+    }
+
+    @Test
+    void realClientsWriteAndReadThroughTheLaunchedPair() throws Exception
+    {
+        try (LaunchedPair pair = new LaunchedPair(dir, 11809, 26610))
+        {
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirroring(pair));
+
+            final String size = ExternalProcess.run(dir, 30, "nbdinfo", "--size", pair.primaryUri())
+                .assertSuccess().output.trim();
+            assertEquals(Long.toString(64L << 20), size);
+            final String standby = ExternalProcess.run(dir, 30, "nbdinfo", "nbd://127.0.0.1:" + (pair.nbdBase + 1))
+                .assertSuccess().output;
+            assertTrue(standby.contains("refuses I/O"), standby);
+
+            ExternalProcess.run(dir, 60, "qemu-io", "-f", "raw", pair.primaryUri(),
+                "-c", "write -P 0x3c 1M 3M", "-c", "read -P 0x3c 1M 3M", "-c", "read -P 0 0 1M").assertSuccess();
+            final ExternalProcess mismatch = ExternalProcess.run(dir, 60, "qemu-io", "-f", "raw", pair.primaryUri(),
+                "-c", "read -P 0x3d 1M 4k");
+            assertTrue(mismatch.output.contains("Pattern verification failed"), mismatch.output);
+
+            final ExternalProcess fio = ExternalProcess.run(dir, 120, "fio", "--name=mirrored",
+                "--ioengine=nbd", "--uri=" + pair.primaryUri(), "--rw=randwrite", "--bs=4k", "--iodepth=16",
+                "--size=16m", "--offset=8m", "--verify=crc32c", "--do_verify=1", "--output-format=terse");
+            fio.assertSuccess();
+            final String terse = fio.output.lines().filter(line -> line.startsWith("3;")).findFirst()
+                .orElseThrow(() -> new AssertionError("no terse line from fio:\n" + fio.output));
+            assertEquals("0", terse.split(";")[4], "fio reported an error (verification included): " + terse);
+
+            final String[] status = run("ctl", "--controller", pair.controllers(), "status");
+            assertEquals("0", status[0], status[2]);
+            assertTrue(status[1].matches("(?s).*role=primary.*writes\\.completed=\\d{4,}.*"), status[1]);
+            final String[] cp = run("ctl", "--controller", pair.controllers(), "cp");
+            assertEquals("0", cp[0], cp[2]);
+        }
+    }
+
+    @Test
+    void pullingAndRestoringPathsDuringAWorkloadLosesNoWrite() throws Exception
+    {
+        try (LaunchedPair pair = new LaunchedPair(dir, 11819, 26650))
+        {
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirroring(pair));
+
+            final CompletableFuture<String[]> workload = CompletableFuture.supplyAsync(() -> run("workload",
+                "--target", "127.0.0.1:" + pair.nbdBase, "--duration", "8s", "--queue-depth", "16",
+                "--span", "48M"));
+            for (final int path : new int[] {0, 1, 0})
+            {
+                Thread.sleep(1_000); // let writes flow on every path before the pull
+                final String[] pull = run("ctl", "--controller", pair.controllers(), "path", "pull",
+                    Integer.toString(path));
+                assertEquals("0", pull[0], pull[2]);
+                await("path " + path + " down", 10, () -> run("ctl", "--controller", pair.controllers(), "paths")[1]
+                    .contains("path." + path + "=down (pulled)"));
+                Thread.sleep(500);
+                assertEquals("0", run("ctl", "--controller", pair.controllers(), "path", "restore",
+                    Integer.toString(path))[0]);
+            }
+            final String[] result = workload.get(60, TimeUnit.SECONDS);
+            assertEquals("0", result[0], result[1] + result[2]);
+            assertTrue(result[1].contains(", 0 errors") && result[1].contains("result    OK"), result[1]);
+        }
+    }
+
+    @Test
+    void aPrimaryKilledWithKillNineLosesNoAcknowledgedWrite() throws Exception
+    {
+        try (LaunchedPair pair = new LaunchedPair(dir, 11829, 26690))
+        {
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirroring(pair));
+            final Path state = dir.resolve("workload.state");
+            final String[] written = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--ops", "20000",
+                "--queue-depth", "32", "--read-ratio", "0", "--span", "48M", "--no-verify-at-end",
+                "--state-file", state.toString());
+            assertEquals("0", written[0], written[1] + written[2]);
+
+            pair.primary.kill();
+            pair.primary.close();
+            pair.primary = null;
+            pair.startPrimary();
+            await("the pair to mirror again", 30, () -> mirroring(pair));
+
+            final String[] verified = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--verify-only",
+                "--span", "48M", "--state-file", state.toString());
+            assertEquals("0", verified[0], verified[1] + verified[2]);
+            assertTrue(verified[1].contains(", 0 errors"), verified[1]);
+            final String[] status = run("ctl", "--controller", pair.controllers(), "status");
+            assertTrue(status[1].contains("epoch=2"), "the restarted primary took the pool at a new epoch:\n" +
+                status[1]);
+        }
+    }
+}
