@@ -20,16 +20,22 @@ class TwoEndpointsTest
     @Test
     void mirrorsRecordsInOrderAndCompletesThem()
     {
-        mirror("127.0.0.1");
+        mirror("127.0.0.1", InterconnectContext.MTU_LENGTH_DEFAULT);
+    }
+
+    @Test
+    void recordsLongerThanTheMtuAreFragmentedAndReassembled()
+    {
+        mirror("127.0.0.1", 1408);
     }
 
     @Test
     void eachPathOnItsOwnLoopbackAddress()
     {
-        mirror("127.0.0.2,127.0.0.3");
+        mirror("127.0.0.2,127.0.0.3", InterconnectContext.MTU_LENGTH_DEFAULT);
     }
 
-    private static void mirror(final String addresses)
+    private static void mirror(final String addresses, final int mtuLength)
     {
         final int streams = 4;
         final int perStream = 2000;
@@ -39,9 +45,10 @@ class TwoEndpointsTest
         {
             final int port = TestContexts.nextPortBase();
             try (InterconnectEndpoint secondary = InterconnectEndpoint.launchReceiver(
-                TestContexts.context(dirs.base, "secondary", port, 2).pathAddresses(addresses).recordSink(sink));
+                TestContexts.context(dirs.base, "secondary", port, 2).pathAddresses(addresses).mtuLength(mtuLength)
+                    .recordSink(sink));
                 InterconnectEndpoint primary = InterconnectEndpoint.launchSender(
-                    TestContexts.context(dirs.base, "primary", port, 2).pathAddresses(addresses)
+                    TestContexts.context(dirs.base, "primary", port, 2).pathAddresses(addresses).mtuLength(mtuLength)
                         .ackHandler((stream, sequence) -> acked[stream] = sequence)))
             {
                 sink.markDurableWith(secondary.receiver());
