@@ -3,8 +3,11 @@ package io.tandem.cli;
 import io.tandem.primary.PrimaryController;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,6 +28,9 @@ import java.util.concurrent.Callable;
     sortOptions = false)
 public final class PrimaryCommand implements Callable<Integer>
 {
+    @Spec
+    private CommandSpec spec;
+
     @Option(names = "--id", paramLabel = "N", defaultValue = "0",
         description = "This controller's id, 0 or 1; the partner is the other (default: ${DEFAULT-VALUE}).")
     private int id;
@@ -34,7 +40,17 @@ public final class PrimaryCommand implements Callable<Integer>
 
     public Integer call() throws Exception
     {
-        final PrimaryController controller = PrimaryController.launch(options.toContext(id), System.out);
+        final PrimaryController controller;
+        try
+        {
+            controller = PrimaryController.launch(options.toContext(id), System.out);
+        }
+        catch (final IOException | IllegalStateException | IllegalArgumentException ex)
+        {
+            spec.commandLine().getErr().println("tandem primary: cannot start controller " + id + ": " +
+                ex.getMessage());
+            return ExitCodes.FAILED;
+        }
         ControllerRun.untilStopped(controller, "controller " + id);
         return ExitCodes.OK;
     }

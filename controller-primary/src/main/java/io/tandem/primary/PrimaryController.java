@@ -88,6 +88,13 @@ public final class PrimaryController implements AutoCloseable
             pool = Pool.open(new PoolContext().dir(ctx.poolDir()).clusterId(ctx.clusterId())
                 .volumeSize(ctx.volumeSize()).epochClock(ctx.epochClock()));
             this.ownership = new Ownership(pool.superblocks());
+            final Superblock before = pool.superblocks().read();
+            if (before.owner() == ctx.partnerId())
+            {
+                throw new IllegalStateException("the pool is owned by controller " + before.owner() + " at epoch " +
+                    before.epoch() + ", newer than any this controller served in: starting as primary would fence " +
+                    "the partner that serves the volume now. Start this controller as the secondary instead.");
+            }
             this.epoch = ownership.take(ctx.controllerId());
             progress.println("controller " + ctx.controllerId() + ": took the pool at epoch " + epoch);
 

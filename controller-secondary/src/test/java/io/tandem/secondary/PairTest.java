@@ -114,6 +114,24 @@ class PairTest
     }
 
     @Test
+    void aPrimaryRefusesAPoolItsPartnerOwns() throws Exception
+    {
+        try (Pool pool = Pool.open(new io.tandem.primary.pool.PoolContext().dir(dir.resolve("pool"))
+            .volumeSize(PairFixture.VOLUME_SIZE)))
+        {
+            new io.tandem.primary.pool.Ownership(pool.superblocks()).take(1);
+        }
+        final IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> PairFixture.primary(dir, PORT_BASE + 120, System.out));
+        assertTrue(refused.getMessage().contains("owned by controller 1 at epoch 1"), refused.getMessage());
+        try (Pool pool = Pool.open(new io.tandem.primary.pool.PoolContext().dir(dir.resolve("pool"))
+            .volumeSize(PairFixture.VOLUME_SIZE)))
+        {
+            assertEquals(1, pool.superblocks().read().epoch(), "the refused primary changed nothing");
+        }
+    }
+
+    @Test
     void writesKeepFlowingWithAPathPulledAndTheControlPortSaysSo() throws Exception
     {
         try (SecondaryController secondary = PairFixture.secondary(dir, PORT_BASE + 40, System.out);

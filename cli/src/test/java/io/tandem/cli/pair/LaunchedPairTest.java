@@ -127,6 +127,56 @@ class LaunchedPairTest
     }
 
     @Test
+    void writesFarPastAnNvlogHalfForceCheckpointsAndTheStoppedPrimarysPoolHoldsThemAll() throws Exception
+    {
+        final Path state = dir.resolve("workload.state");
+        try (LaunchedPair pair = new LaunchedPair(dir, 11839, 26730))
+        {
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirroring(pair));
+            // 8 MiB of NVRAM has 4 MiB halves; 40 MiB of writes fill one half after another
+            final String[] written = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--ops", "10240",
+                "--queue-depth", "32", "--read-ratio", "20", "--span", "48M", "--state-file", state.toString());
+            assertEquals("0", written[0], written[1] + written[2]);
+            final String[] status = run("ctl", "--controller", pair.controllers(), "status");
+            final long checkpoints = Long.parseLong(status[1].replaceAll("(?s).*\\ncp\\.count=(\\d+).*", "$1"));
+            assertTrue(checkpoints >= 5, "the NVLog's halves forced checkpoints:\n" + status[1]);
+            pair.stopPrimary();
+        }
+        // the pool on its own, served by another NBD server, holds every acknowledged write
+        final Path volume = dir.resolve("data").resolve("pool").resolve("volume-0.img");
+        final Process nbdkit = new ProcessBuilder("nbdkit", "-f", "-i", "127.0.0.1", "-p", "11849", "file",
+            "file=" + volume, "--readonly").redirectErrorStream(true).redirectOutput(dir.resolve("nbdkit.log").toFile())
+            .start();
+        try
+        {
+            await("nbdkit", 10, () -> 0 == exitCode("nbdinfo", "--size", "nbd://127.0.0.1:11849"));
+            final String[] verified = run("workload", "--target", "127.0.0.1:11849", "--verify-only",
+                "--span", "48M", "--state-file", state.toString());
+            assertEquals("0", verified[0], verified[1] + verified[2]);
+            assertTrue(verified[1].contains(", 0 errors"), verified[1]);
+        }
+        finally
+        {
+            nbdkit.destroy();
+            nbdkit.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private int exitCode(final String... command)
+    {
+        try
+        {
+            return ExternalProcess.run(dir, 10, command).exitCode;
+        }
+        catch (final Exception ex)
+        {
+            return -1;
+        }
+    }
+
+    @Test
     void aPrimaryKilledWithKillNineLosesNoAcknowledgedWrite() throws Exception
     {
         try (LaunchedPair pair = new LaunchedPair(dir, 11829, 26690))
