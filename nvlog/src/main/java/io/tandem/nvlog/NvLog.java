@@ -29,7 +29,8 @@ import java.util.zip.CRC32C;
  * half 1, each {@code (capacity - 4096) / 2} bytes rounded down to the record alignment.
  * <p>
  * Not thread-safe: one thread appends, releases and reads. {@link #completedTicket()} may be read from any
- * thread. The append path does not allocate.
+ * thread, and while no thread appends or releases, several threads may scan at once, each with its own
+ * flyweight ({@link #forEachInStream(int, long, LogRecord, RecordHandler)}). The append path does not allocate.
  */
 public final class NvLog implements AutoCloseable
 {
@@ -494,22 +495,42 @@ public final class NvLog implements AutoCloseable
 
     /**
      * Visits the WRITE and ZERO records of one stream with an LSN of at least {@code fromLsn}, in stream sequence order.
+     * Uses the log's own flyweight: only the log's thread may call it.
      *
      * @param stream a stream id, or {@link Integer#MIN_VALUE} for every record of every stream.
      * @return how many records were visited.
      */
     public long forEachInStream(final int stream, final long fromLsn, final RecordHandler handler)
     {
+        return forEachInStream(stream, fromLsn, reader, handler);
+    }
+
+    /**
+     * As {@link #forEachInStream(int, long, RecordHandler)}, reading through the caller's flyweight: several
+     * threads may scan at once (a takeover scans every stream in parallel), each with its own flyweight, as long
+     * as no thread appends or releases meanwhile.
+     *
+     * @param flyweight wrapped over each record in turn and handed to {@code handler}.
+     * @return how many records were visited.
+     */
+    public long forEachInStream(
+        final int stream, final long fromLsn, final LogRecord flyweight, final RecordHandler handler)
+    {
         long visited = 0;
         final int sealed = sealedHalf();
         if (-1 != sealed)
         {
-            visited += visitHalf(halves[sealed], stream, fromLsn, handler);
+            visited += visitHalf(halves[sealed], stream, fromLsn, flyweight, handler);
         }
-        return visited + visitHalf(halves[active], stream, fromLsn, handler);
+        return visited + visitHalf(halves[active], stream, fromLsn, flyweight, handler);
     }
 
-    private long visitHalf(final LogHalf half, final int stream, final long fromLsn, final RecordHandler handler)
+    private long visitHalf(
+        final LogHalf half,
+        final int stream,
+        final long fromLsn,
+        final LogRecord flyweight,
+        final RecordHandler handler)
     {
         if (!half.inUse || half.released)
         {
@@ -520,21 +541,21 @@ public final class NvLog implements AutoCloseable
         long at = half.start + LogRecord.HEADER_LENGTH;
         while (at < half.appendAddress)
         {
-            reader.wrap(view, (int)at);
-            final short type = reader.type();
+            flyweight.wrap(view, (int)at);
+            final short type = flyweight.type();
             if (RecordType.PADDING == type)
             {
                 break;
             }
             final boolean wanted = Integer.MIN_VALUE == stream ?
                 RecordType.WRITE == type || RecordType.ZERO == type || RecordType.CP_MARKER == type :
-                (RecordType.WRITE == type || RecordType.ZERO == type) && reader.stream() == stream;
-            if (wanted && reader.lsn() >= fromLsn)
+                (RecordType.WRITE == type || RecordType.ZERO == type) && flyweight.stream() == stream;
+            if (wanted && flyweight.lsn() >= fromLsn)
             {
-                handler.onRecord(reader);
+                handler.onRecord(flyweight);
                 visited++;
             }
-            at += reader.alignedLength();
+            at += flyweight.alignedLength();
         }
         return visited;
     }

@@ -15,10 +15,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.tandem.nvlog.TestLogs.SMALL_MAX_PAYLOAD;
 import static io.tandem.nvlog.TestLogs.append;
 import static io.tandem.nvlog.TestLogs.lsns;
+import static io.tandem.nvlog.TestLogs.payloadMatches;
 import static io.tandem.nvlog.TestLogs.small;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,6 +96,61 @@ class NvLogTest
             });
             assertEquals(List.of(19L, 27L, 35L), lsns);
             assertEquals(List.of(3L, 4L, 5L), sequences);
+        }
+    }
+
+    @Test
+    void concurrentScansWithTheirOwnFlyweightsEachSeeTheirWholeStream() throws Exception
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            for (long lsn = 1; lsn <= 40; lsn++)
+            {
+                append(log, payload, lsn, 64);
+            }
+            final int streams = log.partitioner().streamCount();
+            final CyclicBarrier together = new CyclicBarrier(streams);
+            final ExecutorService pool = Executors.newFixedThreadPool(streams);
+            try
+            {
+                final List<Future<List<Long>>> scans = new ArrayList<>();
+                for (int s = 0; s < streams; s++)
+                {
+                    final int stream = s;
+                    scans.add(pool.submit(() ->
+                    {
+                        final LogRecord flyweight = new LogRecord();
+                        final List<Long> lsns = new ArrayList<>();
+                        together.await(5, TimeUnit.SECONDS);
+                        for (int round = 0; round < 200; round++)
+                        {
+                            lsns.clear();
+                            log.forEachInStream(stream, 0, flyweight, record ->
+                            {
+                                if (record != flyweight || record.stream() != stream || !payloadMatches(record))
+                                {
+                                    throw new AssertionError("stream " + stream + " saw " + record);
+                                }
+                                lsns.add(record.lsn());
+                            });
+                        }
+                        return lsns;
+                    }));
+                }
+                for (int s = 0; s < streams; s++)
+                {
+                    final List<Long> expected = new ArrayList<>();
+                    for (long lsn = s == 0 ? streams : s; lsn <= 40; lsn += streams)
+                    {
+                        expected.add(lsn);
+                    }
+                    assertEquals(expected, scans.get(s).get(10, TimeUnit.SECONDS), "stream " + s);
+                }
+            }
+            finally
+            {
+                pool.shutdownNow();
+            }
         }
     }
 
