@@ -67,6 +67,17 @@ public final class ControllerOptions
         description = "Longest time between consistency points while writes arrive (default: ${DEFAULT-VALUE}).")
     java.time.Duration cpInterval;
 
+    @Option(names = "--aeron-dir", paramLabel = "DIR",
+        description = "Where the interconnect's Aeron directories go (default: /dev/shm/tandem-interconnect, " +
+            "or the system temp directory).")
+    Path aeronDir;
+
+    @Option(names = "--mirror-loss", paramLabel = "POLICY", defaultValue = "suspend",
+        converter = MirrorLossConverter.class,
+        description = "With every path down and the partner alive: suspend (hold writes until a path returns) or " +
+            "continue (acknowledge without the mirror, recorded stale in the pool) (default: ${DEFAULT-VALUE}).")
+    io.tandem.primary.ControllerContext.MirrorLossPolicy mirrorLoss;
+
     @Option(names = "--config", paramLabel = "FILE",
         description = "Properties file of these options (e.g. nbd-port=10811); the command line wins.")
     Path config;
@@ -84,7 +95,12 @@ public final class ControllerOptions
             .pathAddresses(pathAddresses)
             .dataPortBase(dataPortBase)
             .ackPortBase(ackPortBase)
-            .cpIntervalMs(cpInterval.toMillis());
+            .cpIntervalMs(cpInterval.toMillis())
+            .mirrorLossPolicy(mirrorLoss);
+        if (null != aeronDir)
+        {
+            ctx.aeronDir(aeronDir);
+        }
         if (null != nbdPort)
         {
             ctx.nbdPort(nbdPort);

@@ -2,6 +2,7 @@ package io.tandem.primary;
 
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.nvlog.LogRecord;
+import io.tandem.recovery.journal.EventJournal;
 import io.tandem.staging.Durability;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -57,6 +58,26 @@ public final class ControllerContext
     public static final String HEARTBEAT_INTERVAL_PROP_NAME = "tandem.mailbox.heartbeatMs";
     public static final long HEARTBEAT_INTERVAL_MS_DEFAULT = 100;
 
+    public static final String MIRROR_LOSS_POLICY_PROP_NAME = "tandem.mirrorLoss.policy";
+    public static final MirrorLossPolicy MIRROR_LOSS_POLICY_DEFAULT = MirrorLossPolicy.SUSPEND;
+
+    public static final String MIRROR_LOSS_GRACE_PROP_NAME = "tandem.mirrorLoss.graceMs";
+    public static final long MIRROR_LOSS_GRACE_MS_DEFAULT = 1_000;
+
+    /**
+     * What the primary does when no interconnect path is up while the partner is alive.
+     */
+    public enum MirrorLossPolicy
+    {
+        /** Hold writes until a path returns: no write is acknowledged that the partner lacks. */
+        SUSPEND,
+        /**
+         * Acknowledge writes from the local NVLog alone after {@code mirrorLossGraceMs}, recording first in the
+         * superblock that the mirror is stale (the partner then refuses to take over by itself).
+         */
+        CONTINUE
+    }
+
     private int controllerId;
     private Path dataDir = Path.of(System.getProperty(DATA_DIR_PROP_NAME, DATA_DIR_DEFAULT));
     private long clusterId = Long.getLong(CLUSTER_ID_PROP_NAME, CLUSTER_ID_DEFAULT);
@@ -81,6 +102,11 @@ public final class ControllerContext
         InterconnectContext.ACK_PORT_BASE_DEFAULT);
     private Path aeronDir = Path.of(System.getProperty(InterconnectContext.DIRECTORY_PROP_NAME,
         InterconnectContext.DIRECTORY_DEFAULT));
+    private MirrorLossPolicy mirrorLossPolicy = MirrorLossPolicy.valueOf(
+        System.getProperty(MIRROR_LOSS_POLICY_PROP_NAME, MIRROR_LOSS_POLICY_DEFAULT.name()).toUpperCase());
+    private long mirrorLossGraceMs = Long.getLong(MIRROR_LOSS_GRACE_PROP_NAME, MIRROR_LOSS_GRACE_MS_DEFAULT);
+    private boolean startWithoutMirror;
+    private EventJournal journal;
     private NanoClock nanoClock;
     private EpochClock epochClock;
     private boolean concluded;
@@ -402,6 +428,93 @@ public final class ControllerContext
     {
         this.aeronDir = aeronDir;
         return this;
+    }
+
+    public MirrorLossPolicy mirrorLossPolicy()
+    {
+        return mirrorLossPolicy;
+    }
+
+    public ControllerContext mirrorLossPolicy(final MirrorLossPolicy mirrorLossPolicy)
+    {
+        this.mirrorLossPolicy = mirrorLossPolicy;
+        return this;
+    }
+
+    /**
+     * @return how long no path may be up before policy {@link MirrorLossPolicy#CONTINUE} acts.
+     */
+    public long mirrorLossGraceMs()
+    {
+        return mirrorLossGraceMs;
+    }
+
+    public ControllerContext mirrorLossGraceMs(final long mirrorLossGraceMs)
+    {
+        this.mirrorLossGraceMs = mirrorLossGraceMs;
+        return this;
+    }
+
+    /**
+     * @return true when the primary starts with its partner gone (after a takeover): it acknowledges from its
+     * own NVLog until the partner returns and is resynced.
+     */
+    public boolean startWithoutMirror()
+    {
+        return startWithoutMirror;
+    }
+
+    public ControllerContext startWithoutMirror(final boolean startWithoutMirror)
+    {
+        this.startWithoutMirror = startWithoutMirror;
+        return this;
+    }
+
+    /**
+     * @return where the controller records what happens to it; null for none.
+     */
+    public EventJournal journal()
+    {
+        return journal;
+    }
+
+    public ControllerContext journal(final EventJournal journal)
+    {
+        this.journal = journal;
+        return this;
+    }
+
+    /**
+     * @return an unconcluded copy of every setting, for the next role this controller runs.
+     */
+    public ControllerContext copy()
+    {
+        final ControllerContext copy = new ControllerContext();
+        copy.controllerId = controllerId;
+        copy.dataDir = dataDir;
+        copy.clusterId = clusterId;
+        copy.bindAddress = bindAddress;
+        copy.nbdPort = nbdPort;
+        copy.controlPort = controlPort;
+        copy.volumeSize = volumeSize;
+        copy.nvramCapacity = nvramCapacity;
+        copy.durability = durability;
+        copy.cacheCapacity = cacheCapacity;
+        copy.stripeSize = stripeSize;
+        copy.cpIntervalMs = cpIntervalMs;
+        copy.heartbeatIntervalMs = heartbeatIntervalMs;
+        copy.pathCount = pathCount;
+        copy.pathAddresses = pathAddresses;
+        copy.dataPortBase = dataPortBase;
+        copy.ackPortBase = ackPortBase;
+        copy.aeronDir = aeronDir;
+        copy.mirrorLossPolicy = mirrorLossPolicy;
+        copy.mirrorLossGraceMs = mirrorLossGraceMs;
+        copy.startWithoutMirror = startWithoutMirror;
+        copy.journal = journal;
+        copy.nanoClock = nanoClock;
+        copy.epochClock = epochClock;
+        return copy;
     }
 
     public NanoClock nanoClock()

@@ -52,12 +52,12 @@ public final class PrimaryController implements AutoCloseable
     private final ControllerContext ctx;
     private final Pool pool;
     private final Ownership ownership;
-    private final long epoch;
+    private volatile long epoch;
     private final NvLog log;
     private final PageCache cache;
-    private final ConsistencyPoint consistencyPoint;
-    private final InterconnectEndpoint interconnect;
-    private final MirrorSender sender;
+    private ConsistencyPoint consistencyPoint;
+    private volatile InterconnectEndpoint interconnect;
+    private MirrorSender sender;
     private final WritePath writePath;
     private final NbdServer nbd;
     private final AgentRunner runner;
@@ -68,11 +68,15 @@ public final class PrimaryController implements AutoCloseable
     private final long startupReplayed;
     private volatile boolean checkpointRequested;
     private volatile boolean fenced;
+    private volatile boolean givebackRequested;
+    private volatile MirrorMode mode = MirrorMode.MIRRORED;
     private volatile String checkpointWhy = "";
+    private final boolean[] pulled;
 
     private PrimaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
     {
         this.ctx = ctx;
+        this.pulled = new boolean[ctx.pathCount()];
         Pool pool = null;
         NvLog log = null;
         PageCache cache = null;
@@ -97,6 +101,7 @@ public final class PrimaryController implements AutoCloseable
             }
             this.epoch = ownership.take(ctx.controllerId());
             progress.println("controller " + ctx.controllerId() + ": took the pool at epoch " + epoch);
+            journal("primary", "took the pool at epoch " + epoch);
 
             log = NvLog.open(new NvLogContext().clusterId(ctx.clusterId()).stripeSize(ctx.stripeSize())
                 .streamCount(ctx.newInterconnect(epoch).streamCount())
@@ -107,8 +112,7 @@ public final class PrimaryController implements AutoCloseable
             progress.println("controller " + ctx.controllerId() + ": NVLog " + log.recoveryReport());
 
             cache = new PageCache(new PageCacheContext().device(pool.volume()).capacity(ctx.cacheCapacity()));
-            consistencyPoint = new ConsistencyPoint(new ConsistencyPointContext().cache(cache).ownership(ownership)
-                .epoch(epoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()));
+            consistencyPoint = newConsistencyPoint(cache, epoch);
 
             final Superblock superblock = pool.superblocks().read();
             final LogReplay replay = new LogReplay(cache, consistencyPoint, ctx.nanoClock());
@@ -130,6 +134,14 @@ public final class PrimaryController implements AutoCloseable
                 checkpointWhy = why;
                 checkpointRequested = true;
             }, ctx.nanoClock(), nbdCtx.maxConnections() * nbdCtx.maxRequestsPerConnection() + 64, epoch, firstLsn);
+            if (ctx.startWithoutMirror())
+            {
+                ownership.recordMirrorState(epoch, Superblock.MIRROR_STALE);
+                writePath.runWithoutMirror(epoch);
+                mode = MirrorMode.DEGRADED;
+                progress.println("controller " + ctx.controllerId() + ": the partner is gone: acknowledging writes " +
+                    "from this controller's NVLog alone until it returns (mirror recorded stale)");
+            }
             nbdCtx.volume(writePath);
             nbd = NbdServer.launch(nbdCtx);
 
@@ -185,6 +197,45 @@ public final class PrimaryController implements AutoCloseable
         return new PrimaryController(ctx, progress);
     }
 
+    /**
+     * Replaces the mirror session with a new one in {@code sessionEpoch}, and the consistency point with one that
+     * records in it. On the agent thread, with the write path quiet.
+     */
+    private void startMirrorSession(final long sessionEpoch)
+    {
+        final InterconnectEndpoint old = interconnect;
+        CloseHelper.quietClose(old);
+        final InterconnectEndpoint fresh = InterconnectEndpoint.launchSender(ctx.newInterconnect(sessionEpoch));
+        for (int path = 0; path < pulled.length; path++)
+        {
+            if (pulled[path])
+            {
+                fresh.pull(path);
+            }
+        }
+        interconnect = fresh;
+        sender = fresh.sender();
+        log.epoch(sessionEpoch);
+        final ConsistencyPoint oldCp = consistencyPoint;
+        consistencyPoint = newConsistencyPoint(cache, sessionEpoch);
+        CloseHelper.quietClose(oldCp);
+        writePath.mirrorTo(sender, sessionEpoch);
+    }
+
+    private ConsistencyPoint newConsistencyPoint(final PageCache cache, final long cpEpoch)
+    {
+        return new ConsistencyPoint(new ConsistencyPointContext().cache(cache).ownership(ownership)
+            .epoch(cpEpoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()));
+    }
+
+    private void journal(final String subject, final String message)
+    {
+        if (null != ctx.journal())
+        {
+            ctx.journal().note(subject, message);
+        }
+    }
+
     private static void releaseSealedHalf(final NvLog log, final long cpLsn)
     {
         final int sealed = log.sealedHalf();
@@ -198,12 +249,13 @@ public final class PrimaryController implements AutoCloseable
     {
         try
         {
-            if (!fenced && ownership.isFenced(epoch))
+            if (!fenced && MirrorMode.GIVEN_BACK != mode && ownership.isFenced(epoch))
             {
                 fenced = true;
             }
-            mailbox.beat(ctx.controllerId(), fenced ? MailboxFile.ROLE_FENCED : MailboxFile.ROLE_PRIMARY, epoch,
-                ctx.epochClock().time());
+            final int role = fenced ? MailboxFile.ROLE_FENCED :
+                MirrorMode.GIVEN_BACK == mode ? MailboxFile.ROLE_STOPPED : MailboxFile.ROLE_PRIMARY;
+            mailbox.beat(ctx.controllerId(), role, epoch, ctx.epochClock().time());
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -222,12 +274,47 @@ public final class PrimaryController implements AutoCloseable
 
     public void pull(final int path)
     {
+        pulled[path] = true;
         interconnect.pull(path);
     }
 
     public void restore(final int path)
     {
+        pulled[path] = false;
         interconnect.restore(path);
+    }
+
+    /**
+     * Asks to give the volume back to the partner (`tandem ctl giveback`).
+     *
+     * @return why it cannot be done now, or null if it was started.
+     */
+    public String requestGiveback()
+    {
+        final MirrorMode current = mode;
+        if (MirrorMode.MIRRORED != current)
+        {
+            return "the primary is " + current + ": give back only while the partner holds the mirror";
+        }
+        if (!sender.hasLivePath())
+        {
+            return "no interconnect path is up: the partner cannot take the volume";
+        }
+        givebackRequested = true;
+        return null;
+    }
+
+    public MirrorMode mode()
+    {
+        return mode;
+    }
+
+    /**
+     * @return true once the pool was handed to the partner: this controller should run as secondary now.
+     */
+    public boolean gaveBack()
+    {
+        return MirrorMode.GIVEN_BACK == mode;
     }
 
     public boolean isPulled(final int path)
@@ -276,7 +363,7 @@ public final class PrimaryController implements AutoCloseable
     {
         CloseHelper.quietClose(control);
         CloseHelper.quietClose(runner);
-        if (!fenced && null != runner)
+        if (!fenced && null != runner && MirrorMode.GIVEN_BACK != mode)
         {
             try
             {
@@ -325,13 +412,17 @@ public final class PrimaryController implements AutoCloseable
         private long lastCpNs = ctx.nanoClock().nanoTime();
         private long nextStatusNs;
         private boolean refusing;
+        private long noPathSinceNs = -1;
+        private int stage;
+        private int lastLiveMask = -1;
+        private java.util.concurrent.Future<?> task;
 
         public int doWork()
         {
             final long nowNs = ctx.nanoClock().nanoTime();
             int work = nbd.invoker().invoke();
             work += interconnect.invoker().invoke();
-            if (fenced)
+            if (fenced || MirrorMode.GIVEN_BACK == mode)
             {
                 if (!refusing)
                 {
@@ -343,13 +434,206 @@ public final class PrimaryController implements AutoCloseable
             }
             work += writePath.doWork(nowNs);
             work += consistencyPoint.doWork(nowNs);
-            work += checkpoints(nowNs);
+            work += mirrorModes(nowNs);
+            if (MirrorMode.MIRRORED == mode || MirrorMode.DEGRADED == mode)
+            {
+                work += checkpoints(nowNs);
+            }
             if (nowNs >= nextStatusNs)
             {
                 nextStatusNs = nowNs + TimeUnit.MILLISECONDS.toNanos(100);
+                journalPaths();
                 status.refresh(nowNs);
             }
             return work;
+        }
+
+        private int mirrorModes(final long nowNs)
+        {
+            if (null != task && !task.isDone())
+            {
+                return 0;
+            }
+            switch (mode)
+            {
+                case MIRRORED:
+                    return mirrored(nowNs);
+                case DEGRADED:
+                    if (sender.hasLivePath())
+                    {
+                        mode = MirrorMode.RESYNC;
+                        stage = 0;
+                        writePath.hold(true);
+                        journal("primary", "the partner is back: resyncing the mirror");
+                        return 1;
+                    }
+                    return 0;
+                case RESYNC:
+                    return resync();
+                case GIVEBACK:
+                    return giveback();
+                default:
+                    return 0;
+            }
+        }
+
+        private int mirrored(final long nowNs)
+        {
+            if (givebackRequested)
+            {
+                givebackRequested = false;
+                mode = MirrorMode.GIVEBACK;
+                stage = 0;
+                nbd.refuseIo(true);
+                journal("giveback", "quiescing: no new I/O, writes in flight finish");
+                return 1;
+            }
+            if (sender.hasLivePath())
+            {
+                noPathSinceNs = -1;
+                return 0;
+            }
+            if (-1 == noPathSinceNs)
+            {
+                noPathSinceNs = nowNs;
+            }
+            if (ControllerContext.MirrorLossPolicy.CONTINUE == ctx.mirrorLossPolicy() &&
+                nowNs - noPathSinceNs >= TimeUnit.MILLISECONDS.toNanos(ctx.mirrorLossGraceMs()))
+            {
+                if (null == task)
+                {
+                    final long current = epoch;
+                    task = housekeeping.submit(() -> ownership.recordMirrorState(current, Superblock.MIRROR_STALE));
+                    return 1;
+                }
+                task = null;
+                writePath.runWithoutMirror(epoch);
+                mode = MirrorMode.DEGRADED;
+                journal("primary", "no interconnect path for " + ctx.mirrorLossGraceMs() + " ms: policy continue, " +
+                    "acknowledging writes without the mirror (recorded stale)");
+                return 1;
+            }
+            return 0;
+        }
+
+        private int resync()
+        {
+            switch (stage)
+            {
+                case 0:
+                    if (writePath.isQuiet() && !consistencyPoint.isRunning() &&
+                        consistencyPoint.start(ConsistencyPoint.Reason.COMMAND))
+                    {
+                        stage = 1;
+                        return 1;
+                    }
+                    return 0;
+                case 1:
+                    if (consistencyPoint.isRunning())
+                    {
+                        return 0;
+                    }
+                    if (ConsistencyPoint.State.DONE != consistencyPoint.state())
+                    {
+                        stage = 0;
+                        return 1;
+                    }
+                    task = housekeeping.submit(() ->
+                    {
+                        epoch = ownership.take(ctx.controllerId());
+                        return epoch;
+                    });
+                    stage = 2;
+                    return 1;
+                case 2:
+                    task = null;
+                    startMirrorSession(epoch);
+                    final long current = epoch;
+                    task = housekeeping.submit(() -> ownership.recordMirrorState(current, Superblock.MIRROR_IN_SYNC));
+                    stage = 3;
+                    return 1;
+                default:
+                    task = null;
+                    writePath.hold(false);
+                    mode = MirrorMode.MIRRORED;
+                    journal("primary", "mirror resynced: new session at epoch " + epoch);
+                    if (null != ctx.journal())
+                    {
+                        ctx.journal().epochChange(epoch, "resync");
+                    }
+                    return 1;
+            }
+        }
+
+        private int giveback()
+        {
+            switch (stage)
+            {
+                case 0:
+                    if (writePath.isQuiet() && !consistencyPoint.isRunning() &&
+                        consistencyPoint.start(ConsistencyPoint.Reason.COMMAND))
+                    {
+                        stage = 1;
+                        journal("giveback", "quiet: taking a consistency point");
+                        return 1;
+                    }
+                    return 0;
+                case 1:
+                    if (consistencyPoint.isRunning())
+                    {
+                        return 0;
+                    }
+                    if (ConsistencyPoint.State.DONE != consistencyPoint.state())
+                    {
+                        stage = 0;
+                        return 1;
+                    }
+                    final long current = epoch;
+                    task = housekeeping.submit(() ->
+                    {
+                        final long handed = ownership.handOver(current, ctx.partnerId());
+                        if (handed < 0)
+                        {
+                            fenced = true;
+                        }
+                        else
+                        {
+                            epoch = handed;
+                            mode = MirrorMode.GIVEN_BACK;
+                        }
+                        return handed;
+                    });
+                    stage = 2;
+                    return 1;
+                default:
+                    task = null;
+                    journal("giveback", "the pool is handed to controller " + ctx.partnerId() + " at epoch " + epoch);
+                    return 1;
+            }
+        }
+
+        private void journalPaths()
+        {
+            final int live = sender.liveMask();
+            if (live != lastLiveMask && null != ctx.journal())
+            {
+                for (int path = 0; path < ctx.pathCount(); path++)
+                {
+                    final int bit = 1 << path;
+                    if (-1 == lastLiveMask || (live & bit) != (lastLiveMask & bit))
+                    {
+                        if (0 != (live & bit))
+                        {
+                            ctx.journal().pathUp(path, "heard from the partner");
+                        }
+                        else
+                        {
+                            ctx.journal().pathDown(path, pulled[path] ? "pulled" : "silent");
+                        }
+                    }
+                }
+            }
+            lastLiveMask = live;
         }
 
         private int checkpoints(final long nowNs)
@@ -398,7 +682,9 @@ public final class PrimaryController implements AutoCloseable
         void refresh(final long nowNs)
         {
             final StringBuilder out = new StringBuilder(1024);
-            out.append("role=").append(fenced ? "fenced" : "primary").append('\n');
+            out.append("role=").append(fenced ? "fenced" : MirrorMode.GIVEN_BACK == mode ? "gave-back" : "primary")
+                .append('\n');
+            out.append("mirror=").append(mode).append('\n');
             out.append("controller=").append(ctx.controllerId()).append('\n');
             out.append("epoch=").append(epoch).append('\n');
             out.append("nbd=").append(ctx.bindAddress()).append(':').append(nbd.port()).append('\n');
@@ -408,7 +694,7 @@ public final class PrimaryController implements AutoCloseable
             {
                 out.append("path.").append(path).append('=')
                     .append(0 != (live & (1 << path)) ? "up" : "down")
-                    .append(interconnect.isPulled(path) ? " (pulled)" : "").append('\n');
+                    .append(pulled[path] ? " (pulled)" : "").append('\n');
             }
             final int streams = log.partitioner().streamCount();
             for (int stream = 0; stream < streams; stream++)

@@ -36,6 +36,7 @@ final class LaunchedPair implements AutoCloseable
     {
         final List<String> args = new ArrayList<>(List.of(
             "--data-dir", dir.resolve("data").toString(),
+            "--aeron-dir", dir.resolve("aeron").toString(),
             "--nbd-port", Integer.toString(nbdBase + id),
             "--control-port", Integer.toString(controlBase + id),
             "--volume-size", VOLUME_SIZE,

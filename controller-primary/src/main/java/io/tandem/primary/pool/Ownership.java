@@ -32,6 +32,28 @@ public final class Ownership
     }
 
     /**
+     * Hands the pool to {@code partnerId} (giveback): the epoch goes up and the partner owns it, unless the
+     * caller was fenced meanwhile.
+     *
+     * @return the new epoch, or -1 if the pool's epoch is no longer {@code epoch}.
+     */
+    public long handOver(final long epoch, final int partnerId) throws IOException
+    {
+        final long[] handed = {-1};
+        superblocks.update(superblock ->
+        {
+            if (superblock.epoch() != epoch)
+            {
+                return false;
+            }
+            superblock.epoch(epoch + 1).owner(partnerId);
+            handed[0] = epoch + 1;
+            return true;
+        });
+        return handed[0];
+    }
+
+    /**
      * Resumes ownership at start-up if this controller owns the pool in the epoch on record; no epoch change.
      *
      * @return true if {@code controllerId} owns the pool now.

@@ -38,7 +38,7 @@ import java.nio.ByteBuffer;
 public final class WritePath implements BlockVolume
 {
     private final NvLog log;
-    private final MirrorSender sender;
+    private MirrorSender sender;
     private final PageCache cache;
     private final StreamPartitioner partitioner;
     private final CheckpointTrigger checkpointTrigger;
@@ -57,6 +57,8 @@ public final class WritePath implements BlockVolume
     private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
     private final Histogram writeLatencyUs = new Histogram(60_000_000L, 3);
     private long epoch;
+    private boolean mirrored = true;
+    private boolean held;
     private long nextLsn;
     private int refuseError;
     private long writesCompleted;
@@ -229,7 +231,7 @@ public final class WritePath implements BlockVolume
     public int doWork(final long nowNs)
     {
         int work = 0;
-        while (pendingHead < pendingTail)
+        while (!held && pendingHead < pendingTail)
         {
             final WriteRequest request = pending[(int)(pendingHead & pendingMask)];
             final int advanced = advance(request);
@@ -275,11 +277,14 @@ public final class WritePath implements BlockVolume
             {
                 return -1;
             }
-            if (!offer(request, stream))
+            if (mirrored)
             {
-                return -1;
+                if (!offer(request, stream))
+                {
+                    return -1;
+                }
+                request.maxSequence[stream] = request.pieceSequence;
             }
-            request.maxSequence[stream] = request.pieceSequence;
             request.stage = WriteRequest.STAGE_NEW;
             request.cursor = at + length;
             pieces++;
@@ -317,7 +322,7 @@ public final class WritePath implements BlockVolume
         }
         nextLsn = lsn + 1;
         request.pieceLsn = lsn;
-        request.pieceSequence = nextSequence[stream]++;
+        request.pieceSequence = mirrored ? nextSequence[stream]++ : 0;
         request.stage = WriteRequest.STAGE_APPLIED;
         return true;
     }
@@ -376,6 +381,11 @@ public final class WritePath implements BlockVolume
     private int advanceMarker(final WriteRequest request)
     {
         final int stream = 0;
+        if (!mirrored)
+        {
+            return WriteRequest.STAGE_NEW == request.stage &&
+                !logged(request, log.appendCpMarker(request.pieceLsn, epoch)) ? -1 : 1;
+        }
         if (WriteRequest.STAGE_NEW == request.stage)
         {
             final long ticket = log.appendCpMarker(request.pieceLsn, epoch);
@@ -422,6 +432,79 @@ public final class WritePath implements BlockVolume
             }
         }
         return true;
+    }
+
+    /**
+     * Holds every queued piece where it is (nothing new is applied, logged or mirrored) until released; writes
+     * already on their way still complete. How a resync or a giveback quiesces the write path.
+     */
+    public void hold(final boolean hold)
+    {
+        this.held = hold;
+    }
+
+    /**
+     * @return no write is on its way: nothing in flight, and nothing queued unless held.
+     */
+    public boolean isQuiet()
+    {
+        return 0 == inFlightCount && (held || pendingHead == pendingTail);
+    }
+
+    /**
+     * Mirrors from now on through {@code sender}, a new session in {@code newEpoch}: stream sequences start
+     * again from the sender's. Only while no write is in flight ({@link #isQuiet()}).
+     */
+    public void mirrorTo(final MirrorSender sender, final long newEpoch)
+    {
+        if (0 != inFlightCount)
+        {
+            throw new IllegalStateException("cannot change the mirror with " + inFlightCount + " writes in flight");
+        }
+        this.sender = sender;
+        this.epoch = newEpoch;
+        this.mirrored = true;
+        for (int stream = 0; stream < nextSequence.length; stream++)
+        {
+            nextSequence[stream] = sender.nextSequence(stream);
+        }
+    }
+
+    /**
+     * Acknowledges writes once they are durable in the local NVLog alone: the partner is gone (taken over, or
+     * the interconnect lost under policy {@code continue}). The caller records first that the mirror is stale.
+     */
+    public void runWithoutMirror(final long newEpoch)
+    {
+        this.epoch = newEpoch;
+        if (mirrored)
+        {
+            mirrored = false;
+            for (int i = 0; i < inFlightCount; i++)
+            {
+                java.util.Arrays.fill(inFlight[i].maxSequence, 0);
+            }
+            for (long i = pendingHead; i < pendingTail; i++)
+            {
+                java.util.Arrays.fill(pending[(int)(i & pendingMask)].maxSequence, 0);
+            }
+            final long head = pendingHead;
+            if (head < pendingTail)
+            {
+                final WriteRequest request = pending[(int)(head & pendingMask)];
+                if (WriteRequest.STAGE_LOGGED == request.stage)
+                {
+                    // logged, never to be offered: the piece is done
+                    request.stage = WriteRequest.STAGE_NEW;
+                    request.cursor += partitioner.pieceLength(request.cursor, request.end() - request.cursor);
+                }
+            }
+        }
+    }
+
+    public boolean isMirrored()
+    {
+        return mirrored;
     }
 
     /**
