@@ -1,0 +1,506 @@
+package io.tandem.secondary.takeover;
+
+import io.tandem.nvlog.LogRecord;
+import io.tandem.nvlog.NvLog;
+import io.tandem.nvlog.RecordType;
+import io.tandem.primary.pool.Superblock;
+import io.tandem.recovery.consumer.ConsumerGraph;
+import io.tandem.recovery.consumer.ConsumerListener;
+import io.tandem.recovery.consumer.ConsumerRegistry;
+import io.tandem.recovery.consumer.ConsumerState;
+import io.tandem.recovery.consumer.ConsumerStatus;
+import io.tandem.recovery.consumer.ConsumerWalk;
+import io.tandem.recovery.consumer.RecoveryConsumer;
+import io.tandem.recovery.consumer.WalkResult;
+import io.tandem.recovery.consumer.WalkSnapshot;
+import io.tandem.recovery.graph.FailurePolicy;
+import io.tandem.recovery.graph.GraphEngineContext;
+import io.tandem.recovery.journal.EventJournal;
+import io.tandem.recovery.journal.JournalResume;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The secondary's takeover of the pool, as a graph of recovery consumers (DESIGN.md, "Takeover and giveback"):
+ * <pre>
+ *   fence -&gt; load-superblock -+-&gt; scan-stream-0 -&gt; replay-stream-0 -+-&gt; consistency-point
+ *                             +-&gt; scan-stream-1 -&gt; replay-stream-1 -+
+ *                             +-&gt; ...                              -+
+ * </pre>
+ * <ul>
+ *   <li>fence: refuses a stale mirror unless forced (before touching anything), takes the pool with a new epoch,
+ *   and kills the partner's process if it still runs (by the process id in its mailbox);</li>
+ *   <li>load-superblock: reads the CP LSN, below which the pool holds every write;</li>
+ *   <li>scan-stream-i: checks that the mirror holds the whole stream ({@link StreamScan}) and counts what it
+ *   holds above the CP LSN; streams are scanned in parallel;</li>
+ *   <li>replay-stream-i: writes the stream's records above the CP LSN into the pool's volume, in stream order;
+ *   streams are replayed in parallel (a block belongs to one stream, see {@link PoolWriter});</li>
+ *   <li>consistency-point: forces the volume and records the new CP LSN under the new epoch.</li>
+ * </ul>
+ * Serving is the caller's: once {@link #run()} returns a result that {@link TakeoverResult#passed() passed}, the
+ * pool is this controller's in {@link TakeoverResult#newEpoch()} and holds every mirrored write up to
+ * {@link TakeoverResult#cpLsnAfter()}. Once one step fails nothing more is started ({@link FailurePolicy#HALT}),
+ * so a takeover that cannot finish writes as little as it can.
+ * <p>
+ * Every step's start and end go to the journal, if there is one, under the operation id {@code takeover-epoch-<E>}, E the pool's
+ * epoch before the takeover. A secondary that crashed during a takeover and runs it again computes the same id
+ * (the pool it already fenced shows it as owner in E + 1) and, given a journal reader, skips the steps the journal
+ * says were done. Every step is safe to repeat: the fence does not bump an epoch it already owns, and a replay
+ * writes the same bytes again.
+ * <p>
+ * The mirror log must not change while the takeover runs: stop receiving from the partner first. One takeover
+ * runs once. Not thread-safe, except {@link #snapshot()}, which any thread may call while it runs.
+ */
+public final class Takeover
+{
+    public static final String FENCE = "fence";
+    public static final String LOAD_SUPERBLOCK = "load-superblock";
+    public static final String CONSISTENCY_POINT = "consistency-point";
+    public static final String OPERATION_PREFIX = "takeover-epoch-";
+
+    private static final String SCAN_PREFIX = "scan-stream-";
+    private static final String REPLAY_PREFIX = "replay-stream-";
+
+    private final TakeoverContext ctx;
+    private final NvLog mirror;
+    private final EventJournal journal;
+    private final int controllerId;
+    private final int streams;
+    private final PoolWriter writer;
+    private final ConsumerGraph graph;
+    private final AtomicLongArray scanRecordsAbove;
+    private final AtomicLongArray replayRecords;
+    private final AtomicLongArray replayBytes;
+    private final AtomicLongArray replayHighestLsn;
+    private final Phase fencePhase = new Phase();
+    private final Phase scanPhase = new Phase();
+    private final Phase replayPhase = new Phase();
+    private final Phase cpPhase = new Phase();
+    private String operationId;
+    private Set<String> resumed = Set.of();
+    private volatile ConsumerWalk walk;
+    private volatile long previousEpoch;
+    private volatile long newEpoch;
+    private volatile long cpLsnBefore;
+    private volatile long cpLsnAfter;
+    private volatile String fenceDetail;
+
+    /**
+     * Builds the graph; nothing is read or written until {@link #run()}.
+     *
+     * @param ctx concluded here.
+     * @throws IllegalArgumentException if the context is incomplete, or the mirror log's stripes are not whole
+     *                                  blocks of the pool, so streams could not be replayed in parallel.
+     */
+    public Takeover(final TakeoverContext ctx)
+    {
+        this.ctx = ctx.conclude();
+        this.mirror = ctx.mirrorLog();
+        this.journal = ctx.journal();
+        this.controllerId = ctx.controllerId();
+        this.streams = mirror.partitioner().streamCount();
+        PoolWriter.checkStripe(mirror.partitioner().stripeSize(), ctx.pool().blockSize());
+        this.writer = new PoolWriter(ctx.pool().volume());
+        this.scanRecordsAbove = new AtomicLongArray(streams);
+        this.replayRecords = new AtomicLongArray(streams);
+        this.replayBytes = new AtomicLongArray(streams);
+        this.replayHighestLsn = new AtomicLongArray(streams);
+        this.graph = buildGraph();
+    }
+
+    /**
+     * @return the operation id of a takeover of the pool from {@code previousEpoch}.
+     */
+    public static String operationId(final long previousEpoch)
+    {
+        return OPERATION_PREFIX + previousEpoch;
+    }
+
+    public static String scanStep(final int stream)
+    {
+        return SCAN_PREFIX + stream;
+    }
+
+    public static String replayStep(final int stream)
+    {
+        return REPLAY_PREFIX + stream;
+    }
+
+    /**
+     * @return the takeover's steps and their dependencies, for printing ({@link ConsumerGraph#toText()}).
+     */
+    public ConsumerGraph graph()
+    {
+        return graph;
+    }
+
+    /**
+     * @return every step's state now, or null before {@link #run()} started; safe from any thread.
+     */
+    public WalkSnapshot snapshot()
+    {
+        final ConsumerWalk current = walk;
+        return null == current ? null : current.snapshot();
+    }
+
+    /**
+     * Builds a takeover and runs it: what a secondary calls.
+     *
+     * @param ctx concluded here.
+     * @return how it ended; a failure is a result, not an exception.
+     * @throws IllegalArgumentException if the context is incomplete or does not fit the pool.
+     */
+    public static TakeoverResult run(final TakeoverContext ctx)
+    {
+        return new Takeover(ctx).run();
+    }
+
+    /**
+     * Runs the takeover to its end on the calling thread; the steps run on the recovery engine's threads.
+     *
+     * @return how it ended; a failure (the superblock unreadable, a step failed, the calling thread interrupted)
+     * is a result, not an exception.
+     */
+    public TakeoverResult run()
+    {
+        if (null != operationId)
+        {
+            throw new IllegalStateException("takeover " + operationId + " already ran");
+        }
+        final Superblock start;
+        try
+        {
+            start = ctx.pool().superblocks().read();
+        }
+        catch (final IOException ex)
+        {
+            operationId = "takeover";
+            return new TakeoverResult(operationId, false, "takeover", ex, -1, -1, -1, -1, new long[streams],
+                new long[streams], 0, 0, 0, 0, null, null);
+        }
+        // a takeover resumed after a crash finds the pool already fenced by this controller
+        previousEpoch = start.owner() == controllerId ? start.epoch() - 1 : start.epoch();
+        newEpoch = previousEpoch + 1;
+        cpLsnBefore = start.cpLsn();
+        cpLsnAfter = start.cpLsn();
+        operationId = operationId(previousEpoch);
+        if (null != ctx.journalReader())
+        {
+            resumed = JournalResume.completedConsumers(ctx.journalReader(), operationId);
+        }
+
+        journalStep("takeover", "STARTED", "controller " + controllerId + " takes the pool over from epoch " +
+            previousEpoch + (ctx.forced() ? ", forced" : "") +
+            (resumed.isEmpty() ? "" : "; resuming, already done: " + resumed));
+        if (null != journal)
+        {
+            journal.note("takeover", operationId + "\n" + graph.toText());
+        }
+
+        final ConsumerWalk current = graph.walk(operationId)
+            .resume(resumed)
+            .listener(null == journal ? ConsumerListener.NONE : journal.consumerListener())
+            .engineContext(new GraphEngineContext()
+                .failurePolicy(FailurePolicy.HALT)
+                .maxParallelism(ctx.maxParallelism()));
+        walk = current;
+        TakeoverResult result;
+        try
+        {
+            result = result(current.run());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            result = new TakeoverResult(operationId, false, "takeover", ex, previousEpoch, newEpoch, cpLsnBefore,
+                cpLsnAfter, new long[streams], new long[streams], fencePhase.durationNs(), scanPhase.durationNs(),
+                replayPhase.durationNs(), cpPhase.durationNs(), fenceDetail, current.snapshot());
+        }
+        journalStep("takeover", result.passed() ? "DONE" : "FAILED", result.toString());
+        return result;
+    }
+
+    private void journalStep(final String step, final String status, final String detail)
+    {
+        if (null != journal)
+        {
+            journal.takeoverStep(operationId, step, status, detail);
+        }
+    }
+
+    private TakeoverResult result(final WalkResult outcome)
+    {
+        String failedStep = null;
+        Throwable cause = null;
+        for (final ConsumerStatus status : outcome.snapshot().statuses())
+        {
+            if (ConsumerState.FAILED == status.state())
+            {
+                failedStep = status.name();
+                cause = status.cause();
+                break;
+            }
+        }
+        if (!outcome.passed() && null == failedStep)
+        {
+            failedStep = "takeover";
+            cause = new IllegalStateException("the walk did not pass: " + outcome.snapshot().counts());
+        }
+        final long[] records = new long[streams];
+        final long[] bytes = new long[streams];
+        for (int s = 0; s < streams; s++)
+        {
+            records[s] = replayRecords.get(s);
+            bytes[s] = replayBytes.get(s);
+        }
+        return new TakeoverResult(operationId, outcome.passed(), failedStep, cause, previousEpoch, newEpoch,
+            cpLsnBefore, cpLsnAfter, records, bytes, fencePhase.durationNs(), scanPhase.durationNs(),
+            replayPhase.durationNs(), cpPhase.durationNs(), fenceDetail, outcome.snapshot());
+    }
+
+    private ConsumerGraph buildGraph()
+    {
+        final long timeoutMs = ctx.stepTimeoutMs();
+        final ConsumerRegistry registry = new ConsumerRegistry()
+            .register(FENCE, timed(fencePhase, c -> fence()), timeoutMs, TimeUnit.MILLISECONDS)
+            .register(LOAD_SUPERBLOCK, timed(fencePhase, c -> loadSuperblock()), timeoutMs, TimeUnit.MILLISECONDS,
+                FENCE);
+        final String[] replays = new String[streams];
+        for (int s = 0; s < streams; s++)
+        {
+            final int stream = s;
+            replays[s] = replayStep(s);
+            registry
+                .register(scanStep(s), timed(scanPhase, c -> scan(stream)), timeoutMs, TimeUnit.MILLISECONDS,
+                    LOAD_SUPERBLOCK)
+                .register(replays[s], timed(replayPhase, c -> replay(stream)), timeoutMs, TimeUnit.MILLISECONDS,
+                    scanStep(s));
+        }
+        registry.register(CONSISTENCY_POINT, timed(cpPhase, c -> consistencyPoint()), timeoutMs,
+            TimeUnit.MILLISECONDS, replays);
+        return registry.build("takeover");
+    }
+
+    private RecoveryConsumer timed(final Phase phase, final RecoveryConsumer step)
+    {
+        return c ->
+        {
+            phase.started(ctx.nanoClock().nanoTime());
+            try
+            {
+                ctx.stepHook().accept(c.consumer());
+                step.recover(c);
+            }
+            finally
+            {
+                phase.ended(ctx.nanoClock().nanoTime());
+            }
+        };
+    }
+
+    private void fence() throws IOException, InterruptedException
+    {
+        final Superblock superblock = ctx.pool().superblocks().read();
+        final String fenced;
+        if (superblock.owner() == controllerId && superblock.epoch() == previousEpoch + 1)
+        {
+            newEpoch = superblock.epoch();
+            fenced = "the pool is already this controller's in epoch " + newEpoch + " (a resumed takeover)";
+        }
+        else
+        {
+            if (superblock.epoch() != previousEpoch)
+            {
+                throw new IllegalStateException("the pool moved to epoch " + superblock.epoch() + " (owner " +
+                    superblock.owner() + ") since the takeover from epoch " + previousEpoch + " began");
+            }
+            if (Superblock.MIRROR_STALE == superblock.mirrorState())
+            {
+                final String loss = staleMirrorLoss(superblock);
+                if (!ctx.forced())
+                {
+                    throw new StaleMirrorException("automatic takeover refused: " + loss +
+                        "; only a forced takeover goes ahead, accepting that loss");
+                }
+                if (null != journal)
+                {
+                    journal.note("takeover", operationId + " forced over a stale mirror: " + loss);
+                }
+            }
+            newEpoch = ctx.ownership().take(controllerId);
+            if (null != journal)
+            {
+                journal.epochChange(newEpoch, "controller " + controllerId + " took the pool over from epoch " +
+                    superblock.epoch() + " (owner " + superblock.owner() + ")");
+            }
+            fenced = "epoch " + superblock.epoch() + " -> " + newEpoch + ", owner " + superblock.owner() + " -> " +
+                controllerId;
+        }
+        final String partner = PartnerProcess.stop(ctx.partnerMailbox(), ctx.partnerExitTimeoutMs());
+        fenceDetail = fenced + "; " + partner;
+        journalStep(FENCE, "DONE", fenceDetail);
+    }
+
+    private String staleMirrorLoss(final Superblock superblock)
+    {
+        final long[] highest = {-1};
+        mirror.forEachInStream(Integer.MIN_VALUE, Long.MIN_VALUE, new LogRecord(),
+            record -> highest[0] = Math.max(highest[0], record.lsn()));
+        return "the mirror is stale: the partner went on acknowledging writes in epoch " + superblock.epoch() +
+            " after mirroring stopped, and this mirror log ends at LSN " + highest[0] + " (pool CP LSN " +
+            superblock.cpLsn() + "), so every write the partner acknowledged after LSN " +
+            Math.max(highest[0], superblock.cpLsn()) + " would be lost";
+    }
+
+    private void loadSuperblock() throws IOException
+    {
+        final Superblock superblock = ctx.pool().superblocks().read();
+        if (superblock.owner() != controllerId || superblock.epoch() != newEpoch)
+        {
+            throw fenced(superblock.epoch(), superblock.owner());
+        }
+        cpLsnBefore = superblock.cpLsn();
+        cpLsnAfter = superblock.cpLsn();
+        journalStep(LOAD_SUPERBLOCK, "DONE", "epoch " + newEpoch + ", CP LSN " +
+            superblock.cpLsn() + ", mirror " + (Superblock.MIRROR_STALE == superblock.mirrorState() ? "stale" :
+            "in sync"));
+    }
+
+    private void scan(final int stream)
+    {
+        final StreamScan scan = new StreamScan(stream, cpLsnBefore).scan(mirror);
+        if (null != scan.problem())
+        {
+            throw new MirrorGapException(stream, scan.problem());
+        }
+        scanRecordsAbove.set(stream, scan.recordsAbove());
+        journalStep(scanStep(stream), "DONE", scan.records() + " records, " +
+            scan.recordsAbove() + " (" + scan.bytesAbove() + " bytes) above CP LSN " + cpLsnBefore + " up to LSN " +
+            scan.highestLsn() + (0 == scan.harmlessGaps() ? "" : ", " + scan.harmlessGaps() +
+            " gaps below the CP LSN (already in the pool)"));
+    }
+
+    private void replay(final int stream) throws IOException
+    {
+        if (ctx.ownership().isFenced(newEpoch))
+        {
+            final Superblock superblock = ctx.pool().superblocks().read();
+            throw fenced(superblock.epoch(), superblock.owner());
+        }
+        final long[] counts = new long[3];
+        counts[2] = -1;
+        try
+        {
+            mirror.forEachInStream(stream, cpLsnBefore + 1, new LogRecord(), record ->
+            {
+                if (0 != record.volume())
+                {
+                    throw new IllegalStateException("stream " + stream + ": record " + record.lsn() +
+                        " is for volume " + record.volume() + ", the pool has only volume 0");
+                }
+                final long length = StreamScan.bytesOf(record);
+                try
+                {
+                    if (RecordType.WRITE == record.type())
+                    {
+                        writer.write(record.volumeOffset(), record.buffer(), record.payloadOffset(),
+                            record.payloadLength());
+                    }
+                    else
+                    {
+                        writer.zero(record.volumeOffset(), length);
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+                counts[0]++;
+                counts[1] += length;
+                counts[2] = record.lsn();
+            });
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
+        }
+        if (!resumed.contains(scanStep(stream)) && counts[0] != scanRecordsAbove.get(stream))
+        {
+            throw new IllegalStateException("stream " + stream + ": replayed " + counts[0] + " records, the scan found " +
+                scanRecordsAbove.get(stream) + ": the mirror log changed during the takeover");
+        }
+        replayRecords.set(stream, counts[0]);
+        replayBytes.set(stream, counts[1]);
+        replayHighestLsn.set(stream, counts[2]);
+    }
+
+    private void consistencyPoint() throws IOException
+    {
+        ctx.pool().volume().flush();
+        long highestLsn = cpLsnBefore;
+        for (int s = 0; s < streams; s++)
+        {
+            highestLsn = Math.max(highestLsn, resumed.contains(replayStep(s)) ?
+                highestInStream(s) : replayHighestLsn.get(s));
+        }
+        if (!ctx.ownership().recordCheckpoint(newEpoch, highestLsn))
+        {
+            final Superblock superblock = ctx.pool().superblocks().read();
+            throw fenced(superblock.epoch(), superblock.owner());
+        }
+        cpLsnAfter = highestLsn;
+        if (null != journal)
+        {
+            journal.consistencyPoint(highestLsn, operationId + ": the pool holds every mirrored write up to LSN " +
+                highestLsn);
+        }
+    }
+
+    /**
+     * @return the highest LSN of the stream above the CP LSN, for a replay an earlier walk did.
+     */
+    private long highestInStream(final int stream)
+    {
+        final long[] highest = {-1};
+        mirror.forEachInStream(stream, cpLsnBefore + 1, new LogRecord(),
+            record -> highest[0] = Math.max(highest[0], record.lsn()));
+        return highest[0];
+    }
+
+    private IllegalStateException fenced(final long epoch, final int owner)
+    {
+        return new IllegalStateException("fenced: the pool is in epoch " + epoch + " owned by controller " + owner +
+            ", not in epoch " + newEpoch + " owned by controller " + controllerId);
+    }
+
+    /**
+     * When a phase's steps ran: from the first start to the last end, over steps on any thread.
+     */
+    private static final class Phase
+    {
+        private final AtomicLong firstStartNs = new AtomicLong(Long.MAX_VALUE);
+        private final AtomicLong lastEndNs = new AtomicLong(Long.MIN_VALUE);
+
+        void started(final long nowNs)
+        {
+            firstStartNs.accumulateAndGet(nowNs, Math::min);
+        }
+
+        void ended(final long nowNs)
+        {
+            lastEndNs.accumulateAndGet(nowNs, Math::max);
+        }
+
+        long durationNs()
+        {
+            final long start = firstStartNs.get();
+            final long end = lastEndNs.get();
+            return Long.MAX_VALUE == start || end < start ? 0 : end - start;
+        }
+    }
+}

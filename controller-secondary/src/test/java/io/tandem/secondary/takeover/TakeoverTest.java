@@ -1,0 +1,230 @@
+package io.tandem.secondary.takeover;
+
+import io.tandem.primary.pool.Superblock;
+import io.tandem.recovery.consumer.ConsumerState;
+import io.tandem.recovery.consumer.WalkSnapshot;
+import io.tandem.recovery.journal.EventJournalReader;
+import io.tandem.recovery.journal.EventType;
+import io.tandem.recovery.journal.JournalEvent;
+import io.tandem.staging.testing.ChildJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.tandem.secondary.takeover.TakeoverFixture.MY_ID;
+import static io.tandem.secondary.takeover.TakeoverFixture.PARTNER_ID;
+import static io.tandem.secondary.takeover.TakeoverFixture.STREAMS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TakeoverTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void replaysTheMirrorAboveTheCpLsnWithStreamsInParallelAndTakesACheckpoint() throws Exception
+    {
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, -1))
+        {
+            final CountDownLatch scansTogether = new CountDownLatch(2);
+            final CountDownLatch replaysTogether = new CountDownLatch(2);
+            final AtomicInteger alone = new AtomicInteger();
+            final TakeoverResult result = Takeover.run(fixture.context().stepHook(step ->
+            {
+                final CountDownLatch together = step.startsWith("scan-stream-") ? scansTogether :
+                    step.startsWith("replay-stream-") ? replaysTogether : null;
+                if (null != together)
+                {
+                    together.countDown();
+                    try
+                    {
+                        if (!together.await(5, TimeUnit.SECONDS))
+                        {
+                            alone.incrementAndGet();
+                        }
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        throw new IllegalStateException(ex);
+                    }
+                }
+            }));
+
+            assertTrue(result.passed(), result::toString);
+            assertEquals(0, alone.get(), "a scan or replay ran with no other at the same time");
+            assertEquals("takeover-epoch-1", result.operationId());
+            assertEquals(1, result.previousEpoch());
+            assertEquals(2, result.newEpoch());
+            assertEquals(fixture.cpLsn, result.cpLsnBefore());
+            assertEquals(fixture.maxLsn, result.cpLsnAfter());
+            assertEquals(fixture.recordsAbove, result.recordsReplayed());
+            assertTrue(fixture.recordsBelow > 0 && fixture.recordsAbove > 0);
+            assertFalse(Arrays.equals(fixture.model, fixture.modelReplayingAll),
+                "the records at or below the CP LSN must leave a mark if they are replayed");
+            for (int s = 0; s < STREAMS; s++)
+            {
+                assertTrue(result.recordsReplayed(s) > 0, "stream " + s + " replayed nothing");
+            }
+            assertArrayEquals(fixture.model, fixture.volume(), "the pool is not the mirror replayed above the CP LSN");
+
+            final Superblock superblock = fixture.pool.superblocks().read();
+            assertEquals(2, superblock.epoch());
+            assertEquals(MY_ID, superblock.owner());
+            assertEquals(fixture.maxLsn, superblock.cpLsn());
+
+            final List<JournalEvent> events = events();
+            assertTrue(events.stream().anyMatch(e -> EventType.NOTE == e.type() &&
+                e.detail().contains("consistency-point")), "the graph is printed in the journal");
+            assertEquals(2 + 2 * STREAMS + 1, events.stream().filter(e -> EventType.CONSUMER_END == e.type() &&
+                "DONE".equals(e.status()) && "takeover-epoch-1".equals(e.operation())).count());
+            assertTrue(events.stream().anyMatch(e -> EventType.TAKEOVER_STEP == e.type() &&
+                "takeover".equals(e.subject()) && "DONE".equals(e.status())));
+        }
+    }
+
+    @Test
+    void anAutomaticTakeoverRefusesAStaleMirrorAndAForcedOneGoesAhead() throws Exception
+    {
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, -1))
+        {
+            assertTrue(fixture.ownership.recordMirrorState(1, Superblock.MIRROR_STALE));
+
+            final TakeoverResult refused = Takeover.run(fixture.context());
+            assertFalse(refused.passed());
+            assertEquals(Takeover.FENCE, refused.failedStep());
+            assertInstanceOf(StaleMirrorException.class, refused.cause());
+            assertTrue(refused.cause().getMessage().contains("would be lost"), refused.cause().getMessage());
+            final Superblock untouched = fixture.pool.superblocks().read();
+            assertEquals(1, untouched.epoch());
+            assertEquals(PARTNER_ID, untouched.owner());
+            assertArrayEquals(fixture.initialVolume(), fixture.volume());
+
+            final TakeoverResult forced = Takeover.run(fixture.context().forced(true));
+            assertTrue(forced.passed(), forced::toString);
+            assertEquals(2, fixture.pool.superblocks().read().epoch());
+            assertArrayEquals(fixture.model, fixture.volume());
+        }
+    }
+
+    @Test
+    void aGapInAStreamFailsTheTakeoverNamingTheStreamAndSequences() throws Exception
+    {
+        final int gapStream = 2;
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, gapStream))
+        {
+            final TakeoverResult result = Takeover.run(fixture.context());
+
+            assertFalse(result.passed());
+            assertEquals(Takeover.scanStep(gapStream), result.failedStep());
+            final MirrorGapException gap = assertInstanceOf(MirrorGapException.class, result.cause());
+            assertEquals(gapStream, gap.stream());
+            assertTrue(gap.getMessage().contains("stream " + gapStream) && gap.getMessage().contains("sequences"),
+                gap.getMessage());
+            assertEquals(ConsumerState.SKIPPED, result.snapshot().state(Takeover.CONSISTENCY_POINT));
+            assertEquals(fixture.cpLsn, fixture.pool.superblocks().read().cpLsn(), "no checkpoint was taken");
+        }
+    }
+
+    @Test
+    void theFenceKillsAPartnerProcessThatStillRuns() throws Exception
+    {
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, -1);
+            ChildJvm partner = ChildJvm.start(PartnerChild.class, dir.resolve("partner.err"),
+                fixture.pool.dir().toString(), String.valueOf(PARTNER_ID)))
+        {
+            assertEquals("ready", partner.readLine());
+            assertEquals(partner.pid(), fixture.pool.mailbox(PARTNER_ID).read().pid());
+
+            final TakeoverResult result = Takeover.run(fixture.context());
+
+            assertTrue(result.passed(), result::toString);
+            assertTrue(result.fenceDetail().contains("killed"), result.fenceDetail());
+            assertFalse(ProcessHandle.of(partner.pid()).map(ProcessHandle::isAlive).orElse(false),
+                "the partner still runs");
+            assertArrayEquals(fixture.model, fixture.volume());
+        }
+    }
+
+    @Test
+    void aResumedTakeoverSkipsWhatTheJournalSaysWasDoneAndDoesNotBumpTheEpochAgain() throws Exception
+    {
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, -1))
+        {
+            // the secondary fenced, loaded the superblock and scanned, then crashed
+            assertEquals(2, fixture.ownership.take(MY_ID));
+            final String operation = Takeover.operationId(1);
+            fixture.journal.consumerEnd(operation, Takeover.FENCE, ConsumerState.DONE, 1, null);
+            fixture.journal.consumerEnd(operation, Takeover.LOAD_SUPERBLOCK, ConsumerState.DONE, 1, null);
+            for (int s = 0; s < STREAMS; s++)
+            {
+                fixture.journal.consumerEnd(operation, Takeover.scanStep(s), ConsumerState.DONE, 1, null);
+            }
+
+            final Set<String> ran = ConcurrentHashMap.newKeySet();
+            final TakeoverResult result;
+            try (EventJournalReader reader = EventJournalReader.open(dir.resolve("journal")))
+            {
+                result = Takeover.run(fixture.context().journalReader(reader).stepHook(ran::add));
+            }
+
+            assertTrue(result.passed(), result::toString);
+            assertEquals(operation, result.operationId());
+            final Set<String> expected = ConcurrentHashMap.newKeySet();
+            for (int s = 0; s < STREAMS; s++)
+            {
+                expected.add(Takeover.replayStep(s));
+            }
+            expected.add(Takeover.CONSISTENCY_POINT);
+            assertEquals(expected, ran);
+            final WalkSnapshot snapshot = result.snapshot();
+            assertTrue(snapshot.status(Takeover.FENCE).resumed());
+            assertTrue(snapshot.status(Takeover.scanStep(0)).resumed());
+            assertFalse(snapshot.status(Takeover.CONSISTENCY_POINT).resumed());
+            assertNull(result.fenceDetail());
+
+            final Superblock superblock = fixture.pool.superblocks().read();
+            assertEquals(2, superblock.epoch(), "the resumed takeover bumped the epoch again");
+            assertEquals(MY_ID, superblock.owner());
+            assertEquals(fixture.maxLsn, superblock.cpLsn());
+            assertArrayEquals(fixture.model, fixture.volume());
+        }
+    }
+
+    @Test
+    void aFenceRepeatedAfterACrashFindsThePoolOursAndDoesNotBumpTheEpoch() throws Exception
+    {
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, -1))
+        {
+            assertEquals(2, fixture.ownership.take(MY_ID));
+
+            final TakeoverResult result = Takeover.run(fixture.context());
+
+            assertTrue(result.passed(), result::toString);
+            assertEquals("takeover-epoch-1", result.operationId());
+            assertTrue(result.fenceDetail().contains("already"), result.fenceDetail());
+            assertEquals(2, fixture.pool.superblocks().read().epoch());
+            assertArrayEquals(fixture.model, fixture.volume());
+        }
+    }
+
+    private List<JournalEvent> events()
+    {
+        try (EventJournalReader reader = EventJournalReader.open(dir.resolve("journal")))
+        {
+            return reader.readAll();
+        }
+    }
+}
