@@ -52,6 +52,15 @@ final class TakeoverFixture implements AutoCloseable
      */
     TakeoverFixture(final Path dir, final int gapStream) throws IOException
     {
+        this(dir, gapStream, -1);
+    }
+
+    /**
+     * @param gapStream   a stream one of whose records goes missing from the mirror, or -1.
+     * @param gapAfterLsn the missing record is the stream's first above this LSN; -1 for above the CP LSN.
+     */
+    TakeoverFixture(final Path dir, final int gapStream, final long gapAfterLsn) throws IOException
+    {
         this.dir = dir;
         pool = Pool.open(new PoolContext().dir(dir.resolve("pool")).volumeSize(VOLUME_SIZE).blockSize(BLOCK_SIZE));
         ownership = new Ownership(pool.superblocks());
@@ -74,6 +83,7 @@ final class TakeoverFixture implements AutoCloseable
         Arrays.fill(nextSequence, 1);
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[STRIPE_SIZE]);
         cpLsn = countPieces(new Random(42), partitioner) / 2;
+        final long gapAfter = -1 == gapAfterLsn ? cpLsn : gapAfterLsn;
         boolean gapMade = false;
         long lsn = 0;
         for (int op = 0; op < OPERATIONS; op++)
@@ -91,7 +101,7 @@ final class TakeoverFixture implements AutoCloseable
                 {
                     random.nextBytes(payload.byteArray());
                 }
-                if (stream == gapStream && lsn > cpLsn && !gapMade)
+                if (stream == gapStream && lsn > gapAfter && !gapMade)
                 {
                     gapMade = true; // lost on the way to the mirror
                 }

@@ -139,6 +139,21 @@ class TakeoverTest
     }
 
     @Test
+    void aGapWellBelowTheCpLsnIsHarmlessAndNoted() throws Exception
+    {
+        final int gapStream = 1;
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, gapStream, 10))
+        {
+            final TakeoverResult result = Takeover.run(fixture.context());
+
+            assertTrue(result.passed(), result::toString);
+            assertArrayEquals(fixture.model, fixture.volume());
+            assertTrue(events().stream().anyMatch(e -> EventType.TAKEOVER_STEP == e.type() &&
+                Takeover.scanStep(gapStream).equals(e.subject()) && e.detail().contains("1 gaps below the CP LSN")));
+        }
+    }
+
+    @Test
     void theFenceKillsAPartnerProcessThatStillRuns() throws Exception
     {
         try (TakeoverFixture fixture = new TakeoverFixture(dir, -1);
