@@ -173,8 +173,7 @@ public final class WritePath implements BlockVolume
     }
 
     /**
-     * Queues a consistency point marker: logged, then mirrored on stream 0 so the partner releases its log up
-     * to {@code cpLsn}.
+     * Queues a consistency point marker for the local NVLog, in order with the writes.
      */
     public void submitCheckpointMarker(final long cpLsn)
     {
@@ -378,24 +377,13 @@ public final class WritePath implements BlockVolume
         return true;
     }
 
+    /**
+     * Logs a consistency point marker locally. It is not mirrored: the partner learns the CP LSN from the pool's
+     * superblock, and a marker in a stream's sequence would leave a hole in that stream's records.
+     */
     private int advanceMarker(final WriteRequest request)
     {
-        final int stream = 0;
-        if (!mirrored)
-        {
-            return WriteRequest.STAGE_NEW == request.stage &&
-                !logged(request, log.appendCpMarker(request.pieceLsn, epoch)) ? -1 : 1;
-        }
-        if (WriteRequest.STAGE_NEW == request.stage)
-        {
-            final long ticket = log.appendCpMarker(request.pieceLsn, epoch);
-            if (!logged(request, ticket))
-            {
-                return -1;
-            }
-            request.pieceSequence = nextSequence[stream]++;
-        }
-        return offer(request, stream) ? 1 : -1;
+        return logged(request, log.appendCpMarker(request.pieceLsn, epoch)) ? 1 : -1;
     }
 
     private int completeDurable(final long nowNs)
