@@ -27,8 +27,16 @@ final class PrimaryControlHandler implements ControlHandler
             case "cp":
                 controller.requestCheckpoint();
                 return "OK\nconsistency point requested\n";
+            case "giveback":
+                final String refused = controller.requestGiveback();
+                return null == refused ? "OK\ngiving the volume back to controller " +
+                    controller.context().partnerId() + ": quiescing, consistency point, hand-over\n" :
+                    "ERROR cannot give back: " + refused + "\n";
+            case "takeover":
+                return "ERROR this controller is the primary already\n";
             default:
-                return "ERROR unknown command '" + command[0] + "': status, paths, path pull N, path restore N, cp\n";
+                return "ERROR unknown command '" + command[0] + "': status, paths, path pull N, path restore N, cp, " +
+                    "giveback\n";
         }
     }
 

@@ -34,6 +34,13 @@ final class SecondaryControlHandler implements ControlHandler
                 return path(command);
             case "cp":
                 return "ERROR this controller is the secondary: consistency points are the primary's\n";
+            case "giveback":
+                return "ERROR this controller is the secondary: give back from the controller that serves\n";
+            case "takeover":
+                final boolean force = command.length > 1 && "force".equals(command[1]);
+                controller.requestTakeover(force);
+                return "OK\ntakeover requested" + (force ? " (forced: a stale mirror may lose acknowledged writes)" :
+                    "") + "\n";
             default:
                 return "ERROR unknown command '" + command[0] + "': status, paths, path pull N, path restore N\n";
         }

@@ -10,6 +10,11 @@ import io.tandem.primary.control.ControlServer;
 import io.tandem.primary.nbd.NbdServer;
 import io.tandem.primary.nbd.NbdServerContext;
 import io.tandem.primary.pool.Mailbox;
+import io.tandem.primary.pool.Ownership;
+import io.tandem.recovery.journal.EventJournalReader;
+import io.tandem.secondary.takeover.Takeover;
+import io.tandem.secondary.takeover.TakeoverContext;
+import io.tandem.secondary.takeover.TakeoverResult;
 import io.tandem.primary.pool.MailboxFile;
 import io.tandem.primary.pool.Pool;
 import io.tandem.primary.pool.PoolContext;
@@ -63,6 +68,14 @@ public final class SecondaryController implements AutoCloseable
     private volatile String statusText = "starting";
     private volatile Session session;
     private final boolean[] pulled;
+    private volatile boolean takeoverRequested;
+    private volatile boolean takeoverForced;
+    private volatile boolean takingOver;
+    private volatile String takeoverOutcome = "";
+    private volatile Handover handover;
+    private volatile String lastAssessment = "";
+    private volatile boolean takeoverFailed;
+    private volatile Session failedMirror;
 
     private SecondaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
     {
@@ -176,6 +189,25 @@ public final class SecondaryController implements AutoCloseable
         return statusText;
     }
 
+    /**
+     * Asks for a takeover now (`tandem ctl takeover`); {@code force} takes over even from a stale mirror or a
+     * live primary.
+     */
+    public void requestTakeover(final boolean force)
+    {
+        takeoverForced = force;
+        takeoverRequested = true;
+    }
+
+    /**
+     * @return why this controller should now serve the volume as primary, or null while it should not: it took
+     * over, or its partner gave the volume back to it.
+     */
+    public Handover handover()
+    {
+        return handover;
+    }
+
     public ControllerContext context()
     {
         return ctx;
@@ -218,6 +250,11 @@ public final class SecondaryController implements AutoCloseable
         {
             current.close();
         }
+        final Session failed = failedMirror;
+        if (null != failed)
+        {
+            failed.close();
+        }
         CloseHelper.quietCloseAll(nbd, mailbox, partnerMailbox, pool);
     }
 
@@ -231,6 +268,8 @@ public final class SecondaryController implements AutoCloseable
         final MirrorStore store;
         final InterconnectEndpoint interconnect;
         final MirrorReceiver receiver;
+        /** The primary was heard on a path in this session: only then may its silence mean it died. */
+        volatile boolean sawPartner;
 
         Session(final long epoch) throws IOException
         {
@@ -297,7 +336,8 @@ public final class SecondaryController implements AutoCloseable
                 current.close();
                 session = current = null;
             }
-            if (null == current && view.poolOwner() == ctx.partnerId() && nowNs >= nextSessionAttemptNs)
+            if (null == current && !takingOver && null == handover && view.poolOwner() == ctx.partnerId() &&
+                nowNs >= nextSessionAttemptNs)
             {
                 try
                 {
@@ -317,6 +357,10 @@ public final class SecondaryController implements AutoCloseable
                 current.store.poolCheckpoint(view.cpLsn());
                 work += current.doWork();
             }
+            if (null == handover && !takingOver)
+            {
+                work += handovers(current, view, nowNs);
+            }
             if (nowNs >= nextStatusNs)
             {
                 nextStatusNs = nowNs + TimeUnit.MILLISECONDS.toNanos(100);
@@ -329,6 +373,109 @@ public final class SecondaryController implements AutoCloseable
         {
             return "tandem-secondary-" + ctx.controllerId();
         }
+    }
+
+    /**
+     * Starts a takeover when asked to, or when the primary is gone on every path with a stale heartbeat; notices
+     * when the partner handed the pool over (giveback).
+     */
+    private int handovers(final Session current, final PartnerView view, final long nowNs)
+    {
+        if (view.poolOwner() == ctx.controllerId() && !takeoverFailed)
+        {
+            handover = new Handover(false, view.poolEpoch(), "controller " + ctx.partnerId() +
+                " gave the volume back at epoch " + view.poolEpoch());
+            return 1;
+        }
+        final boolean requested = takeoverRequested;
+        final boolean possible = null != current && lastAssessment.startsWith("possible") && !takeoverFailed;
+        if (!requested && !possible)
+        {
+            return 0;
+        }
+        if (null == current && null == failedMirror)
+        {
+            takeoverRequested = false;
+            takeoverOutcome = "takeover refused: no mirror session (the pool has no primary to take over from)";
+            return 1;
+        }
+        takeoverRequested = false;
+        takingOver = true;
+        takeoverFailed = false;
+        session = null;
+        final Session mirror = null != current ? current : failedMirror;
+        failedMirror = null;
+        final boolean forced = requested && takeoverForced;
+        final long detectedAfterMs = view.heartbeatAgeMs();
+        final Thread thread = new Thread(() -> takeOver(mirror, forced, detectedAfterMs, requested),
+            "tandem-takeover-" + ctx.controllerId());
+        thread.setDaemon(true);
+        thread.start();
+        return 1;
+    }
+
+    private void takeOver(final Session mirror, final boolean forced, final long detectedAfterMs, final boolean requested)
+    {
+        final long startNs = ctx.nanoClock().nanoTime();
+        progress.println("controller " + ctx.controllerId() + ": taking over" + (requested ? " on command" :
+            " (the primary is gone on every path; heartbeat " + detectedAfterMs + " ms old)") +
+            (forced ? ", forced" : ""));
+        CloseHelper.quietClose(mirror.interconnect);
+        try (EventJournalReader reader = null == ctx.journal() ? null :
+            EventJournalReader.open(ctx.controllerDir().resolve("journal")))
+        {
+            final TakeoverResult result = Takeover.run(new TakeoverContext()
+                .pool(pool)
+                .ownership(new Ownership(pool.superblocks()))
+                .mirrorLog(mirror.log)
+                .partnerMailbox(partnerMailbox)
+                .journal(ctx.journal())
+                .journalReader(reader)
+                .controllerId(ctx.controllerId())
+                .forced(forced)
+                .nanoClock(ctx.nanoClock()));
+            final long totalMs = (ctx.nanoClock().nanoTime() - startNs) / 1_000_000;
+            if (result.passed())
+            {
+                final String summary = "took over at epoch " + result.newEpoch() + ": detection " +
+                    (requested ? "- (on command)" : detectedAfterMs + " ms") + ", fence " + result.fenceMs() +
+                    " ms, scan " + result.scanMs() + " ms, replay " + result.replayMs() + " ms (" +
+                    result.recordsReplayed() + " records, " + result.bytesReplayed() + " bytes), CP " +
+                    result.cpMs() + " ms, total " + totalMs + " ms before serving";
+                takeoverOutcome = summary;
+                if (null != ctx.journal())
+                {
+                    ctx.journal().note("takeover", summary);
+                }
+                mirror.close();
+                handover = new Handover(true, result.newEpoch(), summary);
+            }
+            else
+            {
+                failed(mirror, "takeover failed at " + result.failedStep() + ": " + result.cause());
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            failed(mirror, "takeover failed: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * A failed takeover keeps the mirror as it is (a retry, forced or resumed, needs it) and serves nothing:
+     * the volume stays down rather than served without writes the mirror was to hold.
+     */
+    private void failed(final Session mirror, final String outcome)
+    {
+        takeoverOutcome = outcome + " (the volume is not served; `tandem ctl takeover --force` retries)";
+        progress.println("controller " + ctx.controllerId() + ": " + takeoverOutcome);
+        if (null != ctx.journal())
+        {
+            ctx.journal().note("takeover", takeoverOutcome);
+        }
+        failedMirror = mirror;
+        takeoverFailed = true;
+        takingOver = false;
     }
 
     private String describe(final Session current, final PartnerView view)
@@ -367,7 +514,12 @@ public final class SecondaryController implements AutoCloseable
             out.append("mirror.pendingAcks=").append(current.store.pendingAcks()).append('\n');
             out.append("mirror.releasedUpTo=").append(current.store.releasedUpTo()).append('\n');
         }
-        out.append("takeover=").append(takeoverAssessment(current, view, livePaths)).append('\n');
+        lastAssessment = takingOver ? "running" : takeoverAssessment(current, view, livePaths);
+        out.append("takeover=").append(lastAssessment).append('\n');
+        if (!takeoverOutcome.isEmpty())
+        {
+            out.append("takeover.last=").append(takeoverOutcome).append('\n');
+        }
         return out.toString();
     }
 
@@ -384,11 +536,20 @@ public final class SecondaryController implements AutoCloseable
         {
             return "no: no mirror session yet";
         }
-        final boolean mailboxStale = view.heartbeatAgeMs() < 0 || view.heartbeatAgeMs() > partnerStaleMs;
         if (livePaths > 0)
         {
+            current.sawPartner = true;
             return "no: the primary is alive on " + livePaths + " path(s)";
         }
+        if (!current.sawPartner)
+        {
+            return "no: the primary was never heard on a path in this mirror session";
+        }
+        if (view.heartbeatAgeMs() < 0)
+        {
+            return "no: the primary has no heartbeat on the pool";
+        }
+        final boolean mailboxStale = view.heartbeatAgeMs() > partnerStaleMs;
         if (!mailboxStale)
         {
             return "no: every path is down but the primary's mailbox heartbeat is fresh (" + view.heartbeatAgeMs() +
