@@ -25,8 +25,8 @@ import java.util.concurrent.Callable;
     versionProvider = TandemCommand.Version.class,
     description = {
         "Control running controllers through their control ports (by default both controllers of a default " +
-            "pair: 127.0.0.1:10909 and 127.0.0.1:10910). status and paths ask every controller; path, cp ask " +
-            "the primary."
+            "pair: 127.0.0.1:10909 and 127.0.0.1:10910). status and paths ask every controller; path, cp and " +
+            "giveback ask the primary; takeover asks the secondary; events reads both journals."
     },
     sortOptions = false)
 public final class CtlCommand implements Callable<Integer>
@@ -79,6 +79,35 @@ public final class CtlCommand implements Callable<Integer>
         return askPrimary("cp");
     }
 
+    @Command(name = "takeover", mixinStandardHelpOptions = true,
+        description = "Make the secondary take over now: fence the primary, replay the mirror, serve. Refused " +
+            "from a stale mirror unless --force.")
+    int takeover(@Option(names = "--force",
+        description = "Take over even from a stale mirror or a live primary (acknowledged writes may be lost).")
+        final boolean force)
+    {
+        return askRole("secondary", force ? "takeover force" : "takeover");
+    }
+
+    @Command(name = "giveback", mixinStandardHelpOptions = true,
+        description = "Give the volume back to the partner: the serving controller quiesces, takes a consistency " +
+            "point and hands the pool over; the partner serves; the pair mirrors the other way.")
+    int giveback()
+    {
+        return askRole("primary", "giveback");
+    }
+
+    @Command(name = "events", mixinStandardHelpOptions = true,
+        description = "Print both controllers' event journals in time order; --follow keeps printing new events.")
+    int events(
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "tandem-data",
+            description = "The pair's data directory (default: ${DEFAULT-VALUE}).") final java.nio.file.Path dataDir,
+        @Option(names = {"-f", "--follow"}, description = "Keep printing events as they happen, until Ctrl-C.")
+        final boolean follow) throws InterruptedException
+    {
+        return EventsPrinter.print(dataDir, follow, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
     private int askAll(final String command)
     {
         final PrintWriter out = spec.commandLine().getOut();
@@ -99,14 +128,19 @@ public final class CtlCommand implements Callable<Integer>
 
     private int askPrimary(final String command)
     {
+        return askRole("primary", command);
+    }
+
+    private int askRole(final String role, final String command)
+    {
         InetSocketAddress chosen = null;
         for (final InetSocketAddress controller : controllers)
         {
             final String status = ask(controller, "status");
-            if (null != status && (status.contains("\nrole=primary\n") || null == chosen))
+            if (null != status && (status.contains("\nrole=" + role + "\n") || null == chosen))
             {
                 chosen = controller;
-                if (status.contains("\nrole=primary\n"))
+                if (status.contains("\nrole=" + role + "\n"))
                 {
                     break;
                 }

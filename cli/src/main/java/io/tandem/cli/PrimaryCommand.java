@@ -1,6 +1,6 @@
 package io.tandem.cli;
 
-import io.tandem.primary.PrimaryController;
+import io.tandem.secondary.Controller;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,10 +40,10 @@ public final class PrimaryCommand implements Callable<Integer>
 
     public Integer call() throws Exception
     {
-        final PrimaryController controller;
+        final Controller controller;
         try
         {
-            controller = PrimaryController.launch(options.toContext(id), System.out);
+            controller = Controller.launch(options.toContext(id), Controller.Role.PRIMARY, System.out);
         }
         catch (final IOException | IllegalStateException | IllegalArgumentException ex)
         {

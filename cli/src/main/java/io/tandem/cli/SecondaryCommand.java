@@ -1,6 +1,6 @@
 package io.tandem.cli;
 
-import io.tandem.secondary.SecondaryController;
+import io.tandem.secondary.Controller;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,10 +40,10 @@ public final class SecondaryCommand implements Callable<Integer>
 
     public Integer call() throws Exception
     {
-        final SecondaryController controller;
+        final Controller controller;
         try
         {
-            controller = SecondaryController.launch(options.toContext(id), System.out);
+            controller = Controller.launch(options.toContext(id), Controller.Role.SECONDARY, System.out);
         }
         catch (final IOException | IllegalStateException | IllegalArgumentException ex)
         {

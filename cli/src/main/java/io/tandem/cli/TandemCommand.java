@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
         PrimaryCommand.class,
         SecondaryCommand.class,
         CtlCommand.class,
+        DemoCommand.class,
         WorkloadCommand.class,
         CommandLine.HelpCommand.class,
     },

@@ -375,7 +375,8 @@ public final class Workload
         switch (phase)
         {
             case RUN:
-                if (nowNs >= runDeadlineNs || (ctx.ops() > 0 && opsIssued >= ctx.ops()))
+                if (nowNs >= runDeadlineNs || (ctx.ops() > 0 && opsIssued >= ctx.ops()) ||
+                    (null != ctx.stopSignal() && ctx.stopSignal().get()))
                 {
                     phase = Phase.DRAIN;
                     return 1;

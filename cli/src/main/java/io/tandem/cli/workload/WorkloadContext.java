@@ -50,6 +50,7 @@ public final class WorkloadContext
     private Path stateFile;
     private long progressIntervalNs;
     private PrintWriter progressOut;
+    private java.util.concurrent.atomic.AtomicBoolean stopSignal;
     private long connectTimeoutNs = CONNECT_TIMEOUT_NS_DEFAULT;
     private long failoverTimeoutNs = FAILOVER_TIMEOUT_NS_DEFAULT;
     private int failoverAttempts = FAILOVER_ATTEMPTS_DEFAULT;
@@ -288,6 +289,21 @@ public final class WorkloadContext
     public WorkloadContext progressIntervalNs(final long progressIntervalNs)
     {
         this.progressIntervalNs = progressIntervalNs;
+        return this;
+    }
+
+    /**
+     * @return set to true by another thread to end the run phase early (then drain and verify as usual); null
+     * for none.
+     */
+    public java.util.concurrent.atomic.AtomicBoolean stopSignal()
+    {
+        return stopSignal;
+    }
+
+    public WorkloadContext stopSignal(final java.util.concurrent.atomic.AtomicBoolean stopSignal)
+    {
+        this.stopSignal = stopSignal;
         return this;
     }
 

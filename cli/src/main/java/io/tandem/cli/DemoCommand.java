@@ -1,0 +1,358 @@
+package io.tandem.cli;
+
+import io.tandem.cli.workload.Workload;
+import io.tandem.cli.workload.WorkloadContext;
+import io.tandem.cli.workload.WorkloadOutcome;
+import io.tandem.cli.workload.WorkloadReport;
+import io.tandem.primary.control.ControlClient;
+import io.tandem.recovery.journal.EventJournalReader;
+import io.tandem.recovery.journal.JournalEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * {@code tandem demo}: the whole story with one command and no configuration. Starts both controllers as two
+ * JVMs on loopback, runs a verified workload against both ports, pulls and restores a path, kills the primary
+ * with kill -9, lets the secondary take over, restarts the old primary (it rejoins as secondary and is
+ * resynced), gives the volume back, then verifies every acknowledged write and prints the timeline from both
+ * event journals. Cleans up after itself.
+ * <p>
+ * Not thread-safe: picocli builds one instance per command line.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    versionProvider = TandemCommand.Version.class,
+    description = "Run the failover story end to end on loopback: mirror, path pull, kill -9 of the primary, " +
+        "takeover, rejoin, giveback, verification of every acknowledged write, and the timeline.",
+    sortOptions = false)
+public final class DemoCommand implements Callable<Integer>
+{
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--nbd-port-base", paramLabel = "PORT", defaultValue = "10809",
+        description = "NBD port of controller 0; controller 1 uses the next; control ports are + 100 " +
+            "(default: ${DEFAULT-VALUE}).")
+    private int nbdPortBase;
+
+    @Option(names = "--interconnect-port-base", paramLabel = "PORT", defaultValue = "24610",
+        description = "UDP port of path 0's data channel; ack channels start 20 above (default: ${DEFAULT-VALUE}).")
+    private int interconnectPortBase;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+        description = "Where the demo keeps its pair's data (default: a new temporary directory, deleted at the end).")
+    private Path dir;
+
+    @Option(names = "--keep", description = "Keep the data directory at the end.")
+    private boolean keep;
+
+    private PrintWriter out;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<Process> killed = new ArrayList<>();
+    private final java.util.Map<Process, Path> logs = new java.util.HashMap<>();
+    private long startMs;
+
+    public Integer call() throws Exception
+    {
+        out = spec.commandLine().getOut();
+        final Path root = null == dir ? Files.createTempDirectory("tandem-demo") : Files.createDirectories(dir);
+        startMs = System.currentTimeMillis();
+        try
+        {
+            return story(root);
+        }
+        catch (final IllegalStateException ex)
+        {
+            spec.commandLine().getErr().println("tandem demo: " + ex.getMessage());
+            return ExitCodes.FAILED;
+        }
+        finally
+        {
+            for (final Process process : processes)
+            {
+                stop(process);
+            }
+            if (!keep)
+            {
+                delete(root);
+            }
+            else
+            {
+                say("data kept in " + root);
+            }
+        }
+    }
+
+    private int story(final Path root) throws Exception
+    {
+        say("starting controller 1 (secondary) and controller 0 (primary) as two JVMs; data in " + root);
+        final Process secondary = launch(root, "secondary", 1);
+        Process primary = launch(root, "primary", 0);
+        await("the pair to mirror on both paths", 60, () -> status(0).contains("mirror=MIRRORED") &&
+            status(0).contains("path.0=up") && status(0).contains("path.1=up") &&
+            status(1).contains("\nrole=secondary\n"));
+        say("mirroring: " + line(status(0), "path.0") + ", " + line(status(0), "path.1"));
+
+        final AtomicBoolean stop = new AtomicBoolean();
+        final CompletableFuture<WorkloadReport> workload = CompletableFuture.supplyAsync(() -> Workload.run(
+            new WorkloadContext()
+                .targets(List.of(new InetSocketAddress("127.0.0.1", nbdPortBase),
+                    new InetSocketAddress("127.0.0.1", nbdPortBase + 1)))
+                .queueDepth(16).readPercent(30).span(128L << 20).durationNs(TimeUnit.MINUTES.toNanos(10))
+                .failoverTimeoutNs(TimeUnit.SECONDS.toNanos(90)).failoverAttempts(100_000)
+                .stopSignal(stop).progressOut(new PrintWriter(System.err, true))));
+        say("a verifying workload runs against both ports (queue depth 16, 30% reads)");
+        pause(3);
+
+        say("pulling interconnect path 0");
+        control(0, "path pull 0");
+        await("path 0 down", 10, () -> status(0).contains("path.0=down"));
+        say("path 0 is down; writes go on over path 1: " + line(status(0), "writes.completed"));
+        pause(2);
+        control(0, "path restore 0");
+        await("path 0 back", 10, () -> status(0).contains("path.0=up"));
+        say("path 0 restored");
+        pause(2);
+
+        say("kill -9 of the primary (pid " + primary.pid() + ")");
+        final long killNs = System.nanoTime();
+        killed.add(primary);
+        primary.destroyForcibly();
+        primary.waitFor(10, TimeUnit.SECONDS);
+        await("the secondary to take over", 60, () -> status(1).contains("\nrole=primary\n"));
+        final long servingMs = (System.nanoTime() - killNs) / 1_000_000;
+        final long writesBefore = value(status(1), "writes.completed");
+        await("the first write served by controller 1", 60, () -> value(status(1), "writes.completed") > writesBefore);
+        say("controller 1 serves: " + servingMs + " ms from the kill to serving, " +
+            (System.nanoTime() - killNs) / 1_000_000 + " ms to its first write");
+        say(takeoverLine(root));
+
+        say("restarting the old primary: it finds the pool taken and rejoins as secondary");
+        primary = launch(root, "primary", 0);
+        await("the resync", 60, () -> status(1).contains("mirror=MIRRORED") && status(0).contains("\nrole=secondary\n"));
+        say("mirror resynced: " + line(status(1), "epoch"));
+        pause(3);
+
+        say("giving the volume back to controller 0");
+        control(1, "giveback");
+        await("the giveback", 60, () -> status(0).contains("\nrole=primary\n") &&
+            status(0).contains("mirror=MIRRORED") && status(1).contains("\nrole=secondary\n"));
+        say("controller 0 serves again, controller 1 mirrors it: " + line(status(0), "epoch"));
+        pause(3);
+
+        stop.set(true);
+        final WorkloadReport report = workload.get(5, TimeUnit.MINUTES);
+        out.println();
+        report.print(out);
+        out.println();
+        timeline(root);
+        final boolean ok = WorkloadOutcome.OK == report.outcome();
+        say(ok ? "every acknowledged write verified: no write lost" : "VERIFICATION FAILED: " + report.message());
+        return ok ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private Process launch(final Path root, final String role, final int id) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(JvmFlags.flags());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Tandem.class.getName());
+        command.addAll(List.of(role, "--id", Integer.toString(id), "--data-dir", root.resolve("data").toString(),
+            "--aeron-dir", root.resolve("aeron").toString(), "--nbd-port", Integer.toString(nbdPortBase + id),
+            "--volume-size", "256M", "--nvram-size", "32M",
+            "--data-port-base", Integer.toString(interconnectPortBase),
+            "--ack-port-base", Integer.toString(interconnectPortBase + 20)));
+        final Process process = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("controller-" + id + ".log").toFile()))
+            .start();
+        processes.add(process);
+        logs.put(process, root.resolve("controller-" + id + ".log"));
+        return process;
+    }
+
+    private String status(final int id)
+    {
+        try
+        {
+            return ControlClient.send("127.0.0.1", nbdPortBase + 100 + id, "status", 2_000);
+        }
+        catch (final IOException ex)
+        {
+            return "";
+        }
+    }
+
+    private void control(final int id, final String command) throws IOException
+    {
+        final String reply = ControlClient.send("127.0.0.1", nbdPortBase + 100 + id, command, 5_000);
+        if (!reply.startsWith("OK"))
+        {
+            throw new IllegalStateException("controller " + id + " refused '" + command + "': " + reply.trim());
+        }
+    }
+
+    /**
+     * @return the takeover's own account (detection, fence, scan, replay, CP), from the journal of controller 1.
+     */
+    private String takeoverLine(final Path root)
+    {
+        final Path journal = root.resolve("data").resolve("controller-1").resolve("journal");
+        try (EventJournalReader reader = EventJournalReader.open(journal))
+        {
+            String last = "(no takeover summary in the journal)";
+            for (final JournalEvent event : reader.readAll())
+            {
+                if (event.toString().contains("took over at epoch"))
+                {
+                    last = event.detail();
+                }
+            }
+            return last;
+        }
+    }
+
+    private static String line(final String status, final String key)
+    {
+        for (final String line : status.split("\n"))
+        {
+            if (line.startsWith(key + "="))
+            {
+                return line;
+            }
+        }
+        return key + "=?";
+    }
+
+    private static long value(final String status, final String key)
+    {
+        final String line = line(status, key);
+        try
+        {
+            return Long.parseLong(line.substring(key.length() + 1).split(" ")[0]);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+
+    private void timeline(final Path root)
+    {
+        final List<JournalEvent> events = new ArrayList<>();
+        for (int id = 0; id < 2; id++)
+        {
+            final Path journal = root.resolve("data").resolve("controller-" + id).resolve("journal");
+            if (Files.isDirectory(journal))
+            {
+                try (EventJournalReader reader = EventJournalReader.open(journal))
+                {
+                    events.addAll(reader.readAll());
+                }
+            }
+        }
+        events.sort(Comparator.comparingLong(JournalEvent::timeMs));
+        out.println("timeline (from both controllers' event journals; ms since the demo started):");
+        for (final JournalEvent event : events)
+        {
+            out.printf("  %7d  %s%n", event.timeMs() - startMs, event);
+        }
+        out.println();
+    }
+
+    private void await(final String what, final long seconds, final BooleanSupplier condition)
+        throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean())
+        {
+            for (final Process process : processes)
+            {
+                if (!process.isAlive() && !killed.contains(process))
+                {
+                    throw new IllegalStateException("a controller (pid " + process.pid() + ") exited with code " +
+                        process.exitValue() + " while waiting for " + what + "; its log is " + logOf(process));
+                }
+            }
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new IllegalStateException("gave up after " + seconds + " s waiting for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // watching other processes: there is no clock to step
+        }
+    }
+
+    private String logOf(final Process process)
+    {
+        final Path log = logs.get(process);
+        try
+        {
+            final List<String> lines = Files.readAllLines(log);
+            return log + ", ending:\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 5),
+                lines.size()));
+        }
+        catch (final IOException ex)
+        {
+            return String.valueOf(log);
+        }
+    }
+
+    private void pause(final int seconds) throws InterruptedException
+    {
+        TimeUnit.SECONDS.sleep(seconds); // let the workload run through this stage of the story
+    }
+
+    private void say(final String message)
+    {
+        out.printf("[%6.1f s] %s%n", (System.currentTimeMillis() - startMs) / 1000.0, message);
+        out.flush();
+    }
+
+    private static void stop(final Process process) throws InterruptedException
+    {
+        if (process.isAlive())
+        {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void delete(final Path root) throws IOException
+    {
+        if (!Files.exists(root))
+        {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root))
+        {
+            for (final Path path : (Iterable<Path>)paths.sorted(Comparator.reverseOrder())::iterator)
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.tandem.cli;
+
+import io.tandem.recovery.journal.EventJournalReader;
+import io.tandem.recovery.journal.JournalEvent;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Prints the event journals of both controllers of a pair, read from their directories while they run: first
+ * everything so far in time order, then, with follow, each new event as it is written.
+ * <p>
+ * Not thread-safe: one command's thread.
+ */
+final class EventsPrinter
+{
+    private EventsPrinter()
+    {
+    }
+
+    static int print(final Path dataDir, final boolean follow, final PrintWriter out, final PrintWriter err)
+        throws InterruptedException
+    {
+        final List<EventJournalReader> readers = new ArrayList<>();
+        try
+        {
+            for (int id = 0; id < 2; id++)
+            {
+                final Path dir = dataDir.resolve("controller-" + id).resolve("journal");
+                if (Files.isDirectory(dir))
+                {
+                    readers.add(EventJournalReader.open(dir));
+                }
+            }
+            if (readers.isEmpty())
+            {
+                err.println("no event journal under " + dataDir.resolve("controller-N/journal") +
+                    ": has a controller run with --data-dir " + dataDir + "?");
+                return ExitCodes.FAILED;
+            }
+            final List<JournalEvent> events = new ArrayList<>();
+            for (final EventJournalReader reader : readers)
+            {
+                events.addAll(reader.readAll());
+            }
+            events.sort(Comparator.comparingLong(JournalEvent::timeMs));
+            events.forEach(out::println);
+            out.flush();
+            while (follow)
+            {
+                int seen = 0;
+                for (final EventJournalReader reader : readers)
+                {
+                    seen += reader.poll(event -> out.println(event), 100);
+                }
+                out.flush();
+                if (0 == seen)
+                {
+                    TimeUnit.MILLISECONDS.sleep(100); // tailing another process's journal: nothing to step
+                }
+            }
+            return ExitCodes.OK;
+        }
+        finally
+        {
+            readers.forEach(EventJournalReader::close);
+        }
+    }
+}
