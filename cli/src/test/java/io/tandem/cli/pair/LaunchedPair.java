@@ -23,6 +23,7 @@ final class LaunchedPair implements AutoCloseable
     final int portBase;
     ChildJvm primary;
     ChildJvm secondary;
+    final List<String> extra = new ArrayList<>();
 
     LaunchedPair(final Path dir, final int nbdBase, final int portBase)
     {
@@ -44,23 +45,31 @@ final class LaunchedPair implements AutoCloseable
             "--cache-size", "32M",
             "--data-port-base", Integer.toString(portBase),
             "--ack-port-base", Integer.toString(portBase + 20)));
+        args.addAll(extra);
         return args;
     }
 
     ChildJvm startSecondary() throws IOException
     {
-        final List<String> args = new ArrayList<>(List.of("secondary"));
-        args.addAll(options(1));
-        secondary = start(args, "secondary");
+        secondary = start(1, "secondary");
         return secondary;
     }
 
     ChildJvm startPrimary() throws IOException
     {
-        final List<String> args = new ArrayList<>(List.of("primary"));
-        args.addAll(options(0));
-        primary = start(args, "primary");
+        primary = start(0, "primary");
         return primary;
+    }
+
+    /**
+     * Starts controller {@code id} asking for {@code role}; it may take another (a primary whose partner owns
+     * the pool rejoins as secondary).
+     */
+    ChildJvm start(final int id, final String role) throws IOException
+    {
+        final List<String> args = new ArrayList<>(List.of(role, "--id", Integer.toString(id)));
+        args.addAll(options(id));
+        return start(args, role + "-" + id);
     }
 
     private ChildJvm start(final List<String> args, final String name) throws IOException
@@ -72,10 +81,35 @@ final class LaunchedPair implements AutoCloseable
             System.out.println(name + "> " + line);
             if (line.contains("serving nbd://") || line.contains("secondary on nbd://"))
             {
+                drain(child, name);
                 return child;
             }
         }
         throw new IllegalStateException(name + " exited before serving; see " + child.stderr());
+    }
+
+    /**
+     * Keeps printing what the child says, so its output pipe never fills and the test log shows its story.
+     */
+    private static void drain(final ChildJvm child, final String name)
+    {
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                String line;
+                while (null != (line = child.readLine()))
+                {
+                    System.out.println(name + "> " + line);
+                }
+            }
+            catch (final IOException ignored)
+            {
+                // the child is gone
+            }
+        }, "drain-" + name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     String primaryUri()

@@ -1,0 +1,123 @@
+package io.tandem.cli.pair;
+
+import io.tandem.staging.testing.ExternalProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static io.tandem.cli.pair.PairControl.await;
+import static io.tandem.cli.pair.PairControl.command;
+import static io.tandem.cli.pair.PairControl.holds;
+import static io.tandem.cli.pair.PairControl.line;
+import static io.tandem.cli.pair.PairControl.run;
+import static io.tandem.cli.pair.PairControl.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Failover decisions of a launched pair: a dead primary is taken over from, a broken interconnect is not, a
+ * stale mirror blocks an automatic takeover, and a takeover from a nearly full NVLog loses nothing.
+ */
+class FailoverTest
+{
+    @TempDir
+    Path dir;
+
+    private static boolean mirrored(final LaunchedPair pair)
+    {
+        final String primary = status(pair.controlBase);
+        return primary.contains("mirror=MIRRORED") && primary.contains("path.0=up") &&
+            primary.contains("path.1=up") && status(pair.controlBase + 1).contains("\nrole=secondary\n");
+    }
+
+    @Test
+    void everyPathDownWithALivePrimaryIsAnInterconnectFailureNotATakeover() throws Exception
+    {
+        try (LaunchedPair pair = new LaunchedPair(dir, 11859, 26770))
+        {
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirrored(pair));
+            assertTrue(command(pair.controlBase, "path pull 0").startsWith("OK"));
+            assertTrue(command(pair.controlBase, "path pull 1").startsWith("OK"));
+            await("the secondary to see every path down", 10, () ->
+                status(pair.controlBase + 1).contains("every path is down but the primary's mailbox heartbeat is " +
+                    "fresh"));
+            // well past the 1 s heartbeat staleness: the live mailbox must keep the secondary from taking over
+            holds("the secondary stays secondary", 3, () ->
+                status(pair.controlBase + 1).contains("\nrole=secondary\n") &&
+                status(pair.controlBase + 1).contains("the interconnect failed, not the primary"));
+            assertTrue(status(pair.controlBase).contains("\nrole=primary\n"));
+            command(pair.controlBase, "path restore 0");
+            command(pair.controlBase, "path restore 1");
+            await("the paths back", 10, () -> mirrored(pair));
+            ExternalProcess.run(dir, 60, "qemu-io", "-f", "raw", pair.primaryUri(), "-c", "write -P 0x42 0 64k")
+                .assertSuccess();
+        }
+    }
+
+    @Test
+    void aStaleMirrorBlocksAnAutomaticTakeoverAndAForcedOneSaysWhatItMayLose() throws Exception
+    {
+        try (LaunchedPair pair = new LaunchedPair(dir, 11869, 26810))
+        {
+            pair.extra.addAll(java.util.List.of("--mirror-loss", "continue"));
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirrored(pair));
+            command(pair.controlBase, "path pull 0");
+            command(pair.controlBase, "path pull 1");
+            await("the primary to go on without its mirror", 15, () ->
+                status(pair.controlBase).contains("mirror=DEGRADED"));
+            ExternalProcess.run(dir, 60, "qemu-io", "-f", "raw", pair.primaryUri(), "-c", "write -P 0x77 0 1M")
+                .assertSuccess();
+
+            pair.primary.kill();
+            await("the secondary to notice", 15, () ->
+                status(pair.controlBase + 1).contains("takeover=no: the mirror is stale"));
+            holds("no automatic takeover from a stale mirror", 3, () ->
+                status(pair.controlBase + 1).contains("\nrole=secondary\n"));
+
+            final String[] forced = run("ctl", "--controller", pair.controllers(), "takeover", "--force");
+            assertEquals("0", forced[0], forced[1] + forced[2]);
+            assertTrue(forced[1].contains("a stale mirror may lose acknowledged writes"), forced[1]);
+            await("the forced takeover", 30, () -> status(pair.controlBase + 1).contains("\nrole=primary\n"));
+        }
+    }
+
+    @Test
+    void aTakeoverFromANearlyFullNvlogLosesNoAcknowledgedWriteAndReportsItsTiming() throws Exception
+    {
+        try (LaunchedPair pair = new LaunchedPair(dir, 11879, 26850))
+        {
+            // 8 MiB of NVRAM, consistency points only when a half fills: 3980 writes of 4 KiB leave the active
+            // half of about 1010 records nearly full, so the mirror holds nearly 4 MiB to replay
+            pair.extra.addAll(java.util.List.of("--cp-interval", "10m"));
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirrored(pair));
+            final Path state = dir.resolve("workload.state");
+            final String[] written = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--ops", "3980",
+                "--queue-depth", "32", "--read-ratio", "0", "--span", "48M", "--no-verify-at-end",
+                "--state-file", state.toString());
+            assertEquals("0", written[0], written[1] + written[2]);
+            final String fill = line(status(pair.controlBase), "nvlog.fill");
+            final long killNs = System.nanoTime();
+            pair.primary.kill();
+            await("the takeover", 30, () -> status(pair.controlBase + 1).contains("\nrole=primary\n"));
+            final long servingMs = (System.nanoTime() - killNs) / 1_000_000;
+            final String[] journal = run("ctl", "events", "--data-dir", dir.resolve("data").toString());
+            final String summary = journal[1].lines().filter(l -> l.contains("took over at epoch"))
+                .findFirst().orElse("(no summary)");
+            System.out.println("TAKEOVER with the primary's " + fill + ": kill -9 to serving " + servingMs +
+                " ms; " + summary);
+            assertTrue(summary.contains("records"), journal[1]);
+
+            final String[] verified = run("workload", "--target", "127.0.0.1:" + (pair.nbdBase + 1),
+                "--verify-only", "--span", "48M", "--state-file", state.toString());
+            assertEquals("0", verified[0], verified[1] + verified[2]);
+            assertTrue(verified[1].contains(", 0 errors"), verified[1]);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.tandem.cli.pair;
+
+import io.tandem.cli.TandemCommand;
+import io.tandem.primary.control.ControlClient;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the launched-pair tests do from outside: run tandem commands in this JVM, read a controller's status
+ * from its control port, wait for another process to get somewhere.
+ */
+final class PairControl
+{
+    private PairControl()
+    {
+    }
+
+    /**
+     * @return exit code, standard output, standard error.
+     */
+    static String[] run(final String... args)
+    {
+        final CommandLine commandLine = TandemCommand.newCommandLine();
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        final int exit = commandLine.execute(args);
+        return new String[] {Integer.toString(exit), out.toString(), err.toString()};
+    }
+
+    /**
+     * @return the status of the controller on control port {@code port}, "" if it does not answer.
+     */
+    static String status(final int port)
+    {
+        try
+        {
+            return ControlClient.send("127.0.0.1", port, "status", 2_000);
+        }
+        catch (final IOException ex)
+        {
+            return "";
+        }
+    }
+
+    static String command(final int port, final String command) throws IOException
+    {
+        return ControlClient.send("127.0.0.1", port, command, 5_000);
+    }
+
+    static void await(final String what, final long seconds, final BooleanSupplier condition)
+        throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(50); // polling another process's status: there is no clock to step
+        }
+    }
+
+    /**
+     * Checks for {@code seconds} that {@code condition} holds all along.
+     */
+    static void holds(final String what, final long seconds, final BooleanSupplier condition)
+        throws InterruptedException
+    {
+        final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < endNs)
+        {
+            if (!condition.getAsBoolean())
+            {
+                throw new AssertionError("no longer true: " + what);
+            }
+            Thread.sleep(50); // watching another process for a while: there is no clock to step
+        }
+    }
+
+    static String line(final String status, final String key)
+    {
+        for (final String line : status.split("\n"))
+        {
+            if (line.startsWith(key + "="))
+            {
+                return line;
+            }
+        }
+        return "";
+    }
+}
