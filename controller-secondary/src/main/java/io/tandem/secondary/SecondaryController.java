@@ -336,7 +336,8 @@ public final class SecondaryController implements AutoCloseable
                 current.close();
                 session = current = null;
             }
-            if (null == current && !takingOver && null == handover && view.poolOwner() == ctx.partnerId() &&
+            if (null == current && !takingOver && null == handover && null == failedMirror &&
+                view.poolOwner() == ctx.partnerId() &&
                 nowNs >= nextSessionAttemptNs)
             {
                 try

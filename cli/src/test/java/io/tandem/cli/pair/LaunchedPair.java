@@ -24,6 +24,8 @@ final class LaunchedPair implements AutoCloseable
     ChildJvm primary;
     ChildJvm secondary;
     final List<String> extra = new ArrayList<>();
+    /** Every child ever started, so close() stops whatever still runs, whichever test variable held it. */
+    private final List<ChildJvm> started = new ArrayList<>();
 
     LaunchedPair(final Path dir, final int nbdBase, final int portBase)
     {
@@ -75,6 +77,7 @@ final class LaunchedPair implements AutoCloseable
     private ChildJvm start(final List<String> args, final String name) throws IOException
     {
         final ChildJvm child = ChildJvm.start(Tandem.class, dir.resolve(name + ".err"), args.toArray(new String[0]));
+        started.add(child);
         String line;
         while (null != (line = child.readLine()))
         {
@@ -134,11 +137,13 @@ final class LaunchedPair implements AutoCloseable
 
     public void close() throws Exception
     {
-        stopPrimary();
-        if (null != secondary)
+        for (final ChildJvm child : started)
         {
-            secondary.terminate(30, TimeUnit.SECONDS);
-            secondary.close();
+            if (child.isAlive())
+            {
+                child.terminate(30, TimeUnit.SECONDS);
+            }
+            child.close();
         }
     }
 }

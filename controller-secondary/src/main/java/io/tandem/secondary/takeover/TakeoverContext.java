@@ -38,7 +38,7 @@ public final class TakeoverContext
     private MailboxFile partnerMailbox;
     private EventJournal journal;
     private EventJournalReader journalReader;
-    private int controllerId;
+    private int controllerId = -1;
     private boolean forced;
     private long partnerExitTimeoutMs = Long.getLong(PARTNER_EXIT_TIMEOUT_PROP_NAME, PARTNER_EXIT_TIMEOUT_DEFAULT_MS);
     private long stepTimeoutMs = Long.getLong(STEP_TIMEOUT_PROP_NAME, STEP_TIMEOUT_DEFAULT_MS);
@@ -62,9 +62,9 @@ public final class TakeoverContext
         require(pool, "pool");
         require(mirrorLog, "mirrorLog");
         require(partnerMailbox, "partnerMailbox");
-        if (controllerId <= 0)
+        if (controllerId < 0)
         {
-            throw new IllegalArgumentException("controllerId must be > 0: " + controllerId);
+            throw new IllegalArgumentException("controllerId must be set (0 or 1): " + controllerId);
         }
         if (partnerExitTimeoutMs < 1 || stepTimeoutMs < 1 || maxParallelism < 1)
         {

@@ -67,6 +67,11 @@ public final class ChildJvm implements AutoCloseable
         return stdout.readLine();
     }
 
+    public boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
     public long pid()
     {
         return process.pid();
