@@ -69,6 +69,8 @@ public final class PrimaryController implements AutoCloseable
     private volatile boolean checkpointRequested;
     private volatile boolean fenced;
     private volatile boolean givebackRequested;
+    private volatile long partnerPid = -1;
+    private MailboxFile partnerMailbox;
     private volatile MirrorMode mode = MirrorMode.MIRRORED;
     private volatile String checkpointWhy = "";
     private final boolean[] pulled;
@@ -256,6 +258,12 @@ public final class PrimaryController implements AutoCloseable
             final int role = fenced ? MailboxFile.ROLE_FENCED :
                 MirrorMode.GIVEN_BACK == mode ? MailboxFile.ROLE_STOPPED : MailboxFile.ROLE_PRIMARY;
             mailbox.beat(ctx.controllerId(), role, epoch, ctx.epochClock().time());
+            if (null == partnerMailbox)
+            {
+                partnerMailbox = pool.mailbox(ctx.partnerId());
+            }
+            final io.tandem.primary.pool.Mailbox partner = partnerMailbox.read();
+            partnerPid = null == partner || MailboxFile.ROLE_SECONDARY != partner.role() ? partnerPid : partner.pid();
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -414,6 +422,7 @@ public final class PrimaryController implements AutoCloseable
         private boolean refusing;
         private long noPathSinceNs = -1;
         private int stage;
+        private long sessionPartnerPid = -1;
         private int lastLiveMask = -1;
         private java.util.concurrent.Future<?> task;
 
@@ -488,6 +497,21 @@ public final class PrimaryController implements AutoCloseable
                 journal("giveback", "quiescing: no new I/O, writes in flight finish");
                 return 1;
             }
+            final long partner = partnerPid;
+            if (-1 == sessionPartnerPid && partner > 0 && sender.hasLivePath())
+            {
+                sessionPartnerPid = partner;
+            }
+            else if (sessionPartnerPid > 0 && partner > 0 && partner != sessionPartnerPid)
+            {
+                // the partner restarted (a new process): its mirror starts empty, so resync it
+                sessionPartnerPid = -1;
+                mode = MirrorMode.RESYNC;
+                stage = 0;
+                writePath.hold(true);
+                journal("primary", "the partner restarted (pid " + partner + "): resyncing the mirror");
+                return 1;
+            }
             if (sender.hasLivePath())
             {
                 noPathSinceNs = -1;
@@ -521,8 +545,8 @@ public final class PrimaryController implements AutoCloseable
             switch (stage)
             {
                 case 0:
-                    if (writePath.isQuiet() && !consistencyPoint.isRunning() &&
-                        consistencyPoint.start(ConsistencyPoint.Reason.COMMAND))
+                    // the CP covers every applied write, those waiting for the old session's acks included
+                    if (!consistencyPoint.isRunning() && consistencyPoint.start(ConsistencyPoint.Reason.COMMAND))
                     {
                         stage = 1;
                         return 1;
@@ -538,6 +562,7 @@ public final class PrimaryController implements AutoCloseable
                         stage = 0;
                         return 1;
                     }
+                    writePath.forgetMirrorAcks();
                     task = housekeeping.submit(() ->
                     {
                         epoch = ownership.take(ctx.controllerId());

@@ -75,6 +75,8 @@ public final class SecondaryController implements AutoCloseable
     private volatile Handover handover;
     private volatile String lastAssessment = "";
     private volatile boolean takeoverFailed;
+    private volatile boolean everMirrored;
+    private boolean resumeAttempted;
     private volatile Session failedMirror;
 
     private SecondaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
@@ -273,9 +275,23 @@ public final class SecondaryController implements AutoCloseable
 
         Session(final long epoch) throws IOException
         {
+            this(epoch, false);
+        }
+
+        /**
+         * @param existing open the mirror this controller already holds, to finish an interrupted takeover,
+         *                 with no interconnect; otherwise start an empty mirror and receive into it.
+         */
+        Session(final long epoch, final boolean existing) throws IOException
+        {
             this.epoch = epoch;
             final Path nvram = ctx.controllerDir().resolve("nvram.dev");
-            Files.deleteIfExists(nvram);
+            if (!existing)
+            {
+                // a new session starts empty: the primary resyncs a partner that restarted (consistency point,
+                // new epoch), so nothing the old mirror held is needed
+                Files.deleteIfExists(nvram);
+            }
             final InterconnectContext interconnectCtx = ctx.newInterconnect(epoch).useAgentInvoker(true);
             NvLog log = null;
             InterconnectEndpoint interconnect = null;
@@ -287,12 +303,15 @@ public final class SecondaryController implements AutoCloseable
                     .nvram(new NvramContext().file(nvram).capacity(ctx.nvramCapacity()).durability(ctx.durability())));
                 log.epoch(epoch);
                 this.store = new MirrorStore(log, log.device().maxPendingWrites());
-                interconnect = InterconnectEndpoint.launchReceiver(interconnectCtx.recordSink(store));
-                for (int path = 0; path < pulled.length; path++)
+                if (!existing)
                 {
-                    if (pulled[path])
+                    interconnect = InterconnectEndpoint.launchReceiver(interconnectCtx.recordSink(store));
+                    for (int path = 0; path < pulled.length; path++)
                     {
-                        interconnect.pull(path);
+                        if (pulled[path])
+                        {
+                            interconnect.pull(path);
+                        }
                     }
                 }
             }
@@ -303,7 +322,7 @@ public final class SecondaryController implements AutoCloseable
             }
             this.log = log;
             this.interconnect = interconnect;
-            this.receiver = interconnect.receiver();
+            this.receiver = null == interconnect ? null : interconnect.receiver();
             store.receiver(receiver);
         }
 
@@ -311,6 +330,7 @@ public final class SecondaryController implements AutoCloseable
         {
             return interconnect.invoker().invoke() + store.doWork();
         }
+
 
         public void close()
         {
@@ -343,6 +363,7 @@ public final class SecondaryController implements AutoCloseable
                 try
                 {
                     session = current = new Session(view.poolEpoch());
+                    everMirrored = true;
                     progress.println("controller " + ctx.controllerId() + ": mirroring the primary's epoch " +
                         view.poolEpoch());
                 }
@@ -384,9 +405,31 @@ public final class SecondaryController implements AutoCloseable
     {
         if (view.poolOwner() == ctx.controllerId() && !takeoverFailed)
         {
-            handover = new Handover(false, view.poolEpoch(), "controller " + ctx.partnerId() +
-                " gave the volume back at epoch " + view.poolEpoch());
-            return 1;
+            if (everMirrored)
+            {
+                handover = new Handover(false, view.poolEpoch(), "controller " + ctx.partnerId() +
+                    " gave the volume back at epoch " + view.poolEpoch());
+                return 1;
+            }
+            if (!resumeAttempted)
+            {
+                // this controller owns the pool but never mirrored in this life: it crashed part-way through a
+                // takeover (or as primary); finish the takeover from its own NVRAM, resuming from the journal
+                resumeAttempted = true;
+                try
+                {
+                    failedMirror = new Session(view.poolEpoch(), true);
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    takeoverOutcome = "cannot open this controller's mirror to finish the takeover: " + ex;
+                    takeoverFailed = true;
+                    return 1;
+                }
+                takeoverRequested = true;
+                progress.println("controller " + ctx.controllerId() + ": this controller owns the pool at epoch " +
+                    view.poolEpoch() + ": finishing the takeover it had begun");
+            }
         }
         final boolean requested = takeoverRequested;
         final boolean possible = null != current && lastAssessment.startsWith("possible") && !takeoverFailed;

@@ -58,6 +58,29 @@ class FailoverTest
     }
 
     @Test
+    void aSecondaryKilledAndRestartedUnderLoadIsResyncedAndNoWriteIsLost() throws Exception
+    {
+        try (LaunchedPair pair = new LaunchedPair(dir, 11899, 26930))
+        {
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirrored(pair));
+            final java.util.concurrent.CompletableFuture<String[]> workload =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> run("workload", "--target",
+                    "127.0.0.1:" + pair.nbdBase, "--duration", "8s", "--queue-depth", "16", "--span", "48M"));
+            Thread.sleep(2_000); // writes in flight on both controllers before the kill
+            pair.secondary.kill();
+            pair.secondary.close();
+            pair.startSecondary();
+            await("the primary to resync the restarted secondary", 30, () -> mirrored(pair) &&
+                !line(status(pair.controlBase), "epoch").equals("epoch=1"));
+            final String[] result = workload.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("0", result[0], result[1] + result[2]);
+            assertTrue(result[1].contains(", 0 errors"), result[1]);
+        }
+    }
+
+    @Test
     void aStaleMirrorBlocksAnAutomaticTakeoverAndAForcedOneSaysWhatItMayLose() throws Exception
     {
         try (LaunchedPair pair = new LaunchedPair(dir, 11869, 26810))

@@ -456,6 +456,32 @@ public final class WritePath implements BlockVolume
         {
             nextSequence[stream] = sender.nextSequence(stream);
         }
+        if (pendingHead < pendingTail)
+        {
+            // the piece the queue stopped at has a sequence of the old session (or none): give it one of the new
+            final WriteRequest request = pending[(int)(pendingHead & pendingMask)];
+            if (WriteRequest.KIND_CP_MARKER != request.kind && WriteRequest.STAGE_NEW != request.stage)
+            {
+                request.pieceSequence = nextSequence[partitioner.streamOf(volumeId, request.cursor)]++;
+            }
+        }
+    }
+
+    /**
+     * Stops waiting for the partner's acknowledgement of anything mirrored so far: a consistency point has put
+     * every applied write in the pool, which both controllers reach, so those writes are held by both. For a
+     * resync, before the old mirror session is dropped; on the agent thread, with the queue held.
+     */
+    public void forgetMirrorAcks()
+    {
+        for (int i = 0; i < inFlightCount; i++)
+        {
+            java.util.Arrays.fill(inFlight[i].maxSequence, 0);
+        }
+        for (long i = pendingHead; i < pendingTail; i++)
+        {
+            java.util.Arrays.fill(pending[(int)(i & pendingMask)].maxSequence, 0);
+        }
     }
 
     /**
