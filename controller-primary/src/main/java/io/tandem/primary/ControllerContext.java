@@ -539,6 +539,17 @@ public final class ControllerContext
         return this;
     }
 
+    /**
+     * @return true when the controller's agent steps its NVRAM flusher itself instead of giving it a thread: at
+     * {@code process} durability a commit is a {@code pwrite} of a few microseconds, cheaper than handing every
+     * write to another thread and back on two cores. At {@code power} the force would block the agent, so the
+     * flusher keeps its thread.
+     */
+    public boolean stepsNvramFlusher()
+    {
+        return Durability.PROCESS == durability;
+    }
+
     public long heartbeatIntervalNs()
     {
         return TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs);

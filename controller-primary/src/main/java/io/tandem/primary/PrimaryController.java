@@ -109,7 +109,8 @@ public final class PrimaryController implements AutoCloseable
                 .streamCount(ctx.newInterconnect(epoch).streamCount())
                 .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
                 .nvram(new NvramContext().file(ctx.controllerDir().resolve("nvram.dev"))
-                    .capacity(ctx.nvramCapacity()).durability(ctx.durability())));
+                    .capacity(ctx.nvramCapacity()).durability(ctx.durability())
+                    .useAgentInvoker(ctx.stepsNvramFlusher())));
             log.epoch(epoch);
             progress.println("controller " + ctx.controllerId() + ": NVLog " + log.recoveryReport());
 
@@ -441,7 +442,15 @@ public final class PrimaryController implements AutoCloseable
                 }
                 return work;
             }
+            if (null != log.device().invoker())
+            {
+                work += log.device().invoker().invoke();
+            }
             work += writePath.doWork(nowNs);
+            if (null != log.device().invoker())
+            {
+                work += log.device().invoker().invoke();
+            }
             work += consistencyPoint.doWork(nowNs);
             work += mirrorModes(nowNs);
             if (MirrorMode.MIRRORED == mode || MirrorMode.DEGRADED == mode)

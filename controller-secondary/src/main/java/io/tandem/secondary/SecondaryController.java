@@ -300,7 +300,8 @@ public final class SecondaryController implements AutoCloseable
                 log = NvLog.open(new NvLogContext().clusterId(ctx.clusterId()).stripeSize(ctx.stripeSize())
                     .streamCount(interconnectCtx.streamCount())
                     .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
-                    .nvram(new NvramContext().file(nvram).capacity(ctx.nvramCapacity()).durability(ctx.durability())));
+                    .nvram(new NvramContext().file(nvram).capacity(ctx.nvramCapacity()).durability(ctx.durability())
+                        .useAgentInvoker(ctx.stepsNvramFlusher())));
                 log.epoch(epoch);
                 this.store = new MirrorStore(log, log.device().maxPendingWrites());
                 if (!existing)
@@ -328,7 +329,12 @@ public final class SecondaryController implements AutoCloseable
 
         int doWork()
         {
-            return interconnect.invoker().invoke() + store.doWork();
+            int work = interconnect.invoker().invoke();
+            if (null != log.device().invoker())
+            {
+                work += log.device().invoker().invoke();
+            }
+            return work + store.doWork();
         }
 
 
