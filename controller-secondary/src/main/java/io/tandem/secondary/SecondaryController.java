@@ -76,7 +76,7 @@ public final class SecondaryController implements AutoCloseable
     private volatile String lastAssessment = "";
     private volatile boolean takeoverFailed;
     private volatile boolean everMirrored;
-    private boolean resumeAttempted;
+    private volatile boolean resumeAttempted;
     private volatile Session failedMirror;
 
     private SecondaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
@@ -467,7 +467,8 @@ public final class SecondaryController implements AutoCloseable
     private void takeOver(final Session mirror, final boolean forced, final long detectedAfterMs, final boolean requested)
     {
         final long startNs = ctx.nanoClock().nanoTime();
-        progress.println("controller " + ctx.controllerId() + ": taking over" + (requested ? " on command" :
+        progress.println("controller " + ctx.controllerId() + ": taking over" + (resumeAttempted ?
+            " (finishing an interrupted takeover)" : requested ? " on command" :
             " (the primary is gone on every path; heartbeat " + detectedAfterMs + " ms old)") +
             (forced ? ", forced" : ""));
         CloseHelper.quietClose(mirror.interconnect);
@@ -488,7 +489,8 @@ public final class SecondaryController implements AutoCloseable
             if (result.passed())
             {
                 final String summary = "took over at epoch " + result.newEpoch() + ": detection " +
-                    (requested ? "- (on command)" : detectedAfterMs + " ms") + ", fence " + result.fenceMs() +
+                    (resumeAttempted ? "- (resumed after a restart)" : requested ? "- (on command)" :
+                    detectedAfterMs + " ms") + ", fence " + result.fenceMs() +
                     " ms, scan " + result.scanMs() + " ms, replay " + result.replayMs() + " ms (" +
                     result.recordsReplayed() + " records, " + result.bytesReplayed() + " bytes), CP " +
                     result.cpMs() + " ms, total " + totalMs + " ms before serving";

@@ -58,6 +58,43 @@ class FailoverTest
     }
 
     @Test
+    void aSecondaryThatCrashedPartWayThroughATakeoverFinishesItWhenItRestarts() throws Exception
+    {
+        final Path state = dir.resolve("workload.state");
+        try (LaunchedPair pair = new LaunchedPair(dir, 11909, 26970))
+        {
+            pair.extra.addAll(java.util.List.of("--cp-interval", "10m"));
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirrored(pair));
+            final String[] written = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--ops", "3000",
+                "--queue-depth", "32", "--read-ratio", "0", "--span", "48M", "--no-verify-at-end",
+                "--state-file", state.toString());
+            assertEquals("0", written[0], written[1] + written[2]);
+            // both die before the secondary noticed: the acknowledged writes since the last CP live in the mirror
+            pair.primary.kill();
+            pair.secondary.kill();
+            // the secondary had begun its takeover: the fence took the pool for it, then it crashed
+            try (io.tandem.primary.pool.Pool pool = io.tandem.primary.pool.Pool.open(
+                new io.tandem.primary.pool.PoolContext().dir(dir.resolve("data").resolve("pool"))
+                    .volumeSize(64L << 20).createIfMissing(false)))
+            {
+                assertEquals(2, new io.tandem.primary.pool.Ownership(pool.superblocks()).take(1));
+            }
+            pair.start(1, "secondary");
+            await("the restarted secondary to finish the takeover and serve", 60,
+                () -> status(pair.controlBase + 1).contains("\nrole=primary\n"));
+            final String[] verified = run("workload", "--target", "127.0.0.1:" + (pair.nbdBase + 1),
+                "--verify-only", "--span", "48M", "--state-file", state.toString());
+            assertEquals("0", verified[0], verified[1] + verified[2]);
+            assertTrue(verified[1].contains(", 0 errors"), verified[1]);
+            final String[] events = run("ctl", "events", "--data-dir", dir.resolve("data").toString());
+            assertTrue(events[1].contains("finishing the takeover") || events[1].contains("took over at epoch"),
+                events[1]);
+        }
+    }
+
+    @Test
     void aSecondaryKilledAndRestartedUnderLoadIsResyncedAndNoWriteIsLost() throws Exception
     {
         try (LaunchedPair pair = new LaunchedPair(dir, 11899, 26930))
