@@ -64,11 +64,18 @@ class NvLogCrashTest
                     }
                 }
                 child.kill();
+                // what the child printed before it died counts too: durable LSNs and releases alike
                 while (null != (line = child.readLine()))
                 {
+                    final long value = Long.parseLong(line.substring(2));
                     if (line.startsWith("D "))
                     {
-                        durable = Long.parseLong(line.substring(2));
+                        durable = value;
+                    }
+                    else
+                    {
+                        released = Math.max(released, value);
+                        releases++;
                     }
                 }
             }
