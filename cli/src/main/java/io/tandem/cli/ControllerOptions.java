@@ -32,7 +32,7 @@ public final class ControllerOptions
         description = "Size of the volume, the same for both controllers (default: ${DEFAULT-VALUE}).")
     long volumeSize;
 
-    @Option(names = "--nvram-size", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSizeConverter.class,
+    @Option(names = "--nvram-size", paramLabel = "SIZE", defaultValue = "256M", converter = ByteSizeConverter.class,
         description = "Simulated NVRAM holding the NVLog, two halves (default: ${DEFAULT-VALUE}).")
     long nvramSize;
 

@@ -41,7 +41,7 @@ public final class ControllerContext
     public static final long VOLUME_SIZE_DEFAULT = 1L << 30;
 
     public static final String NVRAM_CAPACITY_PROP_NAME = "tandem.nvram.capacity";
-    public static final long NVRAM_CAPACITY_DEFAULT = 64L << 20;
+    public static final long NVRAM_CAPACITY_DEFAULT = 256L << 20;
 
     public static final String DURABILITY_PROP_NAME = "tandem.durability";
     public static final Durability DURABILITY_DEFAULT = Durability.PROCESS;

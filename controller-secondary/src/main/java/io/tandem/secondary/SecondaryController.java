@@ -286,22 +286,13 @@ public final class SecondaryController implements AutoCloseable
         {
             this.epoch = epoch;
             final Path nvram = ctx.controllerDir().resolve("nvram.dev");
-            if (!existing)
-            {
-                // a new session starts empty: the primary resyncs a partner that restarted (consistency point,
-                // new epoch), so nothing the old mirror held is needed
-                Files.deleteIfExists(nvram);
-            }
+
             final InterconnectContext interconnectCtx = ctx.newInterconnect(epoch).useAgentInvoker(true);
             NvLog log = null;
             InterconnectEndpoint interconnect = null;
             try
             {
-                log = NvLog.open(new NvLogContext().clusterId(ctx.clusterId()).stripeSize(ctx.stripeSize())
-                    .streamCount(interconnectCtx.streamCount())
-                    .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
-                    .nvram(new NvramContext().file(nvram).capacity(ctx.nvramCapacity()).durability(ctx.durability())
-                        .useAgentInvoker(ctx.stepsNvramFlusher())));
+                log = openMirrorLog(nvram, interconnectCtx.streamCount(), existing);
                 log.epoch(epoch);
                 this.store = new MirrorStore(log, log.device().maxPendingWrites());
                 if (!existing)
@@ -325,6 +316,43 @@ public final class SecondaryController implements AutoCloseable
             this.interconnect = interconnect;
             this.receiver = null == interconnect ? null : interconnect.receiver();
             store.receiver(receiver);
+        }
+
+        /**
+         * Opens this controller's NVRAM. A new session starts with an empty log: the primary resyncs a partner
+         * that (re)joins with a consistency point and a new epoch, so nothing the old mirror held is needed. The
+         * device file is reused (re-creating it means zero-filling it); one that cannot be opened as this
+         * controller's log is replaced.
+         */
+        private NvLog openMirrorLog(final Path nvram, final int streams, final boolean existing) throws IOException
+        {
+            final NvLogContext logCtx = logContext(nvram, streams);
+            if (existing)
+            {
+                return NvLog.open(logCtx);
+            }
+            try
+            {
+                final NvLog log = NvLog.open(logCtx);
+                log.discardAll();
+                return log;
+            }
+            catch (final IOException ex)
+            {
+                progress.println("controller " + ctx.controllerId() + ": replacing the NVRAM device: " +
+                    ex.getMessage());
+                Files.deleteIfExists(nvram);
+                return NvLog.open(logContext(nvram, streams));
+            }
+        }
+
+        private NvLogContext logContext(final Path nvram, final int streams)
+        {
+            return new NvLogContext().clusterId(ctx.clusterId()).stripeSize(ctx.stripeSize())
+                .streamCount(streams)
+                .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
+                .nvram(new NvramContext().file(nvram).capacity(ctx.nvramCapacity()).durability(ctx.durability())
+                    .useAgentInvoker(ctx.stepsNvramFlusher()));
         }
 
         int doWork()

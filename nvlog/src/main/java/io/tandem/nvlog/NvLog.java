@@ -467,6 +467,45 @@ public final class NvLog implements AutoCloseable
     }
 
     /**
+     * Releases every record the log holds and starts a fresh, empty half, without re-creating the device: what a
+     * secondary does when it starts a new mirror session (nothing of the old one is needed: the primary put it
+     * all in the pool first). Waits until the change is durable; not for the I/O path.
+     */
+    public void discardAll()
+    {
+        long generation = 0;
+        for (final LogHalf half : halves)
+        {
+            generation = Math.max(generation, half.generation);
+            if (half.inUse && !half.released)
+            {
+                encoder.wrap(scratch, controlAt).header(RecordType.HALF_START, LogRecord.FLAG_RELEASED,
+                    LogRecord.CONTROL_STREAM, half.generation, 0, epoch, 0, 0, 0);
+                encoder.seal(crc);
+                device.awaitCompletion(awaitWrite(half.start));
+                half.released = true;
+            }
+        }
+        final int next = halves[0].generation <= halves[1].generation ? 0 : 1;
+        long ticket;
+        while ((ticket = startHalf(next, generation + 1)) < 0)
+        {
+            device.awaitCompletion(device.lastTicket());
+        }
+        device.awaitCompletion(ticket);
+    }
+
+    private long awaitWrite(final long address)
+    {
+        long ticket;
+        while ((ticket = writeControl(address)) < 0)
+        {
+            device.awaitCompletion(device.lastTicket());
+        }
+        return ticket;
+    }
+
+    /**
      * Releases the sealed half if every record in it has an LSN up to {@code cpLsn}: what a secondary does when
      * its primary reports a consistency point.
      *

@@ -203,6 +203,32 @@ class NvLogTest
     }
 
     @Test
+    void discardingEverythingLeavesAnEmptyLogThatStaysEmptyAfterReopen() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            long lsn = 0;
+            while (-1 == log.sealedHalf())
+            {
+                append(log, payload, ++lsn, SMALL_MAX_PAYLOAD);
+            }
+            append(log, payload, ++lsn, 100);
+            assertTrue(lsns(log).size() > 2);
+            log.discardAll();
+            assertEquals(0, lsns(log).size());
+            assertEquals(-1, log.sealedHalf());
+            append(log, payload, 1000, 100);
+            log.device().awaitCompletion(log.device().lastTicket());
+            assertEquals(List.of(1000L), lsns(log));
+        }
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            assertTrue(log.recoveryReport().clean(), log.recoveryReport().toString());
+            assertEquals(List.of(1000L), lsns(log), "only what was appended after the discard comes back");
+        }
+    }
+
+    @Test
     void mirroredBytesAreStoredByteForByteAndCorruptOnesRefused() throws IOException
     {
         final UnsafeBuffer record = new UnsafeBuffer(new byte[512]);
