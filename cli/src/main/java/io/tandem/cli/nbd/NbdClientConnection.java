@@ -1,5 +1,7 @@
 package io.tandem.cli.nbd;
 
+import io.tandem.primary.nbd.NbdProtocol;
+
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -213,7 +215,7 @@ public final class NbdClientConnection implements AutoCloseable
      */
     public void read(final int slot, final long offset, final int length)
     {
-        submit(slot, NbdWire.CMD_READ, offset, length);
+        submit(slot, NbdProtocol.CMD_READ, offset, length);
     }
 
     /**
@@ -221,7 +223,7 @@ public final class NbdClientConnection implements AutoCloseable
      */
     public void write(final int slot, final long offset, final int length)
     {
-        submit(slot, NbdWire.CMD_WRITE, offset, length);
+        submit(slot, NbdProtocol.CMD_WRITE, offset, length);
     }
 
     /**
@@ -229,7 +231,7 @@ public final class NbdClientConnection implements AutoCloseable
      */
     public void flush(final int slot)
     {
-        submit(slot, NbdWire.CMD_FLUSH, 0, 0);
+        submit(slot, NbdProtocol.CMD_FLUSH, 0, 0);
     }
 
     /**
@@ -298,19 +300,19 @@ public final class NbdClientConnection implements AutoCloseable
                         break;
                     }
                     receivingSlot = -1;
-                    deliver(handler, slot, NbdWire.OK);
+                    deliver(handler, slot, NbdProtocol.OK);
                     replies++;
                 }
                 else
                 {
-                    if (receiveBuffer.remaining() < NbdWire.SIMPLE_REPLY_LENGTH)
+                    if (receiveBuffer.remaining() < NbdProtocol.SIMPLE_REPLY_LENGTH)
                     {
                         break;
                     }
                     final int magic = receiveBuffer.getInt();
                     final int error = receiveBuffer.getInt();
                     final long handle = receiveBuffer.getLong();
-                    if (NbdWire.SIMPLE_REPLY_MAGIC != magic)
+                    if (NbdProtocol.SIMPLE_REPLY_MAGIC != magic)
                     {
                         throw new NbdProtocolException("bad reply magic 0x" + Integer.toHexString(magic));
                     }
@@ -319,7 +321,7 @@ public final class NbdClientConnection implements AutoCloseable
                     {
                         throw new NbdProtocolException("reply with unknown handle 0x" + Long.toHexString(handle));
                     }
-                    if (NbdWire.CMD_READ == commands[slot] && NbdWire.OK == error)
+                    if (NbdProtocol.CMD_READ == commands[slot] && NbdProtocol.OK == error)
                     {
                         receivingSlot = slot;
                         receivingOffset = 0;
@@ -345,9 +347,9 @@ public final class NbdClientConnection implements AutoCloseable
      */
     public void disconnect()
     {
-        if (!closed && sendBuffer.remaining() >= NbdWire.REQUEST_HEADER_LENGTH && !hasPendingSend())
+        if (!closed && sendBuffer.remaining() >= NbdProtocol.REQUEST_HEADER_LENGTH && !hasPendingSend())
         {
-            putHeader(NbdWire.CMD_DISC, 0, 0, 0);
+            putHeader(NbdProtocol.CMD_DISC, 0, 0, 0);
             try
             {
                 send();
@@ -423,7 +425,7 @@ public final class NbdClientConnection implements AutoCloseable
                 }
                 sendingPayloadSlot = -1;
             }
-            if (sendHead == sendTail || sendBuffer.remaining() < NbdWire.REQUEST_HEADER_LENGTH)
+            if (sendHead == sendTail || sendBuffer.remaining() < NbdProtocol.REQUEST_HEADER_LENGTH)
             {
                 return;
             }
@@ -431,7 +433,7 @@ public final class NbdClientConnection implements AutoCloseable
             sendHead = (sendHead + 1) % sendQueue.length;
             final int command = commands[slot];
             putHeader(command, handles[slot], offsets[slot], lengths[slot]);
-            if (NbdWire.CMD_WRITE == command)
+            if (NbdProtocol.CMD_WRITE == command)
             {
                 sendingPayloadSlot = slot;
                 sendingPayloadOffset = 0;
@@ -442,7 +444,7 @@ public final class NbdClientConnection implements AutoCloseable
     private void putHeader(final int command, final long handle, final long offset, final int length)
     {
         sendBuffer
-            .putInt(NbdWire.REQUEST_MAGIC)
+            .putInt(NbdProtocol.REQUEST_MAGIC)
             .putShort((short)0)
             .putShort((short)command)
             .putLong(handle)

@@ -1,5 +1,7 @@
 package io.tandem.cli.nbd;
 
+import io.tandem.primary.nbd.NbdProtocol;
+
 /**
  * What the handshake learned about the export: its size, transmission flags and the largest payload the server
  * takes.
@@ -37,12 +39,12 @@ public final class NbdExport
 
     public boolean readOnly()
     {
-        return (transmissionFlags & NbdWire.FLAG_READ_ONLY) != 0;
+        return (transmissionFlags & NbdProtocol.FLAG_READ_ONLY) != 0;
     }
 
     public boolean canFlush()
     {
-        return (transmissionFlags & NbdWire.FLAG_SEND_FLUSH) != 0;
+        return (transmissionFlags & NbdProtocol.FLAG_SEND_FLUSH) != 0;
     }
 
     public int maxPayload()

@@ -1,5 +1,7 @@
 package io.tandem.cli.nbd;
 
+import io.tandem.primary.nbd.NbdProtocol;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -61,20 +63,20 @@ final class NbdHandshake
         final long magic = buffer.getLong();
         final long option = buffer.getLong();
         final int handshakeFlags = buffer.getShort() & 0xFFFF;
-        if (NbdWire.NBDMAGIC != magic || NbdWire.IHAVEOPT != option)
+        if (NbdProtocol.NBDMAGIC != magic || NbdProtocol.IHAVEOPT != option)
         {
             throw new NbdProtocolException("not an NBD server (no fixed newstyle greeting)");
         }
-        if ((handshakeFlags & NbdWire.FLAG_FIXED_NEWSTYLE) == 0)
+        if ((handshakeFlags & NbdProtocol.FLAG_FIXED_NEWSTYLE) == 0)
         {
             throw new NbdProtocolException("the server does not speak the fixed newstyle handshake");
         }
 
         buffer.clear();
-        buffer.putInt(NbdWire.FLAG_C_FIXED_NEWSTYLE | (handshakeFlags & NbdWire.FLAG_NO_ZEROES));
+        buffer.putInt(NbdProtocol.FLAG_C_FIXED_NEWSTYLE | (handshakeFlags & NbdProtocol.FLAG_NO_ZEROES));
         // NBD_OPT_GO: name length 0 (the default export), one information request: NBD_INFO_BLOCK_SIZE
-        buffer.putLong(NbdWire.IHAVEOPT).putInt(NbdWire.OPT_GO).putInt(4 + 2 + 2);
-        buffer.putInt(0).putShort((short)1).putShort((short)NbdWire.INFO_BLOCK_SIZE);
+        buffer.putLong(NbdProtocol.IHAVEOPT).putInt(NbdProtocol.OPT_GO).putInt(4 + 2 + 2);
+        buffer.putInt(0).putShort((short)1).putShort((short)NbdProtocol.INFO_BLOCK_SIZE);
         buffer.flip();
         send();
 
@@ -88,7 +90,7 @@ final class NbdHandshake
             final int replyOption = buffer.getInt();
             final int replyType = buffer.getInt();
             final int length = buffer.getInt();
-            if (NbdWire.OPTION_REPLY_MAGIC != replyMagic || NbdWire.OPT_GO != replyOption)
+            if (NbdProtocol.OPTION_REPLY_MAGIC != replyMagic || NbdProtocol.OPT_GO != replyOption)
             {
                 throw new NbdProtocolException("bad option reply during the handshake");
             }
@@ -97,7 +99,7 @@ final class NbdHandshake
                 throw new NbdProtocolException("option reply of " + length + " bytes");
             }
             receive(length);
-            if ((replyType & NbdWire.REP_FLAG_ERROR) != 0)
+            if ((replyType & NbdProtocol.REP_FLAG_ERROR) != 0)
             {
                 final byte[] text = new byte[length];
                 buffer.get(text);
@@ -105,19 +107,19 @@ final class NbdHandshake
                     Integer.toHexString(replyType) + (length > 0 ? ": " + new String(text, StandardCharsets.UTF_8) : "") +
                     ")");
             }
-            if (NbdWire.REP_ACK == replyType)
+            if (NbdProtocol.REP_ACK == replyType)
             {
                 break;
             }
-            if (NbdWire.REP_INFO == replyType && length >= 2)
+            if (NbdProtocol.REP_INFO == replyType && length >= 2)
             {
                 final int infoType = buffer.getShort() & 0xFFFF;
-                if (NbdWire.INFO_EXPORT == infoType && length >= 12)
+                if (NbdProtocol.INFO_EXPORT == infoType && length >= 12)
                 {
                     size = buffer.getLong();
                     transmissionFlags = buffer.getShort() & 0xFFFF;
                 }
-                else if (NbdWire.INFO_BLOCK_SIZE == infoType && length >= 14)
+                else if (NbdProtocol.INFO_BLOCK_SIZE == infoType && length >= 14)
                 {
                     buffer.getInt();
                     buffer.getInt();

@@ -1,5 +1,7 @@
 package io.tandem.cli.nbd;
 
+import io.tandem.primary.nbd.NbdProtocol;
+
 /**
  * Receives the replies of an {@link NbdClientConnection}, on the thread that calls
  * {@link NbdClientConnection#receive(NbdReplyHandler)}.
@@ -12,8 +14,8 @@ public interface NbdReplyHandler
      * request's length. The slot is freed when this returns, so the data must be used here.
      *
      * @param slot    the slot the request was submitted in.
-     * @param command {@link NbdWire#CMD_READ}, {@link NbdWire#CMD_WRITE} or {@link NbdWire#CMD_FLUSH}.
-     * @param error   {@link NbdWire#OK} or the NBD error the server sent.
+     * @param command {@link NbdProtocol#CMD_READ}, {@link NbdProtocol#CMD_WRITE} or {@link NbdProtocol#CMD_FLUSH}.
+     * @param error   {@link NbdProtocol#OK} or the NBD error the server sent.
      */
     void onReply(int slot, int command, int error);
 }

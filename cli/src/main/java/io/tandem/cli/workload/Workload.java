@@ -2,7 +2,7 @@ package io.tandem.cli.workload;
 
 import io.tandem.cli.nbd.NbdClientConnection;
 import io.tandem.cli.nbd.NbdExport;
-import io.tandem.cli.nbd.NbdWire;
+import io.tandem.primary.nbd.NbdProtocol;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -565,7 +565,7 @@ public final class Workload
         final byte kind = conn.kind[slot];
         final int block = conn.block[slot];
         conn.kind[slot] = WorkloadConnection.IDLE;
-        if (NbdWire.OK == error)
+        if (NbdProtocol.OK == error)
         {
             served(conn, nowNs);
             switch (kind)
@@ -595,7 +595,7 @@ public final class Workload
             return;
         }
 
-        if (NbdWire.ESHUTDOWN == error)
+        if (NbdProtocol.ESHUTDOWN == error)
         {
             // the server is going away or does not own the volume: the request did nothing; leave it
             lost(conn, kind, block);
@@ -618,7 +618,7 @@ public final class Workload
         if (null == firstIoError)
         {
             firstIoError = kindName(kind) + (WorkloadConnection.FLUSH == kind ? "" : " of block " + block) + " on " +
-                conn.client + ": " + NbdWire.errorName(error);
+                conn.client + ": " + NbdProtocol.errorName(error);
         }
     }
 

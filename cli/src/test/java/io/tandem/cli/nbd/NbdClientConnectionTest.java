@@ -1,5 +1,7 @@
 package io.tandem.cli.nbd;
 
+import io.tandem.primary.nbd.NbdProtocol;
+
 import io.tandem.primary.nbd.BlockVolume;
 import io.tandem.primary.nbd.InMemoryBlockVolume;
 import io.tandem.primary.nbd.IoCompletion;
@@ -71,8 +73,8 @@ class NbdClientConnectionTest
         final List<Integer> order = new ArrayList<>();
         drain(client, (slot, command, error) ->
         {
-            assertEquals(NbdWire.CMD_WRITE, command);
-            assertEquals(NbdWire.OK, error);
+            assertEquals(NbdProtocol.CMD_WRITE, command);
+            assertEquals(NbdProtocol.OK, error);
             order.add((int)(client.offset(slot) / LENGTH));
         });
         assertEquals(SLOTS, order.size());
@@ -85,7 +87,7 @@ class NbdClientConnectionTest
         }
         drain(client, (slot, command, error) ->
         {
-            assertEquals(NbdWire.CMD_READ, command);
+            assertEquals(NbdProtocol.CMD_READ, command);
             final byte expected = (byte)(client.offset(slot) / LENGTH + 1);
             for (int b = 0; b < LENGTH; b++)
             {
@@ -104,13 +106,13 @@ class NbdClientConnectionTest
         client.read(client.acquireSlot(), 1 << 20, LENGTH);
         client.flush(client.acquireSlot());
         final List<String> replies = new ArrayList<>();
-        drain(client, (slot, command, error) -> replies.add(command + ":" + NbdWire.errorName(error)));
+        drain(client, (slot, command, error) -> replies.add(command + ":" + NbdProtocol.errorName(error)));
         assertEquals(List.of("1:ENOSPC", "0:EINVAL", "3:OK"), replies);
 
         server.refuseIo(true);
         client.read(client.acquireSlot(), 0, LENGTH);
         replies.clear();
-        drain(client, (slot, command, error) -> replies.add(NbdWire.errorName(error)));
+        drain(client, (slot, command, error) -> replies.add(NbdProtocol.errorName(error)));
         assertEquals(List.of("ESHUTDOWN"), replies);
     }
 

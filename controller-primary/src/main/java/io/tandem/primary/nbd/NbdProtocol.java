@@ -67,6 +67,17 @@ public final class NbdProtocol
     // transmission
     public static final int REQUEST_MAGIC = 0x25609513;
     public static final int SIMPLE_REPLY_MAGIC = 0x67446698;
+    public static final int STRUCTURED_REPLY_MAGIC = 0x668e33ef;
+
+    /**
+     * A request: magic (u32), command flags (u16), type (u16), handle (u64), offset (u64), length (u32).
+     */
+    public static final int REQUEST_HEADER_LENGTH = 28;
+
+    /**
+     * A simple reply: magic (u32), error (u32), handle (u64); a successful READ's data follows.
+     */
+    public static final int SIMPLE_REPLY_LENGTH = 16;
 
     public static final int CMD_READ = 0;
     public static final int CMD_WRITE = 1;
@@ -87,6 +98,7 @@ public final class NbdProtocol
     public static final int ENOSPC = 28;
     public static final int EOVERFLOW = 75;
     public static final int ENOTSUP = 95;
+    /** The server is going away (or does not own the volume yet): a client tries another. */
     public static final int ESHUTDOWN = 108;
 
     private NbdProtocol()
@@ -107,6 +119,26 @@ public final class NbdProtocol
             case CMD_TRIM: return "TRIM";
             case CMD_WRITE_ZEROES: return "WRITE_ZEROES";
             default: return "CMD_" + type;
+        }
+    }
+
+    /**
+     * @return the name of an NBD error, for messages.
+     */
+    public static String errorName(final int error)
+    {
+        switch (error)
+        {
+            case OK: return "OK";
+            case EPERM: return "EPERM";
+            case EIO: return "EIO";
+            case ENOMEM: return "ENOMEM";
+            case EINVAL: return "EINVAL";
+            case ENOSPC: return "ENOSPC";
+            case EOVERFLOW: return "EOVERFLOW";
+            case ENOTSUP: return "ENOTSUP";
+            case ESHUTDOWN: return "ESHUTDOWN";
+            default: return "error " + error;
         }
     }
 }
