@@ -1,6 +1,7 @@
 package io.tandem.secondary;
 
 import io.tandem.primary.control.ControlHandler;
+import io.tandem.primary.control.PathCommands;
 
 /**
  * The secondary's answers to `tandem ctl`: status, paths, path pull N, path restore N.
@@ -21,17 +22,10 @@ final class SecondaryControlHandler implements ControlHandler
             case "status":
                 return "OK\n" + controller.status();
             case "paths":
-                final StringBuilder out = new StringBuilder("OK\n");
-                for (final String line : controller.status().split("\n"))
-                {
-                    if (line.startsWith("path."))
-                    {
-                        out.append(line).append('\n');
-                    }
-                }
-                return out.toString();
+                return PathCommands.paths(controller.status());
             case "path":
-                return path(command);
+                return PathCommands.path(command, controller.context().pathCount(), controller::pull,
+                    controller::restore);
             case "cp":
                 return "ERROR this controller is the secondary: consistency points are the primary's\n";
             case "giveback":
@@ -42,36 +36,8 @@ final class SecondaryControlHandler implements ControlHandler
                 return "OK\ntakeover requested" + (force ? " (forced: a stale mirror may lose acknowledged writes)" :
                     "") + "\n";
             default:
-                return "ERROR unknown command '" + command[0] + "': status, paths, path pull N, path restore N\n";
+                return "ERROR unknown command '" + command[0] + "': status, paths, path pull N, path restore N, " +
+                    "takeover [force]\n";
         }
-    }
-
-    private String path(final String[] command)
-    {
-        if (command.length != 3 || !("pull".equals(command[1]) || "restore".equals(command[1])))
-        {
-            return "ERROR usage: path pull N | path restore N\n";
-        }
-        final int path;
-        try
-        {
-            path = Integer.parseInt(command[2]);
-        }
-        catch (final NumberFormatException ex)
-        {
-            return "ERROR path must be a number: " + command[2] + "\n";
-        }
-        final int paths = controller.context().pathCount();
-        if (path < 0 || path >= paths)
-        {
-            return "ERROR path must be 0 to " + (paths - 1) + ": " + path + "\n";
-        }
-        if ("pull".equals(command[1]))
-        {
-            controller.pull(path);
-            return "OK\npath " + path + " pulled\n";
-        }
-        controller.restore(path);
-        return "OK\npath " + path + " restored\n";
     }
 }
