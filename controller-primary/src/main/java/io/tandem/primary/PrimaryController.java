@@ -554,22 +554,11 @@ public final class PrimaryController implements AutoCloseable
             switch (stage)
             {
                 case 0:
-                    // the CP covers every applied write, those waiting for the old session's acks included
-                    if (!consistencyPoint.isRunning() && consistencyPoint.start(ConsistencyPoint.Reason.COMMAND))
-                    {
-                        stage = 1;
-                        return 1;
-                    }
-                    return 0;
                 case 1:
-                    if (consistencyPoint.isRunning())
+                    // the CP covers every applied write, those waiting for the old session's acks included
+                    if (!checkpointed(true))
                     {
                         return 0;
-                    }
-                    if (ConsistencyPoint.State.DONE != consistencyPoint.state())
-                    {
-                        stage = 0;
-                        return 1;
                     }
                     writePath.forgetMirrorAcks();
                     task = housekeeping.submit(() ->
@@ -604,23 +593,10 @@ public final class PrimaryController implements AutoCloseable
             switch (stage)
             {
                 case 0:
-                    if (writePath.isQuiet() && !consistencyPoint.isRunning() &&
-                        consistencyPoint.start(ConsistencyPoint.Reason.COMMAND))
-                    {
-                        stage = 1;
-                        journal("giveback", "quiet: taking a consistency point");
-                        return 1;
-                    }
-                    return 0;
                 case 1:
-                    if (consistencyPoint.isRunning())
+                    if (!checkpointed(writePath.isQuiet()))
                     {
                         return 0;
-                    }
-                    if (ConsistencyPoint.State.DONE != consistencyPoint.state())
-                    {
-                        stage = 0;
-                        return 1;
                     }
                     final long current = epoch;
                     task = housekeeping.submit(() ->
@@ -644,6 +620,36 @@ public final class PrimaryController implements AutoCloseable
                     journal("giveback", "the pool is handed to controller " + ctx.partnerId() + " at epoch " + epoch);
                     return 1;
             }
+        }
+
+        /**
+         * Stages 0 and 1 of a resync or a giveback: start a consistency point once {@code mayStart}, then wait
+         * for it; one that fails is started again.
+         *
+         * @return true once it is done.
+         */
+        private boolean checkpointed(final boolean mayStart)
+        {
+            if (0 == stage)
+            {
+                if (mayStart && !consistencyPoint.isRunning() &&
+                    consistencyPoint.start(ConsistencyPoint.Reason.COMMAND))
+                {
+                    stage = 1;
+                    journal(mode.name().toLowerCase(), "taking a consistency point");
+                }
+                return false;
+            }
+            if (consistencyPoint.isRunning())
+            {
+                return false;
+            }
+            if (ConsistencyPoint.State.DONE != consistencyPoint.state())
+            {
+                stage = 0;
+                return false;
+            }
+            return true;
         }
 
         private void journalPaths()
