@@ -7,7 +7,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /**
@@ -38,20 +37,8 @@ public final class PrimaryCommand implements Callable<Integer>
     @Mixin
     private ControllerOptions options;
 
-    public Integer call() throws Exception
+    public Integer call()
     {
-        final Controller controller;
-        try
-        {
-            controller = Controller.launch(options.toContext(id), Controller.Role.PRIMARY, System.out);
-        }
-        catch (final IOException | IllegalStateException | IllegalArgumentException ex)
-        {
-            spec.commandLine().getErr().println("tandem primary: cannot start controller " + id + ": " +
-                ex.getMessage());
-            return ExitCodes.FAILED;
-        }
-        ControllerRun.untilStopped(controller, "controller " + id);
-        return ExitCodes.OK;
+        return ControllerRun.run(spec, options, id, Controller.Role.PRIMARY);
     }
 }
