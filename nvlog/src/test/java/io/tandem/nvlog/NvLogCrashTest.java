@@ -38,11 +38,10 @@ class NvLogCrashTest
         final Random random = new Random(seed);
         final Path file = dir.resolve("nvlog-" + durability + ".dev");
         long highestLsn = 0;
-        int releases = 0;
-        long released = 0;
+        final Printed printed = new Printed();
         for (int round = 0; round < KILLS; round++)
         {
-            long durable = 0;
+            printed.durable = 0;
             try (ChildJvm child = ChildJvm.start(NvLogCrashChild.class, dir.resolve("child.err"),
                 file.toString(), Long.toString(CAPACITY), durability.name(), Long.toString(highestLsn)))
             {
@@ -50,39 +49,46 @@ class NvLogCrashTest
                 assertTrue(null != ready && ready.startsWith("READY"), "child did not start; see " + child.stderr());
                 final long killAfter = highestLsn + 1 + random.nextInt(durability == Durability.POWER ? 3_000 : 6_000);
                 String line;
-                while (durable < killAfter && null != (line = child.readLine()))
+                while (printed.durable < killAfter && null != (line = child.readLine()))
                 {
-                    final long value = Long.parseLong(line.substring(2));
-                    if (line.startsWith("D "))
-                    {
-                        durable = value;
-                    }
-                    else
-                    {
-                        released = Math.max(released, value);
-                        releases++;
-                    }
+                    printed.read(line);
                 }
                 child.kill();
                 // what the child printed before it died counts too: durable LSNs and releases alike
                 while (null != (line = child.readLine()))
                 {
-                    final long value = Long.parseLong(line.substring(2));
-                    if (line.startsWith("D "))
-                    {
-                        durable = value;
-                    }
-                    else
-                    {
-                        released = Math.max(released, value);
-                        releases++;
-                    }
+                    printed.read(line);
                 }
             }
-            assertTrue(durable > highestLsn, "round " + round + ": the child made no progress; see " + dir);
-            highestLsn = verify(file, durable, released);
+            assertTrue(printed.durable > highestLsn, "round " + round + ": the child made no progress; see " + dir);
+            highestLsn = verify(file, printed.durable, printed.released);
         }
-        assertTrue(releases > 0, "no half was ever released: the test did not exercise the halves");
+        assertTrue(printed.releases > 0, "no half was ever released: the test did not exercise the halves");
+    }
+
+    /**
+     * What the children promised: {@code D n} lines (durable up to n, this round) and {@code R n} lines (a half
+     * holding records up to n released, in any round).
+     */
+    private static final class Printed
+    {
+        long durable;
+        long released;
+        int releases;
+
+        void read(final String line)
+        {
+            final long value = Long.parseLong(line.substring(2));
+            if (line.startsWith("D "))
+            {
+                durable = value;
+            }
+            else
+            {
+                released = Math.max(released, value);
+                releases++;
+            }
+        }
     }
 
     /**

@@ -1,18 +1,15 @@
 package io.tandem.cli.pair;
 
-import io.tandem.cli.TandemCommand;
 import io.tandem.staging.testing.ExternalProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static io.tandem.cli.pair.PairControl.await;
+import static io.tandem.cli.pair.PairControl.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,31 +21,6 @@ class LaunchedPairTest
 {
     @TempDir
     Path dir;
-
-    private static String[] run(final String... args)
-    {
-        final CommandLine commandLine = TandemCommand.newCommandLine();
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        final int exit = commandLine.execute(args);
-        return new String[] {Integer.toString(exit), out.toString(), err.toString()};
-    }
-
-    private static void await(final String what, final long seconds, final BooleanSupplier condition)
-        throws InterruptedException
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadlineNs)
-            {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
-            }
-            Thread.sleep(50); // polling another process's status: there is no clock to step
-        }
-    }
 
     private static boolean mirroring(final LaunchedPair pair)
     {
