@@ -2,17 +2,15 @@ package io.tandem.secondary;
 
 import io.tandem.interconnect.MirrorReceiver;
 import io.tandem.interconnect.RecordSink;
-import io.tandem.nvlog.LogRecord;
 import io.tandem.nvlog.NvLog;
-import io.tandem.nvlog.RecordType;
 import org.agrona.DirectBuffer;
 
 /**
  * The secondary's copy of the primary's NVLog: each mirrored record, in its stream's order, is appended byte for
  * byte to the secondary's own NVLog, and acknowledged to the primary only once it is durable there. A log half
- * is released once the pool holds everything in it: as the primary's consistency point markers say, or, so a
- * full log never waits for a marker queued behind the records it cannot take, as the pool's superblock says
- * ({@link #poolCheckpoint(long)}).
+ * is released once the pool holds everything in it, as the pool's superblock says ({@link #poolCheckpoint(long)}):
+ * the primary's consistency point markers stay in its own log, since a marker in a stream would leave a hole in
+ * that stream's sequences.
  * <p>
  * Pending acknowledgements are kept in a ring of (ticket, stream, sequence), in append order, so completions in
  * ticket order release them in order. When the log cannot take a record (both halves in use, or its device's
@@ -23,7 +21,6 @@ import org.agrona.DirectBuffer;
 final class MirrorStore implements RecordSink
 {
     private final NvLog log;
-    private final LogRecord record = new LogRecord();
     private final long[] tickets;
     private final int[] streams;
     private final long[] sequences;
@@ -68,11 +65,6 @@ final class MirrorStore implements RecordSink
                 releasePending();
             }
             return false;
-        }
-        record.wrap(buffer, offset);
-        if (RecordType.CP_MARKER == record.type())
-        {
-            releaseUpToLsn = Math.max(releaseUpToLsn, record.lsn());
         }
         final int slot = (int)(tail++ & mask);
         tickets[slot] = ticket;
