@@ -1,5 +1,6 @@
 package io.tandem.interconnect;
 
+import io.tandem.interconnect.idle.ChannelWatcher;
 import io.tandem.interconnect.path.PathFaults;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
@@ -100,6 +101,13 @@ public final class InterconnectContext
     public static final String TRANSPORT_ITERATION_THRESHOLD_PROP_NAME = "org.agrona.transport.iteration.threshold";
     public static final String TRANSPORT_ITERATION_THRESHOLD_DEFAULT = "0";
 
+    /**
+     * Whether the embedded media driver runs in the endpoint's own duty cycle (Aeron's INVOKER threading) instead
+     * of on a thread of its own.
+     */
+    public static final String INVOKED_DRIVER_PROP_NAME = "tandem.interconnect.invokedDriver";
+    public static final boolean INVOKED_DRIVER_DEFAULT = false;
+
     private Path directory = Path.of(System.getProperty(DIRECTORY_PROP_NAME, DIRECTORY_DEFAULT));
     private String endpointName;
     private long clusterId = Long.getLong(CLUSTER_ID_PROP_NAME, CLUSTER_ID_DEFAULT);
@@ -121,6 +129,9 @@ public final class InterconnectContext
     private long driverTimerIntervalNs = Long.getLong(
         DRIVER_TIMER_INTERVAL_PROP_NAME, DRIVER_TIMER_INTERVAL_NS_DEFAULT);
     private boolean useAgentInvoker;
+    private boolean invokedDriver = Boolean.parseBoolean(
+        System.getProperty(INVOKED_DRIVER_PROP_NAME, Boolean.toString(INVOKED_DRIVER_DEFAULT)));
+    private ChannelWatcher channelWatcher;
     private NanoClock nanoClock;
     private IdleStrategy idleStrategy;
     private ErrorHandler errorHandler;
@@ -153,6 +164,11 @@ public final class InterconnectContext
         if (pathCount < 1 || pathCount > MAX_PATHS)
         {
             throw new IllegalArgumentException("paths must be 1.." + MAX_PATHS + ": " + pathCount);
+        }
+        if (null != channelWatcher && !(invokedDriver && useAgentInvoker))
+        {
+            throw new IllegalArgumentException("a channelWatcher needs invokedDriver and useAgentInvoker: the frames " +
+                "it wakes the agent for must be read on the agent's own thread");
         }
         addresses = pathAddresses.split(",");
         for (final String address : addresses)
@@ -513,6 +529,38 @@ public final class InterconnectContext
     public InterconnectContext useAgentInvoker(final boolean useAgentInvoker)
     {
         this.useAgentInvoker = useAgentInvoker;
+        return this;
+    }
+
+    public boolean invokedDriver()
+    {
+        return invokedDriver;
+    }
+
+    /**
+     * @param invokedDriver the media driver is stepped in the endpoint's duty cycle (no driver thread): one thread
+     *                      fewer to wake per frame, at the price of the driver running only as often as the duty
+     *                      cycle does.
+     */
+    public InterconnectContext invokedDriver(final boolean invokedDriver)
+    {
+        this.invokedDriver = invokedDriver;
+        return this;
+    }
+
+    public ChannelWatcher channelWatcher()
+    {
+        return channelWatcher;
+    }
+
+    /**
+     * @param channelWatcher told of every UDP socket the driver opens, so that the agent stepping the endpoint can
+     *                       sleep until a frame arrives ({@link io.tandem.interconnect.idle.SelectorIdleStrategy});
+     *                       only with {@link #invokedDriver(boolean)} and {@link #useAgentInvoker(boolean)}.
+     */
+    public InterconnectContext channelWatcher(final ChannelWatcher channelWatcher)
+    {
+        this.channelWatcher = channelWatcher;
         return this;
     }
 

@@ -109,7 +109,7 @@ public final class InterconnectEndpoint implements AutoCloseable
                 .dirDeleteOnStart(false)
                 .dirDeleteOnShutdown(false)
                 .warnIfDirectoryExists(false)
-                .threadingMode(ThreadingMode.SHARED)
+                .threadingMode(ctx.invokedDriver() ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
                 .sharedIdleStrategy(new BackoffIdleStrategy())
                 .asyncExecutorEnabled(false)
                 .termBufferSparseFile(true)
@@ -119,11 +119,12 @@ public final class InterconnectEndpoint implements AutoCloseable
                 .timerIntervalNs(ctx.driverTimerIntervalNs())
                 .publicationLingerTimeoutNs(ctx.driverTimerIntervalNs())
                 .errorHandler(ctx.errorHandler());
-            faults.install(driverCtx);
+            faults.install(driverCtx, ctx.channelWatcher());
             driver = MediaDriver.launch(driverCtx);
             faults.createFile(aeronDirectory);
             aeron = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(dir.getAbsolutePath())
+                .driverAgentInvoker(driver.sharedAgentInvoker())
                 .useConductorAgentInvoker(true)
                 .errorHandler(ctx.errorHandler()));
 
@@ -169,7 +170,7 @@ public final class InterconnectEndpoint implements AutoCloseable
             protocol = receiver;
         }
 
-        final Agent dutyCycle = new DutyCycle(aeron.conductorAgentInvoker(), protocol);
+        final Agent dutyCycle = new DutyCycle(driver.sharedAgentInvoker(), aeron.conductorAgentInvoker(), protocol);
         if (ctx.useAgentInvoker())
         {
             invoker = new AgentInvoker(ctx.errorHandler(), null, dutyCycle);
@@ -257,6 +258,10 @@ public final class InterconnectEndpoint implements AutoCloseable
     {
         CloseHelper.closeAll(runner, invoker);
         CloseHelper.closeAll(transport, counters, aeron, driver, faults);
+        if (null != ctx.channelWatcher())
+        {
+            ctx.channelWatcher().releaseClosed();
+        }
         IoUtil.delete(aeronDirectory.toFile(), true);
     }
 
@@ -271,18 +276,25 @@ public final class InterconnectEndpoint implements AutoCloseable
     /** The protocol agent and the Aeron client's conductor, stepped together. */
     private static final class DutyCycle implements Agent
     {
+        private final AgentInvoker driver;
         private final AgentInvoker clientConductor;
         private final Agent protocol;
 
-        DutyCycle(final AgentInvoker clientConductor, final Agent protocol)
+        DutyCycle(final AgentInvoker driver, final AgentInvoker clientConductor, final Agent protocol)
         {
+            this.driver = driver;
             this.clientConductor = clientConductor;
             this.protocol = protocol;
         }
 
         public int doWork() throws Exception
         {
-            return clientConductor.invoke() + protocol.doWork();
+            int work = clientConductor.invoke() + protocol.doWork();
+            if (null != driver)
+            {
+                work += driver.invoke();
+            }
+            return work;
         }
 
         public String roleName()

@@ -1,17 +1,20 @@
 package io.tandem.interconnect.path;
 
-import io.aeron.driver.DefaultReceiveChannelEndpointSupplier;
-import io.aeron.driver.DefaultSendChannelEndpointSupplier;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ext.DebugReceiveChannelEndpoint;
 import io.aeron.driver.ext.DebugSendChannelEndpoint;
 import io.aeron.driver.ext.LossGenerator;
+import io.aeron.driver.media.ReceiveChannelEndpoint;
+import io.aeron.driver.media.SendChannelEndpoint;
+import io.tandem.interconnect.idle.ChannelWatcher;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -105,31 +108,67 @@ public final class PathFaults implements AutoCloseable
     /**
      * Makes the media driver drop the frames of pulled paths: every channel whose alias names a path gets Aeron's
      * debug channel endpoints with a loss generator reading that path's switch; other channels stay plain.
+     *
+     * @param watcher told of each endpoint's socket once it is open, or null.
      */
-    public void install(final MediaDriver.Context driverContext)
+    public void install(final MediaDriver.Context driverContext, final ChannelWatcher watcher)
     {
-        final DefaultSendChannelEndpointSupplier plainSend = new DefaultSendChannelEndpointSupplier();
-        final DefaultReceiveChannelEndpointSupplier plainReceive = new DefaultReceiveChannelEndpointSupplier();
         driverContext.sendChannelEndpointSupplier((udpChannel, statusIndicator, context) ->
         {
             final int path = PathChannels.pathOf(udpChannel.channelUri());
             if (path < 0 || path >= MAX_PATHS)
             {
-                return plainSend.newInstance(udpChannel, statusIndicator, context);
+                return new SendChannelEndpoint(udpChannel, statusIndicator, context)
+                {
+                    public void openChannel()
+                    {
+                        super.openChannel();
+                        watch(watcher, receiveDatagramChannel());
+                    }
+                };
             }
             final LossGenerator cable = new Cable(path);
-            return new DebugSendChannelEndpoint(udpChannel, statusIndicator, context, cable, cable);
+            return new DebugSendChannelEndpoint(udpChannel, statusIndicator, context, cable, cable)
+            {
+                public void openChannel()
+                {
+                    super.openChannel();
+                    watch(watcher, receiveDatagramChannel());
+                }
+            };
         });
         driverContext.receiveChannelEndpointSupplier((udpChannel, dispatcher, statusIndicator, context) ->
         {
             final int path = PathChannels.pathOf(udpChannel.channelUri());
             if (path < 0 || path >= MAX_PATHS)
             {
-                return plainReceive.newInstance(udpChannel, dispatcher, statusIndicator, context);
+                return new ReceiveChannelEndpoint(udpChannel, dispatcher, statusIndicator, context)
+                {
+                    public void openChannel()
+                    {
+                        super.openChannel();
+                        watch(watcher, receiveDatagramChannel());
+                    }
+                };
             }
             final LossGenerator cable = new Cable(path);
-            return new DebugReceiveChannelEndpoint(udpChannel, dispatcher, statusIndicator, context, cable, cable);
+            return new DebugReceiveChannelEndpoint(udpChannel, dispatcher, statusIndicator, context, cable, cable)
+            {
+                public void openChannel()
+                {
+                    super.openChannel();
+                    watch(watcher, receiveDatagramChannel());
+                }
+            };
         });
+    }
+
+    private static void watch(final ChannelWatcher watcher, final DatagramChannel channel)
+    {
+        if (null != watcher && null != channel)
+        {
+            watcher.watch(channel, SelectionKey.OP_READ);
+        }
     }
 
     public void close()
