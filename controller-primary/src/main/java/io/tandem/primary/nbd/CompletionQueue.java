@@ -1,5 +1,6 @@
 package io.tandem.primary.nbd;
 
+import io.tandem.interconnect.idle.ChannelWatcher;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -32,9 +33,15 @@ final class CompletionQueue implements IoCompletion
 
     private final ManyToOneRingBuffer ringBuffer;
     private final AtomicBuffer buffer;
+    private final ChannelWatcher watcher;
+    private volatile Thread reader;
 
-    CompletionQueue(final int maxOutstanding)
+    /**
+     * @param watcher woken when a completion comes from a thread other than the reader's; or null.
+     */
+    CompletionQueue(final int maxOutstanding, final ChannelWatcher watcher)
     {
+        this.watcher = watcher;
         final int capacity = Math.max(4096, Integer.highestOneBit(maxOutstanding * ALIGNED_RECORD_LENGTH - 1) << 1);
         ringBuffer = new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
@@ -51,6 +58,10 @@ final class CompletionQueue implements IoCompletion
         buffer.putLong(index + TOKEN_OFFSET, token);
         buffer.putInt(index + ERROR_OFFSET, error);
         ringBuffer.commit(index);
+        if (null != watcher && Thread.currentThread() != reader)
+        {
+            watcher.wake();
+        }
     }
 
     /**
@@ -58,6 +69,10 @@ final class CompletionQueue implements IoCompletion
      */
     int drain(final MessageHandler handler, final int limit)
     {
+        if (null == reader)
+        {
+            reader = Thread.currentThread();
+        }
         return ringBuffer.read(handler, limit);
     }
 }

@@ -60,6 +60,7 @@ final class NbdConnection
 
     private SocketChannel channel;
     private SelectionKey key;
+    private SelectionKey watchKey;
     private int interestOps;
     private int generation;
     private int state = CLOSED;
@@ -142,12 +143,16 @@ final class NbdConnection
 
     /**
      * Starts serving an accepted socket: sends the greeting.
+     *
+     * @param watchKey the socket's key with the agent's idle strategy, kept at the same interest as {@code key};
+     *                 or null.
      */
-    void open(final SocketChannel channel, final SelectionKey key, final long nowNs)
+    void open(final SocketChannel channel, final SelectionKey key, final SelectionKey watchKey, final long nowNs)
     {
         this.openedNs = nowNs;
         this.channel = channel;
         this.key = key;
+        this.watchKey = watchKey;
         this.interestOps = SelectionKey.OP_READ;
         this.state = AWAITING_CLIENT_FLAGS;
         this.noZeroes = false;
@@ -337,6 +342,7 @@ final class NbdConnection
         }
         channel = null;
         key = null;
+        watchKey = null;
         server.onClosed(this);
     }
 
@@ -537,6 +543,10 @@ final class NbdConnection
         {
             key.interestOps(ops);
             interestOps = ops;
+            if (null != watchKey && watchKey.isValid())
+            {
+                watchKey.interestOps(ops);
+            }
         }
     }
 

@@ -30,6 +30,8 @@ import java.nio.channels.ServerSocketChannel;
  */
 public final class NbdServer implements AutoCloseable
 {
+    private static final int CLOSE_RETRY_MS = 100;
+
     private final NbdServerContext ctx;
     private final ServerSocketChannel serverChannel;
     private final NbdCounters counters;
@@ -127,6 +129,16 @@ public final class NbdServer implements AutoCloseable
      */
     public void close()
     {
+        if (null != runner && null != ctx.channelWatcher())
+        {
+            // the thread may sleep on its sockets for as long as the idle strategy allows: wake it to see the stop
+            ctx.channelWatcher().wake();
+            runner.close(CLOSE_RETRY_MS, thread -> ctx.channelWatcher().wake());
+        }
         CloseHelper.closeAll(runner, invoker);
+        if (null != ctx.channelWatcher())
+        {
+            ctx.channelWatcher().releaseClosed(); // the port can be bound again at once
+        }
     }
 }

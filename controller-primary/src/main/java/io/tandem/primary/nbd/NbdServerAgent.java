@@ -1,5 +1,6 @@
 package io.tandem.primary.nbd;
 
+import io.tandem.interconnect.idle.ChannelWatcher;
 import org.agrona.CloseHelper;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -55,6 +56,7 @@ final class NbdServerAgent implements Agent, MessageHandler
     private boolean slotsFreed;
     private final Consumer<SelectionKey> onSelectedKey = this::onSelectedKey;
     private final NanoClock clock;
+    private final ChannelWatcher watcher;
     private final long handshakeTimeoutNs;
     private long nowNs;
     private long nextDeadlineCheckNs;
@@ -74,7 +76,7 @@ final class NbdServerAgent implements Agent, MessageHandler
         final int maxConnections = ctx.maxConnections();
         final int slotCount = maxConnections * ctx.maxRequestsPerConnection();
         this.slots = new RequestSlots(slotCount, ctx.retainedRequestBufferLength(), ctx.maxLargeBufferBytes());
-        this.completions = new CompletionQueue(slotCount);
+        this.completions = new CompletionQueue(slotCount, ctx.channelWatcher());
         this.dispatcher = new NbdCommandDispatcher(ctx, slots, completions, counters);
         int transmissionFlags = NbdProtocol.FLAG_HAS_FLAGS | NbdProtocol.FLAG_SEND_FLUSH | NbdProtocol.FLAG_SEND_FUA |
             NbdProtocol.FLAG_SEND_TRIM | NbdProtocol.FLAG_SEND_WRITE_ZEROES | NbdProtocol.FLAG_CAN_MULTI_CONN;
@@ -95,6 +97,11 @@ final class NbdServerAgent implements Agent, MessageHandler
         this.selector = Selector.open();
         serverChannel.configureBlocking(false);
         serverChannel.register(selector, SelectionKey.OP_ACCEPT, null);
+        this.watcher = ctx.channelWatcher();
+        if (null != watcher)
+        {
+            watcher.watch(serverChannel, SelectionKey.OP_ACCEPT);
+        }
     }
 
     public String roleName()
@@ -255,8 +262,9 @@ final class NbdServerAgent implements Agent, MessageHandler
                     connections[index] = connection;
                 }
                 final SelectionKey key = channel.register(selector, SelectionKey.OP_READ, connection);
+                final SelectionKey watchKey = null == watcher ? null : watcher.watch(channel, SelectionKey.OP_READ);
                 counters.increment(NbdCounters.ACTIVE_CONNECTIONS_OFFSET);
-                connection.open(channel, key, nowNs);
+                connection.open(channel, key, watchKey, nowNs);
             }
             catch (final IOException ex)
             {

@@ -2,6 +2,7 @@ package io.tandem.primary.nbd;
 
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
+import io.tandem.interconnect.idle.ChannelWatcher;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -92,6 +93,7 @@ public final class NbdServerContext
     private NanoClock nanoClock;
     private boolean useAgentInvoker = false;
     private IdleStrategy idleStrategy;
+    private ChannelWatcher channelWatcher;
     private ErrorHandler errorHandler;
     private BlockVolume volume;
     private NbdCounters counters;
@@ -179,6 +181,10 @@ public final class NbdServerContext
         if (null == idleStrategy)
         {
             idleStrategy = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+        }
+        if (null == channelWatcher && !useAgentInvoker && idleStrategy instanceof ChannelWatcher)
+        {
+            channelWatcher = (ChannelWatcher)idleStrategy;
         }
         if (null == errorHandler)
         {
@@ -428,6 +434,22 @@ public final class NbdServerContext
     public NbdServerContext idleStrategy(final IdleStrategy idleStrategy)
     {
         this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    /**
+     * @return told of the listening socket and every client's, with the interest the server keeps on each, so the
+     * thread stepping the server can sleep until a client needs it; by default the idle strategy when it is a
+     * {@link ChannelWatcher} and the server has its own thread, else none.
+     */
+    public ChannelWatcher channelWatcher()
+    {
+        return channelWatcher;
+    }
+
+    public NbdServerContext channelWatcher(final ChannelWatcher channelWatcher)
+    {
+        this.channelWatcher = channelWatcher;
         return this;
     }
 

@@ -1,5 +1,6 @@
 package io.tandem.primary.nbd;
 
+import io.tandem.interconnect.idle.SelectorIdleStrategy;
 import io.tandem.staging.testing.ExternalProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,13 +31,16 @@ class NbdInteropTest
 
     private InMemoryBlockVolume volume;
     private NbdServer server;
+    private SelectorIdleStrategy idle;
     private String uri;
 
     @BeforeEach
     void start() throws Exception
     {
         volume = new InMemoryBlockVolume(SIZE);
-        server = NbdServer.launch(new NbdServerContext().port(0).volume(volume));
+        // the server's thread sleeps on its sockets for up to a minute: a client left unserved would hang the test
+        idle = new SelectorIdleStrategy(10, 2, 60_000);
+        server = NbdServer.launch(new NbdServerContext().port(0).volume(volume).idleStrategy(idle));
         uri = "nbd://127.0.0.1:" + server.port();
     }
 
@@ -44,6 +48,7 @@ class NbdInteropTest
     void stop()
     {
         server.close();
+        idle.close();
         volume.close();
     }
 
