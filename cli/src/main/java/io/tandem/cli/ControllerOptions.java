@@ -78,6 +78,12 @@ public final class ControllerOptions
             "continue (acknowledge without the mirror, recorded stale in the pool) (default: ${DEFAULT-VALUE}).")
     io.tandem.primary.ControllerContext.MirrorLossPolicy mirrorLoss;
 
+    @Option(names = "--agent-idle", paramLabel = "MODE", defaultValue = "select", converter = AgentIdleConverter.class,
+        description = "How the controller's thread waits for work: select (sleeps on its sockets, the interconnect's " +
+            "media driver in the same thread) or backoff (spins and parks; the driver on a thread of its own) " +
+            "(default: ${DEFAULT-VALUE}).")
+    io.tandem.primary.ControllerContext.AgentIdle agentIdle;
+
     @Option(names = "--config", paramLabel = "FILE",
         description = "Properties file of these options (e.g. nbd-port=10811); the command line wins.")
     Path config;
@@ -96,7 +102,8 @@ public final class ControllerOptions
             .dataPortBase(dataPortBase)
             .ackPortBase(ackPortBase)
             .cpIntervalMs(cpInterval.toMillis())
-            .mirrorLossPolicy(mirrorLoss);
+            .mirrorLossPolicy(mirrorLoss)
+            .agentIdle(agentIdle);
         if (null != aeronDir)
         {
             ctx.aeronDir(aeronDir);

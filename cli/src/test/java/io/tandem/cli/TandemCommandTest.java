@@ -46,6 +46,16 @@ class TandemCommandTest
     }
 
     @Test
+    void controllerIdleModeIsSelectOrBackoff()
+    {
+        final CommandRun help = CommandRun.execute("primary", "--help");
+        assertTrue(help.out.contains("--agent-idle=MODE") && help.out.contains("(default: select)"), help::toString);
+        assertUsageError(new String[] {"primary", "--agent-idle", "spin"},
+            "'spin' is not an idle mode: select or backoff");
+        assertUsageError(new String[] {"secondary", "--agent-idle", ""}, "is not an idle mode");
+    }
+
+    @Test
     void workloadHelpShowsOptionsAndExitCodes()
     {
         final CommandRun run = CommandRun.execute("workload", "--help");

@@ -1,10 +1,13 @@
 package io.tandem.primary;
 
 import io.tandem.interconnect.InterconnectContext;
+import io.tandem.interconnect.idle.SelectorIdleStrategy;
 import io.tandem.nvlog.LogRecord;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.staging.Durability;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -61,6 +64,10 @@ public final class ControllerContext
     public static final String MIRROR_LOSS_POLICY_PROP_NAME = "tandem.mirrorLoss.policy";
     public static final MirrorLossPolicy MIRROR_LOSS_POLICY_DEFAULT = MirrorLossPolicy.SUSPEND;
 
+    /** How the controller's agent idles: {@code select} or {@code backoff} ({@link AgentIdle}). */
+    public static final String AGENT_IDLE_PROP_NAME = "tandem.agent.idle";
+    public static final AgentIdle AGENT_IDLE_DEFAULT = AgentIdle.SELECT;
+
     public static final String MIRROR_LOSS_GRACE_PROP_NAME = "tandem.mirrorLoss.graceMs";
     public static final long MIRROR_LOSS_GRACE_MS_DEFAULT = 1_000;
 
@@ -76,6 +83,24 @@ public final class ControllerContext
          * superblock that the mirror is stale (the partner then refuses to take over by itself).
          */
         CONTINUE
+    }
+
+    /**
+     * How the controller's one agent waits when a duty cycle found nothing to do.
+     */
+    public enum AgentIdle
+    {
+        /**
+         * Sleep in the kernel until a client's socket or an interconnect frame is ready
+         * ({@link io.tandem.interconnect.idle.SelectorIdleStrategy}); the interconnect's media driver runs in the
+         * agent's duty cycle, so a frame is read by the thread it wakes. One thread per controller does the work.
+         */
+        SELECT,
+        /**
+         * Spin, yield, then park 1 to 100 us (Agrona's {@link BackoffIdleStrategy}); the media driver has a thread
+         * of its own. Wakes on its timer, not on I/O: the earlier design, kept to compare against.
+         */
+        BACKOFF
     }
 
     private int controllerId;
@@ -105,6 +130,8 @@ public final class ControllerContext
     private MirrorLossPolicy mirrorLossPolicy = MirrorLossPolicy.valueOf(
         System.getProperty(MIRROR_LOSS_POLICY_PROP_NAME, MIRROR_LOSS_POLICY_DEFAULT.name()).toUpperCase());
     private long mirrorLossGraceMs = Long.getLong(MIRROR_LOSS_GRACE_PROP_NAME, MIRROR_LOSS_GRACE_MS_DEFAULT);
+    private AgentIdle agentIdle = AgentIdle.valueOf(
+        System.getProperty(AGENT_IDLE_PROP_NAME, AGENT_IDLE_DEFAULT.name()).toUpperCase());
     private boolean startWithoutMirror;
     private EventJournal journal;
     private NanoClock nanoClock;
@@ -351,6 +378,42 @@ public final class ControllerContext
      * @return a fresh interconnect context for one session in {@code epoch}: paths, ports and directory from
      * here, every other setting from its system property or default.
      */
+    public AgentIdle agentIdle()
+    {
+        return agentIdle;
+    }
+
+    public ControllerContext agentIdle(final AgentIdle agentIdle)
+    {
+        this.agentIdle = agentIdle;
+        return this;
+    }
+
+    /**
+     * @return a new idle strategy for a controller's agent, as {@link #agentIdle()} says; the controller closes it
+     * when it is a {@link SelectorIdleStrategy}.
+     */
+    public IdleStrategy newAgentIdleStrategy()
+    {
+        return AgentIdle.SELECT == agentIdle ? new SelectorIdleStrategy() :
+            new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+    }
+
+    /**
+     * @param agentIdle the idle strategy of the agent that will step the endpoint through its invoker: when it
+     *                  sleeps on sockets, the media driver runs in that agent's duty cycle and its sockets wake it.
+     * @return {@link #newInterconnect(long)}, stepped by an agent idling with {@code agentIdle}.
+     */
+    public InterconnectContext newInterconnect(final long epoch, final IdleStrategy agentIdle)
+    {
+        final InterconnectContext interconnect = newInterconnect(epoch).useAgentInvoker(true);
+        if (agentIdle instanceof SelectorIdleStrategy)
+        {
+            interconnect.invokedDriver(true).channelWatcher((SelectorIdleStrategy)agentIdle);
+        }
+        return interconnect;
+    }
+
     public InterconnectContext newInterconnect(final long epoch)
     {
         return new InterconnectContext()
@@ -510,6 +573,7 @@ public final class ControllerContext
         copy.aeronDir = aeronDir;
         copy.mirrorLossPolicy = mirrorLossPolicy;
         copy.mirrorLossGraceMs = mirrorLossGraceMs;
+        copy.agentIdle = agentIdle;
         copy.startWithoutMirror = startWithoutMirror;
         copy.journal = journal;
         copy.nanoClock = nanoClock;

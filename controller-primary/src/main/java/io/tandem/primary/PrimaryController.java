@@ -1,6 +1,8 @@
 package io.tandem.primary;
 
 import io.tandem.interconnect.InterconnectEndpoint;
+import io.tandem.interconnect.idle.ChannelWatcher;
+import io.tandem.interconnect.idle.SelectorIdleStrategy;
 import io.tandem.interconnect.MirrorSender;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
@@ -24,7 +26,7 @@ import io.tandem.staging.NvramContext;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -61,6 +63,7 @@ public final class PrimaryController implements AutoCloseable
     private final WritePath writePath;
     private final NbdServer nbd;
     private final AgentRunner runner;
+    private final IdleStrategy agentIdle;
     private final ScheduledExecutorService housekeeping;
     private final MailboxFile mailbox;
     private final ControlServer control;
@@ -78,6 +81,7 @@ public final class PrimaryController implements AutoCloseable
     private PrimaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
     {
         this.ctx = ctx;
+        this.agentIdle = ctx.newAgentIdleStrategy();
         this.pulled = new boolean[ctx.pathCount()];
         Pool pool = null;
         NvLog log = null;
@@ -110,7 +114,8 @@ public final class PrimaryController implements AutoCloseable
                 .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
                 .nvram(new NvramContext().file(ctx.controllerDir().resolve("nvram.dev"))
                     .capacity(ctx.nvramCapacity()).durability(ctx.durability())
-                    .useAgentInvoker(ctx.stepsNvramFlusher())));
+                    .useAgentInvoker(ctx.stepsNvramFlusher())
+                    .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> wakeAgent())));
             log.epoch(epoch);
             progress.println("controller " + ctx.controllerId() + ": NVLog " + log.recoveryReport());
 
@@ -127,10 +132,11 @@ public final class PrimaryController implements AutoCloseable
             progress.println("controller " + ctx.controllerId() + ": replayed " + replay.replayed() +
                 " records above CP LSN " + superblock.cpLsn() + "; next LSN " + firstLsn);
 
-            interconnect = InterconnectEndpoint.launchSender(ctx.newInterconnect(epoch));
+            interconnect = InterconnectEndpoint.launchSender(ctx.newInterconnect(epoch, agentIdle));
             this.sender = interconnect.sender();
             final NbdServerContext nbdCtx = new NbdServerContext().bindAddress(ctx.bindAddress())
                 .port(ctx.nbdPort()).useAgentInvoker(true)
+                .channelWatcher(agentIdle instanceof ChannelWatcher ? (ChannelWatcher)agentIdle : null)
                 .exportDescription("tandem controller " + ctx.controllerId() + " (primary, epoch " + epoch + ")");
             this.writePath = new WritePath(log, sender, cache, why ->
             {
@@ -169,7 +175,7 @@ public final class PrimaryController implements AutoCloseable
             housekeeping.scheduleWithFixedDelay(this::beat, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(),
                 TimeUnit.MILLISECONDS);
 
-            this.runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 100_000),
+            this.runner = new AgentRunner(agentIdle,
                 Throwable::printStackTrace, null, new PrimaryAgent());
             AgentRunner.startOnThread(runner);
             control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), new PrimaryControlHandler(this),
@@ -181,6 +187,7 @@ public final class PrimaryController implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             CloseHelper.quietCloseAll(control, nbd, interconnect, consistencyPoint, cache, log, mailbox, pool);
+            closeIdle();
             if (null != housekeeping)
             {
                 housekeeping.shutdownNow();
@@ -208,7 +215,8 @@ public final class PrimaryController implements AutoCloseable
     {
         final InterconnectEndpoint old = interconnect;
         CloseHelper.quietClose(old);
-        final InterconnectEndpoint fresh = InterconnectEndpoint.launchSender(ctx.newInterconnect(sessionEpoch));
+        final InterconnectEndpoint fresh = InterconnectEndpoint.launchSender(
+            ctx.newInterconnect(sessionEpoch, agentIdle));
         for (int path = 0; path < pulled.length; path++)
         {
             if (pulled[path])
@@ -228,7 +236,7 @@ public final class PrimaryController implements AutoCloseable
     private ConsistencyPoint newConsistencyPoint(final PageCache cache, final long cpEpoch)
     {
         return new ConsistencyPoint(new ConsistencyPointContext().cache(cache).ownership(ownership)
-            .epoch(cpEpoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()));
+            .epoch(cpEpoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()).onStepDone(this::wakeAgent));
     }
 
     private void journal(final String subject, final String message)
@@ -255,6 +263,7 @@ public final class PrimaryController implements AutoCloseable
             if (!fenced && MirrorMode.GIVEN_BACK != mode && ownership.isFenced(epoch))
             {
                 fenced = true;
+                wakeAgent();
             }
             final int role = fenced ? MailboxFile.ROLE_FENCED :
                 MirrorMode.GIVEN_BACK == mode ? MailboxFile.ROLE_STOPPED : MailboxFile.ROLE_PRIMARY;
@@ -279,6 +288,7 @@ public final class PrimaryController implements AutoCloseable
     {
         checkpointWhy = "command";
         checkpointRequested = true;
+        wakeAgent();
     }
 
     public void pull(final int path)
@@ -310,6 +320,7 @@ public final class PrimaryController implements AutoCloseable
             return "no interconnect path is up: the partner cannot take the volume";
         }
         givebackRequested = true;
+        wakeAgent();
         return null;
     }
 
@@ -393,6 +404,26 @@ public final class PrimaryController implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, log, mailbox, pool);
+        closeIdle();
+    }
+
+    private void closeIdle()
+    {
+        if (agentIdle instanceof AutoCloseable)
+        {
+            CloseHelper.quietClose((AutoCloseable)agentIdle);
+        }
+    }
+
+    /**
+     * Ends the agent's idle wait early: for work handed over by another thread (a flush completed, a command).
+     */
+    private void wakeAgent()
+    {
+        if (agentIdle instanceof SelectorIdleStrategy)
+        {
+            ((SelectorIdleStrategy)agentIdle).wake();
+        }
     }
 
     private final class CheckpointListener implements ConsistencyPointListener

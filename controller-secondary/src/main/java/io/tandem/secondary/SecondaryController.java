@@ -3,6 +3,8 @@ package io.tandem.secondary;
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.InterconnectEndpoint;
 import io.tandem.interconnect.MirrorReceiver;
+import io.tandem.interconnect.idle.ChannelWatcher;
+import io.tandem.interconnect.idle.SelectorIdleStrategy;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
 import io.tandem.primary.ControllerContext;
@@ -23,7 +25,7 @@ import io.tandem.staging.NvramContext;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,6 +64,7 @@ public final class SecondaryController implements AutoCloseable
     private final MailboxFile partnerMailbox;
     private final ScheduledExecutorService housekeeping;
     private final AgentRunner runner;
+    private final IdleStrategy agentIdle;
     private final ControlServer control;
     private final long partnerStaleMs = Long.getLong(PARTNER_STALE_PROP_NAME, PARTNER_STALE_MS_DEFAULT);
     private volatile PartnerView partner = PartnerView.NONE;
@@ -82,6 +85,7 @@ public final class SecondaryController implements AutoCloseable
     private SecondaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
     {
         this.ctx = ctx;
+        this.agentIdle = ctx.newAgentIdleStrategy();
         this.progress = progress;
         this.pulled = new boolean[ctx.pathCount()];
         Pool pool = null;
@@ -97,6 +101,7 @@ public final class SecondaryController implements AutoCloseable
                 .volumeSize(ctx.volumeSize()).epochClock(ctx.epochClock()));
             nbd = NbdServer.launch(new NbdServerContext().bindAddress(ctx.bindAddress()).port(ctx.nbdPort())
                 .useAgentInvoker(true).refuseIo(true).volume(new StandbyVolume(ctx.volumeSize()))
+                .channelWatcher(agentIdle instanceof ChannelWatcher ? (ChannelWatcher)agentIdle : null)
                 .exportDescription("tandem controller " + ctx.controllerId() + " (secondary)"));
             mailbox = pool.mailbox(ctx.controllerId());
             partnerMailbox = pool.mailbox(ctx.partnerId());
@@ -114,7 +119,7 @@ public final class SecondaryController implements AutoCloseable
             watch();
             housekeeping.scheduleWithFixedDelay(this::watch, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(),
                 TimeUnit.MILLISECONDS);
-            this.runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 100_000),
+            this.runner = new AgentRunner(agentIdle,
                 Throwable::printStackTrace, null, new SecondaryAgent());
             AgentRunner.startOnThread(runner);
             control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), new SecondaryControlHandler(this),
@@ -126,6 +131,7 @@ public final class SecondaryController implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             CloseHelper.quietCloseAll(control, nbd, mailbox, partnerMailbox, pool);
+            closeIdle();
             if (null != housekeeping)
             {
                 housekeeping.shutdownNow();
@@ -258,6 +264,26 @@ public final class SecondaryController implements AutoCloseable
             failed.close();
         }
         CloseHelper.quietCloseAll(nbd, mailbox, partnerMailbox, pool);
+        closeIdle();
+    }
+
+    private void closeIdle()
+    {
+        if (agentIdle instanceof AutoCloseable)
+        {
+            CloseHelper.quietClose((AutoCloseable)agentIdle);
+        }
+    }
+
+    /**
+     * Ends the agent's idle wait early: for work handed over by another thread (a flush completed).
+     */
+    private void wakeAgent()
+    {
+        if (agentIdle instanceof SelectorIdleStrategy)
+        {
+            ((SelectorIdleStrategy)agentIdle).wake();
+        }
     }
 
     /**
@@ -287,7 +313,7 @@ public final class SecondaryController implements AutoCloseable
             this.epoch = epoch;
             final Path nvram = ctx.controllerDir().resolve("nvram.dev");
 
-            final InterconnectContext interconnectCtx = ctx.newInterconnect(epoch).useAgentInvoker(true);
+            final InterconnectContext interconnectCtx = ctx.newInterconnect(epoch, agentIdle);
             NvLog log = null;
             InterconnectEndpoint interconnect = null;
             try
@@ -352,7 +378,8 @@ public final class SecondaryController implements AutoCloseable
                 .streamCount(streams)
                 .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
                 .nvram(new NvramContext().file(nvram).capacity(ctx.nvramCapacity()).durability(ctx.durability())
-                    .useAgentInvoker(ctx.stepsNvramFlusher()));
+                    .useAgentInvoker(ctx.stepsNvramFlusher())
+                    .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> wakeAgent()));
         }
 
         int doWork()

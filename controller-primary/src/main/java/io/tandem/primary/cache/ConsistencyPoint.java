@@ -62,6 +62,7 @@ public final class ConsistencyPoint implements AutoCloseable
     private final ExecutorService ownedIoExecutor;
     private final NanoClock nanoClock;
     private final ConsistencyPointListener listener;
+    private final Runnable onStepDone;
     private final DestageList destageList;
     private final BlockingStep blockingStep = new BlockingStep();
 
@@ -94,6 +95,7 @@ public final class ConsistencyPoint implements AutoCloseable
         ownedIoExecutor = ctx.ownedIoExecutor();
         nanoClock = ctx.nanoClock();
         listener = ctx.listener();
+        onStepDone = ctx.onStepDone();
         destageList = new DestageList(cache.frameCount());
     }
 
@@ -460,6 +462,10 @@ public final class ConsistencyPoint implements AutoCloseable
             {
                 error = ex;
                 outcome = FAILED;
+            }
+            if (null != onStepDone)
+            {
+                onStepDone.run();
             }
         }
     }

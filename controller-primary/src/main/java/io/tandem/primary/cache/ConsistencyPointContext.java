@@ -26,6 +26,7 @@ public final class ConsistencyPointContext
     private long epoch = -1;
     private Executor ioExecutor;
     private ExecutorService ownedIoExecutor;
+    private Runnable onStepDone;
     private NanoClock nanoClock;
     private ConsistencyPointListener listener;
     private boolean concluded;
@@ -145,6 +146,21 @@ public final class ConsistencyPointContext
     ExecutorService ownedIoExecutor()
     {
         return ownedIoExecutor;
+    }
+
+    /**
+     * @return run on the I/O executor after each blocking step, once its outcome is visible: wakes the agent that
+     * polls for it; or null.
+     */
+    public Runnable onStepDone()
+    {
+        return onStepDone;
+    }
+
+    public ConsistencyPointContext onStepDone(final Runnable onStepDone)
+    {
+        this.onStepDone = onStepDone;
+        return this;
     }
 
     /**
