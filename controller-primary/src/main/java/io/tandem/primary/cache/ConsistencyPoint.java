@@ -19,6 +19,9 @@ import java.util.concurrent.Executor;
  *                                                +----------------> FENCED <-----------------------(epoch moved)
  *  RECORD --> DONE; an I/O error in any step --> FAILED (nothing recorded, pages stay dirty; start() may retry)
  * </pre>
+ * FLUSH (forcing the pool) is skipped when {@link ConsistencyPointContext#forcePool()} is off, at {@code process}
+ * durability.
+ * <p>
  * COLLECT runs in one step, so it is atomic with respect to writes: the CP's LSN is the highest LSN applied to
  * the cache then, and the pages to destage are exactly those dirty then. Writes keep flowing into the cache
  * during the CP: a page written again before its destage goes out with the newer bytes (harmless: replaying the
@@ -63,6 +66,7 @@ public final class ConsistencyPoint implements AutoCloseable
     private final NanoClock nanoClock;
     private final ConsistencyPointListener listener;
     private final Runnable onStepDone;
+    private final boolean forcePool;
     private final DestageList destageList;
     private final BlockingStep blockingStep = new BlockingStep();
 
@@ -96,6 +100,7 @@ public final class ConsistencyPoint implements AutoCloseable
         nanoClock = ctx.nanoClock();
         listener = ctx.listener();
         onStepDone = ctx.onStepDone();
+        forcePool = ctx.forcePool();
         destageList = new DestageList(cache.frameCount());
     }
 
@@ -306,7 +311,14 @@ public final class ConsistencyPoint implements AutoCloseable
         }
         if (destageIndex == destageList.size())
         {
-            submit(BlockingStep.FLUSH, State.FLUSH);
+            if (forcePool)
+            {
+                submit(BlockingStep.FLUSH, State.FLUSH);
+            }
+            else
+            {
+                submit(BlockingStep.RECORD, State.RECORD);
+            }
         }
         return written + 1;
     }

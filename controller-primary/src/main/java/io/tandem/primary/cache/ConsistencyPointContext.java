@@ -27,6 +27,7 @@ public final class ConsistencyPointContext
     private Executor ioExecutor;
     private ExecutorService ownedIoExecutor;
     private Runnable onStepDone;
+    private boolean forcePool = true;
     private NanoClock nanoClock;
     private ConsistencyPointListener listener;
     private boolean concluded;
@@ -146,6 +147,23 @@ public final class ConsistencyPointContext
     ExecutorService ownedIoExecutor()
     {
         return ownedIoExecutor;
+    }
+
+    /**
+     * @return whether a CP forces the pool's writes to the disk before it records its LSN: what a CP must do when
+     * the NVLog is forced too (durability {@code power}). At {@code process} durability the log is not forced, so
+     * neither need the pool be: destaged pages are in the kernel once written, which kill -9 cannot undo, and a
+     * force would only make every CP wait for the disk. Default true.
+     */
+    public boolean forcePool()
+    {
+        return forcePool;
+    }
+
+    public ConsistencyPointContext forcePool(final boolean forcePool)
+    {
+        this.forcePool = forcePool;
+        return this;
     }
 
     /**

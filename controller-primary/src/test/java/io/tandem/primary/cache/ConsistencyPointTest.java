@@ -74,6 +74,23 @@ class ConsistencyPointTest
     }
 
     @Test
+    void atProcessDurabilityACpRecordsItsLsnWithoutForcingThePool() throws IOException
+    {
+        try (PoolFixture fixture = new PoolFixture(dir, VOLUME_PAGES, 16, 2, false))
+        {
+            write(fixture.cache, 3L * PAGE, 2 * PAGE, 1, 1);
+            write(fixture.cache, 7L * PAGE + 5, 100, 2, 2);
+            assertTrue(fixture.cp.start(Reason.LOG_HALF_FULL));
+            assertEquals(State.DONE, fixture.finishCp());
+
+            assertEquals(List.of(3L, 4L, 7L), fixture.device.takeWrites());
+            assertEquals(0, fixture.device.flushCount, "the pool is not forced");
+            assertEquals(2, fixture.recordedCpLsn());
+            assertArrayEquals(model, fixture.readPoolFile(), "another reader of the file sees every destaged page");
+        }
+    }
+
+    @Test
     void pagesConsecutiveOnTheVolumeAndInMemoryGoOutInOneWritePerStep() throws IOException
     {
         try (PoolFixture fixture = new PoolFixture(dir, VOLUME_PAGES, 32, 8))

@@ -33,6 +33,13 @@ final class PoolFixture implements AutoCloseable
     PoolFixture(final Path dir, final int volumePages, final int cachePages, final int pagesPerStep)
         throws IOException
     {
+        this(dir, volumePages, cachePages, pagesPerStep, true);
+    }
+
+    PoolFixture(
+        final Path dir, final int volumePages, final int cachePages, final int pagesPerStep, final boolean forcePool)
+        throws IOException
+    {
         pool = Pool.open(new PoolContext().dir(dir.resolve("pool")).volumeSize((long)volumePages * PAGE));
         ownership = new Ownership(pool.superblocks());
         epoch = ownership.take(0);
@@ -44,6 +51,7 @@ final class PoolFixture implements AutoCloseable
             .ownership(ownership)
             .epoch(epoch)
             .pagesPerStep(pagesPerStep)
+            .forcePool(forcePool)
             .ioExecutor(executor)
             .nanoClock(() -> nowNs)
             .listener(new ConsistencyPointListener()
