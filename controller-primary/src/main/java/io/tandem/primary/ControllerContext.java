@@ -68,6 +68,12 @@ public final class ControllerContext
     public static final String AGENT_IDLE_PROP_NAME = "tandem.agent.idle";
     public static final AgentIdle AGENT_IDLE_DEFAULT = AgentIdle.SELECT;
 
+    /** Idle duty cycles an agent spins, then yields, before it sleeps on its sockets ({@link AgentIdle#SELECT}). */
+    public static final String AGENT_IDLE_SPINS_PROP_NAME = "tandem.agent.idle.spins";
+    public static final int AGENT_IDLE_SPINS_DEFAULT = SelectorIdleStrategy.MAX_SPINS_DEFAULT;
+    public static final String AGENT_IDLE_YIELDS_PROP_NAME = "tandem.agent.idle.yields";
+    public static final int AGENT_IDLE_YIELDS_DEFAULT = SelectorIdleStrategy.MAX_YIELDS_DEFAULT;
+
     public static final String MIRROR_LOSS_GRACE_PROP_NAME = "tandem.mirrorLoss.graceMs";
     public static final long MIRROR_LOSS_GRACE_MS_DEFAULT = 1_000;
 
@@ -132,6 +138,8 @@ public final class ControllerContext
     private long mirrorLossGraceMs = Long.getLong(MIRROR_LOSS_GRACE_PROP_NAME, MIRROR_LOSS_GRACE_MS_DEFAULT);
     private AgentIdle agentIdle = AgentIdle.valueOf(
         System.getProperty(AGENT_IDLE_PROP_NAME, AGENT_IDLE_DEFAULT.name()).toUpperCase());
+    private int agentIdleSpins = Integer.getInteger(AGENT_IDLE_SPINS_PROP_NAME, AGENT_IDLE_SPINS_DEFAULT);
+    private int agentIdleYields = Integer.getInteger(AGENT_IDLE_YIELDS_PROP_NAME, AGENT_IDLE_YIELDS_DEFAULT);
     private boolean startWithoutMirror;
     private EventJournal journal;
     private NanoClock nanoClock;
@@ -390,12 +398,42 @@ public final class ControllerContext
     }
 
     /**
+     * @return idle duty cycles the agent spins before it yields, with {@link AgentIdle#SELECT}; each costs a duty
+     * cycle of non-blocking polls.
+     */
+    public int agentIdleSpins()
+    {
+        return agentIdleSpins;
+    }
+
+    public ControllerContext agentIdleSpins(final int agentIdleSpins)
+    {
+        this.agentIdleSpins = agentIdleSpins;
+        return this;
+    }
+
+    /**
+     * @return idle duty cycles the agent yields before it sleeps on its sockets, with {@link AgentIdle#SELECT}.
+     */
+    public int agentIdleYields()
+    {
+        return agentIdleYields;
+    }
+
+    public ControllerContext agentIdleYields(final int agentIdleYields)
+    {
+        this.agentIdleYields = agentIdleYields;
+        return this;
+    }
+
+    /**
      * @return a new idle strategy for a controller's agent, as {@link #agentIdle()} says; the controller closes it
      * when it is a {@link SelectorIdleStrategy}.
      */
     public IdleStrategy newAgentIdleStrategy()
     {
-        return AgentIdle.SELECT == agentIdle ? new SelectorIdleStrategy() :
+        return AgentIdle.SELECT == agentIdle ?
+            new SelectorIdleStrategy(agentIdleSpins, agentIdleYields, SelectorIdleStrategy.MAX_BLOCK_MS_DEFAULT) :
             new BackoffIdleStrategy(100, 10, 1_000, 100_000);
     }
 
@@ -574,6 +612,8 @@ public final class ControllerContext
         copy.mirrorLossPolicy = mirrorLossPolicy;
         copy.mirrorLossGraceMs = mirrorLossGraceMs;
         copy.agentIdle = agentIdle;
+        copy.agentIdleSpins = agentIdleSpins;
+        copy.agentIdleYields = agentIdleYields;
         copy.startWithoutMirror = startWithoutMirror;
         copy.journal = journal;
         copy.nanoClock = nanoClock;
