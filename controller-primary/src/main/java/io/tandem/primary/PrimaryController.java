@@ -17,11 +17,13 @@ import io.tandem.primary.nbd.NbdServer;
 import io.tandem.primary.nbd.NbdServerContext;
 import io.tandem.primary.pool.MailboxFile;
 import io.tandem.primary.pool.Ownership;
+import io.tandem.primary.pool.PoolOwnedByPartnerException;
 import io.tandem.primary.pool.Pool;
 import io.tandem.primary.pool.PoolContext;
 import io.tandem.primary.pool.Superblock;
 import io.tandem.primary.replay.LogReplay;
 import io.tandem.primary.write.WritePath;
+import io.tandem.staging.Durability;
 import io.tandem.staging.NvramContext;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -101,7 +103,7 @@ public final class PrimaryController implements AutoCloseable
             final Superblock before = pool.superblocks().read();
             if (before.owner() == ctx.partnerId())
             {
-                throw new IllegalStateException("the pool is owned by controller " + before.owner() + " at epoch " +
+                throw new PoolOwnedByPartnerException("the pool is owned by controller " + before.owner() + " at epoch " +
                     before.epoch() + ", newer than any this controller served in: starting as primary would fence " +
                     "the partner that serves the volume now. Start this controller as the secondary instead.");
             }
@@ -125,7 +127,20 @@ public final class PrimaryController implements AutoCloseable
             final Superblock superblock = pool.superblocks().read();
             final LogReplay replay = new LogReplay(cache, consistencyPoint, ctx.nanoClock());
             replay.replay(log, Integer.MIN_VALUE, superblock.cpLsn());
-            replay.runConsistencyPoint();
+            try
+            {
+                replay.runConsistencyPoint();
+            }
+            catch (final IllegalStateException ex)
+            {
+                if (ConsistencyPoint.State.FENCED == consistencyPoint.state())
+                {
+                    throw new PoolOwnedByPartnerException("controller " + ctx.partnerId() + " took the pool over " +
+                        "while this controller started (its epoch " + epoch + " was fenced): its log stays for the " +
+                        "partner's resync. Start this controller as the secondary instead.");
+                }
+                throw ex;
+            }
             this.startupReplayed = replay.replayed();
             final long firstLsn = Math.max(superblock.cpLsn(), replay.highestLsn()) + 1;
             releaseSealedHalf(log, consistencyPoint.lastCpLsn());
@@ -236,7 +251,8 @@ public final class PrimaryController implements AutoCloseable
     private ConsistencyPoint newConsistencyPoint(final PageCache cache, final long cpEpoch)
     {
         return new ConsistencyPoint(new ConsistencyPointContext().cache(cache).ownership(ownership)
-            .epoch(cpEpoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()).onStepDone(this::wakeAgent));
+            .epoch(cpEpoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()).onStepDone(this::wakeAgent)
+            .forcePool(Durability.POWER == ctx.durability()));
     }
 
     private void journal(final String subject, final String message)

@@ -2,6 +2,7 @@ package io.tandem.secondary;
 
 import io.tandem.primary.ControllerContext;
 import io.tandem.primary.PrimaryController;
+import io.tandem.primary.pool.PoolOwnedByPartnerException;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.recovery.journal.EventJournalContext;
 import org.agrona.CloseHelper;
@@ -33,6 +34,9 @@ public final class Controller implements AutoCloseable
     }
 
     private static final long POLL_MS = 20;
+    /** A role change that fails (a port its partner has not let go of yet, say) is tried again for this long. */
+    private static final long ROLE_CHANGE_RETRY_MS = 30_000;
+    private static final long ROLE_CHANGE_BACKOFF_MS = 200;
 
     private final ControllerContext template;
     private final PrintStream progress;
@@ -92,20 +96,45 @@ public final class Controller implements AutoCloseable
                 journal.epochChange(primary.epoch(), startWithoutMirror ? "takeover" : "took the pool");
                 return;
             }
-            catch (final IllegalStateException ex)
+            catch (final PoolOwnedByPartnerException ex)
             {
-                if (!ex.getMessage().contains("owned by controller"))
-                {
-                    throw ex;
-                }
-                progress.println("controller " + template.controllerId() + ": the partner owns the pool; " +
-                    "rejoining as secondary");
+                progress.println("controller " + template.controllerId() + ": " + ex.getMessage() +
+                    " Rejoining as secondary");
                 journal.note("controller", "the partner owns the pool: rejoining as secondary");
                 role = Role.SECONDARY;
             }
         }
         secondary = SecondaryController.launch(template.copy(), progress);
         journal.roleChange("secondary", "primary");
+    }
+
+    /**
+     * Starts the new role after a change, trying again while it fails: in the moments after a takeover or a fence
+     * both controllers change role at once, and the one starting may find a port the other still holds.
+     */
+    private void restartRole() throws IOException, InterruptedException
+    {
+        final long deadlineMs = System.currentTimeMillis() + ROLE_CHANGE_RETRY_MS;
+        while (true)
+        {
+            try
+            {
+                startRole();
+                return;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                if (closed || System.currentTimeMillis() >= deadlineMs)
+                {
+                    throw ex;
+                }
+                progress.println("controller " + template.controllerId() + ": cannot start as " +
+                    role.name().toLowerCase() + " yet (" + ex.getMessage() + "); trying again in " +
+                    ROLE_CHANGE_BACKOFF_MS + " ms");
+                journal.note("controller", "cannot start as " + role.name().toLowerCase() + " yet: " + ex);
+                TimeUnit.MILLISECONDS.sleep(ROLE_CHANGE_BACKOFF_MS);
+            }
+        }
     }
 
     private void supervise()
@@ -126,7 +155,7 @@ public final class Controller implements AutoCloseable
                         primary = null;
                         role = Role.SECONDARY;
                         startWithoutMirror = false;
-                        startRole();
+                        restartRole();
                         continue;
                     }
                 }
@@ -143,7 +172,7 @@ public final class Controller implements AutoCloseable
                         secondary = null;
                         role = Role.PRIMARY;
                         startWithoutMirror = handover.tookOver();
-                        startRole();
+                        restartRole();
                         continue;
                     }
                 }

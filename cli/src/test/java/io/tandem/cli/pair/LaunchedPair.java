@@ -88,7 +88,18 @@ final class LaunchedPair implements AutoCloseable
                 return child;
             }
         }
-        throw new IllegalStateException(name + " exited before serving; see " + child.stderr());
+        String stderr;
+        try
+        {
+            final List<String> lines = java.nio.file.Files.readAllLines(child.stderr());
+            stderr = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        }
+        catch (final IOException ex)
+        {
+            stderr = "(unreadable: " + ex + ")";
+        }
+        throw new IllegalStateException(name + " exited before serving; the end of " + child.stderr() + ":\n" +
+            stderr);
     }
 
     /**
