@@ -23,7 +23,8 @@ PROCS = {
     "nbdkit-file": ["nbdkit-file"],
     "qsd-mirror": ["qemu-storage-daemon", "qsd-target-nbdkit"],
 }
-WL_LABELS = {"randwrite": "4K randwrite QD32", "randread": "4K randread QD32", "write64k": "64K seqwrite QD32"}
+WL_LABELS = {"randwrite": "4K randwrite QD32", "randread": "4K randread QD32", "write64k": "64K seqwrite QD32",
+             "randwrite-qd1": "4K randwrite QD1"}
 
 
 def load_run(path):
