@@ -776,6 +776,7 @@ public final class PrimaryController implements AutoCloseable
             out.append("epoch=").append(epoch).append('\n');
             out.append("nbd=").append(ctx.bindAddress()).append(':').append(nbd.port()).append('\n');
             out.append("durability=").append(ctx.durability()).append('\n');
+            out.append("agent.idle=").append(ctx.agentIdle().name().toLowerCase()).append('\n');
             final int live = sender.liveMask();
             for (int path = 0; path < ctx.pathCount(); path++)
             {

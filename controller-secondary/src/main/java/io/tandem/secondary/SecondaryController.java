@@ -592,6 +592,7 @@ public final class SecondaryController implements AutoCloseable
         out.append("controller=").append(ctx.controllerId()).append('\n');
         out.append("epoch=").append(null == current ? 0 : current.epoch).append('\n');
         out.append("nbd=").append(ctx.bindAddress()).append(':').append(nbd.port()).append(" (refusing I/O)\n");
+        out.append("agent.idle=").append(ctx.agentIdle().name().toLowerCase()).append('\n');
         out.append("pool.epoch=").append(view.poolEpoch()).append('\n');
         out.append("pool.owner=").append(view.poolOwner()).append('\n');
         out.append("pool.cpLsn=").append(view.cpLsn()).append('\n');

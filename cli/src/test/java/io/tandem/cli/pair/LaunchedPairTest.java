@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -71,11 +72,28 @@ class LaunchedPairTest
     @Test
     void pullingAndRestoringPathsDuringAWorkloadLosesNoWrite() throws Exception
     {
-        try (LaunchedPair pair = new LaunchedPair(dir, 11819, 26650))
+        pullAndRestorePathsDuringAWorkload(new LaunchedPair(dir, 11819, 26650));
+    }
+
+    @Test
+    void theEarlierIdleModeWithItsOwnDriverThreadsPullsAndRestoresPathsAsWell() throws Exception
+    {
+        final LaunchedPair pair = new LaunchedPair(dir, 11919, 27010);
+        pair.extra.addAll(List.of("--agent-idle", "backoff"));
+        pullAndRestorePathsDuringAWorkload(pair);
+    }
+
+    private void pullAndRestorePathsDuringAWorkload(final LaunchedPair launched) throws Exception
+    {
+        try (LaunchedPair pair = launched)
         {
             pair.startSecondary();
             pair.startPrimary();
             await("the pair to mirror", 30, () -> mirroring(pair));
+            final String mode = pair.extra.contains("backoff") ? "backoff" : "select";
+            final String status = run("ctl", "--controller", pair.controllers(), "status")[1];
+            final long modeLines = status.lines().filter(line -> line.equals("agent.idle=" + mode)).count();
+            assertEquals(2, modeLines, "both controllers idle in " + mode + " mode:\n" + status);
 
             final CompletableFuture<String[]> workload = CompletableFuture.supplyAsync(() -> run("workload",
                 "--target", "127.0.0.1:" + pair.nbdBase, "--duration", "8s", "--queue-depth", "16",
