@@ -1,11 +1,10 @@
 package io.tandem.interconnect.path;
 
+import io.aeron.ChannelUri;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ext.DebugReceiveChannelEndpoint;
 import io.aeron.driver.ext.DebugSendChannelEndpoint;
 import io.aeron.driver.ext.LossGenerator;
-import io.aeron.driver.media.ReceiveChannelEndpoint;
-import io.aeron.driver.media.SendChannelEndpoint;
 import io.tandem.interconnect.idle.ChannelWatcher;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -39,6 +38,8 @@ public final class PathFaults implements AutoCloseable
     public static final int MAX_PATHS = 8;
     public static final int SLOT_LENGTH = 8;
     public static final int FILE_LENGTH = MAX_PATHS * SLOT_LENGTH;
+
+    private static final LossGenerator NO_LOSS = (address, buffer, length) -> false;
 
     private final UnsafeBuffer slots = new UnsafeBuffer(0, 0);
     private MappedByteBuffer mapped;
@@ -106,8 +107,9 @@ public final class PathFaults implements AutoCloseable
     }
 
     /**
-     * Makes the media driver drop the frames of pulled paths: every channel whose alias names a path gets Aeron's
-     * debug channel endpoints with a loss generator reading that path's switch; other channels stay plain.
+     * Makes the media driver drop the frames of pulled paths: every channel gets Aeron's debug channel endpoints,
+     * whose loss generator reads the switch of the path the channel's alias names (none for a channel of no
+     * path).
      *
      * @param watcher told of each endpoint's socket once it is open, or null.
      */
@@ -115,19 +117,7 @@ public final class PathFaults implements AutoCloseable
     {
         driverContext.sendChannelEndpointSupplier((udpChannel, statusIndicator, context) ->
         {
-            final int path = PathChannels.pathOf(udpChannel.channelUri());
-            if (path < 0 || path >= MAX_PATHS)
-            {
-                return new SendChannelEndpoint(udpChannel, statusIndicator, context)
-                {
-                    public void openChannel()
-                    {
-                        super.openChannel();
-                        watch(watcher, receiveDatagramChannel());
-                    }
-                };
-            }
-            final LossGenerator cable = new Cable(path);
+            final LossGenerator cable = cableOf(udpChannel.channelUri());
             return new DebugSendChannelEndpoint(udpChannel, statusIndicator, context, cable, cable)
             {
                 public void openChannel()
@@ -139,19 +129,7 @@ public final class PathFaults implements AutoCloseable
         });
         driverContext.receiveChannelEndpointSupplier((udpChannel, dispatcher, statusIndicator, context) ->
         {
-            final int path = PathChannels.pathOf(udpChannel.channelUri());
-            if (path < 0 || path >= MAX_PATHS)
-            {
-                return new ReceiveChannelEndpoint(udpChannel, dispatcher, statusIndicator, context)
-                {
-                    public void openChannel()
-                    {
-                        super.openChannel();
-                        watch(watcher, receiveDatagramChannel());
-                    }
-                };
-            }
-            final LossGenerator cable = new Cable(path);
+            final LossGenerator cable = cableOf(udpChannel.channelUri());
             return new DebugReceiveChannelEndpoint(udpChannel, dispatcher, statusIndicator, context, cable, cable)
             {
                 public void openChannel()
@@ -161,6 +139,15 @@ public final class PathFaults implements AutoCloseable
                 }
             };
         });
+    }
+
+    /**
+     * @return the switch of the path a channel belongs to, or one that never drops for a channel of no path.
+     */
+    private LossGenerator cableOf(final ChannelUri channelUri)
+    {
+        final int path = PathChannels.pathOf(channelUri);
+        return path < 0 || path >= MAX_PATHS ? NO_LOSS : new Cable(path);
     }
 
     private static void watch(final ChannelWatcher watcher, final DatagramChannel channel)
