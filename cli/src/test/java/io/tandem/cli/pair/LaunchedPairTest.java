@@ -83,6 +83,24 @@ class LaunchedPairTest
         pullAndRestorePathsDuringAWorkload(pair);
     }
 
+    @Test
+    void atPowerDurabilityThePairMirrorsAndEveryWriteVerifies() throws Exception
+    {
+        try (LaunchedPair pair = new LaunchedPair(dir, 11929, 27050))
+        {
+            pair.extra.addAll(List.of("--durability", "power"));
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirroring(pair));
+            assertTrue(run("ctl", "--controller", pair.controllers(), "status")[1].contains("durability=POWER"));
+            // every write waits for a force on each controller, completed on its NVRAM flusher's own thread
+            final String[] result = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--ops", "3000",
+                "--queue-depth", "16", "--read-ratio", "10", "--span", "16M");
+            assertEquals("0", result[0], result[1] + result[2]);
+            assertTrue(result[1].contains(", 0 errors") && result[1].contains("result    OK"), result[1]);
+        }
+    }
+
     private void pullAndRestorePathsDuringAWorkload(final LaunchedPair launched) throws Exception
     {
         try (LaunchedPair pair = launched)
