@@ -276,6 +276,7 @@ public final class ConsistencyPoint implements AutoCloseable
     private int destage(final long nowNs)
     {
         final int end = Math.min(destageList.size(), destageIndex + pagesPerStep);
+        destageList.sortUpTo(end);
         int written = 0;
         try
         {

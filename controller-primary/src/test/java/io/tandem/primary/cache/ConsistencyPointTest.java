@@ -74,6 +74,42 @@ class ConsistencyPointTest
     }
 
     @Test
+    void pagesGoOutInArrivalOrderWhileTheOrderIsWorkedOutAStepAhead() throws IOException
+    {
+        final java.util.Random random = new java.util.Random(42);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            java.util.Arrays.fill(model, (byte)0);
+            try (PoolFixture fixture = new PoolFixture(dir.resolve("t" + trial), VOLUME_PAGES, VOLUME_PAGES,
+                1 + random.nextInt(5)))
+            {
+                final long[] lastLsn = new long[VOLUME_PAGES];
+                final int writes = 1 + random.nextInt(100);
+                for (int lsn = 1; lsn <= writes; lsn++)
+                {
+                    final int length = 1 + random.nextInt(3 * PAGE);
+                    final int offset = random.nextInt(VOLUME_PAGES * PAGE - length);
+                    write(fixture.cache, offset, length, lsn, lsn);
+                    for (int page = offset / PAGE; page <= (offset + length - 1) / PAGE; page++)
+                    {
+                        lastLsn[page] = lsn;
+                    }
+                }
+                final List<Long> expected = java.util.stream.LongStream.range(0, VOLUME_PAGES)
+                    .filter(page -> lastLsn[(int)page] > 0).boxed()
+                    .sorted(java.util.Comparator.<Long>comparingLong(page -> lastLsn[page.intValue()])
+                        .thenComparingLong(page -> page))
+                    .collect(java.util.stream.Collectors.toList());
+
+                assertTrue(fixture.cp.start(Reason.COMMAND));
+                assertEquals(State.DONE, fixture.finishCp());
+                assertEquals(expected, fixture.device.takeWrites(), "trial " + trial);
+                assertArrayEquals(model, fixture.readPoolFile(), "trial " + trial);
+            }
+        }
+    }
+
+    @Test
     void atProcessDurabilityACpRecordsItsLsnWithoutForcingThePool() throws IOException
     {
         try (PoolFixture fixture = new PoolFixture(dir, VOLUME_PAGES, 16, 2, false))
