@@ -18,15 +18,18 @@ import java.io.File;
 import java.nio.file.Path;
 
 /**
- * One end of the interconnect, with everything it runs on: an embedded Aeron media driver (SHARED threading,
- * back-off idling, no async executor, low timeouts) in its own Aeron directory {@code directory/endpointName}
- * (made fresh at launch, deleted on close), an Aeron client, the paths, the counters, the fault injector, and the
- * protocol agent: a {@link MirrorSender} on the primary, a {@link MirrorReceiver} on the secondary.
+ * One end of the interconnect, with everything it runs on: an embedded Aeron media driver (SHARED threading with
+ * back-off idling, or INVOKER; no async executor, low timeouts) in its own Aeron directory
+ * {@code directory/endpointName} (made fresh at launch, deleted on close), an Aeron client, the paths, the
+ * counters, the fault injector, and the protocol agent: a {@link MirrorSender} on the primary, a
+ * {@link MirrorReceiver} on the secondary.
  * <p>
  * Threading is decided here and nowhere else. The agent and the Aeron client's conductor form one duty cycle.
  * A sender's duty cycle always runs on the caller's thread through {@link #invoker()}, because
  * {@link MirrorSender#offer} must share its thread; a receiver's runs on its own thread, or through
- * {@link #invoker()} when {@link InterconnectContext#useAgentInvoker()} is set. The driver has its own thread.
+ * {@link #invoker()} when {@link InterconnectContext#useAgentInvoker()} is set. The driver has its own thread, or,
+ * with {@link InterconnectContext#invokedDriver()}, is stepped in the same duty cycle; then a
+ * {@link InterconnectContext#channelWatcher()} is told of its sockets, and is asked to let go of them on close.
  * <p>
  * From another process: counters through {@link io.tandem.interconnect.status.InterconnectStatusReader#open(Path)}
  * and pull/restore through {@link PathFaults#open(Path)}, both on {@link #aeronDirectory()}.
