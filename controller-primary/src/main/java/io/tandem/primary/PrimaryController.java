@@ -44,9 +44,10 @@ import java.util.concurrent.TimeUnit;
  * Launch: open the pool and take it (the epoch goes up: a former owner is fenced), open the NVLog and replay
  * what it holds above the pool's CP LSN, take a consistency point so the pool holds everything, then start the
  * mirror, the write path and the NBD server. Threads, decided here: the controller's agent (NBD server,
- * interconnect, write path and consistency points in one duty cycle), the NVRAM flusher, the Aeron media
- * driver, the consistency point's I/O thread, a housekeeping thread (mailbox heartbeat, fencing check) and the
- * control port's thread.
+ * interconnect, write path and consistency points in one duty cycle; with {@code agentIdle} SELECT also the Aeron
+ * media driver and, at durability process, the NVRAM flusher, the agent sleeping on its sockets when idle), the
+ * NVRAM flusher at durability power, the media driver with {@code agentIdle} BACKOFF, the consistency point's
+ * I/O thread, a housekeeping thread (mailbox heartbeat, fencing check) and the control port's thread.
  * <p>
  * Thread-safe: {@link #status()}, {@link #requestCheckpoint()}, {@link #pull(int)}, {@link #restore(int)} and
  * {@link #close()} from any thread.

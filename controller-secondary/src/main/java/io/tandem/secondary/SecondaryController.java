@@ -44,9 +44,11 @@ import java.util.concurrent.TimeUnit;
  * shows the primary took it at a new epoch (it restarted, replayed its own log and put everything in the pool),
  * the secondary ends the session, discards its mirror (nothing in it is newer than the pool) and starts a new one.
  * <p>
- * Threads, decided here: the controller's agent (NBD server, interconnect receiver, mirror store), the NVRAM
- * flusher, the Aeron media driver, a housekeeping thread (mailbox heartbeat, reading the pool and the partner's
- * mailbox) and the control port's thread.
+ * Threads, decided here: the controller's agent (NBD server, interconnect receiver, mirror store; with
+ * {@code agentIdle} SELECT also the Aeron media driver and, at durability process, the NVRAM flusher, the agent
+ * sleeping on its sockets when idle), the NVRAM flusher at durability power, the media driver with
+ * {@code agentIdle} BACKOFF, a housekeeping thread (mailbox heartbeat, reading the pool and the partner's mailbox)
+ * and the control port's thread.
  * <p>
  * Thread-safe: {@link #status()}, {@link #pull(int)}, {@link #restore(int)}, {@link #close()} from any thread.
  */
