@@ -1,13 +1,12 @@
 package io.tandem.primary;
 
 import io.tandem.interconnect.InterconnectContext;
+import io.tandem.interconnect.idle.ChannelWatcher;
 import io.tandem.interconnect.idle.SelectorIdleStrategy;
 import io.tandem.nvlog.LogRecord;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.staging.Durability;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -103,7 +102,7 @@ public final class ControllerContext
          */
         SELECT,
         /**
-         * Spin, yield, then park 1 to 100 us (Agrona's {@link BackoffIdleStrategy}); the media driver has a thread
+         * Spin, yield, then park 1 to 100 us (Agrona's {@link org.agrona.concurrent.BackoffIdleStrategy}); the media driver has a thread
          * of its own. Wakes on its timer, not on I/O: the earlier design, kept to compare against.
          */
         BACKOFF
@@ -427,27 +426,24 @@ public final class ControllerContext
     }
 
     /**
-     * @return a new idle strategy for a controller's agent, as {@link #agentIdle()} says; the controller closes it
-     * when it is a {@link SelectorIdleStrategy}.
+     * @return how a new controller's agent idles, as {@link #agentIdle()} says; the controller closes it.
      */
-    public IdleStrategy newAgentIdleStrategy()
+    public AgentIdling newAgentIdling()
     {
-        return AgentIdle.SELECT == agentIdle ?
-            new SelectorIdleStrategy(agentIdleSpins, agentIdleYields, SelectorIdleStrategy.MAX_BLOCK_MS_DEFAULT) :
-            new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        return new AgentIdling(agentIdle, agentIdleSpins, agentIdleYields);
     }
 
     /**
-     * @param agentIdle the idle strategy of the agent that will step the endpoint through its invoker: when it
-     *                  sleeps on sockets, the media driver runs in that agent's duty cycle and its sockets wake it.
-     * @return {@link #newInterconnect(long)}, stepped by an agent idling with {@code agentIdle}.
+     * @param watcher what the agent stepping the endpoint through its invoker sleeps on, or null: with one, the
+     *                media driver runs in that agent's duty cycle and its sockets wake it.
+     * @return {@link #newInterconnect(long)}, stepped by that agent.
      */
-    public InterconnectContext newInterconnect(final long epoch, final IdleStrategy agentIdle)
+    public InterconnectContext newInterconnect(final long epoch, final ChannelWatcher watcher)
     {
         final InterconnectContext interconnect = newInterconnect(epoch).useAgentInvoker(true);
-        if (agentIdle instanceof SelectorIdleStrategy)
+        if (null != watcher)
         {
-            interconnect.invokedDriver(true).channelWatcher((SelectorIdleStrategy)agentIdle);
+            interconnect.invokedDriver(true).channelWatcher(watcher);
         }
         return interconnect;
     }

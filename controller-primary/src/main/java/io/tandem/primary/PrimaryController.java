@@ -1,8 +1,6 @@
 package io.tandem.primary;
 
 import io.tandem.interconnect.InterconnectEndpoint;
-import io.tandem.interconnect.idle.ChannelWatcher;
-import io.tandem.interconnect.idle.SelectorIdleStrategy;
 import io.tandem.interconnect.MirrorSender;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
@@ -28,7 +26,6 @@ import io.tandem.staging.NvramContext;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -66,7 +63,7 @@ public final class PrimaryController implements AutoCloseable
     private final WritePath writePath;
     private final NbdServer nbd;
     private final AgentRunner runner;
-    private final IdleStrategy agentIdle;
+    private final AgentIdling agentIdle;
     private final ScheduledExecutorService housekeeping;
     private final MailboxFile mailbox;
     private final ControlServer control;
@@ -84,7 +81,7 @@ public final class PrimaryController implements AutoCloseable
     private PrimaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
     {
         this.ctx = ctx;
-        this.agentIdle = ctx.newAgentIdleStrategy();
+        this.agentIdle = ctx.newAgentIdling();
         this.pulled = new boolean[ctx.pathCount()];
         Pool pool = null;
         NvLog log = null;
@@ -118,7 +115,7 @@ public final class PrimaryController implements AutoCloseable
                 .nvram(new NvramContext().file(ctx.controllerDir().resolve("nvram.dev"))
                     .capacity(ctx.nvramCapacity()).durability(ctx.durability())
                     .useAgentInvoker(ctx.stepsNvramFlusher())
-                    .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> wakeAgent())));
+                    .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> agentIdle.wake())));
             log.epoch(epoch);
             progress.println("controller " + ctx.controllerId() + ": NVLog " + log.recoveryReport());
 
@@ -148,11 +145,11 @@ public final class PrimaryController implements AutoCloseable
             progress.println("controller " + ctx.controllerId() + ": replayed " + replay.replayed() +
                 " records above CP LSN " + superblock.cpLsn() + "; next LSN " + firstLsn);
 
-            interconnect = InterconnectEndpoint.launchSender(ctx.newInterconnect(epoch, agentIdle));
+            interconnect = InterconnectEndpoint.launchSender(ctx.newInterconnect(epoch, agentIdle.watcher()));
             this.sender = interconnect.sender();
             final NbdServerContext nbdCtx = new NbdServerContext().bindAddress(ctx.bindAddress())
                 .port(ctx.nbdPort()).useAgentInvoker(true)
-                .channelWatcher(agentIdle instanceof ChannelWatcher ? (ChannelWatcher)agentIdle : null)
+                .channelWatcher(agentIdle.watcher())
                 .exportDescription("tandem controller " + ctx.controllerId() + " (primary, epoch " + epoch + ")");
             this.writePath = new WritePath(log, sender, cache, why ->
             {
@@ -191,7 +188,7 @@ public final class PrimaryController implements AutoCloseable
             housekeeping.scheduleWithFixedDelay(this::beat, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(),
                 TimeUnit.MILLISECONDS);
 
-            this.runner = new AgentRunner(agentIdle,
+            this.runner = new AgentRunner(agentIdle.strategy(),
                 Throwable::printStackTrace, null, new PrimaryAgent());
             AgentRunner.startOnThread(runner);
             control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), new PrimaryControlHandler(this),
@@ -203,7 +200,7 @@ public final class PrimaryController implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             CloseHelper.quietCloseAll(control, nbd, interconnect, consistencyPoint, cache, log, mailbox, pool);
-            closeIdle();
+            agentIdle.close();
             if (null != housekeeping)
             {
                 housekeeping.shutdownNow();
@@ -232,7 +229,7 @@ public final class PrimaryController implements AutoCloseable
         final InterconnectEndpoint old = interconnect;
         CloseHelper.quietClose(old);
         final InterconnectEndpoint fresh = InterconnectEndpoint.launchSender(
-            ctx.newInterconnect(sessionEpoch, agentIdle));
+            ctx.newInterconnect(sessionEpoch, agentIdle.watcher()));
         for (int path = 0; path < pulled.length; path++)
         {
             if (pulled[path])
@@ -252,7 +249,7 @@ public final class PrimaryController implements AutoCloseable
     private ConsistencyPoint newConsistencyPoint(final PageCache cache, final long cpEpoch)
     {
         return new ConsistencyPoint(new ConsistencyPointContext().cache(cache).ownership(ownership)
-            .epoch(cpEpoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()).onStepDone(this::wakeAgent)
+            .epoch(cpEpoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()).onStepDone(agentIdle::wake)
             .forcePool(Durability.POWER == ctx.durability()));
     }
 
@@ -280,7 +277,7 @@ public final class PrimaryController implements AutoCloseable
             if (!fenced && MirrorMode.GIVEN_BACK != mode && ownership.isFenced(epoch))
             {
                 fenced = true;
-                wakeAgent();
+                agentIdle.wake();
             }
             final int role = fenced ? MailboxFile.ROLE_FENCED :
                 MirrorMode.GIVEN_BACK == mode ? MailboxFile.ROLE_STOPPED : MailboxFile.ROLE_PRIMARY;
@@ -305,7 +302,7 @@ public final class PrimaryController implements AutoCloseable
     {
         checkpointWhy = "command";
         checkpointRequested = true;
-        wakeAgent();
+        agentIdle.wake();
     }
 
     public void pull(final int path)
@@ -337,7 +334,7 @@ public final class PrimaryController implements AutoCloseable
             return "no interconnect path is up: the partner cannot take the volume";
         }
         givebackRequested = true;
-        wakeAgent();
+        agentIdle.wake();
         return null;
     }
 
@@ -421,27 +418,10 @@ public final class PrimaryController implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, log, mailbox, pool);
-        closeIdle();
+        agentIdle.close();
     }
 
-    private void closeIdle()
-    {
-        if (agentIdle instanceof AutoCloseable)
-        {
-            CloseHelper.quietClose((AutoCloseable)agentIdle);
-        }
-    }
 
-    /**
-     * Ends the agent's idle wait early: for work handed over by another thread (a flush completed, a command).
-     */
-    private void wakeAgent()
-    {
-        if (agentIdle instanceof SelectorIdleStrategy)
-        {
-            ((SelectorIdleStrategy)agentIdle).wake();
-        }
-    }
 
     private final class CheckpointListener implements ConsistencyPointListener
     {

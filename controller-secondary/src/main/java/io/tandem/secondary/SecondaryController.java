@@ -3,10 +3,9 @@ package io.tandem.secondary;
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.InterconnectEndpoint;
 import io.tandem.interconnect.MirrorReceiver;
-import io.tandem.interconnect.idle.ChannelWatcher;
-import io.tandem.interconnect.idle.SelectorIdleStrategy;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
+import io.tandem.primary.AgentIdling;
 import io.tandem.primary.ControllerContext;
 import io.tandem.primary.control.ControlServer;
 import io.tandem.primary.nbd.NbdServer;
@@ -25,7 +24,6 @@ import io.tandem.staging.NvramContext;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -66,7 +64,7 @@ public final class SecondaryController implements AutoCloseable
     private final MailboxFile partnerMailbox;
     private final ScheduledExecutorService housekeeping;
     private final AgentRunner runner;
-    private final IdleStrategy agentIdle;
+    private final AgentIdling agentIdle;
     private final ControlServer control;
     private final long partnerStaleMs = Long.getLong(PARTNER_STALE_PROP_NAME, PARTNER_STALE_MS_DEFAULT);
     private volatile PartnerView partner = PartnerView.NONE;
@@ -87,7 +85,7 @@ public final class SecondaryController implements AutoCloseable
     private SecondaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
     {
         this.ctx = ctx;
-        this.agentIdle = ctx.newAgentIdleStrategy();
+        this.agentIdle = ctx.newAgentIdling();
         this.progress = progress;
         this.pulled = new boolean[ctx.pathCount()];
         Pool pool = null;
@@ -103,7 +101,7 @@ public final class SecondaryController implements AutoCloseable
                 .volumeSize(ctx.volumeSize()).epochClock(ctx.epochClock()));
             nbd = NbdServer.launch(new NbdServerContext().bindAddress(ctx.bindAddress()).port(ctx.nbdPort())
                 .useAgentInvoker(true).refuseIo(true).volume(new StandbyVolume(ctx.volumeSize()))
-                .channelWatcher(agentIdle instanceof ChannelWatcher ? (ChannelWatcher)agentIdle : null)
+                .channelWatcher(agentIdle.watcher())
                 .exportDescription("tandem controller " + ctx.controllerId() + " (secondary)"));
             mailbox = pool.mailbox(ctx.controllerId());
             partnerMailbox = pool.mailbox(ctx.partnerId());
@@ -121,7 +119,7 @@ public final class SecondaryController implements AutoCloseable
             watch();
             housekeeping.scheduleWithFixedDelay(this::watch, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(),
                 TimeUnit.MILLISECONDS);
-            this.runner = new AgentRunner(agentIdle,
+            this.runner = new AgentRunner(agentIdle.strategy(),
                 Throwable::printStackTrace, null, new SecondaryAgent());
             AgentRunner.startOnThread(runner);
             control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), new SecondaryControlHandler(this),
@@ -133,7 +131,7 @@ public final class SecondaryController implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             CloseHelper.quietCloseAll(control, nbd, mailbox, partnerMailbox, pool);
-            closeIdle();
+            agentIdle.close();
             if (null != housekeeping)
             {
                 housekeeping.shutdownNow();
@@ -266,27 +264,10 @@ public final class SecondaryController implements AutoCloseable
             failed.close();
         }
         CloseHelper.quietCloseAll(nbd, mailbox, partnerMailbox, pool);
-        closeIdle();
+        agentIdle.close();
     }
 
-    private void closeIdle()
-    {
-        if (agentIdle instanceof AutoCloseable)
-        {
-            CloseHelper.quietClose((AutoCloseable)agentIdle);
-        }
-    }
 
-    /**
-     * Ends the agent's idle wait early: for work handed over by another thread (a flush completed).
-     */
-    private void wakeAgent()
-    {
-        if (agentIdle instanceof SelectorIdleStrategy)
-        {
-            ((SelectorIdleStrategy)agentIdle).wake();
-        }
-    }
 
     /**
      * One epoch's mirror: the receiver endpoint and the log it fills.
@@ -315,7 +296,7 @@ public final class SecondaryController implements AutoCloseable
             this.epoch = epoch;
             final Path nvram = ctx.controllerDir().resolve("nvram.dev");
 
-            final InterconnectContext interconnectCtx = ctx.newInterconnect(epoch, agentIdle);
+            final InterconnectContext interconnectCtx = ctx.newInterconnect(epoch, agentIdle.watcher());
             NvLog log = null;
             InterconnectEndpoint interconnect = null;
             try
@@ -381,7 +362,7 @@ public final class SecondaryController implements AutoCloseable
                 .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
                 .nvram(new NvramContext().file(nvram).capacity(ctx.nvramCapacity()).durability(ctx.durability())
                     .useAgentInvoker(ctx.stepsNvramFlusher())
-                    .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> wakeAgent()));
+                    .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> agentIdle.wake()));
         }
 
         int doWork()
