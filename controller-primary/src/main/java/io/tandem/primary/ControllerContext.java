@@ -102,8 +102,9 @@ public final class ControllerContext
          */
         SELECT,
         /**
-         * Spin, yield, then park 1 to 100 us (Agrona's {@link org.agrona.concurrent.BackoffIdleStrategy}); the media driver has a thread
-         * of its own. Wakes on its timer, not on I/O: the earlier design, kept to compare against.
+         * Spin, yield, then park 1 to 100 us (Agrona's {@link org.agrona.concurrent.BackoffIdleStrategy}); the
+         * media driver has a thread of its own. Wakes on its timer, not on I/O: the earlier design, kept to compare
+         * against.
          */
         BACKOFF
     }

@@ -15,9 +15,9 @@ import io.tandem.primary.nbd.NbdServer;
 import io.tandem.primary.nbd.NbdServerContext;
 import io.tandem.primary.pool.MailboxFile;
 import io.tandem.primary.pool.Ownership;
-import io.tandem.primary.pool.PoolOwnedByPartnerException;
 import io.tandem.primary.pool.Pool;
 import io.tandem.primary.pool.PoolContext;
+import io.tandem.primary.pool.PoolOwnedByPartnerException;
 import io.tandem.primary.pool.Superblock;
 import io.tandem.primary.replay.LogReplay;
 import io.tandem.primary.write.WritePath;
@@ -101,9 +101,10 @@ public final class PrimaryController implements AutoCloseable
             final Superblock before = pool.superblocks().read();
             if (before.owner() == ctx.partnerId())
             {
-                throw new PoolOwnedByPartnerException("the pool is owned by controller " + before.owner() + " at epoch " +
-                    before.epoch() + ", newer than any this controller served in: starting as primary would fence " +
-                    "the partner that serves the volume now. Start this controller as the secondary instead.");
+                throw new PoolOwnedByPartnerException("the pool is owned by controller " + before.owner() +
+                    " at epoch " + before.epoch() + ", newer than any this controller served in: starting as primary " +
+                    "would fence the partner that serves the volume now. Start this controller as the secondary " +
+                    "instead.");
             }
             this.epoch = ownership.take(ctx.controllerId());
             progress.println("controller " + ctx.controllerId() + ": took the pool at epoch " + epoch);
