@@ -11,6 +11,7 @@ public final class Tandem
 
     public static void main(final String[] args)
     {
+        quietLogging();
         final String[] expanded;
         try
         {
@@ -23,5 +24,18 @@ public final class Tandem
             return;
         }
         System.exit(TandemCommand.newCommandLine().execute(expanded));
+    }
+
+    /**
+     * Chronicle logs through SLF4J, and tandem ships no SLF4J binding: without these SLF4J warns on stderr, before
+     * the launcher's own messages, that it found none. An explicit -D setting wins.
+     */
+    private static void quietLogging()
+    {
+        if (null == System.getProperty("slf4j.provider"))
+        {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
     }
 }

@@ -55,6 +55,7 @@ public final class Controller implements AutoCloseable
         this.template = template;
         this.progress = progress;
         this.role = initial;
+        template.copy().conclude(); // a bad setting fails here, before anything is written
         Files.createDirectories(template.controllerDir());
         this.journal = EventJournal.open(new EventJournalContext()
             .directory(template.controllerDir().resolve("journal")).controllerId(template.controllerId()));
