@@ -1,6 +1,7 @@
 package io.tandem.cli;
 
 import io.tandem.primary.ControllerContext;
+import io.tandem.primary.nbd.NbdServerContext;
 import io.tandem.staging.Durability;
 import picocli.CommandLine.Option;
 
@@ -84,6 +85,18 @@ public final class ControllerOptions
             "(default: ${DEFAULT-VALUE}).")
     io.tandem.primary.ControllerContext.AgentIdle agentIdle;
 
+    @Option(names = "--nbd-coalesce-depth", paramLabel = "N",
+        defaultValue = "" + NbdServerContext.COALESCE_DEPTH_DEFAULT,
+        description = "Request coalescing: while N requests are in flight, new ones are left in the socket to be " +
+            "read as a batch, so the log, the mirror and the replies move in batches; 0 turns it off " +
+            "(default: ${DEFAULT-VALUE}).")
+    int nbdCoalesceDepth;
+
+    @Option(names = "--nbd-coalesce-window", paramLabel = "TIME", defaultValue = "500us",
+        converter = DurationConverter.class,
+        description = "Longest a new request waits unread while coalescing, up to 100ms (default: ${DEFAULT-VALUE}).")
+    java.time.Duration nbdCoalesceWindow;
+
     @Option(names = "--config", paramLabel = "FILE",
         description = "Properties file of these options (e.g. nbd-port=10811); the command line wins.")
     Path config;
@@ -103,7 +116,9 @@ public final class ControllerOptions
             .ackPortBase(ackPortBase)
             .cpIntervalMs(cpInterval.toMillis())
             .mirrorLossPolicy(mirrorLoss)
-            .agentIdle(agentIdle);
+            .agentIdle(agentIdle)
+            .nbdCoalesceDepth(nbdCoalesceDepth)
+            .nbdCoalesceWindowNs(nbdCoalesceWindow.toNanos());
         if (null != aeronDir)
         {
             ctx.aeronDir(aeronDir);

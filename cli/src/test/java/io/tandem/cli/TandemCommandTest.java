@@ -1,11 +1,15 @@
 package io.tandem.cli;
 
+import io.tandem.primary.ControllerContext;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TandemCommandTest
@@ -53,6 +57,25 @@ class TandemCommandTest
         assertUsageError(new String[] {"primary", "--agent-idle", "spin"},
             "'spin' is not an idle mode: select or backoff");
         assertUsageError(new String[] {"secondary", "--agent-idle", ""}, "is not an idle mode");
+    }
+
+    @Test
+    void requestCoalescingIsDocumentedAndChecked()
+    {
+        final CommandRun help = CommandRun.execute("primary", "--help");
+        assertTrue(help.out.contains("--nbd-coalesce-depth=N") && help.out.contains("(default: 8)"), help::toString);
+        assertTrue(help.out.contains("--nbd-coalesce-window=TIME") && help.out.contains("(default: 500us)"),
+            help::toString);
+        assertUsageError(new String[] {"primary", "--nbd-coalesce-window", "soon"}, "'soon' is not a duration");
+        assertUsageError(new String[] {"primary", "--nbd-coalesce-depth", "many"}, "'many' is not an int");
+
+        final CommandRun negative = CommandRun.execute("primary", "--nbd-coalesce-depth", "-1");
+        assertEquals(ExitCodes.FAILED, negative.exitCode, negative::toString);
+        assertTrue(negative.err.contains("nbdCoalesceDepth must be >= 0 (0 = off): -1"), negative::toString);
+        final CommandRun tooLong = CommandRun.execute("secondary", "--nbd-coalesce-window", "200ms");
+        assertEquals(ExitCodes.FAILED, tooLong.exitCode, tooLong::toString);
+        assertTrue(tooLong.err.contains("nbdCoalesceWindow must be 0 to 100ms"), tooLong::toString);
+        assertFalse(Files.exists(Path.of(ControllerContext.DATA_DIR_DEFAULT)), "a refused setting wrote a data dir");
     }
 
     @Test

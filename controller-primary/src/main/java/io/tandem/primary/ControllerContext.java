@@ -4,6 +4,7 @@ import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.idle.ChannelWatcher;
 import io.tandem.interconnect.idle.SelectorIdleStrategy;
 import io.tandem.nvlog.LogRecord;
+import io.tandem.primary.nbd.NbdServerContext;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.staging.Durability;
 import org.agrona.concurrent.EpochClock;
@@ -139,6 +140,10 @@ public final class ControllerContext
     private AgentIdle agentIdle = AgentIdle.valueOf(
         System.getProperty(AGENT_IDLE_PROP_NAME, AGENT_IDLE_DEFAULT.name()).toUpperCase());
     private int agentIdleSpins = Integer.getInteger(AGENT_IDLE_SPINS_PROP_NAME, AGENT_IDLE_SPINS_DEFAULT);
+    private int nbdCoalesceDepth = Integer.getInteger(
+        NbdServerContext.COALESCE_DEPTH_PROP_NAME, NbdServerContext.COALESCE_DEPTH_DEFAULT);
+    private long nbdCoalesceWindowNs = Long.getLong(
+        NbdServerContext.COALESCE_WINDOW_PROP_NAME, NbdServerContext.COALESCE_WINDOW_NS_DEFAULT);
     private int agentIdleYields = Integer.getInteger(AGENT_IDLE_YIELDS_PROP_NAME, AGENT_IDLE_YIELDS_DEFAULT);
     private boolean startWithoutMirror;
     private EventJournal journal;
@@ -173,6 +178,14 @@ public final class ControllerContext
                 nbdPort + Integer.getInteger(CONTROL_PORT_OFFSET_PROP_NAME, CONTROL_PORT_OFFSET_DEFAULT);
         }
         checkPort("nbdPort", nbdPort);
+        if (nbdCoalesceDepth < 0)
+        {
+            throw new IllegalArgumentException("nbdCoalesceDepth must be >= 0 (0 = off): " + nbdCoalesceDepth);
+        }
+        if (nbdCoalesceWindowNs < 0 || nbdCoalesceWindowNs > NbdServerContext.MAX_COALESCE_WINDOW_NS)
+        {
+            throw new IllegalArgumentException("nbdCoalesceWindow must be 0 to 100ms: " + nbdCoalesceWindowNs + " ns");
+        }
         checkPort("controlPort", controlPort);
         if (cpIntervalMs < 1 || heartbeatIntervalMs < 1)
         {
@@ -398,6 +411,36 @@ public final class ControllerContext
     }
 
     /**
+     * @return the NBD server's request coalescing: with this many requests in flight new ones are read in batches
+     * ({@link NbdServerContext#coalesceDepth()}); 0 turns it off.
+     */
+    public int nbdCoalesceDepth()
+    {
+        return nbdCoalesceDepth;
+    }
+
+    public ControllerContext nbdCoalesceDepth(final int nbdCoalesceDepth)
+    {
+        this.nbdCoalesceDepth = nbdCoalesceDepth;
+        return this;
+    }
+
+    /**
+     * @return the longest a new request waits unread while the NBD server coalesces
+     * ({@link NbdServerContext#coalesceWindowNs()}).
+     */
+    public long nbdCoalesceWindowNs()
+    {
+        return nbdCoalesceWindowNs;
+    }
+
+    public ControllerContext nbdCoalesceWindowNs(final long nbdCoalesceWindowNs)
+    {
+        this.nbdCoalesceWindowNs = nbdCoalesceWindowNs;
+        return this;
+    }
+
+    /**
      * @return idle duty cycles the agent spins before it yields, with {@link AgentIdle#SELECT}; each costs a duty
      * cycle of non-blocking polls.
      */
@@ -610,6 +653,8 @@ public final class ControllerContext
         copy.mirrorLossGraceMs = mirrorLossGraceMs;
         copy.agentIdle = agentIdle;
         copy.agentIdleSpins = agentIdleSpins;
+        copy.nbdCoalesceDepth = nbdCoalesceDepth;
+        copy.nbdCoalesceWindowNs = nbdCoalesceWindowNs;
         copy.agentIdleYields = agentIdleYields;
         copy.startWithoutMirror = startWithoutMirror;
         copy.journal = journal;

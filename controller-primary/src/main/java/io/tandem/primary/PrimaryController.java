@@ -151,6 +151,7 @@ public final class PrimaryController implements AutoCloseable
             final NbdServerContext nbdCtx = new NbdServerContext().bindAddress(ctx.bindAddress())
                 .port(ctx.nbdPort()).useAgentInvoker(true)
                 .channelWatcher(agentIdle.watcher())
+                .coalesceDepth(ctx.nbdCoalesceDepth()).coalesceWindowNs(ctx.nbdCoalesceWindowNs())
                 .exportDescription("tandem controller " + ctx.controllerId() + " (primary, epoch " + epoch + ")");
             this.writePath = new WritePath(log, sender, cache, why ->
             {
@@ -759,6 +760,17 @@ public final class PrimaryController implements AutoCloseable
             out.append("nbd=").append(ctx.bindAddress()).append(':').append(nbd.port()).append('\n');
             out.append("durability=").append(ctx.durability()).append('\n');
             out.append("agent.idle=").append(ctx.agentIdle().name().toLowerCase()).append('\n');
+            out.append("nbd.coalesce=");
+            if (0 == ctx.nbdCoalesceDepth())
+            {
+                out.append("off\n");
+            }
+            else
+            {
+                out.append("depth ").append(ctx.nbdCoalesceDepth()).append(" window ")
+                    .append(ctx.nbdCoalesceWindowNs() / 1000).append("us holds ").append(nbd.counters().intakeHolds())
+                    .append('\n');
+            }
             final int live = sender.liveMask();
             for (int path = 0; path < ctx.pathCount(); path++)
             {

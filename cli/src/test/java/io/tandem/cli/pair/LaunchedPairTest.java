@@ -150,6 +150,8 @@ class LaunchedPairTest
             final String[] status = run("ctl", "--controller", pair.controllers(), "status");
             final long checkpoints = Long.parseLong(status[1].replaceAll("(?s).*\\ncp\\.count=(\\d+).*", "$1"));
             assertTrue(checkpoints >= 5, "the NVLog's halves forced checkpoints:\n" + status[1]);
+            assertTrue(status[1].matches("(?s).*\nnbd\\.coalesce=depth 8 window 500us holds [1-9]\\d*\n.*"),
+                "32 requests in flight made the primary coalesce its reads:\n" + status[1]);
             pair.stopPrimary();
         }
         // the pool on its own, served by another NBD server, holds every acknowledged write

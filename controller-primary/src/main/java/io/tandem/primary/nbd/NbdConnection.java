@@ -62,6 +62,7 @@ final class NbdConnection
     private SelectionKey key;
     private SelectionKey watchKey;
     private int interestOps;
+    private boolean intakeHeld;
     private int generation;
     private int state = CLOSED;
     private boolean noZeroes;
@@ -154,6 +155,7 @@ final class NbdConnection
         this.key = key;
         this.watchKey = watchKey;
         this.interestOps = SelectionKey.OP_READ;
+        this.intakeHeld = false;
         this.state = AWAITING_CLIENT_FLAGS;
         this.noZeroes = false;
         this.inputDone = false;
@@ -537,16 +539,30 @@ final class NbdConnection
         }
     }
 
+    /**
+     * While the server coalesces, the agent's watcher is not to wake it for this socket's input.
+     */
+    void holdIntake(final boolean held)
+    {
+        intakeHeld = held;
+        watchInterest();
+    }
+
     private void interest(final int ops)
     {
         if (ops != interestOps && null != key && key.isValid())
         {
             key.interestOps(ops);
             interestOps = ops;
-            if (null != watchKey && watchKey.isValid())
-            {
-                watchKey.interestOps(ops);
-            }
+            watchInterest();
+        }
+    }
+
+    private void watchInterest()
+    {
+        if (null != watchKey && watchKey.isValid())
+        {
+            watchKey.interestOps(intakeHeld ? interestOps & ~SelectionKey.OP_READ : interestOps);
         }
     }
 

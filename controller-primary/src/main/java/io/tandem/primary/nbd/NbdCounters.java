@@ -31,6 +31,7 @@ import java.nio.ByteBuffer;
  *  136  handshakesCompleted
  *  144  handshakeTimeouts
  *  152  activeConnections
+ *  160  intakeHolds
  * </pre>
  * {@link #LENGTH} bytes in all, 8-byte aligned.
  * <p>
@@ -59,6 +60,7 @@ public final class NbdCounters
     public static final int HANDSHAKES_COMPLETED_OFFSET = 136;
     public static final int HANDSHAKE_TIMEOUTS_OFFSET = 144;
     public static final int ACTIVE_CONNECTIONS_OFFSET = 152;
+    public static final int INTAKE_HOLDS_OFFSET = 160;
 
     /** The length of the region, with room to add counters. */
     public static final int LENGTH = 256;
@@ -269,6 +271,14 @@ public final class NbdCounters
         return get(ACTIVE_CONNECTIONS_OFFSET);
     }
 
+    /**
+     * @return times request coalescing left new requests in their sockets ({@link NbdServerContext#coalesceDepth()}).
+     */
+    public long intakeHolds()
+    {
+        return get(INTAKE_HOLDS_OFFSET);
+    }
+
     public String toString()
     {
         final StringBuilder text = new StringBuilder();
@@ -292,6 +302,7 @@ public final class NbdCounters
         text.append("handshakesCompleted=").append(handshakesCompleted()).append(' ');
         text.append("handshakeTimeouts=").append(handshakeTimeouts()).append(' ');
         text.append("activeConnections=").append(activeConnections()).append(' ');
+        text.append("intakeHolds=").append(intakeHolds()).append(' ');
         text.setLength(text.length() - 1);
         return text.toString();
     }

@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * The NBD server's one agent. Each duty cycle it
  * <ol>
  * <li>polls the selector without blocking ({@code selectNow}): accepts clients, reads and parses requests, and
- * submits them to the volume;</li>
+ * submits them to the volume; unless it coalesces: with {@link NbdServerContext#coalesceDepth()} requests in
+ * flight it leaves the sockets for up to {@link NbdServerContext#coalesceWindowNs()}, so that the next read takes
+ * a batch;</li>
  * <li>drains the completions the volume reported, from any thread, through the {@link CompletionQueue}, and queues
  * each reply on its connection;</li>
  * <li>flushes the connections that have replies to send, and resumes connections held back for want of slots;</li>
@@ -58,6 +60,11 @@ final class NbdServerAgent implements Agent, MessageHandler
     private final NanoClock clock;
     private final ChannelWatcher watcher;
     private final long handshakeTimeoutNs;
+    private final int coalesceDepth;
+    private final long coalesceWindowNs;
+    private SelectionKey acceptWatchKey;
+    private boolean intakeHeld;
+    private long lastIntakeNs;
     private long nowNs;
     private long nextDeadlineCheckNs;
     private volatile boolean refuseIo;
@@ -71,6 +78,8 @@ final class NbdServerAgent implements Agent, MessageHandler
         this.refuseIo = ctx.refuseIo();
         this.clock = ctx.nanoClock();
         this.handshakeTimeoutNs = ctx.handshakeTimeoutNs();
+        this.coalesceDepth = ctx.coalesceDepth();
+        this.coalesceWindowNs = ctx.coalesceWindowNs();
         this.nowNs = clock.nanoTime();
         this.nextDeadlineCheckNs = nowNs;
         final int maxConnections = ctx.maxConnections();
@@ -100,7 +109,7 @@ final class NbdServerAgent implements Agent, MessageHandler
         this.watcher = ctx.channelWatcher();
         if (null != watcher)
         {
-            watcher.watch(serverChannel, SelectionKey.OP_ACCEPT);
+            acceptWatchKey = watcher.watch(serverChannel, SelectionKey.OP_ACCEPT);
         }
     }
 
@@ -112,7 +121,11 @@ final class NbdServerAgent implements Agent, MessageHandler
     public int doWork() throws IOException
     {
         nowNs = clock.nanoTime();
-        int work = selector.selectNow(onSelectedKey);
+        int work = 0;
+        if (intakeOpen())
+        {
+            work += selector.selectNow(onSelectedKey);
+        }
         work += completions.drain(this, COMPLETIONS_PER_CYCLE);
         work += flushDirty();
         if (slotsFreed)
@@ -207,6 +220,41 @@ final class NbdServerAgent implements Agent, MessageHandler
         counters.increment(NbdCounters.CONNECTIONS_CLOSED_OFFSET);
         counters.add(NbdCounters.ACTIVE_CONNECTIONS_OFFSET, -1);
         slotsFreed = true;
+    }
+
+    /**
+     * Coalescing: with {@link NbdServerContext#coalesceDepth()} requests in flight the sockets are left alone until
+     * the count falls or the window since the last read has passed; the watcher stops waking the agent for them
+     * meanwhile, so that a held intake is slept through rather than spun on.
+     */
+    private boolean intakeOpen()
+    {
+        final boolean hold = coalesceDepth > 0 && slots.inUse() >= coalesceDepth &&
+            nowNs - lastIntakeNs < coalesceWindowNs;
+        if (hold != intakeHeld)
+        {
+            intakeHeld = hold;
+            if (hold)
+            {
+                counters.increment(NbdCounters.INTAKE_HOLDS_OFFSET);
+            }
+            if (null != acceptWatchKey && acceptWatchKey.isValid())
+            {
+                acceptWatchKey.interestOps(hold ? 0 : SelectionKey.OP_ACCEPT);
+            }
+            for (final NbdConnection connection : connections)
+            {
+                if (null != connection)
+                {
+                    connection.holdIntake(hold);
+                }
+            }
+        }
+        if (!hold)
+        {
+            lastIntakeNs = nowNs;
+        }
+        return !hold;
     }
 
     private void onSelectedKey(final SelectionKey key)

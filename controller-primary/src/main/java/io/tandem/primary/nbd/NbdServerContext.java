@@ -63,8 +63,23 @@ public final class NbdServerContext
     public static final String HANDSHAKE_TIMEOUT_PROP_NAME = "tandem.nbd.handshakeTimeoutNs";
     public static final long HANDSHAKE_TIMEOUT_NS_DEFAULT = 10_000_000_000L;
 
+    /**
+     * Request coalescing, as a NIC moderates its interrupts: while at least this many requests are in flight the
+     * server leaves new requests in the sockets, so that each read then takes a batch of them and the write path,
+     * the mirror, the secondary's acknowledgements and the replies all move in batches too. 0 turns it off.
+     */
+    public static final String COALESCE_DEPTH_PROP_NAME = "tandem.nbd.coalesceDepth";
+    public static final int COALESCE_DEPTH_DEFAULT = 8;
+
+    /** The longest a waiting request is left unread while coalescing. */
+    public static final String COALESCE_WINDOW_PROP_NAME = "tandem.nbd.coalesceWindowNs";
+    public static final long COALESCE_WINDOW_NS_DEFAULT = 500_000L;
+
     /** Longest option data accepted in the handshake; names are at most 4096 bytes by the protocol. */
     public static final int MAX_OPTION_LENGTH = 16 << 10;
+
+    /** A request is never left unread longer than this while coalescing (100 ms). */
+    public static final long MAX_COALESCE_WINDOW_NS = 100_000_000L;
 
     /** Request slots and completion records are sized for every request that may be in flight at once. */
     public static final int MAX_REQUESTS_IN_FLIGHT = 1 << 20;
@@ -90,6 +105,8 @@ public final class NbdServerContext
         System.getProperty(REFUSE_IO_PROP_NAME, Boolean.toString(REFUSE_IO_DEFAULT)));
     private int refuseIoError = NbdProtocol.ESHUTDOWN;
     private long handshakeTimeoutNs = Long.getLong(HANDSHAKE_TIMEOUT_PROP_NAME, HANDSHAKE_TIMEOUT_NS_DEFAULT);
+    private int coalesceDepth = Integer.getInteger(COALESCE_DEPTH_PROP_NAME, COALESCE_DEPTH_DEFAULT);
+    private long coalesceWindowNs = Long.getLong(COALESCE_WINDOW_PROP_NAME, COALESCE_WINDOW_NS_DEFAULT);
     private NanoClock nanoClock;
     private boolean useAgentInvoker = false;
     private IdleStrategy idleStrategy;
@@ -169,6 +186,15 @@ public final class NbdServerContext
         if (refuseIoError <= 0)
         {
             throw new IllegalArgumentException("refuseIoError must be an NBD error: " + refuseIoError);
+        }
+        if (coalesceDepth < 0)
+        {
+            throw new IllegalArgumentException("coalesceDepth must be >= 0 (0 = off): " + coalesceDepth);
+        }
+        if (coalesceWindowNs < 0 || coalesceWindowNs > MAX_COALESCE_WINDOW_NS)
+        {
+            throw new IllegalArgumentException(
+                "coalesceWindowNs must be 0 to " + MAX_COALESCE_WINDOW_NS + ": " + coalesceWindowNs);
         }
         if (handshakeTimeoutNs <= 0)
         {
@@ -391,6 +417,36 @@ public final class NbdServerContext
     public NbdServerContext handshakeTimeoutNs(final long handshakeTimeoutNs)
     {
         this.handshakeTimeoutNs = handshakeTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return while at least this many requests are in flight, new ones wait in their sockets (at most
+     * {@link #coalesceWindowNs()}) to be read in a batch; 0 when requests are read as soon as they arrive.
+     */
+    public int coalesceDepth()
+    {
+        return coalesceDepth;
+    }
+
+    public NbdServerContext coalesceDepth(final int coalesceDepth)
+    {
+        this.coalesceDepth = coalesceDepth;
+        return this;
+    }
+
+    /**
+     * @return the longest new requests are left unread while coalescing, counted from the last read. The agent may
+     * be asleep when it passes, for up to its idle strategy's longest block (1 ms for the selector strategy).
+     */
+    public long coalesceWindowNs()
+    {
+        return coalesceWindowNs;
+    }
+
+    public NbdServerContext coalesceWindowNs(final long coalesceWindowNs)
+    {
+        this.coalesceWindowNs = coalesceWindowNs;
         return this;
     }
 

@@ -78,6 +78,11 @@ final class RequestSlots
         return capacity;
     }
 
+    int inUse()
+    {
+        return capacity - freeCount;
+    }
+
     int freeCount()
     {
         return freeCount;
