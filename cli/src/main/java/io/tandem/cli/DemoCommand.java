@@ -147,7 +147,8 @@ public final class DemoCommand implements Callable<Integer>
 
         say("restarting the old primary: it finds the pool taken and rejoins as secondary");
         primary = launch(root, "primary", 0);
-        await("the resync", 60, () -> status(1).contains("mirror=MIRRORED") && status(0).contains("\nrole=secondary\n"));
+        await("the resync", 60,
+            () -> status(1).contains("mirror=MIRRORED") && status(0).contains("\nrole=secondary\n"));
         say("mirror resynced: " + line(status(1), "epoch"));
         pause(3);
 

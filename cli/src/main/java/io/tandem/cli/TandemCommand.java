@@ -89,7 +89,8 @@ public final class TandemCommand implements Callable<Integer>
         {
             try (InputStream in = TandemCommand.class.getResourceAsStream("/tandem-version.txt"))
             {
-                final String version = null == in ? "unknown" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+                final String version =
+                    null == in ? "unknown" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
                 return new String[] {"tandem " + version, "JVM: ${java.version} (${java.vendor} ${java.vm.name})"};
             }
         }

@@ -130,7 +130,8 @@ class WorkloadCommandTest
         final CommandRun result = run.get(15, TimeUnit.SECONDS);
         assertEquals(ExitCodes.OK, result.exitCode, result::toString);
         assertTrue(result.out.contains("failovers 1\n"), result::toString);
-        assertTrue(result.out.contains("failover of connection 0: " + target(a) + " -> " + target(b)), result::toString);
+        assertTrue(result.out.contains("failover of connection 0: " + target(a) + " -> " + target(b)),
+            result::toString);
         assertTrue(result.out.contains(", 0 errors"), result::toString);
         assertTrue(b.counters().writes() > 0, result::toString);
     }

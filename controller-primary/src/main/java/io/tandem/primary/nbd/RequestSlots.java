@@ -137,8 +137,8 @@ final class RequestSlots
                 {
                     BufferUtil.free(buffer);
                 }
-                final int newLength = Math.min(
-                    retainedLength, Math.max(MIN_BUFFER_LENGTH, Integer.highestOneBit(Math.max(1, bufferLength - 1)) << 1));
+                final int roundedUp = Integer.highestOneBit(Math.max(1, bufferLength - 1)) << 1;
+                final int newLength = Math.min(retainedLength, Math.max(MIN_BUFFER_LENGTH, roundedUp));
                 buffer = ByteBuffer.allocateDirect(newLength);
                 retained[slot] = buffer;
             }

@@ -3,11 +3,11 @@
  * one {@link io.tandem.primary.nbd.BlockVolume} to real clients ({@code nbdinfo}, {@code nbdcopy}, {@code qemu-io},
  * {@code qemu-img}, {@code fio --ioengine=nbd}).
  * <p>
- * Start it with {@link io.tandem.primary.nbd.NbdServer#launch(io.tandem.primary.nbd.NbdServerContext)}. The server calls the volume's
- * {@code submit} methods from its agent thread; the volume completes each request once, from any thread, through
- * {@link io.tandem.primary.nbd.IoCompletion}; the reply goes out when the completion arrives, so replies leave in
- * completion order. A reply to a WRITE therefore means exactly what the volume's completion means: for the
- * primary's write path, logged locally and mirrored.
+ * Start it with {@link io.tandem.primary.nbd.NbdServer#launch(io.tandem.primary.nbd.NbdServerContext)}. The
+ * server calls the volume's {@code submit} methods from its agent thread; the volume completes each request
+ * once, from any thread, through {@link io.tandem.primary.nbd.IoCompletion}; the reply goes out when the
+ * completion arrives, so replies leave in completion order. A reply to a WRITE therefore means exactly what the
+ * volume's completion means: for the primary's write path, logged locally and mirrored.
  * <p>
  * Layout: wire formats as flyweights ({@code NbdRequestDecoder}, {@code NbdSimpleReplyEncoder},
  * {@code NbdOptionDecoder}, {@code NbdOptionReplyEncoder}, {@code NbdHandshakeEncoder}); the agent
