@@ -3,7 +3,7 @@ package io.tandem.secondary;
 import io.tandem.primary.PrimaryController;
 import io.tandem.primary.control.ControlClient;
 import io.tandem.primary.pool.Pool;
-import io.tandem.staging.block.FileBlockDevice;
+import io.tandem.staging.block.BlockDevice;
 import io.tandem.staging.testing.ExternalProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +60,7 @@ class PairTest
         try (Pool pool = Pool.open(new io.tandem.primary.pool.PoolContext().dir(dir.resolve("pool"))
             .volumeSize(PairFixture.VOLUME_SIZE).createIfMissing(false)))
         {
-            final FileBlockDevice volume = pool.volume();
+            final BlockDevice volume = pool.volume();
             final ByteBuffer block = ByteBuffer.allocate(4096);
             volume.read(100, block);
             assertEquals((byte)0xab, block.get(17));

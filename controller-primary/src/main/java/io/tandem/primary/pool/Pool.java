@@ -1,6 +1,8 @@
 package io.tandem.primary.pool;
 
+import io.tandem.staging.block.BlockDevice;
 import io.tandem.staging.block.FileBlockDevice;
+import io.tandem.staging.block.MappedBlockDevice;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,9 +30,9 @@ public final class Pool implements AutoCloseable
 
     private final PoolContext ctx;
     private final SuperblockStore superblocks;
-    private final FileBlockDevice volume;
+    private final BlockDevice volume;
 
-    private Pool(final PoolContext ctx, final SuperblockStore superblocks, final FileBlockDevice volume)
+    private Pool(final PoolContext ctx, final SuperblockStore superblocks, final BlockDevice volume)
     {
         this.ctx = ctx;
         this.superblocks = superblocks;
@@ -66,11 +68,14 @@ public final class Pool implements AutoCloseable
         if (superblock.volumeSize() != ctx.volumeSize() || superblock.blockSize() != ctx.blockSize())
         {
             throw new PoolFormatException(superblocks.file(), "pool volume is " + superblock.volumeSize() +
-                " bytes in blocks of " + superblock.blockSize() + ", configured " + ctx.volumeSize() + " in blocks of " +
-                ctx.blockSize());
+                " bytes in blocks of " + superblock.blockSize() + ", configured " + ctx.volumeSize() +
+                " in blocks of " + ctx.blockSize());
         }
-        final FileBlockDevice volume = FileBlockDevice.open(dir.resolve(VOLUME_FILE_NAME), ctx.blockSize(),
-            ctx.volumeSize() / ctx.blockSize(), true);
+        final Path volumeFile = dir.resolve(VOLUME_FILE_NAME);
+        final long blocks = ctx.volumeSize() / ctx.blockSize();
+        final BlockDevice volume = ctx.mappedVolume() ?
+            MappedBlockDevice.open(volumeFile, ctx.blockSize(), blocks, true) :
+            FileBlockDevice.open(volumeFile, ctx.blockSize(), blocks, true);
         return new Pool(ctx, superblocks, volume);
     }
 
@@ -87,7 +92,7 @@ public final class Pool implements AutoCloseable
     /**
      * @return the volume's blocks; write them only while owning the pool in the current epoch.
      */
-    public FileBlockDevice volume()
+    public BlockDevice volume()
     {
         return volume;
     }

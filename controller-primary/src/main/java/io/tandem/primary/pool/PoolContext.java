@@ -28,11 +28,20 @@ public final class PoolContext
     /** "TANDEM" in ASCII, as the NVLog's default. */
     public static final long CLUSTER_ID_DEFAULT = 0x54414E44454DL;
 
+    /**
+     * Whether the volume's blocks are reached through a memory mapping of its file once written ({@link
+     * io.tandem.staging.block.MappedBlockDevice}), or always with positional reads and writes.
+     */
+    public static final String MAPPED_VOLUME_PROP_NAME = "tandem.pool.mappedVolume";
+    public static final boolean MAPPED_VOLUME_DEFAULT = true;
+
     private Path dir = Path.of(System.getProperty(DIR_PROP_NAME, DIR_DEFAULT));
     private long volumeSize = Long.getLong(VOLUME_SIZE_PROP_NAME, VOLUME_SIZE_DEFAULT);
     private int blockSize = Integer.getInteger(BLOCK_SIZE_PROP_NAME, BLOCK_SIZE_DEFAULT);
     private long clusterId = Long.getLong(CLUSTER_ID_PROP_NAME, CLUSTER_ID_DEFAULT);
     private boolean createIfMissing = true;
+    private boolean mappedVolume = Boolean.parseBoolean(
+        System.getProperty(MAPPED_VOLUME_PROP_NAME, Boolean.toString(MAPPED_VOLUME_DEFAULT)));
     private EpochClock epochClock;
     private boolean concluded;
 
@@ -121,6 +130,20 @@ public final class PoolContext
     public PoolContext createIfMissing(final boolean createIfMissing)
     {
         this.createIfMissing = createIfMissing;
+        return this;
+    }
+
+    /**
+     * @return true (the default) to write a volume block again, and to read it, through a mapping of the file.
+     */
+    public boolean mappedVolume()
+    {
+        return mappedVolume;
+    }
+
+    public PoolContext mappedVolume(final boolean mappedVolume)
+    {
+        this.mappedVolume = mappedVolume;
         return this;
     }
 

@@ -12,10 +12,11 @@ import java.nio.ByteBuffer;
  * whole blocks of a range are written as they are, a block the range covers only in part is read, changed and
  * written back. What a takeover replays a mirrored record with.
  * <p>
- * Thread-safe, over a thread-safe device such as the pool's {@code FileBlockDevice}, as long as two threads never
+ * Thread-safe, over a thread-safe device such as the pool's ({@code MappedBlockDevice}), as long as two threads never
  * touch the same block at once: a read-modify-write of a partial block is not atomic, so two writers of the same
- * block would lose each other's bytes. A takeover keeps to that by giving each stream its own thread: stripes are whole blocks ({@link #checkStripe(int, int)}), and a stripe
- * always belongs to the same stream, so two streams never share a block. Each thread works in its own scratch
+ * block would lose each other's bytes. A takeover keeps to that by giving each stream its own thread: stripes
+ * are whole blocks ({@link #checkStripe(int, int)}), and a stripe always belongs to the same stream, so two
+ * streams never share a block. Each thread works in its own scratch
  * space, allocated on its first call.
  */
 public final class PoolWriter

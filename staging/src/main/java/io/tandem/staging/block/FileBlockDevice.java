@@ -125,7 +125,7 @@ public final class FileBlockDevice implements BlockDevice
         channel.close();
     }
 
-    private long checkRange(final long blockIndex, final int bytes)
+    long checkRange(final long blockIndex, final int bytes)
     {
         if (bytes % blockSize != 0 || bytes == 0)
         {
