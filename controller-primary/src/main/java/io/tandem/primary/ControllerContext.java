@@ -68,7 +68,10 @@ public final class ControllerContext
     public static final String AGENT_IDLE_PROP_NAME = "tandem.agent.idle";
     public static final AgentIdle AGENT_IDLE_DEFAULT = AgentIdle.SELECT;
 
-    /** Idle duty cycles an agent spins, then yields, before it sleeps on its sockets ({@link AgentIdle#SELECT}). */
+    /**
+     * When a duty cycle found no work, how often an agent polls its sockets back to back, then with a yield between
+     * polls, before it sleeps on them ({@link AgentIdle#SELECT}; see {@link SelectorIdleStrategy}).
+     */
     public static final String AGENT_IDLE_SPINS_PROP_NAME = "tandem.agent.idle.spins";
     public static final int AGENT_IDLE_SPINS_DEFAULT = SelectorIdleStrategy.MAX_SPINS_DEFAULT;
     public static final String AGENT_IDLE_YIELDS_PROP_NAME = "tandem.agent.idle.yields";
@@ -441,8 +444,8 @@ public final class ControllerContext
     }
 
     /**
-     * @return idle duty cycles the agent spins before it yields, with {@link AgentIdle#SELECT}; each costs a duty
-     * cycle of non-blocking polls.
+     * @return polls of its sockets an agent with nothing to do makes back to back, with {@link AgentIdle#SELECT};
+     * each is one non-blocking {@code epoll_wait}.
      */
     public int agentIdleSpins()
     {
@@ -456,7 +459,8 @@ public final class ControllerContext
     }
 
     /**
-     * @return idle duty cycles the agent yields before it sleeps on its sockets, with {@link AgentIdle#SELECT}.
+     * @return polls of its sockets an agent with nothing to do makes after those, each after a yield, before it
+     * sleeps on them, with {@link AgentIdle#SELECT}.
      */
     public int agentIdleYields()
     {

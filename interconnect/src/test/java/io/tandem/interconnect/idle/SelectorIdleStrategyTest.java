@@ -82,30 +82,64 @@ class SelectorIdleStrategyTest
     }
 
     @Test
-    void spinsAndYieldsBeforeBlockingAndStartsOverAfterWork()
+    void pollsTheSocketsThenBlocksAndWorkStartsThePollingOver()
     {
         final SelectorIdleStrategy patient = new SelectorIdleStrategy(3, 2, MINUTE_MS);
         try
         {
-            patient.wake(); // would end a block at once, so one shows in blocks()
-            for (int i = 0; i < 1 + 3 + 3; i++)
-            {
-                patient.idle(0);
-            }
-            assertEquals(0, patient.blocks(), "1 + 3 spins and 2 yields come first");
+            patient.wake(); // ends the first poll or block at once
             patient.idle(0);
+            assertEquals(0, patient.spinPolls(), "a wake ends the idle before it polls");
+            assertEquals(0, patient.blocks());
+            patient.idle(0);
+            assertEquals(0, patient.spinPolls(), "an idle that found work but did none then blocks");
             assertEquals(1, patient.blocks());
+
             patient.idle(1);
             patient.wake();
-            for (int i = 0; i < 1 + 3 + 3; i++)
+            patient.wake(); // only one counts: the first poll clears the flag and the next select the wakeup
+            patient.idle(0);
+            assertEquals(0, patient.spinPolls());
+            patient.reset();
+            final Thread waker = new Thread(() ->
             {
-                patient.idle(0);
-            }
-            assertEquals(1, patient.blocks(), "work starts the spinning over");
+                while (patient.spinPolls() < 5)
+                {
+                    Thread.onSpinWait();
+                }
+                patient.wake();
+            });
+            waker.start();
+            patient.idle(0);
+            assertEquals(5, patient.spinPolls(), "three polls back to back, two after a yield, then the block");
+            assertEquals(2, patient.blocks());
         }
         finally
         {
             patient.close();
+        }
+    }
+
+    @Test
+    void spinningEndsAtTheFirstReadySocketOrWake() throws IOException
+    {
+        final int manySpins = 1_000_000;
+        final SelectorIdleStrategy spinner = new SelectorIdleStrategy(manySpins, 0, MINUTE_MS);
+        try
+        {
+            spinner.watch(watched, SelectionKey.OP_READ);
+            send();
+            spinner.idle(0);
+            final long polls = spinner.spinPolls();
+            assertTrue(polls < manySpins, "spun on past a ready socket");
+            spinner.reset();
+            spinner.wake();
+            spinner.idle(0);
+            assertEquals(polls, spinner.spinPolls(), "a wake ends the spinning before it polls");
+        }
+        finally
+        {
+            spinner.close();
         }
     }
 
