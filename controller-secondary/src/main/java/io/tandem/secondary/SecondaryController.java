@@ -502,7 +502,8 @@ public final class SecondaryController implements AutoCloseable
         return 1;
     }
 
-    private void takeOver(final Session mirror, final boolean forced, final long detectedAfterMs, final boolean requested)
+    private void takeOver(
+        final Session mirror, final boolean forced, final long detectedAfterMs, final boolean requested)
     {
         final long startNs = ctx.nanoClock().nanoTime();
         progress.println("controller " + ctx.controllerId() + ": taking over" + (resumeAttempted ?

@@ -44,8 +44,10 @@ class InterconnectContextTest
         assertThrows(IllegalArgumentException.class, () -> base().pathTimeoutNs(1).conclude());
         assertThrows(IllegalArgumentException.class, () -> base().endpointName("a/b").conclude());
         assertThrows(IllegalArgumentException.class, () -> base().directory(null).conclude());
-        assertThrows(IllegalArgumentException.class, () -> base().streamCount(2).firstSequences(new long[]{1}).conclude());
-        assertThrows(IllegalArgumentException.class, () -> base().streamCount(1).firstSequences(new long[]{0}).conclude());
+        assertThrows(IllegalArgumentException.class,
+            () -> base().streamCount(2).firstSequences(new long[]{1}).conclude());
+        assertThrows(IllegalArgumentException.class,
+            () -> base().streamCount(1).firstSequences(new long[]{0}).conclude());
         assertThrows(IllegalStateException.class, () -> base().conclude().conclude());
     }
 

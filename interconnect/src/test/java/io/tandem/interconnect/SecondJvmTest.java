@@ -101,7 +101,8 @@ class SecondJvmTest
                     {
                         assertEquals(PER_STREAM + 1,
                             status.value(InterconnectCounters.STREAM_NEXT_SEQUENCE_TYPE_ID, s, -1));
-                        assertEquals(PER_STREAM, status.value(InterconnectCounters.STREAM_ACKED_SEQUENCE_TYPE_ID, s, -1));
+                        assertEquals(PER_STREAM,
+                            status.value(InterconnectCounters.STREAM_ACKED_SEQUENCE_TYPE_ID, s, -1));
                     }
                     assertTrue(status.value(InterconnectCounters.PATH_DOWN_EVENTS_TYPE_ID, 1, -1) >= 1,
                         "the child saw path 1 go down");

@@ -533,7 +533,8 @@ public final class NvLog implements AutoCloseable
     }
 
     /**
-     * Visits the WRITE and ZERO records of one stream with an LSN of at least {@code fromLsn}, in stream sequence order.
+     * Visits the WRITE and ZERO records of one stream with an LSN of at least {@code fromLsn}, in stream sequence
+     * order.
      * Uses the log's own flyweight: only the log's thread may call it.
      *
      * @param stream a stream id, or {@link Integer#MIN_VALUE} for every record of every stream.

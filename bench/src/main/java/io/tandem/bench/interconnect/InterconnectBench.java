@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
  *       -cp bench/target/benchmarks.jar io.tandem.bench.interconnect.InterconnectBench \
  *       [seconds] [rounds] [length] [fork]
  * </pre>
- * Each end has its own media driver (two drivers, UDP over loopback, MTU 65504); the receiving end runs on its
- * own thread of this JVM, or with {@code fork} in a second JVM ({@link ForkedPeer}) as the secondary would. On a shared 2-core machine
- * absolute figures swing widely (FACTS.md), so the runs are interleaved in rounds (raw, then 1, 2 and 4 paths,
- * each measured for {@code seconds} after a 1 s warm-up) and the ratio to raw is taken within each round; the
+ * Each end has its own media driver (two drivers, UDP over loopback, MTU 65504); the receiving end runs on its own
+ * thread of this JVM, or with {@code fork} in a second JVM ({@link ForkedPeer}) as the secondary would. On a shared
+ * 2-core machine absolute figures swing widely (FACTS.md), so the runs are interleaved in rounds (raw, then 1, 2 and 4
+ * paths, each measured for {@code seconds} after a 1 s warm-up) and the ratio to raw is taken within each round; the
  * summary gives the median of the rounds. Latency alternates raw and mirrored blocks the same way.
  */
 public final class InterconnectBench
@@ -62,7 +62,8 @@ public final class InterconnectBench
                 for (int i = 0; i < PATH_COUNTS.length; i++)
                 {
                     final int paths = PATH_COUNTS[i];
-                    try (MirroredRun run = new MirroredRun(base, port + 100 * paths, paths, STREAMS, recordLength, forked))
+                    try (MirroredRun run =
+                        new MirroredRun(base, port + 100 * paths, paths, STREAMS, recordLength, forked))
                     {
                         rate[i][round] = run.throughput(recordLength, warmupNs, measureNs);
                         ratio[i][round] = rate[i][round] / raw[round];

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The interconnect itself between two endpoints (two media drivers), the receiver on its own thread (or in its
- * own JVM) with a sink that reports each record durable as it takes it. Throughput counts records acknowledged back to the sender;
- * latency is offer-to-ack of one record at a time.
+ * own JVM) with a sink that reports each record durable as it takes it. Throughput counts records acknowledged
+ * back to the sender; latency is offer-to-ack of one record at a time.
  * <p>
  * Not thread-safe: the benchmark thread drives the sender.
  */

@@ -104,8 +104,8 @@ final class NbdHandshake
                 final byte[] text = new byte[length];
                 buffer.get(text);
                 throw new NbdProtocolException("the server refused the default export (reply 0x" +
-                    Integer.toHexString(replyType) + (length > 0 ? ": " + new String(text, StandardCharsets.UTF_8) : "") +
-                    ")");
+                    Integer.toHexString(replyType) +
+                    (length > 0 ? ": " + new String(text, StandardCharsets.UTF_8) : "") + ")");
             }
             if (NbdProtocol.REP_ACK == replyType)
             {

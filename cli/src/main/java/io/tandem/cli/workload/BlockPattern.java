@@ -98,8 +98,8 @@ public final class BlockPattern
         }
         if (NOT_A_BLOCK == result)
         {
-            return "not a workload block (header " + String.format("%016x %016x", buffer.getLong(0), buffer.getLong(8)) +
-                ")";
+            return "not a workload block (header " +
+                String.format("%016x %016x", buffer.getLong(0), buffer.getLong(8)) + ")";
         }
         if (WRONG_BLOCK == result)
         {

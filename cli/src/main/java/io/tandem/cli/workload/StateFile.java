@@ -135,7 +135,8 @@ public final class StateFile
         final long seed = buffer.getLong(24, ByteOrder.LITTLE_ENDIAN);
         if (blockCount < 1 || blockCount > BlockLedger.MAX_BLOCKS || bytes.length != HEADER_LENGTH + blockCount * 8 + 4)
         {
-            throw new IOException(path + ": " + bytes.length + " bytes do not hold " + blockCount + " blocks (truncated?)");
+            throw new IOException(
+                path + ": " + bytes.length + " bytes do not hold " + blockCount + " blocks (truncated?)");
         }
         final CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bytes.length - 4);
@@ -147,8 +148,8 @@ public final class StateFile
         for (int block = 0; block < blockCount; block++)
         {
             final int offset = HEADER_LENGTH + block * 8;
-            ledger.restore(
-                block, buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN), buffer.getInt(offset + 4, ByteOrder.LITTLE_ENDIAN));
+            ledger.restore(block,
+                buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN), buffer.getInt(offset + 4, ByteOrder.LITTLE_ENDIAN));
         }
         return new Contents(blockSize, seed, ledger);
     }

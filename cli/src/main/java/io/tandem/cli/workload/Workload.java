@@ -719,8 +719,8 @@ public final class Workload
         {
             if (!conn.everServed)
             {
-                throw new WorkloadFailure(WorkloadOutcome.UNREACHABLE, cause +
-                    (cause.contains("ESHUTDOWN") ? ": it does not serve the volume (a secondary before takeover?)" : ""));
+                throw new WorkloadFailure(WorkloadOutcome.UNREACHABLE, cause + (cause.contains("ESHUTDOWN") ?
+                    ": it does not serve the volume (a secondary before takeover?)" : ""));
             }
             throw new WorkloadFailure(WorkloadOutcome.RUN_FAILED, "connection " + conn.index + " to " + client +
                 " broke: " + cause + "; give more than one --target to fail over");
@@ -814,8 +814,8 @@ public final class Workload
         final double seconds = (nowNs - lastProgressNs) / 1e9;
         final Histogram reads = stats.intervalReadLatency();
         final Histogram writes = stats.intervalWriteLatency();
-        notices.printf(Locale.ROOT, "[%6.1fs] %s %d ops  %.1f MB/s  %.0f IOPS  read p50 %s p99 %s  write p50 %s p99 %s" +
-            "  failovers %d  errors %d%n",
+        notices.printf(Locale.ROOT, "[%6.1fs] %s %d ops  %.1f MB/s  %.0f IOPS  read p50 %s p99 %s" +
+            "  write p50 %s p99 %s  failovers %d  errors %d%n",
             (nowNs - runStartNs) / 1e9, phase.name().toLowerCase(Locale.ROOT), ops,
             (bytes - lastProgressBytes) / 1e6 / seconds, (ops - lastProgressOps) / seconds,
             percentile(reads, 50), percentile(reads, 99), percentile(writes, 50), percentile(writes, 99),

@@ -110,8 +110,8 @@ class ChaosTest
             assertTrue(report.failovers().size() >= CYCLES, "the workload followed the volume: " + printed);
 
             final String[] events = run("ctl", "events", "--data-dir", dir.resolve("data").toString());
-            final Matcher took = Pattern.compile("c(\\d) e\\d+ NOTE subject=primary detail=took the pool at epoch (\\d+)")
-                .matcher(events[1]);
+            final Matcher took = Pattern.compile(
+                "c(\\d) e\\d+ NOTE subject=primary detail=took the pool at epoch (\\d+)").matcher(events[1]);
             final Set<Long> epochs = new HashSet<>();
             final List<Long> order = new ArrayList<>();
             while (took.find())

@@ -207,7 +207,8 @@ class LaunchedPairTest
             // either the restarted primary replayed its NVLog and serves, or the secondary noticed the kill
             // first and took over (and the restarted one rejoined as its secondary): neither may lose a write
             await("a controller serving at a new epoch", 60, () -> run("ctl", "--controller", pair.controllers(),
-                "status")[1].matches("(?s).*\\nrole=primary\\nmirror=\\w+\\ncontroller=\\d\\nepoch=([2-9]|\\d\\d)\\n.*"));
+                "status")[1].matches(
+                    "(?s).*\\nrole=primary\\nmirror=\\w+\\ncontroller=\\d\\nepoch=([2-9]|\\d\\d)\\n.*"));
 
             final String[] verified = run("workload", "--target", "127.0.0.1:" + pair.nbdBase + ",127.0.0.1:" +
                 (pair.nbdBase + 1), "--verify-only", "--span", "48M", "--state-file", state.toString());

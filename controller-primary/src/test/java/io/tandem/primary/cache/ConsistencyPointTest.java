@@ -303,8 +303,8 @@ class ConsistencyPointTest
                 {
                     random.nextBytes(src);
                     int code;
-                    while (PageCache.OK != (code = 0 == kind ?
-                        cache.write(offset, srcBuffer, 0, length, lsn + 1) : cache.writeZeroes(offset, length, lsn + 1)))
+                    while (PageCache.OK != (code = 0 == kind ? cache.write(offset, srcBuffer, 0, length, lsn + 1) :
+                        cache.writeZeroes(offset, length, lsn + 1)))
                     {
                         assertEquals(PageCache.CACHE_FULL, code, what);
                         cacheFull++;

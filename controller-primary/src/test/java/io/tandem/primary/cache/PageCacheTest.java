@@ -44,7 +44,8 @@ class PageCacheTest
             long lsn = 0;
             for (int op = 0; op < 3000; op++)
             {
-                final int length = random.nextInt(4) == 0 ? random.nextInt(4 * PAGE) + 1 : random.nextInt(3 * PAGE / 2) + 1;
+                final int length =
+                    random.nextInt(4) == 0 ? random.nextInt(4 * PAGE) + 1 : random.nextInt(3 * PAGE / 2) + 1;
                 final int offset = random.nextInt(model.length - length + 1);
                 final int kind = random.nextInt(5);
                 final String what = "seed=" + seed + " op=" + op + " kind=" + kind + " offset=" + offset +

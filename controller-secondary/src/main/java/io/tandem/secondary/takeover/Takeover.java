@@ -47,11 +47,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@link TakeoverResult#cpLsnAfter()}. Once one step fails nothing more is started ({@link FailurePolicy#HALT}),
  * so a takeover that cannot finish writes as little as it can.
  * <p>
- * Every step's start and end go to the journal, if there is one, under the operation id {@code takeover-epoch-<E>}, E the pool's
- * epoch before the takeover. A secondary that crashed during a takeover and runs it again computes the same id
- * (the pool it already fenced shows it as owner in E + 1) and, given a journal reader, skips the steps the journal
- * says were done. Every step is safe to repeat: the fence does not bump an epoch it already owns, and a replay
- * writes the same bytes again.
+ * Every step's start and end go to the journal, if there is one, under the operation id {@code takeover-epoch-<E>}, E
+ * the pool's epoch before the takeover. A secondary that crashed during a takeover and runs it again computes the same
+ * id (the pool it already fenced shows it as owner in E + 1) and, given a journal reader, skips the steps the journal
+ * says were done. Every step is safe to repeat: the fence does not bump an epoch it already owns, and a replay writes
+ * the same bytes again.
  * <p>
  * The mirror log must not change while the takeover runs: stop receiving from the partner first. One takeover
  * runs once. Not thread-safe, except {@link #snapshot()}, which any thread may call while it runs.
@@ -431,8 +431,9 @@ public final class Takeover
         }
         if (!resumed.contains(scanStep(stream)) && counts[0] != scanRecordsAbove.get(stream))
         {
-            throw new IllegalStateException("stream " + stream + ": replayed " + counts[0] + " records, the scan found " +
-                scanRecordsAbove.get(stream) + ": the mirror log changed during the takeover");
+            throw new IllegalStateException("stream " + stream + ": replayed " + counts[0] +
+                " records, the scan found " + scanRecordsAbove.get(stream) +
+                ": the mirror log changed during the takeover");
         }
         replayRecords.set(stream, counts[0]);
         replayBytes.set(stream, counts[1]);

@@ -64,7 +64,8 @@ final class TakeoverFixture implements AutoCloseable
         this.dir = dir;
         pool = Pool.open(new PoolContext().dir(dir.resolve("pool")).volumeSize(VOLUME_SIZE).blockSize(BLOCK_SIZE));
         ownership = new Ownership(pool.superblocks());
-        mirror = NvLog.open(new NvLogContext().streamCount(STREAMS).stripeSize(STRIPE_SIZE).maxPayloadLength(STRIPE_SIZE)
+        mirror = NvLog.open(new NvLogContext().streamCount(STREAMS).stripeSize(STRIPE_SIZE)
+            .maxPayloadLength(STRIPE_SIZE)
             .nvram(new NvramContext().file(dir.resolve("mirror.nvram")).capacity(4 << 20).blockSize(512)
                 .regionSize(4096).useAgentInvoker(true)));
         journal = EventJournal.open(new EventJournalContext().directory(dir.resolve("journal")).controllerId(MY_ID));

@@ -138,7 +138,8 @@ class GraphEngineTest
     void actionBlockingForeverIsTimedOutInterruptedAndTheRestUndone() throws Exception
     {
         final CachedNanoClock clock = new CachedNanoClock();
-        engine = new GraphEngine(new GraphEngineContext().nanoClock(clock).interruptGraceNs(TimeUnit.SECONDS.toNanos(10)));
+        engine = new GraphEngine(
+            new GraphEngineContext().nanoClock(clock).interruptGraceNs(TimeUnit.SECONDS.toNanos(10)));
         final CountDownLatch hangStarted = new CountDownLatch(1);
         final AtomicBoolean interrupted = new AtomicBoolean();
         final AntecedenceGraph<Void> graph = AntecedenceGraph.<Void>builder("op")
