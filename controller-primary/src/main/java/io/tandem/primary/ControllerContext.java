@@ -181,14 +181,8 @@ public final class ControllerContext
                 nbdPort + Integer.getInteger(CONTROL_PORT_OFFSET_PROP_NAME, CONTROL_PORT_OFFSET_DEFAULT);
         }
         checkPort("nbdPort", nbdPort);
-        if (nbdCoalesceDepth < 0)
-        {
-            throw new IllegalArgumentException("nbdCoalesceDepth must be >= 0 (0 = off): " + nbdCoalesceDepth);
-        }
-        if (nbdCoalesceWindowNs < 0 || nbdCoalesceWindowNs > NbdServerContext.MAX_COALESCE_WINDOW_NS)
-        {
-            throw new IllegalArgumentException("nbdCoalesceWindow must be 0 to 100ms: " + nbdCoalesceWindowNs + " ns");
-        }
+        NbdServerContext.checkCoalescing(
+            "nbdCoalesceDepth", nbdCoalesceDepth, "nbdCoalesceWindow", nbdCoalesceWindowNs);
         checkPort("controlPort", controlPort);
         if (cpIntervalMs < 1 || heartbeatIntervalMs < 1)
         {

@@ -423,8 +423,6 @@ public final class PrimaryController implements AutoCloseable
         agentIdle.close();
     }
 
-
-
     private final class CheckpointListener implements ConsistencyPointListener
     {
         public void onComplete(

@@ -9,6 +9,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Configuration of one NBD server, concluded once by {@link NbdServer#launch(NbdServerContext)}. Every setting has
@@ -187,15 +188,7 @@ public final class NbdServerContext
         {
             throw new IllegalArgumentException("refuseIoError must be an NBD error: " + refuseIoError);
         }
-        if (coalesceDepth < 0)
-        {
-            throw new IllegalArgumentException("coalesceDepth must be >= 0 (0 = off): " + coalesceDepth);
-        }
-        if (coalesceWindowNs < 0 || coalesceWindowNs > MAX_COALESCE_WINDOW_NS)
-        {
-            throw new IllegalArgumentException(
-                "coalesceWindowNs must be 0 to " + MAX_COALESCE_WINDOW_NS + ": " + coalesceWindowNs);
-        }
+        checkCoalescing("coalesceDepth", coalesceDepth, "coalesceWindowNs", coalesceWindowNs);
         if (handshakeTimeoutNs <= 0)
         {
             throw new IllegalArgumentException("handshakeTimeoutNs must be positive: " + handshakeTimeoutNs);
@@ -418,6 +411,27 @@ public final class NbdServerContext
     {
         this.handshakeTimeoutNs = handshakeTimeoutNs;
         return this;
+    }
+
+    /**
+     * Checks the coalescing settings, for this context and for whoever configures them before making one.
+     *
+     * @param depthName  what the caller calls the depth, for the message.
+     * @param windowName what the caller calls the window, for the message.
+     * @throws IllegalArgumentException naming the setting that is out of range.
+     */
+    public static void checkCoalescing(
+        final String depthName, final int depth, final String windowName, final long windowNs)
+    {
+        if (depth < 0)
+        {
+            throw new IllegalArgumentException(depthName + " must be >= 0 (0 = off): " + depth);
+        }
+        if (windowNs < 0 || windowNs > MAX_COALESCE_WINDOW_NS)
+        {
+            throw new IllegalArgumentException(windowName + " must be 0 to " +
+                TimeUnit.NANOSECONDS.toMillis(MAX_COALESCE_WINDOW_NS) + "ms: " + windowNs + " ns");
+        }
     }
 
     /**

@@ -44,15 +44,13 @@ public final class SelectorIdleStrategy implements IdleStrategy, ChannelWatcher,
     public static final int MAX_YIELDS_DEFAULT = 50;
     public static final long MAX_BLOCK_MS_DEFAULT = 1;
 
-    private static final int NOT_IDLE = 0;
-    private static final int BLOCKING = 1;
-
     private final Selector selector;
     private final Consumer<SelectionKey> ignoreKey = key -> {};
     private final int maxSpins;
     private final int maxYields;
     private final long maxBlockMs;
-    private int state = NOT_IDLE;
+    /** This idle period's polls are spent: idle again and it blocks; work ({@link #reset()}) clears it. */
+    private boolean polled;
     private long blocks;
     private long spinPolls;
     private volatile boolean woken;
@@ -140,9 +138,9 @@ public final class SelectorIdleStrategy implements IdleStrategy, ChannelWatcher,
 
     public void idle()
     {
-        if (NOT_IDLE == state)
+        if (!polled)
         {
-            state = BLOCKING;
+            polled = true;
             if (poll(maxSpins, false) || poll(maxYields, true))
             {
                 return;
@@ -153,7 +151,7 @@ public final class SelectorIdleStrategy implements IdleStrategy, ChannelWatcher,
 
     public void reset()
     {
-        state = NOT_IDLE;
+        polled = false;
     }
 
     /**

@@ -120,16 +120,7 @@ public final class MappedBlockDevice implements BlockDevice
     {
         file.checkRange(blockIndex, dst.remaining());
         checkOpen();
-        long position = blockIndex << blockShift;
-        while (dst.hasRemaining())
-        {
-            final UnsafeBuffer segment = segments[(int)(position >>> segmentShift)];
-            final int offset = (int)(position & segmentMask);
-            final int length = Math.min(dst.remaining(), segment.capacity() - offset);
-            segment.getBytes(offset, dst, dst.position(), length);
-            dst.position(dst.position() + length);
-            position += length;
-        }
+        copy(blockIndex, dst, false);
     }
 
     public void write(final long blockIndex, final ByteBuffer src) throws IOException
@@ -143,16 +134,7 @@ public final class MappedBlockDevice implements BlockDevice
             markWritten(blockIndex, blocks);
             return;
         }
-        long position = blockIndex << blockShift;
-        while (src.hasRemaining())
-        {
-            final UnsafeBuffer segment = segments[(int)(position >>> segmentShift)];
-            final int offset = (int)(position & segmentMask);
-            final int length = Math.min(src.remaining(), segment.capacity() - offset);
-            segment.putBytes(offset, src, src.position(), length);
-            src.position(src.position() + length);
-            position += length;
-        }
+        copy(blockIndex, src, true);
     }
 
     /**
@@ -177,6 +159,31 @@ public final class MappedBlockDevice implements BlockDevice
     boolean isWrittenThroughFile(final long blockIndex)
     {
         return 0 != (writtenBlocks[(int)(blockIndex >>> 6)] & (1L << blockIndex));
+    }
+
+    /**
+     * Copies between {@code buffer}, from its position to its limit, and the mapping from block {@code blockIndex}
+     * on, segment by segment; the buffer's position ends at its limit.
+     */
+    private void copy(final long blockIndex, final ByteBuffer buffer, final boolean toDevice)
+    {
+        long position = blockIndex << blockShift;
+        while (buffer.hasRemaining())
+        {
+            final UnsafeBuffer segment = segments[(int)(position >>> segmentShift)];
+            final int offset = (int)(position & segmentMask);
+            final int length = Math.min(buffer.remaining(), segment.capacity() - offset);
+            if (toDevice)
+            {
+                segment.putBytes(offset, buffer, buffer.position(), length);
+            }
+            else
+            {
+                segment.getBytes(offset, buffer, buffer.position(), length);
+            }
+            buffer.position(buffer.position() + length);
+            position += length;
+        }
     }
 
     private void checkOpen() throws IOException
