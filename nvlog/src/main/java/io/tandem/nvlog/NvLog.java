@@ -66,6 +66,7 @@ public final class NvLog implements AutoCloseable
     private long halfSwitches;
     private long lastAppendAddress = -1;
     private int lastAppendLength;
+    private long heldGeneration;
 
     private NvLog(final NvLogContext ctx, final NvramDevice device) throws IOException
     {
@@ -80,6 +81,7 @@ public final class NvLog implements AutoCloseable
             controlAt + LogRecord.HEADER_LENGTH + END_MARKER_LENGTH, 64));
 
         final boolean formatted = checkOrFormatHeader(halfLength);
+        this.heldGeneration = new HeldGeneration().wrap(device.view(), HeldGeneration.OFFSET).generation();
         final HalfScan scan0 = scanner.scan(halves[0]);
         final HalfScan scan1 = scanner.scan(halves[1]);
         this.recoveryReport = new RecoveryReport(formatted, scan0, scan1);
@@ -278,6 +280,51 @@ public final class NvLog implements AutoCloseable
         return appendEncoded(cpLsn, encoder.alignedLength());
     }
 
+    /**
+     * Appends the record that opens mirror generation {@code generation} on {@code stream}
+     * ({@link RecordType#GENERATION_START}); it changes nothing in the volume and is not visited by
+     * {@link #forEachInStream}.
+     *
+     * @param lsn the LSN of the last write before it: it takes none of its own.
+     * @return as {@link #appendWrite}.
+     */
+    public long appendGenerationStart(
+        final int stream, final long streamSequence, final long lsn, final long generation)
+    {
+        checkStream(stream);
+        encoder.wrap(scratch, 0).header(RecordType.GENERATION_START, (short)0, stream, streamSequence, lsn,
+            generation, 0, 0, 0);
+        encoder.seal(crc);
+        return appendEncoded(lsn, encoder.alignedLength());
+    }
+
+    /**
+     * Records in the log's header that it holds mirror generation {@code generation} complete, from the first
+     * record of every stream on. One device write, ordered with the appends: a record appended after this call
+     * is durable only once this is.
+     *
+     * @return the ticket of the write, or {@link #BACK_PRESSURED} with nothing written.
+     */
+    public long recordHeldGeneration(final long generation)
+    {
+        final UnsafeBuffer slot = new UnsafeBuffer(new byte[HeldGeneration.LENGTH]);
+        new HeldGeneration().wrap(slot, 0).fill(generation);
+        final long ticket = device.write(HeldGeneration.OFFSET, slot, 0, HeldGeneration.LENGTH);
+        if (ticket > 0)
+        {
+            heldGeneration = generation;
+        }
+        return ticket;
+    }
+
+    /**
+     * @return the mirror generation this log holds complete, as last recorded (durable or not yet); 0 for none.
+     */
+    public long heldGeneration()
+    {
+        return heldGeneration;
+    }
+
     private void checkStream(final int stream)
     {
         if (stream < 0 || stream >= ctx.streamCount())
@@ -293,8 +340,8 @@ public final class NvLog implements AutoCloseable
      *
      * @param length the record's aligned length.
      * @return as {@link #appendWrite}.
-     * @throws IllegalArgumentException naming the device if the bytes are not one whole, valid WRITE or
-     *                                  CP_MARKER record; nothing is written then.
+     * @throws IllegalArgumentException naming the device if the bytes are not one whole, valid WRITE, ZERO,
+     *                                  CP_MARKER or GENERATION_START record; nothing is written then.
      */
     public long appendCopy(final DirectBuffer src, final int offset, final int length)
     {
@@ -314,10 +361,11 @@ public final class NvLog implements AutoCloseable
                 " bytes");
         }
         final short type = encoder.type();
-        if (RecordType.WRITE != type && RecordType.ZERO != type && RecordType.CP_MARKER != type)
+        if (RecordType.WRITE != type && RecordType.ZERO != type && RecordType.CP_MARKER != type &&
+            RecordType.GENERATION_START != type)
         {
             throw new IllegalArgumentException(device.file() + ": refused a record of type " +
-                RecordType.name(type) + "; only WRITE, ZERO and CP_MARKER records are copied");
+                RecordType.name(type) + "; only WRITE, ZERO, CP_MARKER and GENERATION_START records are copied");
         }
         return appendEncoded(encoder.lsn(), length);
     }

@@ -31,13 +31,20 @@ public final class RecordType
      */
     public static final short ZERO = 5;
 
+    /**
+     * Opens mirror generation {@code epoch} on one stream: the first record of every stream in a mirror
+     * session, sequence 1, no payload. A secondary that stored this record on every stream holds the generation
+     * from its start ({@link NvLog#recordHeldGeneration(long)}); one that joined later never sees it.
+     */
+    public static final short GENERATION_START = 6;
+
     private RecordType()
     {
     }
 
     public static boolean isKnown(final int type)
     {
-        return type >= WRITE && type <= ZERO;
+        return type >= WRITE && type <= GENERATION_START;
     }
 
     public static String name(final int type)
@@ -54,6 +61,8 @@ public final class RecordType
                 return "HALF_START";
             case ZERO:
                 return "ZERO";
+            case GENERATION_START:
+                return "GENERATION_START";
             default:
                 return "UNKNOWN(" + type + ")";
         }

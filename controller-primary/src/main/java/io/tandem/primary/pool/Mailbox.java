@@ -27,10 +27,20 @@ import java.util.zip.CRC32C;
  *  +---------------------------------------------------------------+
  *  |                  heartbeat count (int64)                      | 40
  *  +---------------------------------------------------------------+
- *  |                  CRC32C of bytes 0 to 47                      | 48
+ *  |      run id (int64): random, new in every controller process  | 48
+ *  +---------------------------------------------------------------+
+ *  |      process start, epoch ms (int64), as the OS reports it    | 56
+ *  +---------------------------------------------------------------+
+ *  |      mirror generation its NVLog holds complete (int64)       | 64
+ *  +---------------------------------------------------------------+
+ *  |                  CRC32C of bytes 0 to 71                      | 72
  *  +---------------------------------------------------------------+
  * </pre>
- * Little-endian. Not thread-safe.
+ * Little-endian. The process id, start time and run id together name one run of one controller process
+ * ({@link RunIdentity}): a takeover kills the partner only if the process it finds is that run, and a primary
+ * resyncs a partner whose run id changed (a restarted partner did not receive what was mirrored meanwhile).
+ * <p>
+ * Not thread-safe.
  */
 public final class Mailbox
 {
@@ -43,8 +53,11 @@ public final class Mailbox
     static final int EPOCH_OFFSET = 24;
     static final int HEARTBEAT_MS_OFFSET = 32;
     static final int HEARTBEAT_COUNT_OFFSET = 40;
-    static final int CRC_OFFSET = 48;
-    public static final int LENGTH = 52;
+    static final int RUN_ID_OFFSET = 48;
+    static final int PROCESS_START_MS_OFFSET = 56;
+    static final int HELD_GENERATION_OFFSET = 64;
+    static final int CRC_OFFSET = 72;
+    public static final int LENGTH = 76;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
@@ -60,8 +73,9 @@ public final class Mailbox
     public Mailbox fill(
         final int controllerId,
         final int role,
-        final long pid,
+        final RunIdentity run,
         final long epoch,
+        final long heldGeneration,
         final long heartbeatMs,
         final long heartbeatCount)
     {
@@ -69,7 +83,10 @@ public final class Mailbox
         out.putLong(MAGIC_OFFSET, MAGIC, ORDER);
         out.putInt(CONTROLLER_ID_OFFSET, controllerId, ORDER);
         out.putInt(ROLE_OFFSET, role, ORDER);
-        out.putLong(PID_OFFSET, pid, ORDER);
+        out.putLong(PID_OFFSET, run.pid(), ORDER);
+        out.putLong(RUN_ID_OFFSET, run.runId(), ORDER);
+        out.putLong(PROCESS_START_MS_OFFSET, run.startMs(), ORDER);
+        out.putLong(HELD_GENERATION_OFFSET, heldGeneration, ORDER);
         out.putLong(EPOCH_OFFSET, epoch, ORDER);
         out.putLong(HEARTBEAT_MS_OFFSET, heartbeatMs, ORDER);
         out.putLong(HEARTBEAT_COUNT_OFFSET, heartbeatCount, ORDER);
@@ -108,6 +125,27 @@ public final class Mailbox
     public long heartbeatMs()
     {
         return buffer.getLong(HEARTBEAT_MS_OFFSET, ORDER);
+    }
+
+    public long runId()
+    {
+        return buffer.getLong(RUN_ID_OFFSET, ORDER);
+    }
+
+    /**
+     * @return when the controller's process started, epoch ms as the OS reports it (-1 if it did not say).
+     */
+    public long processStartMs()
+    {
+        return buffer.getLong(PROCESS_START_MS_OFFSET, ORDER);
+    }
+
+    /**
+     * @return the mirror generation the controller's NVLog holds complete, 0 for none.
+     */
+    public long heldGeneration()
+    {
+        return buffer.getLong(HELD_GENERATION_OFFSET, ORDER);
     }
 
     public long heartbeatCount()

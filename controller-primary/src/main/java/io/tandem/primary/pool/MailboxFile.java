@@ -68,11 +68,22 @@ public final class MailboxFile implements AutoCloseable
      */
     public void beat(final int controllerId, final int role, final long epoch, final long nowMs) throws IOException
     {
+        beat(controllerId, role, epoch, 0, nowMs);
+    }
+
+    /**
+     * Writes a heartbeat naming this process's run ({@link RunIdentity#current()}) and the mirror generation
+     * this controller's NVLog holds complete.
+     */
+    public void beat(
+        final int controllerId, final int role, final long epoch, final long heldGeneration, final long nowMs)
+        throws IOException
+    {
         if (null == channel)
         {
             channel = FileChannel.open(file, CREATE, READ, WRITE);
         }
-        mailbox.fill(controllerId, role, ProcessHandle.current().pid(), epoch, nowMs, ++heartbeatCount);
+        mailbox.fill(controllerId, role, RunIdentity.current(), epoch, heldGeneration, nowMs, ++heartbeatCount);
         final ByteBuffer src = bytes.byteBuffer().duplicate().clear();
         while (src.hasRemaining())
         {

@@ -42,7 +42,8 @@ public final class Pool implements AutoCloseable
     /**
      * Opens the pool, creating it if the directory holds none and the context allows.
      *
-     * @throws PoolFormatException if the pool belongs to another cluster or has another volume geometry.
+     * @throws PoolFormatException if the pool belongs to another cluster, has another volume geometry, or records
+     *                             pair settings other than the context's.
      */
     public static Pool open(final PoolContext ctx) throws IOException
     {
@@ -56,7 +57,8 @@ public final class Pool implements AutoCloseable
                 throw new PoolFormatException(dir, "no pool here (no superblock), and createIfMissing is off");
             }
             Files.createDirectories(dir);
-            superblocks.createIfMissing(ctx.clusterId(), ctx.volumeSize(), ctx.blockSize());
+            superblocks.createIfMissing(ctx.clusterId(), ctx.volumeSize(), ctx.blockSize(),
+                null == ctx.pairSettings() ? PoolContext.UNRECORDED_SETTINGS : ctx.pairSettings());
         }
         final Superblock superblock = superblocks.read();
         if (superblock.clusterId() != ctx.clusterId())
@@ -70,6 +72,17 @@ public final class Pool implements AutoCloseable
             throw new PoolFormatException(superblocks.file(), "pool volume is " + superblock.volumeSize() +
                 " bytes in blocks of " + superblock.blockSize() + ", configured " + ctx.volumeSize() +
                 " in blocks of " + ctx.blockSize());
+        }
+        final PairSettings recorded = superblock.pairSettings();
+        if (null != ctx.pairSettings() && !PoolContext.UNRECORDED_SETTINGS.equals(recorded))
+        {
+            final String mismatch = recorded.mismatch(ctx.pairSettings());
+            if (null != mismatch)
+            {
+                throw new PoolFormatException(superblocks.file(), "this controller's settings do not match the " +
+                    "pair's, as recorded in the pool: " + mismatch + ". Both controllers must run with the same " +
+                    "settings");
+            }
         }
         final Path volumeFile = dir.resolve(VOLUME_FILE_NAME);
         final long blocks = ctx.volumeSize() / ctx.blockSize();

@@ -35,6 +35,10 @@ public final class PoolContext
     public static final String MAPPED_VOLUME_PROP_NAME = "tandem.pool.mappedVolume";
     public static final boolean MAPPED_VOLUME_DEFAULT = true;
 
+    /** What a pool created without pair settings records: nothing is checked against it. */
+    public static final PairSettings UNRECORDED_SETTINGS = new PairSettings(0, 0, 0, 0, 0);
+
+    private PairSettings pairSettings;
     private Path dir = Path.of(System.getProperty(DIR_PROP_NAME, DIR_DEFAULT));
     private long volumeSize = Long.getLong(VOLUME_SIZE_PROP_NAME, VOLUME_SIZE_DEFAULT);
     private int blockSize = Integer.getInteger(BLOCK_SIZE_PROP_NAME, BLOCK_SIZE_DEFAULT);
@@ -155,6 +159,21 @@ public final class PoolContext
     public PoolContext epochClock(final EpochClock epochClock)
     {
         this.epochClock = epochClock;
+        return this;
+    }
+
+    /**
+     * @return the settings both controllers must agree on: recorded in a pool this context creates, checked
+     * against those of a pool it opens; null records and checks nothing.
+     */
+    public PairSettings pairSettings()
+    {
+        return pairSettings;
+    }
+
+    public PoolContext pairSettings(final PairSettings pairSettings)
+    {
+        this.pairSettings = pairSettings;
         return this;
     }
 }

@@ -8,7 +8,7 @@ import java.util.zip.CRC32C;
 
 /**
  * Flyweight over the pool's superblock: who owns the pool, in which epoch, up to which LSN the pool holds every
- * write, and whether the mirror can be trusted.
+ * write, which mirror generation a takeover may trust, and the settings both controllers must agree on.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
  *  +---------------------------------------------------------------+
  *  |                        format version                         |  8
  *  +---------------------------------------------------------------+
- *  |          mirror state (0 in sync, 1 stale: see below)         | 12
+ *  |        mirror state ({@link MirrorState#code()}: see there)   | 12
  *  +---------------------------------------------------------------+
  *  |                  cluster id (int64)                           | 16
  *  +---------------------------------------------------------------+
@@ -35,21 +35,29 @@ import java.util.zip.CRC32C;
  *  +---------------------------------------------------------------+
  *  |                  update count (int64)                         | 64
  *  +---------------------------------------------------------------+
- *  |                  CRC32C of bytes 0 to 71                      | 72
+ *  |     mirror generation (int64): the one a takeover may trust   | 72
+ *  +---------------------------------------------------------------+
+ *  |    stripe size (int32)        |    stream count (int32)       | 80
+ *  +---------------------------------------------------------------+
+ *  |                  NVRAM capacity in bytes (int64)              | 88
+ *  +---------------------------------------------------------------+
+ *  |  heartbeat interval ms (int32) | partner stale after ms (int32)| 96
+ *  +---------------------------------------------------------------+
+ *  |                  CRC32C of bytes 0 to 103                     |104
  *  +---------------------------------------------------------------+
  * </pre>
- * Little-endian. The mirror is stale when the owner acknowledged writes its partner does not hold (policy
- * {@code continue} on mirror loss): the partner must not take over by itself then.
+ * Little-endian. The mirror state and generation say what a takeover may trust ({@link MirrorState}): in
+ * {@link MirrorState#IN_SYNC IN_SYNC} the partner's mirror is trusted only if it holds the recorded generation
+ * complete. The pair settings (stripe size to partner stale time) are recorded by whoever creates the pool and
+ * checked by every controller that opens it ({@link PairSettings}).
  * <p>
  * Not thread-safe.
  */
 public final class Superblock
 {
     public static final long MAGIC = 0x525055534D444E54L; // "TNDMSUPR" read little-endian
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
-    public static final int MIRROR_IN_SYNC = 0;
-    public static final int MIRROR_STALE = 1;
     public static final int NO_OWNER = -1;
 
     static final int MAGIC_OFFSET = 0;
@@ -63,8 +71,14 @@ public final class Superblock
     static final int VOLUME_SIZE_OFFSET = 48;
     static final int UPDATED_MS_OFFSET = 56;
     static final int UPDATE_COUNT_OFFSET = 64;
-    static final int CRC_OFFSET = 72;
-    public static final int LENGTH = 76;
+    static final int MIRROR_GENERATION_OFFSET = 72;
+    static final int STRIPE_SIZE_OFFSET = 80;
+    static final int STREAM_COUNT_OFFSET = 84;
+    static final int NVRAM_CAPACITY_OFFSET = 88;
+    static final int HEARTBEAT_INTERVAL_OFFSET = 96;
+    static final int PARTNER_STALE_OFFSET = 100;
+    static final int CRC_OFFSET = 104;
+    public static final int LENGTH = 108;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
@@ -79,9 +93,11 @@ public final class Superblock
     }
 
     /**
-     * Fills a new superblock: nobody owns the pool yet, epoch 0, nothing checkpointed.
+     * Fills a new superblock: nobody owns the pool yet, epoch 0, nothing checkpointed, no mirror generation (the
+     * pool alone holds every write: {@link MirrorState#SYNCING}).
      */
-    public Superblock format(final long clusterId, final long volumeSize, final int blockSize, final long nowMs)
+    public Superblock format(
+        final long clusterId, final long volumeSize, final int blockSize, final PairSettings settings, final long nowMs)
     {
         mutable.setMemory(0, LENGTH, (byte)0);
         mutable.putLong(MAGIC_OFFSET, MAGIC, ORDER);
@@ -91,6 +107,12 @@ public final class Superblock
         mutable.putInt(BLOCK_SIZE_OFFSET, blockSize, ORDER);
         mutable.putLong(VOLUME_SIZE_OFFSET, volumeSize, ORDER);
         mutable.putLong(UPDATED_MS_OFFSET, nowMs, ORDER);
+        mutable.putInt(MIRROR_STATE_OFFSET, MirrorState.SYNCING.code(), ORDER);
+        mutable.putInt(STRIPE_SIZE_OFFSET, settings.stripeSize(), ORDER);
+        mutable.putInt(STREAM_COUNT_OFFSET, settings.streamCount(), ORDER);
+        mutable.putLong(NVRAM_CAPACITY_OFFSET, settings.nvramCapacity(), ORDER);
+        mutable.putInt(HEARTBEAT_INTERVAL_OFFSET, settings.heartbeatIntervalMs(), ORDER);
+        mutable.putInt(PARTNER_STALE_OFFSET, settings.partnerStaleMs(), ORDER);
         return seal();
     }
 
@@ -118,15 +140,46 @@ public final class Superblock
         return buffer.getInt(VERSION_OFFSET, ORDER);
     }
 
-    public int mirrorState()
+    /**
+     * @return the mirror state; an unknown code reads as {@link MirrorState#STALE}, the one that trusts nothing.
+     */
+    public MirrorState mirrorState()
     {
-        return buffer.getInt(MIRROR_STATE_OFFSET, ORDER);
+        return MirrorState.of(buffer.getInt(MIRROR_STATE_OFFSET, ORDER));
     }
 
-    public Superblock mirrorState(final int state)
+    public Superblock mirrorState(final MirrorState state)
     {
-        mutable.putInt(MIRROR_STATE_OFFSET, state, ORDER);
+        mutable.putInt(MIRROR_STATE_OFFSET, state.code(), ORDER);
         return this;
+    }
+
+    /**
+     * @return the mirror generation a takeover may trust while the state is {@link MirrorState#IN_SYNC}; 0 for
+     * none yet.
+     */
+    public long mirrorGeneration()
+    {
+        return buffer.getLong(MIRROR_GENERATION_OFFSET, ORDER);
+    }
+
+    public Superblock mirrorGeneration(final long generation)
+    {
+        mutable.putLong(MIRROR_GENERATION_OFFSET, generation, ORDER);
+        return this;
+    }
+
+    /**
+     * @return the settings both controllers must agree on, as recorded when the pool was created.
+     */
+    public PairSettings pairSettings()
+    {
+        return new PairSettings(
+            buffer.getInt(STRIPE_SIZE_OFFSET, ORDER),
+            buffer.getInt(STREAM_COUNT_OFFSET, ORDER),
+            buffer.getLong(NVRAM_CAPACITY_OFFSET, ORDER),
+            buffer.getInt(HEARTBEAT_INTERVAL_OFFSET, ORDER),
+            buffer.getInt(PARTNER_STALE_OFFSET, ORDER));
     }
 
     public long clusterId()
@@ -217,7 +270,7 @@ public final class Superblock
     public String toString()
     {
         return "superblock{epoch=" + epoch() + ", owner=" + owner() + ", cpLsn=" + cpLsn() + ", mirror=" +
-            (MIRROR_STALE == mirrorState() ? "stale" : "in-sync") + ", volume=" + volumeSize() + " bytes, updates=" +
+            mirrorState() + " generation " + mirrorGeneration() + ", volume=" + volumeSize() + " bytes, updates=" +
             updateCount() + "}";
     }
 }

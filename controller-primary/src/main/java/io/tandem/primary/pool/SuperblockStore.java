@@ -66,16 +66,19 @@ public final class SuperblockStore
      *
      * @return true if this call created it.
      */
-    public boolean createIfMissing(final long clusterId, final long volumeSize, final int blockSize)
+    public boolean createIfMissing(
+        final long clusterId, final long volumeSize, final int blockSize, final PairSettings settings)
         throws IOException
     {
         synchronized (JVM_LOCK)
         {
-            return createLocked(clusterId, volumeSize, blockSize);
+            return createLocked(clusterId, volumeSize, blockSize, settings);
         }
     }
 
-    private boolean createLocked(final long clusterId, final long volumeSize, final int blockSize) throws IOException
+    private boolean createLocked(
+        final long clusterId, final long volumeSize, final int blockSize, final PairSettings settings)
+        throws IOException
     {
         try (FileChannel lockChannel = FileChannel.open(lockFile, CREATE, WRITE);
             FileLock ignored = lockChannel.lock())
@@ -85,7 +88,7 @@ public final class SuperblockStore
                 return false;
             }
             final UnsafeBuffer bytes = new UnsafeBuffer(new byte[Superblock.LENGTH]);
-            new Superblock().wrap(bytes).format(clusterId, volumeSize, blockSize, clock.time());
+            new Superblock().wrap(bytes).format(clusterId, volumeSize, blockSize, settings, clock.time());
             replace(bytes);
             return true;
         }

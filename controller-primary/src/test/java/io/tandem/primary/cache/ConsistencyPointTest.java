@@ -197,7 +197,7 @@ class ConsistencyPointTest
             assertTrue(fixture.cp.start(Reason.COMMAND));
             fixture.stepUntil(State.RECORD);
             assertEquals(1, fixture.executor.pending(), "the superblock update waits to run");
-            fixture.ownership.take(1);
+            fixture.ownership.take(1, fixture.pool.superblocks().read());
             fixture.executor.runAll();
             fixture.cp.doWork(++fixture.nowNs);
 
@@ -217,7 +217,7 @@ class ConsistencyPointTest
         try (PoolFixture fixture = new PoolFixture(dir, VOLUME_PAGES, 16, 64))
         {
             write(fixture.cache, 0, 3 * PAGE, 1, 1);
-            fixture.ownership.take(1);
+            fixture.ownership.take(1, fixture.pool.superblocks().read());
             assertTrue(fixture.cp.start(Reason.TIMER));
             assertEquals(State.FENCED, fixture.finishCp());
             assertTrue(fixture.device.takeWrites().isEmpty());

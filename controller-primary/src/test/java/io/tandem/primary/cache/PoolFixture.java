@@ -42,7 +42,7 @@ final class PoolFixture implements AutoCloseable
     {
         pool = Pool.open(new PoolContext().dir(dir.resolve("pool")).volumeSize((long)volumePages * PAGE));
         ownership = new Ownership(pool.superblocks());
-        epoch = ownership.take(0);
+        epoch = ownership.take(0, pool.superblocks().read());
         device = new RecordingBlockDevice(pool.volume());
         cache = new PageCache(new PageCacheContext().device(device).capacity((long)cachePages * PAGE)
             .readScratchLength(4 * PAGE));

@@ -41,7 +41,8 @@ class PoolTest
             assertEquals(0, superblock.epoch());
             assertEquals(Superblock.NO_OWNER, superblock.owner());
             assertEquals(0, superblock.cpLsn());
-            assertEquals(Superblock.MIRROR_IN_SYNC, superblock.mirrorState());
+            assertEquals(MirrorState.SYNCING, superblock.mirrorState(), "a new pool holds every write itself");
+            assertEquals(0, superblock.mirrorGeneration());
             assertEquals(256, pool.volume().blockCount());
             final ByteBuffer block = ByteBuffer.allocate(4096);
             block.put(0, (byte)42);
@@ -61,26 +62,81 @@ class PoolTest
         try (Pool pool = Pool.open(ctx()))
         {
             final Ownership ownership = new Ownership(pool.superblocks());
-            final long first = ownership.take(0);
+            final long first = ownership.take(0, pool.superblocks().read());
             assertEquals(1, first);
             assertTrue(ownership.owns(0, first));
             assertFalse(ownership.isFenced(first));
             assertTrue(ownership.recordCheckpoint(first, 100));
 
             nowMs.set(2_000);
-            final long second = ownership.take(1);
+            final long second = ownership.take(1, pool.superblocks().read());
             assertEquals(2, second);
             assertTrue(ownership.isFenced(first), "the old owner sees a newer age");
             assertFalse(ownership.owns(0, first));
             assertFalse(ownership.recordCheckpoint(first, 200), "a fenced controller records no checkpoint");
-            assertFalse(ownership.recordMirrorState(first, Superblock.MIRROR_STALE));
+            assertFalse(ownership.recordMirrorState(first, MirrorState.STALE, 0));
 
             final Superblock superblock = pool.superblocks().read();
             assertEquals(100, superblock.cpLsn());
             assertEquals(1, superblock.owner());
             assertEquals(2_000, superblock.updatedMs());
-            assertEquals(Superblock.MIRROR_IN_SYNC, superblock.mirrorState());
+            assertEquals(MirrorState.SYNCING, superblock.mirrorState(), "taking the pool keeps the mirror state");
         }
+    }
+
+    @Test
+    void takingThePoolIsACompareAndSetOfWhatTheCallerDecidedOn() throws IOException
+    {
+        try (Pool pool = Pool.open(ctx()))
+        {
+            final Ownership ownership = new Ownership(pool.superblocks());
+            final long first = ownership.take(0, pool.superblocks().read());
+            assertTrue(ownership.recordMirrorState(first, MirrorState.IN_SYNC, first));
+            final Superblock decidedOn = pool.superblocks().read();
+
+            assertTrue(ownership.recordMirrorState(first, MirrorState.STALE, 0), "a record lands in between");
+            assertEquals(-1, ownership.take(1, decidedOn), "the mirror state moved: the take is refused");
+            assertEquals(0, pool.superblocks().read().owner());
+
+            final long second = ownership.take(1, pool.superblocks().read());
+            assertEquals(first + 1, second);
+            assertEquals(MirrorState.STALE, pool.superblocks().read().mirrorState());
+            assertEquals(-1, ownership.take(0, decidedOn), "an old read never takes the pool");
+        }
+    }
+
+    @Test
+    void aNewGenerationRecordsThatThePoolAloneHoldsEveryWrite() throws IOException
+    {
+        try (Pool pool = Pool.open(ctx()))
+        {
+            final Ownership ownership = new Ownership(pool.superblocks());
+            final long first = ownership.take(0, pool.superblocks().read());
+            assertTrue(ownership.recordMirrorState(first, MirrorState.IN_SYNC, first));
+            assertEquals(first, pool.superblocks().read().mirrorGeneration());
+
+            final long next = ownership.startGeneration(0, first);
+            assertEquals(first + 1, next);
+            final Superblock superblock = pool.superblocks().read();
+            assertEquals(MirrorState.SYNCING, superblock.mirrorState());
+            assertEquals(0, superblock.mirrorGeneration());
+            assertEquals(-1, ownership.startGeneration(1, next), "only the owner starts a generation");
+            assertEquals(-1, ownership.startGeneration(0, first), "nor in an epoch it no longer has");
+        }
+    }
+
+    @Test
+    void aControllerWhosePairSettingsDifferFromThePoolsIsRefusedAtOpen() throws IOException
+    {
+        final PairSettings settings = new PairSettings(65536, 4, 64L << 20, 100, 1000);
+        Pool.open(ctx().pairSettings(settings)).close();
+        Pool.open(ctx().pairSettings(settings)).close();
+        final PoolFormatException refused = assertThrows(PoolFormatException.class,
+            () -> Pool.open(ctx().pairSettings(new PairSettings(65536, 8, 64L << 20, 100, 5000))));
+        assertTrue(refused.getMessage().contains("stream count is 4 in the pool but configured 8"),
+            refused.getMessage());
+        assertTrue(refused.getMessage().contains("partner stale ms is 1000 in the pool but configured 5000"),
+            refused.getMessage());
     }
 
     @Test
