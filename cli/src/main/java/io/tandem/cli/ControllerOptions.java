@@ -68,6 +68,12 @@ public final class ControllerOptions
         description = "Longest time between consistency points while writes arrive (default: ${DEFAULT-VALUE}).")
     java.time.Duration cpInterval;
 
+    @Option(names = "--giveback-timeout", paramLabel = "TIME", defaultValue = "10s",
+        converter = DurationConverter.class,
+        description = "A giveback that cannot quiesce, take its consistency point and hand the pool over in this " +
+            "time aborts, and the primary serves again (default: ${DEFAULT-VALUE}).")
+    java.time.Duration givebackTimeout;
+
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Where the interconnect's Aeron directories go (default: /dev/shm/tandem-interconnect, " +
             "or the system temp directory).")
@@ -115,6 +121,7 @@ public final class ControllerOptions
             .dataPortBase(dataPortBase)
             .ackPortBase(ackPortBase)
             .cpIntervalMs(cpInterval.toMillis())
+            .givebackTimeoutMs(givebackTimeout.toMillis())
             .mirrorLossPolicy(mirrorLoss)
             .agentIdle(agentIdle)
             .nbdCoalesceDepth(nbdCoalesceDepth)

@@ -5,6 +5,8 @@ import io.tandem.interconnect.idle.ChannelWatcher;
 import io.tandem.interconnect.idle.SelectorIdleStrategy;
 import io.tandem.nvlog.LogRecord;
 import io.tandem.primary.nbd.NbdServerContext;
+import io.tandem.primary.pool.PairSettings;
+import io.tandem.primary.pool.PoolContext;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.staging.Durability;
 import org.agrona.concurrent.EpochClock;
@@ -80,6 +82,14 @@ public final class ControllerContext
     public static final String MIRROR_LOSS_GRACE_PROP_NAME = "tandem.mirrorLoss.graceMs";
     public static final long MIRROR_LOSS_GRACE_MS_DEFAULT = 1_000;
 
+    /** A partner mailbox heartbeat older than this counts as stale: one input of the takeover decision. */
+    public static final String PARTNER_STALE_PROP_NAME = "tandem.partner.staleMs";
+    public static final long PARTNER_STALE_MS_DEFAULT = 1_000;
+
+    /** A giveback that cannot quiesce, take its consistency point and hand the pool over in this time aborts. */
+    public static final String GIVEBACK_TIMEOUT_PROP_NAME = "tandem.giveback.timeoutMs";
+    public static final long GIVEBACK_TIMEOUT_MS_DEFAULT = 10_000;
+
     /**
      * What the primary does when no interconnect path is up while the partner is alive.
      */
@@ -148,6 +158,8 @@ public final class ControllerContext
     private long nbdCoalesceWindowNs = Long.getLong(
         NbdServerContext.COALESCE_WINDOW_PROP_NAME, NbdServerContext.COALESCE_WINDOW_NS_DEFAULT);
     private int agentIdleYields = Integer.getInteger(AGENT_IDLE_YIELDS_PROP_NAME, AGENT_IDLE_YIELDS_DEFAULT);
+    private long partnerStaleMs = Long.getLong(PARTNER_STALE_PROP_NAME, PARTNER_STALE_MS_DEFAULT);
+    private long givebackTimeoutMs = Long.getLong(GIVEBACK_TIMEOUT_PROP_NAME, GIVEBACK_TIMEOUT_MS_DEFAULT);
     private boolean startWithoutMirror;
     private EventJournal journal;
     private NanoClock nanoClock;
@@ -184,9 +196,15 @@ public final class ControllerContext
         NbdServerContext.checkCoalescing(
             "nbdCoalesceDepth", nbdCoalesceDepth, "nbdCoalesceWindow", nbdCoalesceWindowNs);
         checkPort("controlPort", controlPort);
-        if (cpIntervalMs < 1 || heartbeatIntervalMs < 1)
+        if (cpIntervalMs < 1 || heartbeatIntervalMs < 1 || givebackTimeoutMs < 1)
         {
-            throw new IllegalArgumentException("cpIntervalMs and heartbeatIntervalMs must be >= 1");
+            throw new IllegalArgumentException("cpIntervalMs, heartbeatIntervalMs and givebackTimeoutMs must be >= 1");
+        }
+        if (partnerStaleMs <= heartbeatIntervalMs || partnerStaleMs > Integer.MAX_VALUE ||
+            heartbeatIntervalMs > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("partnerStaleMs (" + partnerStaleMs + ") must be longer than " +
+                "heartbeatIntervalMs (" + heartbeatIntervalMs + "): a live partner must never look stale");
         }
         if (stripeSize < 512 || Integer.bitCount(stripeSize) != 1)
         {
@@ -624,6 +642,52 @@ public final class ControllerContext
     }
 
     /**
+     * @return how old the partner's mailbox heartbeat may be before it counts as stale.
+     */
+    public long partnerStaleMs()
+    {
+        return partnerStaleMs;
+    }
+
+    public ControllerContext partnerStaleMs(final long partnerStaleMs)
+    {
+        this.partnerStaleMs = partnerStaleMs;
+        return this;
+    }
+
+    /**
+     * @return how long a giveback may take to quiesce and hand over before it aborts and the primary serves again.
+     */
+    public long givebackTimeoutMs()
+    {
+        return givebackTimeoutMs;
+    }
+
+    public ControllerContext givebackTimeoutMs(final long givebackTimeoutMs)
+    {
+        this.givebackTimeoutMs = givebackTimeoutMs;
+        return this;
+    }
+
+    /**
+     * @return the settings both controllers must agree on, recorded in and checked against the pool.
+     */
+    public PairSettings pairSettings()
+    {
+        return new PairSettings(stripeSize, newInterconnect(0).streamCount(), nvramCapacity,
+            (int)heartbeatIntervalMs, (int)partnerStaleMs);
+    }
+
+    /**
+     * @return the pool's context with this controller's settings.
+     */
+    public PoolContext newPool()
+    {
+        return new PoolContext().dir(poolDir()).clusterId(clusterId).volumeSize(volumeSize).epochClock(epochClock)
+            .pairSettings(pairSettings());
+    }
+
+    /**
      * @return an unconcluded copy of every setting, for the next role this controller runs.
      */
     public ControllerContext copy()
@@ -654,6 +718,8 @@ public final class ControllerContext
         copy.nbdCoalesceDepth = nbdCoalesceDepth;
         copy.nbdCoalesceWindowNs = nbdCoalesceWindowNs;
         copy.agentIdleYields = agentIdleYields;
+        copy.partnerStaleMs = partnerStaleMs;
+        copy.givebackTimeoutMs = givebackTimeoutMs;
         copy.startWithoutMirror = startWithoutMirror;
         copy.journal = journal;
         copy.nanoClock = nanoClock;

@@ -16,8 +16,8 @@ import io.tandem.primary.nbd.NbdServerContext;
 import io.tandem.primary.pool.MailboxFile;
 import io.tandem.primary.pool.Ownership;
 import io.tandem.primary.pool.Pool;
-import io.tandem.primary.pool.PoolContext;
 import io.tandem.primary.pool.PoolOwnedByPartnerException;
+import io.tandem.primary.pool.MirrorState;
 import io.tandem.primary.pool.Superblock;
 import io.tandem.primary.replay.LogReplay;
 import io.tandem.primary.write.WritePath;
@@ -72,9 +72,13 @@ public final class PrimaryController implements AutoCloseable
     private volatile boolean checkpointRequested;
     private volatile boolean fenced;
     private volatile boolean givebackRequested;
-    private volatile long partnerPid = -1;
+    /** The partner's run id as its mailbox last showed it while it ran as secondary; 0 before. */
+    private volatile long partnerRunId;
+    /** When the housekeeping thread last found this controller's epoch current in the pool; -1 before. */
+    private volatile long epochCheckedNs = -1;
     private MailboxFile partnerMailbox;
-    private volatile MirrorMode mode = MirrorMode.MIRRORED;
+    private volatile PrimaryMode mode = PrimaryMode.SYNCING;
+    private volatile PrimaryTransition lastTransition;
     private volatile String checkpointWhy = "";
     private final boolean[] pulled;
 
@@ -95,8 +99,7 @@ public final class PrimaryController implements AutoCloseable
         try
         {
             Files.createDirectories(ctx.controllerDir());
-            pool = Pool.open(new PoolContext().dir(ctx.poolDir()).clusterId(ctx.clusterId())
-                .volumeSize(ctx.volumeSize()).epochClock(ctx.epochClock()));
+            pool = Pool.open(ctx.newPool());
             this.ownership = new Ownership(pool.superblocks());
             final Superblock before = pool.superblocks().read();
             if (before.owner() == ctx.partnerId())
@@ -106,7 +109,13 @@ public final class PrimaryController implements AutoCloseable
                     "would fence the partner that serves the volume now. Start this controller as the secondary " +
                     "instead.");
             }
-            this.epoch = ownership.take(ctx.controllerId());
+            this.epoch = ownership.take(ctx.controllerId(), before);
+            if (-1 == epoch)
+            {
+                throw new PoolOwnedByPartnerException("the pool changed while this controller started (it was " +
+                    before + ", it is " + pool.superblocks().read() + "): not taking it. Start this controller as " +
+                    "the secondary, or start it again.");
+            }
             progress.println("controller " + ctx.controllerId() + ": took the pool at epoch " + epoch);
             journal("primary", "took the pool at epoch " + epoch);
 
@@ -160,11 +169,19 @@ public final class PrimaryController implements AutoCloseable
             }, ctx.nanoClock(), nbdCtx.maxConnections() * nbdCtx.maxRequestsPerConnection() + 64, epoch, firstLsn);
             if (ctx.startWithoutMirror())
             {
-                ownership.recordMirrorState(epoch, Superblock.MIRROR_STALE);
+                if (!ownership.recordMirrorState(epoch, MirrorState.STALE, 0))
+                {
+                    throw new PoolOwnedByPartnerException("controller " + ctx.partnerId() + " took the pool over " +
+                        "while this controller started after its takeover: start it as the secondary instead.");
+                }
                 writePath.runWithoutMirror(epoch);
-                mode = MirrorMode.DEGRADED;
+                mode = PrimaryMode.DEGRADED;
                 progress.println("controller " + ctx.controllerId() + ": the partner is gone: acknowledging writes " +
                     "from this controller's NVLog alone until it returns (mirror recorded stale)");
+            }
+            else
+            {
+                writePath.hold(true); // until the partner holds this epoch's mirror generation
             }
             nbdCtx.volume(writePath);
             nbd = NbdServer.launch(nbdCtx);
@@ -276,20 +293,32 @@ public final class PrimaryController implements AutoCloseable
     {
         try
         {
-            if (!fenced && MirrorMode.GIVEN_BACK != mode && ownership.isFenced(epoch))
+            final long checkStartNs = ctx.nanoClock().nanoTime();
+            if (!fenced && PrimaryMode.GIVEN_BACK != mode)
             {
-                fenced = true;
-                agentIdle.wake();
+                if (ownership.isFenced(epoch))
+                {
+                    fenced = true;
+                    agentIdle.wake();
+                }
+                else
+                {
+                    epochCheckedNs = checkStartNs;
+                }
             }
             final int role = fenced ? MailboxFile.ROLE_FENCED :
-                MirrorMode.GIVEN_BACK == mode ? MailboxFile.ROLE_STOPPED : MailboxFile.ROLE_PRIMARY;
+                PrimaryMode.GIVEN_BACK == mode ? MailboxFile.ROLE_STOPPED : MailboxFile.ROLE_PRIMARY;
             mailbox.beat(ctx.controllerId(), role, epoch, ctx.epochClock().time());
             if (null == partnerMailbox)
             {
                 partnerMailbox = pool.mailbox(ctx.partnerId());
             }
             final io.tandem.primary.pool.Mailbox partner = partnerMailbox.read();
-            partnerPid = null == partner || MailboxFile.ROLE_SECONDARY != partner.role() ? partnerPid : partner.pid();
+            if (null != partner && MailboxFile.ROLE_SECONDARY == partner.role() &&
+                ctx.epochClock().time() - partner.heartbeatMs() <= ctx.partnerStaleMs())
+            {
+                partnerRunId = partner.runId();
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -326,8 +355,8 @@ public final class PrimaryController implements AutoCloseable
      */
     public String requestGiveback()
     {
-        final MirrorMode current = mode;
-        if (MirrorMode.MIRRORED != current)
+        final PrimaryMode current = mode;
+        if (PrimaryMode.MIRRORED != current)
         {
             return "the primary is " + current + ": give back only while the partner holds the mirror";
         }
@@ -340,9 +369,17 @@ public final class PrimaryController implements AutoCloseable
         return null;
     }
 
-    public MirrorMode mode()
+    public PrimaryMode mode()
     {
         return mode;
+    }
+
+    /**
+     * @return the last change of {@link #mode()}, or null before the first.
+     */
+    public PrimaryTransition lastTransition()
+    {
+        return lastTransition;
     }
 
     /**
@@ -350,7 +387,7 @@ public final class PrimaryController implements AutoCloseable
      */
     public boolean gaveBack()
     {
-        return MirrorMode.GIVEN_BACK == mode;
+        return PrimaryMode.GIVEN_BACK == mode;
     }
 
     public boolean isPulled(final int path)
@@ -399,7 +436,7 @@ public final class PrimaryController implements AutoCloseable
     {
         CloseHelper.quietClose(control);
         CloseHelper.quietClose(runner);
-        if (!fenced && null != runner && MirrorMode.GIVEN_BACK != mode)
+        if (!fenced && null != runner && PrimaryMode.GIVEN_BACK != mode)
         {
             try
             {
@@ -441,47 +478,70 @@ public final class PrimaryController implements AutoCloseable
     }
 
     /**
-     * The controller's duty cycle: the NBD server, the interconnect, the write path, consistency points.
+     * A pool change run on the housekeeping thread for the agent, which polls it once per duty cycle: the agent
+     * never blocks on the pool.
+     */
+    private enum TaskOutcome
+    {
+        NONE, RUNNING, DONE, REFUSED, FAILED
+    }
+
+    /**
+     * The controller's duty cycle: the NBD server, the interconnect, the write path, consistency points, and
+     * the {@link PrimaryMode} state machine.
      */
     private final class PrimaryAgent implements Agent
     {
+        private static final int SYNC_RECORD = 0;
+        private static final int SYNC_START = 1;
+        private static final int SYNC_AWAIT_PARTNER = 2;
+        private static final int SYNC_RECORD_IN_SYNC = 3;
+
         private final long cpIntervalNs = TimeUnit.MILLISECONDS.toNanos(ctx.cpIntervalMs());
+        private final long retryNs = TimeUnit.MILLISECONDS.toNanos(Math.max(100, ctx.heartbeatIntervalMs()));
+        private final long epochLeaseNs = TimeUnit.MILLISECONDS.toNanos(ctx.partnerStaleMs());
         private long lastCpNs = ctx.nanoClock().nanoTime();
         private long nextStatusNs;
-        private boolean refusing;
         private long noPathSinceNs = -1;
         private int stage;
-        private long sessionPartnerPid = -1;
+        private int syncStage = SYNC_RECORD;
+        private long sessionPartnerRunId;
         private int lastLiveMask = -1;
-        private java.util.concurrent.Future<?> task;
+        private long retryAtNs;
+        private long givebackDeadlineNs;
+        private PrimaryMode staleFrom;
+        private java.util.concurrent.Future<Boolean> task;
+        private Throwable taskFailure;
 
         public int doWork()
         {
             final long nowNs = ctx.nanoClock().nanoTime();
             int work = nbd.invoker().invoke();
             work += interconnect.invoker().invoke();
-            if (fenced || MirrorMode.GIVEN_BACK == mode)
+            if (fenced && !mode.isFinal())
             {
-                if (!refusing)
-                {
-                    refusing = true;
-                    nbd.refuseIo(true);
-                    writePath.refuse(NbdProtocol.ESHUTDOWN);
-                }
+                transition(PrimaryTransition.FENCED_BY_PARTNER);
+            }
+            if (mode.isFinal())
+            {
+                nbd.refuseIo(true);
+                writePath.refuse(NbdProtocol.ESHUTDOWN);
                 return work;
             }
             if (null != log.device().invoker())
             {
                 work += log.device().invoker().invoke();
             }
+            final long checkedNs = epochCheckedNs;
+            writePath.ackAloneUntil(-1 == checkedNs ? Long.MIN_VALUE : checkedNs + epochLeaseNs);
             work += writePath.doWork(nowNs);
             if (null != log.device().invoker())
             {
                 work += log.device().invoker().invoke();
             }
             work += consistencyPoint.doWork(nowNs);
-            work += mirrorModes(nowNs);
-            if (MirrorMode.MIRRORED == mode || MirrorMode.DEGRADED == mode)
+            work += modes(nowNs);
+            if (PrimaryMode.MIRRORED == mode || PrimaryMode.DEGRADED == mode || PrimaryMode.SYNCING == mode)
             {
                 work += checkpoints(nowNs);
             }
@@ -494,33 +554,208 @@ public final class PrimaryController implements AutoCloseable
             return work;
         }
 
-        private int mirrorModes(final long nowNs)
+        private void transition(final PrimaryTransition change)
         {
-            if (null != task && !task.isDone())
+            if (!change.leaves(mode))
             {
-                return 0;
+                throw new IllegalStateException(change + " cannot leave " + mode);
             }
+            journal("primary", mode + " -> " + change.to() + ": " + change.why());
+            mode = change.to();
+            lastTransition = change;
+        }
+
+        private int modes(final long nowNs)
+        {
             switch (mode)
             {
+                case SYNCING:
+                    return syncing(nowNs);
                 case MIRRORED:
                     return mirrored(nowNs);
+                case RECORDING_STALE:
+                    return recordingStale(nowNs);
                 case DEGRADED:
                     if (sender.hasLivePath())
                     {
-                        mode = MirrorMode.RESYNC;
-                        stage = 0;
                         writePath.hold(true);
-                        journal("primary", "the partner is back: resyncing the mirror");
+                        stage = 0;
+                        transition(PrimaryTransition.PARTNER_BACK);
                         return 1;
                     }
                     return 0;
                 case RESYNC:
-                    return resync();
+                    return resync(nowNs);
                 case GIVEBACK:
-                    return giveback();
+                    return giveback(nowNs);
                 default:
                     return 0;
             }
+        }
+
+        private void submit(final java.util.concurrent.Callable<Boolean> change)
+        {
+            taskFailure = null;
+            task = housekeeping.submit(change);
+        }
+
+        private TaskOutcome poll()
+        {
+            final java.util.concurrent.Future<Boolean> current = task;
+            if (null == current)
+            {
+                return TaskOutcome.NONE;
+            }
+            if (!current.isDone())
+            {
+                return TaskOutcome.RUNNING;
+            }
+            task = null;
+            try
+            {
+                if (current.get())
+                {
+                    return TaskOutcome.DONE;
+                }
+                fenced = true; // every pool change refuses only when the pool's epoch moved on
+                return TaskOutcome.REFUSED;
+            }
+            catch (final java.util.concurrent.ExecutionException ex)
+            {
+                taskFailure = ex.getCause();
+                journal("primary", mode + ": a pool change failed, tried again in " +
+                    TimeUnit.NANOSECONDS.toMillis(retryNs) + " ms: " + taskFailure);
+                return TaskOutcome.FAILED;
+            }
+            catch (final InterruptedException | java.util.concurrent.CancellationException ex)
+            {
+                taskFailure = ex;
+                return TaskOutcome.FAILED;
+            }
+        }
+
+        /**
+         * @return true once no path has been up for the grace time under policy continue: the mirror is lost.
+         */
+        private boolean mirrorLost(final long nowNs)
+        {
+            if (sender.hasLivePath())
+            {
+                noPathSinceNs = -1;
+                return false;
+            }
+            if (-1 == noPathSinceNs)
+            {
+                noPathSinceNs = nowNs;
+            }
+            return ControllerContext.MirrorLossPolicy.CONTINUE == ctx.mirrorLossPolicy() && nowNs >= retryAtNs &&
+                nowNs - noPathSinceNs >= TimeUnit.MILLISECONDS.toNanos(ctx.mirrorLossGraceMs());
+        }
+
+        private boolean partnerRestarted()
+        {
+            final long run = partnerRunId;
+            if (0 == run)
+            {
+                return false;
+            }
+            if (0 == sessionPartnerRunId)
+            {
+                sessionPartnerRunId = run;
+                return false;
+            }
+            return run != sessionPartnerRunId;
+        }
+
+        private int loseMirror(final long nowNs)
+        {
+            staleFrom = mode;
+            transition(PrimaryTransition.MIRROR_LOST);
+            final long current = epoch;
+            submit(() -> ownership.recordMirrorState(current, MirrorState.STALE, 0));
+            return 1;
+        }
+
+        /**
+         * Establishes this epoch's mirror generation: record that the pool alone holds every acknowledged write,
+         * open the generation on every stream, wait for the partner to hold it, record it in sync.
+         */
+        private int syncing(final long nowNs)
+        {
+            if (SYNC_AWAIT_PARTNER >= syncStage && mirrorLost(nowNs) && null == task)
+            {
+                return loseMirror(nowNs);
+            }
+            switch (syncStage)
+            {
+                case SYNC_RECORD:
+                {
+                    final TaskOutcome outcome = poll();
+                    if (TaskOutcome.DONE == outcome)
+                    {
+                        syncStage = SYNC_START;
+                        return 1;
+                    }
+                    if (TaskOutcome.NONE == outcome && nowNs >= retryAtNs ||
+                        TaskOutcome.FAILED == outcome && (retryAtNs = nowNs + retryNs) > 0)
+                    {
+                        if (TaskOutcome.NONE == outcome)
+                        {
+                            final long current = epoch;
+                            submit(() -> ownership.recordMirrorState(current, MirrorState.SYNCING, 0));
+                        }
+                        return 1;
+                    }
+                    return 0;
+                }
+                case SYNC_START:
+                    writePath.startGeneration(epoch);
+                    sessionPartnerRunId = partnerRunId;
+                    syncStage = SYNC_AWAIT_PARTNER;
+                    return 1;
+                case SYNC_AWAIT_PARTNER:
+                    if (partnerRestarted())
+                    {
+                        return restartResync();
+                    }
+                    if (writePath.generationAcknowledged())
+                    {
+                        final long current = epoch;
+                        submit(() -> ownership.recordMirrorState(current, MirrorState.IN_SYNC, current));
+                        syncStage = SYNC_RECORD_IN_SYNC;
+                        return 1;
+                    }
+                    return 0;
+                default:
+                {
+                    final TaskOutcome outcome = poll();
+                    if (TaskOutcome.DONE == outcome)
+                    {
+                        writePath.hold(false);
+                        transition(PrimaryTransition.GENERATION_HELD);
+                        if (null != ctx.journal())
+                        {
+                            ctx.journal().note("primary", "mirror generation " + epoch + " in sync");
+                        }
+                        return 1;
+                    }
+                    if (TaskOutcome.FAILED == outcome)
+                    {
+                        syncStage = SYNC_AWAIT_PARTNER;
+                        return 1;
+                    }
+                    return 0;
+                }
+            }
+        }
+
+        private int restartResync()
+        {
+            writePath.hold(true);
+            stage = 0;
+            sessionPartnerRunId = 0;
+            transition(PrimaryTransition.PARTNER_RESTARTED);
+            return 1;
         }
 
         private int mirrored(final long nowNs)
@@ -528,96 +763,111 @@ public final class PrimaryController implements AutoCloseable
             if (givebackRequested)
             {
                 givebackRequested = false;
-                mode = MirrorMode.GIVEBACK;
                 stage = 0;
+                givebackDeadlineNs = nowNs + TimeUnit.MILLISECONDS.toNanos(ctx.givebackTimeoutMs());
                 nbd.refuseIo(true);
-                journal("giveback", "quiescing: no new I/O, writes in flight finish");
+                transition(PrimaryTransition.GIVEBACK_REQUESTED);
                 return 1;
             }
-            final long partner = partnerPid;
-            if (-1 == sessionPartnerPid && partner > 0 && sender.hasLivePath())
+            if (partnerRestarted())
             {
-                sessionPartnerPid = partner;
+                return restartResync();
             }
-            else if (sessionPartnerPid > 0 && partner > 0 && partner != sessionPartnerPid)
+            if (mirrorLost(nowNs))
             {
-                // the partner restarted (a new process): its mirror starts empty, so resync it
-                sessionPartnerPid = -1;
-                mode = MirrorMode.RESYNC;
-                stage = 0;
-                writePath.hold(true);
-                journal("primary", "the partner restarted (pid " + partner + "): resyncing the mirror");
-                return 1;
+                return loseMirror(nowNs);
             }
-            if (sender.hasLivePath())
+            return 0;
+        }
+
+        private int recordingStale(final long nowNs)
+        {
+            final TaskOutcome outcome = poll();
+            if (TaskOutcome.DONE == outcome)
             {
-                noPathSinceNs = -1;
-                return 0;
-            }
-            if (-1 == noPathSinceNs)
-            {
-                noPathSinceNs = nowNs;
-            }
-            if (ControllerContext.MirrorLossPolicy.CONTINUE == ctx.mirrorLossPolicy() &&
-                nowNs - noPathSinceNs >= TimeUnit.MILLISECONDS.toNanos(ctx.mirrorLossGraceMs()))
-            {
-                if (null == task)
-                {
-                    final long current = epoch;
-                    task = housekeeping.submit(() -> ownership.recordMirrorState(current, Superblock.MIRROR_STALE));
-                    return 1;
-                }
-                task = null;
                 writePath.runWithoutMirror(epoch);
-                mode = MirrorMode.DEGRADED;
-                journal("primary", "no interconnect path for " + ctx.mirrorLossGraceMs() + " ms: policy continue, " +
-                    "acknowledging writes without the mirror (recorded stale)");
+                transition(PrimaryTransition.STALE_RECORDED);
+                return 1;
+            }
+            if (TaskOutcome.FAILED == outcome)
+            {
+                retryAtNs = nowNs + retryNs;
+                if (PrimaryMode.SYNCING == staleFrom)
+                {
+                    writePath.hold(true);
+                    stage = 0;
+                    transition(PrimaryTransition.STALE_RECORD_FAILED_SYNCING);
+                }
+                else
+                {
+                    transition(PrimaryTransition.STALE_RECORD_FAILED);
+                }
                 return 1;
             }
             return 0;
         }
 
-        private int resync()
+        /**
+         * A consistency point puts every applied write in the pool, then a new epoch starts the new generation.
+         */
+        private int resync(final long nowNs)
         {
             switch (stage)
             {
                 case 0:
                 case 1:
                     // the CP covers every applied write, those waiting for the old session's acks included
-                    if (!checkpointed(true))
+                    if (nowNs < retryAtNs || !checkpointed(true))
                     {
                         return 0;
                     }
                     writePath.forgetMirrorAcks();
-                    task = housekeeping.submit(() ->
+                    final long current = epoch;
+                    submit(() ->
                     {
-                        epoch = ownership.take(ctx.controllerId());
-                        return epoch;
+                        final long next = ownership.startGeneration(ctx.controllerId(), current);
+                        if (next > 0)
+                        {
+                            epoch = next;
+                        }
+                        return next > 0;
                     });
                     stage = 2;
                     return 1;
-                case 2:
-                    task = null;
-                    startMirrorSession(epoch);
-                    final long current = epoch;
-                    task = housekeeping.submit(() -> ownership.recordMirrorState(current, Superblock.MIRROR_IN_SYNC));
-                    stage = 3;
-                    return 1;
                 default:
-                    task = null;
-                    writePath.hold(false);
-                    mode = MirrorMode.MIRRORED;
-                    journal("primary", "mirror resynced: new session at epoch " + epoch);
+                {
+                    final TaskOutcome outcome = poll();
+                    if (TaskOutcome.FAILED == outcome)
+                    {
+                        retryAtNs = nowNs + retryNs;
+                        stage = 0;
+                        return 1;
+                    }
+                    if (TaskOutcome.DONE != outcome)
+                    {
+                        return 0;
+                    }
+                    startMirrorSession(epoch);
                     if (null != ctx.journal())
                     {
                         ctx.journal().epochChange(epoch, "resync");
                     }
+                    syncStage = SYNC_START;
+                    noPathSinceNs = -1;
+                    transition(PrimaryTransition.GENERATION_STARTED);
                     return 1;
+                }
             }
         }
 
-        private int giveback()
+        private int giveback(final long nowNs)
         {
+            if (stage < 2 && nowNs >= givebackDeadlineNs)
+            {
+                nbd.refuseIo(false);
+                transition(PrimaryTransition.GIVEBACK_ABORTED);
+                return 1;
+            }
             switch (stage)
             {
                 case 0:
@@ -627,26 +877,32 @@ public final class PrimaryController implements AutoCloseable
                         return 0;
                     }
                     final long current = epoch;
-                    task = housekeeping.submit(() ->
+                    submit(() ->
                     {
                         final long handed = ownership.handOver(current, ctx.partnerId());
-                        if (handed < 0)
-                        {
-                            fenced = true;
-                        }
-                        else
+                        if (handed > 0)
                         {
                             epoch = handed;
-                            mode = MirrorMode.GIVEN_BACK;
                         }
-                        return handed;
+                        return handed > 0;
                     });
                     stage = 2;
                     return 1;
                 default:
-                    task = null;
-                    journal("giveback", "the pool is handed to controller " + ctx.partnerId() + " at epoch " + epoch);
-                    return 1;
+                {
+                    final TaskOutcome outcome = poll();
+                    if (TaskOutcome.DONE == outcome)
+                    {
+                        transition(PrimaryTransition.GAVE_BACK);
+                        return 1;
+                    }
+                    if (TaskOutcome.FAILED == outcome)
+                    {
+                        stage = 0; // tried again until the deadline
+                        return 1;
+                    }
+                    return 0;
+                }
             }
         }
 
@@ -750,9 +1006,12 @@ public final class PrimaryController implements AutoCloseable
         void refresh(final long nowNs)
         {
             final StringBuilder out = new StringBuilder(1024);
-            out.append("role=").append(fenced ? "fenced" : MirrorMode.GIVEN_BACK == mode ? "gave-back" : "primary")
+            out.append("role=").append(fenced ? "fenced" : PrimaryMode.GIVEN_BACK == mode ? "gave-back" : "primary")
                 .append('\n');
             out.append("mirror=").append(mode).append('\n');
+            final PrimaryTransition last = lastTransition;
+            out.append("mirror.last=").append(null == last ? "-" : last.name().toLowerCase() + ": " + last.why())
+                .append('\n');
             out.append("controller=").append(ctx.controllerId()).append('\n');
             out.append("epoch=").append(epoch).append('\n');
             out.append("nbd=").append(ctx.bindAddress()).append(':').append(nbd.port()).append('\n');

@@ -2,7 +2,9 @@ package io.tandem.secondary;
 
 import io.tandem.interconnect.MirrorReceiver;
 import io.tandem.interconnect.RecordSink;
+import io.tandem.nvlog.LogRecord;
 import io.tandem.nvlog.NvLog;
+import io.tandem.nvlog.RecordType;
 import org.agrona.DirectBuffer;
 
 /**
@@ -32,10 +34,18 @@ final class MirrorStore implements RecordSink
     private long recordsStored;
     private long bytesStored;
     private long pushBacks;
+    private final LogRecord peek = new LogRecord();
+    private final boolean[] generationStarted;
+    private int generationStreams;
+    private long generationTicket;
+    private long pendingGeneration;
+    private volatile long heldGeneration;
 
     MirrorStore(final NvLog log, final int capacity)
     {
         this.log = log;
+        this.generationStarted = new boolean[log.partitioner().streamCount()];
+        this.heldGeneration = log.heldGeneration();
         final int size = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1);
         this.tickets = new long[size];
         this.streams = new int[size];
@@ -52,6 +62,11 @@ final class MirrorStore implements RecordSink
         final int stream, final long sequence, final DirectBuffer buffer, final int offset, final int length)
     {
         if (tail - head > mask)
+        {
+            pushBacks++;
+            return false;
+        }
+        if (RecordType.GENERATION_START == peek.wrap(buffer, offset).type() && !onGenerationStart(stream))
         {
             pushBacks++;
             return false;
@@ -76,6 +91,54 @@ final class MirrorStore implements RecordSink
     }
 
     /**
+     * A new mirror generation starts on {@code stream} (the record in {@link #peek}). The primary recorded in the
+     * pool that no mirror is needed before it started the generation, so the first of these records empties the
+     * log: what it held is in the pool. The last one, once every stream's is here, records in the log's header
+     * that the log holds the generation complete, ahead of the record itself: the device completes writes in
+     * order, so the record's acknowledgement, which the primary waits for, implies the header is durable too.
+     *
+     * @return false if the header write was pushed back: offer the record again later.
+     */
+    private boolean onGenerationStart(final int stream)
+    {
+        final long generation = peek.epoch();
+        if (0 == generationStreams)
+        {
+            if (log.heldGeneration() != 0 && log.recordHeldGeneration(0) < 0)
+            {
+                return false;
+            }
+            heldGeneration = 0;
+            log.discardAll();
+        }
+        if (!generationStarted[stream] && generationStreams + 1 == generationStarted.length)
+        {
+            final long ticket = log.recordHeldGeneration(generation);
+            if (ticket < 0)
+            {
+                return false;
+            }
+            generationTicket = ticket;
+            pendingGeneration = generation;
+        }
+        if (!generationStarted[stream])
+        {
+            generationStarted[stream] = true;
+            generationStreams++;
+        }
+        return true;
+    }
+
+    /**
+     * @return the mirror generation this log holds complete and durable, 0 for none: what decides whether this
+     * controller may take over from a mirror the pool vouches for.
+     */
+    long heldGeneration()
+    {
+        return heldGeneration;
+    }
+
+    /**
      * Acknowledges what became durable and releases log halves the primary's consistency points made
      * unnecessary.
      *
@@ -85,6 +148,12 @@ final class MirrorStore implements RecordSink
     {
         int work = 0;
         final long completed = log.completedTicket();
+        if (0 != pendingGeneration && generationTicket <= completed)
+        {
+            heldGeneration = pendingGeneration;
+            pendingGeneration = 0;
+            work++;
+        }
         while (head < tail && tickets[(int)(head & mask)] <= completed)
         {
             final int slot = (int)(head++ & mask);

@@ -1,25 +1,29 @@
 package io.tandem.secondary;
 
+import io.tandem.primary.pool.MirrorState;
+
 /**
- * What the secondary last saw of the pool and its partner, read on the housekeeping thread and published whole.
- * Immutable.
+ * What the secondary last read of the pool and of its partner's mailbox, on its housekeeping thread; the agent
+ * reads it whole.
  *
- * @param poolEpoch         the superblock's epoch.
- * @param poolOwner         the superblock's owner, -1 for nobody.
- * @param mirrorStale       the owner acknowledged writes the mirror lacks.
- * @param cpLsn             the superblock's CP LSN.
- * @param heartbeatAgeMs    age of the partner's mailbox heartbeat, -1 if it has none.
- * @param partnerRole       the role the partner's mailbox reports.
- * @param partnerPid        the partner's process id from its mailbox, -1 if none.
+ * @param poolEpoch        the superblock's epoch.
+ * @param poolOwner        the superblock's owner.
+ * @param mirrorState      what the superblock vouches for.
+ * @param mirrorGeneration the generation it vouches for in {@link MirrorState#IN_SYNC}.
+ * @param cpLsn            every write up to it is in the pool.
+ * @param heartbeatAgeMs   age of the partner's mailbox heartbeat, -1 if it has none.
+ * @param partnerRole      the role the partner's mailbox shows.
+ * @param partnerPid       the process id the partner's mailbox shows, -1 if none.
  */
 record PartnerView(
     long poolEpoch,
     int poolOwner,
-    boolean mirrorStale,
+    MirrorState mirrorState,
+    long mirrorGeneration,
     long cpLsn,
     long heartbeatAgeMs,
     int partnerRole,
     long partnerPid)
 {
-    static final PartnerView NONE = new PartnerView(0, -1, false, 0, -1, 0, -1);
+    static final PartnerView NONE = new PartnerView(0, -1, MirrorState.STALE, 0, 0, -1, 0, -1);
 }

@@ -32,9 +32,14 @@ final class SecondaryControlHandler implements ControlHandler
                 return "ERROR this controller is the secondary: give back from the controller that serves\n";
             case "takeover":
                 final boolean force = command.length > 1 && "force".equals(command[1]);
-                controller.requestTakeover(force);
-                return "OK\ntakeover requested" + (force ? " (forced: a stale mirror may lose acknowledged writes)" :
-                    "") + "\n";
+                final String refused = controller.requestTakeover(force);
+                if (null != refused)
+                {
+                    return "ERROR takeover refused: " + refused + " (`tandem ctl takeover --force` goes ahead " +
+                        "anyway, accepting the loss)\n";
+                }
+                return "OK\ntakeover requested" + (force ? " (forced: a live primary is killed, and a mirror the " +
+                    "pool does not vouch for may lose acknowledged writes)" : "") + "\n";
             default:
                 return "ERROR unknown command '" + command[0] + "': status, paths, path pull N, path restore N, " +
                     "takeover [force]\n";

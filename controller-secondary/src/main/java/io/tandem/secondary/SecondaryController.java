@@ -15,10 +15,13 @@ import io.tandem.primary.pool.Ownership;
 import io.tandem.recovery.journal.EventJournalReader;
 import io.tandem.secondary.takeover.Takeover;
 import io.tandem.secondary.takeover.TakeoverContext;
+import io.tandem.secondary.takeover.TakeoverDecision;
+import io.tandem.secondary.takeover.TakeoverInputs;
+import io.tandem.secondary.takeover.TakeoverRequest;
 import io.tandem.secondary.takeover.TakeoverResult;
+import io.tandem.secondary.takeover.TakeoverVerdict;
 import io.tandem.primary.pool.MailboxFile;
 import io.tandem.primary.pool.Pool;
-import io.tandem.primary.pool.PoolContext;
 import io.tandem.primary.pool.Superblock;
 import io.tandem.staging.NvramContext;
 import org.agrona.CloseHelper;
@@ -52,10 +55,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SecondaryController implements AutoCloseable
 {
-    /** A partner heartbeat older than this counts as stale. */
-    public static final String PARTNER_STALE_PROP_NAME = "tandem.partner.staleMs";
-    public static final long PARTNER_STALE_MS_DEFAULT = 1_000;
-
     private final ControllerContext ctx;
     private final PrintStream progress;
     private final Pool pool;
@@ -66,7 +65,6 @@ public final class SecondaryController implements AutoCloseable
     private final AgentRunner runner;
     private final AgentIdling agentIdle;
     private final ControlServer control;
-    private final long partnerStaleMs = Long.getLong(PARTNER_STALE_PROP_NAME, PARTNER_STALE_MS_DEFAULT);
     private volatile PartnerView partner = PartnerView.NONE;
     private volatile String statusText = "starting";
     private volatile Session session;
@@ -76,7 +74,7 @@ public final class SecondaryController implements AutoCloseable
     private volatile boolean takingOver;
     private volatile String takeoverOutcome = "";
     private volatile Handover handover;
-    private volatile String lastAssessment = "";
+    private volatile TakeoverVerdict verdict;
     private volatile boolean takeoverFailed;
     private volatile boolean everMirrored;
     private volatile boolean resumeAttempted;
@@ -97,8 +95,7 @@ public final class SecondaryController implements AutoCloseable
         try
         {
             Files.createDirectories(ctx.controllerDir());
-            pool = Pool.open(new PoolContext().dir(ctx.poolDir()).clusterId(ctx.clusterId())
-                .volumeSize(ctx.volumeSize()).epochClock(ctx.epochClock()));
+            pool = Pool.open(ctx.newPool());
             nbd = NbdServer.launch(new NbdServerContext().bindAddress(ctx.bindAddress()).port(ctx.nbdPort())
                 .useAgentInvoker(true).refuseIo(true).volume(new StandbyVolume(ctx.volumeSize()))
                 .channelWatcher(agentIdle.watcher())
@@ -153,14 +150,15 @@ public final class SecondaryController implements AutoCloseable
         {
             final Session current = session;
             mailbox.beat(ctx.controllerId(), MailboxFile.ROLE_SECONDARY, null == current ? 0 : current.epoch,
-                ctx.epochClock().time());
+                null == current ? 0 : current.store.heldGeneration(), ctx.epochClock().time());
             final Superblock superblock = pool.superblocks().read();
             final Mailbox partnerBox = partnerMailbox.read();
             final long nowMs = ctx.epochClock().time();
             partner = new PartnerView(
                 superblock.epoch(),
                 superblock.owner(),
-                Superblock.MIRROR_STALE == superblock.mirrorState(),
+                superblock.mirrorState(),
+                superblock.mirrorGeneration(),
                 superblock.cpLsn(),
                 null == partnerBox ? -1 : Math.max(0, nowMs - partnerBox.heartbeatMs()),
                 null == partnerBox ? MailboxFile.ROLE_NONE : partnerBox.role(),
@@ -198,13 +196,33 @@ public final class SecondaryController implements AutoCloseable
     }
 
     /**
-     * Asks for a takeover now (`tandem ctl takeover`); {@code force} takes over even from a stale mirror or a
-     * live primary.
+     * Asks for a takeover now (`tandem ctl takeover`). Unforced, it goes ahead only where an automatic one would
+     * (the partner is gone and nothing acknowledged is lost), so it is refused at once otherwise; {@code force}
+     * takes over even from a live primary or a mirror the pool does not vouch for.
+     *
+     * @return why it is refused, or null if it was started.
      */
-    public void requestTakeover(final boolean force)
+    public String requestTakeover(final boolean force)
     {
+        if (!force)
+        {
+            final TakeoverVerdict current = verdict;
+            if (null == current || !current.acts())
+            {
+                return null == current ? "the controller is starting" : current.describe();
+            }
+        }
         takeoverForced = force;
         takeoverRequested = true;
+        return null;
+    }
+
+    /**
+     * @return the takeover decision as last made on the agent (every 100 ms), or null before the first.
+     */
+    public TakeoverVerdict verdict()
+    {
+        return verdict;
     }
 
     /**
@@ -279,8 +297,6 @@ public final class SecondaryController implements AutoCloseable
         final MirrorStore store;
         final InterconnectEndpoint interconnect;
         final MirrorReceiver receiver;
-        /** The primary was heard on a path in this session: only then may its silence mean it died. */
-        volatile boolean sawPartner;
 
         Session(final long epoch) throws IOException
         {
@@ -328,10 +344,11 @@ public final class SecondaryController implements AutoCloseable
         }
 
         /**
-         * Opens this controller's NVRAM. A new session starts with an empty log: the primary resyncs a partner
-         * that (re)joins with a consistency point and a new epoch, so nothing the old mirror held is needed. The
-         * device file is reused (re-creating it means zero-filling it); one that cannot be opened as this
-         * controller's log is replaced.
+         * Opens this controller's NVRAM as it is: what it holds stays until the primary opens a new mirror
+         * generation in it (the pool then holds every acknowledged write, see {@link MirrorStore}), so a restarted
+         * secondary whose log holds the generation the pool vouches for can still take over from it. The device
+         * file is reused (re-creating it means zero-filling it); one that cannot be opened as this controller's
+         * log is replaced.
          */
         private NvLog openMirrorLog(final Path nvram, final int streams, final boolean existing) throws IOException
         {
@@ -342,9 +359,7 @@ public final class SecondaryController implements AutoCloseable
             }
             try
             {
-                final NvLog log = NvLog.open(logCtx);
-                log.discardAll();
-                return log;
+                return NvLog.open(logCtx);
             }
             catch (final IOException ex)
             {
@@ -476,7 +491,9 @@ public final class SecondaryController implements AutoCloseable
             }
         }
         final boolean requested = takeoverRequested;
-        final boolean possible = null != current && lastAssessment.startsWith("possible") && !takeoverFailed;
+        final TakeoverVerdict decided = verdict;
+        final boolean possible = null != current && null != decided && !takeoverFailed &&
+            TakeoverVerdict.Kind.TAKE_OVER == decided.kind();
         if (!requested && !possible)
         {
             return 0;
@@ -606,8 +623,9 @@ public final class SecondaryController implements AutoCloseable
             out.append("mirror.pendingAcks=").append(current.store.pendingAcks()).append('\n');
             out.append("mirror.releasedUpTo=").append(current.store.releasedUpTo()).append('\n');
         }
-        lastAssessment = takingOver ? "running" : takeoverAssessment(current, view, livePaths);
-        out.append("takeover=").append(lastAssessment).append('\n');
+        final TakeoverVerdict decided = decide(current, view, livePaths);
+        verdict = decided;
+        out.append("takeover=").append(takingOver ? "running" : decided.describe()).append('\n');
         if (!takeoverOutcome.isEmpty())
         {
             out.append("takeover.last=").append(takeoverOutcome).append('\n');
@@ -616,43 +634,23 @@ public final class SecondaryController implements AutoCloseable
     }
 
     /**
-     * Whether the partner looks gone, in DESIGN.md's terms; taking over is a later step.
+     * Gathers the decision's inputs as they stand and decides ({@link TakeoverDecision}).
      */
-    private String takeoverAssessment(final Session current, final PartnerView view, final int livePaths)
+    private TakeoverVerdict decide(final Session current, final PartnerView view, final int livePaths)
     {
-        if (view.poolOwner() != ctx.partnerId())
-        {
-            return "no: the pool has no primary to take over from (owner " + view.poolOwner() + ")";
-        }
-        if (null == current)
-        {
-            return "no: no mirror session yet";
-        }
-        if (livePaths > 0)
-        {
-            current.sawPartner = true;
-            return "no: the primary is alive on " + livePaths + " path(s)";
-        }
-        if (!current.sawPartner)
-        {
-            return "no: the primary was never heard on a path in this mirror session";
-        }
-        if (view.heartbeatAgeMs() < 0)
-        {
-            return "no: the primary has no heartbeat on the pool";
-        }
-        final boolean mailboxStale = view.heartbeatAgeMs() > partnerStaleMs;
-        if (!mailboxStale)
-        {
-            return "no: every path is down but the primary's mailbox heartbeat is fresh (" + view.heartbeatAgeMs() +
-                " ms): the interconnect failed, not the primary";
-        }
-        if (view.mirrorStale())
-        {
-            return "no: the mirror is stale (the primary acknowledged writes without it); a forced takeover would " +
-                "lose them";
-        }
-        return "possible: the primary is gone on every path and its heartbeat is " + view.heartbeatAgeMs() +
-            " ms old";
+        return TakeoverDecision.decide(new TakeoverInputs(
+            ctx.controllerId(),
+            ctx.partnerId(),
+            view.poolOwner(),
+            view.mirrorState(),
+            view.mirrorGeneration(),
+            null != current,
+            null == current ? 0 : current.store.heldGeneration(),
+            !everMirrored && !resumeAttempted,
+            livePaths,
+            view.heartbeatAgeMs(),
+            ctx.partnerStaleMs(),
+            takeoverRequested ? (takeoverForced ? TakeoverRequest.FORCED : TakeoverRequest.ASKED) :
+                TakeoverRequest.NONE));
     }
 }

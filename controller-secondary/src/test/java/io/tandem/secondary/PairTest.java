@@ -119,7 +119,7 @@ class PairTest
         try (Pool pool = Pool.open(new io.tandem.primary.pool.PoolContext().dir(dir.resolve("pool"))
             .volumeSize(PairFixture.VOLUME_SIZE)))
         {
-            new io.tandem.primary.pool.Ownership(pool.superblocks()).take(1);
+            new io.tandem.primary.pool.Ownership(pool.superblocks()).take(1, pool.superblocks().read());
         }
         final IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(
             IllegalStateException.class, () -> PairFixture.primary(dir, PORT_BASE + 120, System.out));

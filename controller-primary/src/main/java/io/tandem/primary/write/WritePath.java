@@ -37,6 +37,10 @@ import java.nio.ByteBuffer;
  */
 public final class WritePath implements BlockVolume
 {
+    private static final int MARKER_DONE = 0;
+    private static final int MARKER_TO_LOG = 1;
+    private static final int MARKER_TO_MIRROR = 2;
+
     private final NvLog log;
     private MirrorSender sender;
     private final PageCache cache;
@@ -66,6 +70,13 @@ public final class WritePath implements BlockVolume
     private long readsCompleted;
     private long stalls;
     private String stalledOn = "";
+    private final int[] markerStage;
+    private final long[] markerSequence;
+    private final long[] markerAddress;
+    private final int[] markerLength;
+    private int markersPending;
+    private long generation;
+    private long ackAloneUntilNs = Long.MIN_VALUE;
 
     /**
      * @param maxRequests the most requests in flight at once: the NBD server's connections times requests per
@@ -94,6 +105,10 @@ public final class WritePath implements BlockVolume
         this.nextLsn = firstLsn;
         final int streams = partitioner.streamCount();
         this.nextSequence = new long[streams];
+        this.markerStage = new int[streams];
+        this.markerSequence = new long[streams];
+        this.markerAddress = new long[streams];
+        this.markerLength = new int[streams];
         for (int stream = 0; stream < streams; stream++)
         {
             nextSequence[stream] = sender.nextSequence(stream);
@@ -229,8 +244,8 @@ public final class WritePath implements BlockVolume
      */
     public int doWork(final long nowNs)
     {
-        int work = 0;
-        while (!held && pendingHead < pendingTail)
+        int work = 0 == markersPending ? 0 : sendGenerationStarts();
+        while (!held && 0 == markersPending && pendingHead < pendingTail)
         {
             final WriteRequest request = pending[(int)(pendingHead & pendingMask)];
             final int advanced = advance(request);
@@ -393,7 +408,7 @@ public final class WritePath implements BlockVolume
         for (int i = inFlightCount - 1; i >= 0; i--)
         {
             final WriteRequest request = inFlight[i];
-            if (request.maxTicket <= durableTicket && isAcknowledged(request))
+            if (request.maxTicket <= durableTicket && isAcknowledged(request) && (mirrored || nowNs <= ackAloneUntilNs))
             {
                 writeLatencyUs.recordValue(Math.min(writeLatencyUs.getHighestTrackableValue(),
                     Math.max(0, (nowNs - request.submittedNs) / 1000)));
@@ -420,6 +435,77 @@ public final class WritePath implements BlockVolume
             }
         }
         return true;
+    }
+
+    /**
+     * Opens mirror generation {@code generation} in the session {@link #mirrorTo} started: one
+     * {@link io.tandem.nvlog.RecordType#GENERATION_START} record per stream, the first of each stream's
+     * sequence, logged and mirrored ahead of every queued write. The partner that stores them all holds the
+     * generation complete; {@link #generationAcknowledged()} says when it acknowledged them.
+     */
+    public void startGeneration(final long generation)
+    {
+        this.generation = generation;
+        for (int stream = 0; stream < markerStage.length; stream++)
+        {
+            markerStage[stream] = MARKER_TO_LOG;
+            markerSequence[stream] = nextSequence[stream]++;
+        }
+        markersPending = markerStage.length;
+    }
+
+    /**
+     * @return the partner acknowledged every stream's generation start as durable: it holds the generation
+     * {@link #startGeneration} opened from its start.
+     */
+    public boolean generationAcknowledged()
+    {
+        if (0 != markersPending || !mirrored)
+        {
+            return false;
+        }
+        for (int stream = 0; stream < markerSequence.length; stream++)
+        {
+            if (sender.ackedSequence(stream) < markerSequence[stream])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int sendGenerationStarts()
+    {
+        int work = 0;
+        for (int stream = 0; stream < markerStage.length; stream++)
+        {
+            if (MARKER_TO_LOG == markerStage[stream])
+            {
+                final long ticket = log.appendGenerationStart(stream, markerSequence[stream], nextLsn - 1, generation);
+                if (ticket < 0)
+                {
+                    stalledOn = NvLog.LOG_FULL == ticket ? "log full" : "log device busy";
+                    return work;
+                }
+                markerAddress[stream] = log.lastAppendAddress();
+                markerLength[stream] = log.lastAppendLength();
+                markerStage[stream] = MARKER_TO_MIRROR;
+            }
+            if (MARKER_TO_MIRROR == markerStage[stream])
+            {
+                final int result = sender.offer(stream, markerSequence[stream], log.device().view(),
+                    (int)markerAddress[stream], markerLength[stream]);
+                if (MirrorSender.OK != result)
+                {
+                    stalledOn = MirrorSender.NO_LIVE_PATH == result ? "no interconnect path" : "mirror window full";
+                    return work;
+                }
+                markerStage[stream] = MARKER_DONE;
+                markersPending--;
+                work++;
+            }
+        }
+        return work;
     }
 
     /**
@@ -491,6 +577,8 @@ public final class WritePath implements BlockVolume
     public void runWithoutMirror(final long newEpoch)
     {
         this.epoch = newEpoch;
+        java.util.Arrays.fill(markerStage, MARKER_DONE);
+        markersPending = 0;
         if (mirrored)
         {
             mirrored = false;
@@ -514,6 +602,16 @@ public final class WritePath implements BlockVolume
                 }
             }
         }
+    }
+
+    /**
+     * Sets until when a write may be acknowledged without the mirror: the time the owner last found its epoch
+     * current in the pool, plus a lease shorter than the partner needs to declare it gone. Past it, such writes
+     * wait: a fenced controller acknowledges nothing alone.
+     */
+    public void ackAloneUntil(final long untilNs)
+    {
+        this.ackAloneUntilNs = untilNs;
     }
 
     public boolean isMirrored()

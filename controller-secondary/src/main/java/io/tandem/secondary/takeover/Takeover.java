@@ -3,6 +3,7 @@ package io.tandem.secondary.takeover;
 import io.tandem.nvlog.LogRecord;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.RecordType;
+import io.tandem.primary.pool.MirrorState;
 import io.tandem.primary.pool.Superblock;
 import io.tandem.recovery.consumer.ConsumerGraph;
 import io.tandem.recovery.consumer.ConsumerListener;
@@ -319,7 +320,22 @@ public final class Takeover
                 throw new IllegalStateException("the pool moved to epoch " + superblock.epoch() + " (owner " +
                     superblock.owner() + ") since the takeover from epoch " + previousEpoch + " began");
             }
-            if (Superblock.MIRROR_STALE == superblock.mirrorState())
+            if (MirrorState.IN_SYNC == superblock.mirrorState() &&
+                superblock.mirrorGeneration() != mirror.heldGeneration())
+            {
+                final String loss = "the pool vouches for mirror generation " + superblock.mirrorGeneration() +
+                    ", this controller's mirror holds " + mirror.heldGeneration() + " complete";
+                if (!ctx.forced())
+                {
+                    throw new StaleMirrorException("automatic takeover refused: " + loss + "; only a forced " +
+                        "takeover goes ahead, accepting the loss of what the primary acknowledged meanwhile");
+                }
+                if (null != journal)
+                {
+                    journal.note("takeover", operationId + " forced over a mirror of another generation: " + loss);
+                }
+            }
+            if (MirrorState.STALE == superblock.mirrorState())
             {
                 final String loss = staleMirrorLoss(superblock);
                 if (!ctx.forced())
@@ -332,7 +348,12 @@ public final class Takeover
                     journal.note("takeover", operationId + " forced over a stale mirror: " + loss);
                 }
             }
-            newEpoch = ctx.ownership().take(controllerId);
+            newEpoch = ctx.ownership().take(controllerId, superblock);
+            if (-1 == newEpoch)
+            {
+                throw new IllegalStateException("the pool changed while the takeover from epoch " + previousEpoch +
+                    " fenced it (now " + ctx.pool().superblocks().read() + "): not taking it");
+            }
             if (null != journal)
             {
                 journal.epochChange(newEpoch, "controller " + controllerId + " took the pool over from epoch " +
@@ -367,8 +388,7 @@ public final class Takeover
         cpLsnBefore = superblock.cpLsn();
         cpLsnAfter = superblock.cpLsn();
         journalStep(LOAD_SUPERBLOCK, "DONE", "epoch " + newEpoch + ", CP LSN " +
-            superblock.cpLsn() + ", mirror " + (Superblock.MIRROR_STALE == superblock.mirrorState() ? "stale" :
-            "in sync"));
+            superblock.cpLsn() + ", mirror " + superblock.mirrorState() + " generation " + superblock.mirrorGeneration());
     }
 
     private void scan(final int stream)

@@ -140,7 +140,7 @@ final class TakeoverFixture implements AutoCloseable
 
         if (PARTNER_ID != pool.superblocks().read().owner())
         {
-            final long epoch = ownership.take(PARTNER_ID);
+            final long epoch = ownership.take(PARTNER_ID, pool.superblocks().read());
             ownership.recordCheckpoint(epoch, cpLsn);
         }
     }

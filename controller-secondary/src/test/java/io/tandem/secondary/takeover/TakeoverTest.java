@@ -1,5 +1,6 @@
 package io.tandem.secondary.takeover;
 
+import io.tandem.primary.pool.MirrorState;
 import io.tandem.primary.pool.Superblock;
 import io.tandem.recovery.consumer.ConsumerState;
 import io.tandem.recovery.consumer.WalkSnapshot;
@@ -100,7 +101,7 @@ class TakeoverTest
     {
         try (TakeoverFixture fixture = new TakeoverFixture(dir, -1))
         {
-            assertTrue(fixture.ownership.recordMirrorState(1, Superblock.MIRROR_STALE));
+            assertTrue(fixture.ownership.recordMirrorState(1, MirrorState.STALE, 0));
 
             final TakeoverResult refused = Takeover.run(fixture.context());
             assertFalse(refused.passed());
@@ -179,7 +180,7 @@ class TakeoverTest
         try (TakeoverFixture fixture = new TakeoverFixture(dir, -1))
         {
             // the secondary fenced, loaded the superblock and scanned, then crashed
-            assertEquals(2, fixture.ownership.take(MY_ID));
+            assertEquals(2, fixture.ownership.take(MY_ID, fixture.pool.superblocks().read()));
             final String operation = Takeover.operationId(1);
             fixture.journal.consumerEnd(operation, Takeover.FENCE, ConsumerState.DONE, 1, null);
             fixture.journal.consumerEnd(operation, Takeover.LOAD_SUPERBLOCK, ConsumerState.DONE, 1, null);
@@ -223,7 +224,7 @@ class TakeoverTest
     {
         try (TakeoverFixture fixture = new TakeoverFixture(dir, -1))
         {
-            assertEquals(2, fixture.ownership.take(MY_ID));
+            assertEquals(2, fixture.ownership.take(MY_ID, fixture.pool.superblocks().read()));
 
             final TakeoverResult result = Takeover.run(fixture.context());
 

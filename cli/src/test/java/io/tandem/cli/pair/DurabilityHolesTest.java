@@ -1,0 +1,129 @@
+package io.tandem.cli.pair;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.tandem.cli.pair.PairControl.await;
+import static io.tandem.cli.pair.PairControl.command;
+import static io.tandem.cli.pair.PairControl.holds;
+import static io.tandem.cli.pair.PairControl.run;
+import static io.tandem.cli.pair.PairControl.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Schedules that once broke the durability promise or wedged the pair, each played against two launched JVMs:
+ * a secondary restarted just before the primary dies, `ctl takeover` without --force against a live primary,
+ * and a giveback with every path pulled.
+ */
+class DurabilityHolesTest
+{
+    @TempDir
+    Path dir;
+
+    private static boolean mirrored(final LaunchedPair pair)
+    {
+        final String primary = status(pair.controlBase);
+        return primary.contains("mirror=MIRRORED") && primary.contains("path.0=up") &&
+            primary.contains("path.1=up") && status(pair.controlBase + 1).contains("\nrole=secondary\n");
+    }
+
+    /**
+     * Once, a restarted secondary took over from an empty mirror as soon as it heard the primary on a path, and
+     * every write acknowledged since the last consistency point read back as zeroes. Now its NVLog keeps what it
+     * acknowledged and says which generation it holds: it takes over from that, or refuses.
+     */
+    @Test
+    void aSecondaryRestartedJustBeforeThePrimaryDiesLosesNoAcknowledgedWrite() throws Exception
+    {
+        final Path state = dir.resolve("workload.state");
+        try (LaunchedPair pair = new LaunchedPair(dir, 11939, 27090))
+        {
+            pair.extra.addAll(java.util.List.of("--cp-interval", "10m"));
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirrored(pair));
+            final String[] written = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--ops", "3000",
+                "--queue-depth", "32", "--read-ratio", "0", "--span", "48M", "--no-verify-at-end",
+                "--state-file", state.toString());
+            assertEquals("0", written[0], written[1] + written[2]);
+
+            pair.secondary.kill();
+            pair.secondary.close();
+            pair.startSecondary();
+            await("the restarted secondary to hear the primary", 30,
+                () -> status(pair.controlBase + 1).contains("path.0=up"));
+            pair.primary.kill();
+
+            await("the restarted secondary to take over", 60,
+                () -> status(pair.controlBase + 1).contains("\nrole=primary\n"));
+            final String[] verified = run("workload", "--target", "127.0.0.1:" + (pair.nbdBase + 1),
+                "--verify-only", "--span", "48M", "--state-file", state.toString());
+            assertEquals("0", verified[0], verified[1] + verified[2]);
+            assertTrue(verified[1].contains(", 0 errors"), verified[1]);
+        }
+    }
+
+    /**
+     * Once, `ctl takeover` without --force killed a healthy, mirrored primary although the help says --force is
+     * needed for a live one.
+     */
+    @Test
+    void anUnforcedTakeoverOfALiveMirroredPrimaryIsRefusedAndSaysWhy() throws Exception
+    {
+        try (LaunchedPair pair = new LaunchedPair(dir, 11949, 27130))
+        {
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirrored(pair));
+            final String[] asked = run("ctl", "--controller", pair.controllers(), "takeover");
+            assertNotEquals("0", asked[0], asked[1] + asked[2]);
+            assertTrue((asked[1] + asked[2]).contains("the primary is alive on"), asked[1] + asked[2]);
+            holds("the primary stays primary and alive", 2, () -> pair.primary.isAlive() &&
+                status(pair.controlBase).contains("\nrole=primary\n") &&
+                status(pair.controlBase + 1).contains("\nrole=secondary\n"));
+        }
+    }
+
+    /**
+     * Once, a giveback with every path pulled left the primary in GIVEBACK for good, refusing every request on
+     * both ports. Now the giveback aborts at its deadline and the primary serves again.
+     */
+    @Test
+    void aGivebackThatCannotQuiesceAbortsAtItsDeadlineAndThePrimaryServesAgain() throws Exception
+    {
+        try (LaunchedPair pair = new LaunchedPair(dir, 11959, 27170))
+        {
+            pair.extra.addAll(java.util.List.of("--giveback-timeout", "2s"));
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirrored(pair));
+            final CompletableFuture<String[]> workload = CompletableFuture.supplyAsync(() -> run("workload",
+                "--target", "127.0.0.1:" + pair.nbdBase, "--duration", "12s", "--queue-depth", "8", "--span", "16M"));
+            await("writes in flight", 10, () -> !PairControl.line(status(pair.controlBase), "writes.completed")
+                .equals("writes.completed=0"));
+            command(pair.controlBase, "path pull 0");
+            command(pair.controlBase, "path pull 1");
+            await("the primary to see every path down", 10, () -> status(pair.controlBase).contains("path.0=down") &&
+                status(pair.controlBase).contains("path.1=down"));
+            final String[] giveback = run("ctl", "--controller", pair.controllers(), "giveback");
+            // refused at once (no path), or started and then aborted at its deadline: never wedged
+            await("the primary to serve again", 15, () -> status(pair.controlBase).contains("mirror=MIRRORED"));
+            if ("0".equals(giveback[0]))
+            {
+                assertTrue(status(pair.controlBase).contains("giveback_aborted"), status(pair.controlBase));
+            }
+            command(pair.controlBase, "path restore 0");
+            command(pair.controlBase, "path restore 1");
+            await("the paths back", 15, () -> mirrored(pair));
+            final String[] result = workload.get(60, TimeUnit.SECONDS);
+            assertEquals("0", result[0], result[1] + result[2]);
+            assertTrue(result[1].contains(", 0 errors"), result[1]);
+        }
+    }
+}
