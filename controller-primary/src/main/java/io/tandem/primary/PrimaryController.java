@@ -1009,11 +1009,11 @@ public final class PrimaryController implements AutoCloseable
             out.append("role=").append(fenced ? "fenced" : PrimaryMode.GIVEN_BACK == mode ? "gave-back" : "primary")
                 .append('\n');
             out.append("mirror=").append(mode).append('\n');
+            out.append("controller=").append(ctx.controllerId()).append('\n');
+            out.append("epoch=").append(epoch).append('\n');
             final PrimaryTransition last = lastTransition;
             out.append("mirror.last=").append(null == last ? "-" : last.name().toLowerCase() + ": " + last.why())
                 .append('\n');
-            out.append("controller=").append(ctx.controllerId()).append('\n');
-            out.append("epoch=").append(epoch).append('\n');
             out.append("nbd=").append(ctx.bindAddress()).append(':').append(nbd.port()).append('\n');
             out.append("durability=").append(ctx.durability()).append('\n');
             out.append("agent.idle=").append(ctx.agentIdle().name().toLowerCase()).append('\n');
