@@ -66,11 +66,12 @@ final class PoolFixture implements AutoCloseable
                     }
                 }
 
-                public void onFailed(final ConsistencyPoint.Reason reason, final Throwable error)
+                public void onFailed(
+                    final ConsistencyPoint.Reason reason, final CpFailure failure, final Throwable error)
                 {
                     if (recordEvents)
                     {
-                        events.add("failed " + reason + " " + error.getMessage());
+                        events.add("failed " + reason + " " + failure + " " + error.getMessage());
                     }
                 }
 
