@@ -4,6 +4,9 @@ import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.idle.ChannelWatcher;
 import io.tandem.interconnect.idle.SelectorIdleStrategy;
 import io.tandem.nvlog.LogRecord;
+import io.tandem.primary.errors.ControllerHealth;
+import io.tandem.primary.errors.CountedErrorLog;
+import io.tandem.primary.errors.FatalFaultHandler;
 import io.tandem.primary.nbd.NbdServerContext;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.staging.Durability;
@@ -80,6 +83,10 @@ public final class ControllerContext
     public static final String MIRROR_LOSS_GRACE_PROP_NAME = "tandem.mirrorLoss.graceMs";
     public static final long MIRROR_LOSS_GRACE_MS_DEFAULT = 1_000;
 
+    /** While consistency points fail on a full pool, a write waiting for one fails with ENOSPC after this long. */
+    public static final String NO_SPACE_WAIT_PROP_NAME = "tandem.write.noSpaceWaitMs";
+    public static final long NO_SPACE_WAIT_MS_DEFAULT = 5_000;
+
     /**
      * What the primary does when no interconnect path is up while the partner is alive.
      */
@@ -148,6 +155,10 @@ public final class ControllerContext
     private long nbdCoalesceWindowNs = Long.getLong(
         NbdServerContext.COALESCE_WINDOW_PROP_NAME, NbdServerContext.COALESCE_WINDOW_NS_DEFAULT);
     private int agentIdleYields = Integer.getInteger(AGENT_IDLE_YIELDS_PROP_NAME, AGENT_IDLE_YIELDS_DEFAULT);
+    private long noSpaceWaitMs = Long.getLong(NO_SPACE_WAIT_PROP_NAME, NO_SPACE_WAIT_MS_DEFAULT);
+    private int errorLogLength = Integer.getInteger(
+        CountedErrorLog.BUFFER_LENGTH_PROP_NAME, CountedErrorLog.BUFFER_LENGTH_DEFAULT);
+    private ControllerHealth health;
     private boolean startWithoutMirror;
     private EventJournal journal;
     private NanoClock nanoClock;
@@ -203,6 +214,14 @@ public final class ControllerContext
         if (null == epochClock)
         {
             epochClock = SystemEpochClock.INSTANCE;
+        }
+        if (noSpaceWaitMs < 0)
+        {
+            throw new IllegalArgumentException("noSpaceWaitMs must be >= 0: " + noSpaceWaitMs);
+        }
+        if (null == health)
+        {
+            health = new ControllerHealth(FatalFaultHandler.NONE, epochClock);
         }
         concluded = true;
         return this;
@@ -624,6 +643,46 @@ public final class ControllerContext
     }
 
     /**
+     * @return how long a write waits for a consistency point while they fail on a full pool before it fails with
+     * ENOSPC; default {@link #NO_SPACE_WAIT_MS_DEFAULT}.
+     */
+    public long noSpaceWaitMs()
+    {
+        return noSpaceWaitMs;
+    }
+
+    public ControllerContext noSpaceWaitMs(final long noSpaceWaitMs)
+    {
+        this.noSpaceWaitMs = noSpaceWaitMs;
+        return this;
+    }
+
+    /**
+     * @return where the controller reports a fault it cannot serve through; one per process, shared by every
+     * role (copies share it). Default: one that only records the fault, for controllers run in tests and tools;
+     * the launcher sets one that exits the process.
+     */
+    public ControllerHealth health()
+    {
+        return health;
+    }
+
+    public ControllerContext health(final ControllerHealth health)
+    {
+        this.health = health;
+        return this;
+    }
+
+    /**
+     * @return a new error handler for the controller's agent: counts and keeps its errors, and reports those
+     * that end the agent to {@link #health()}. After {@link #conclude()}.
+     */
+    public CountedErrorLog newErrorLog()
+    {
+        return new CountedErrorLog(errorLogLength, epochClock, health::onAgentError);
+    }
+
+    /**
      * @return an unconcluded copy of every setting, for the next role this controller runs.
      */
     public ControllerContext copy()
@@ -656,6 +715,9 @@ public final class ControllerContext
         copy.agentIdleYields = agentIdleYields;
         copy.startWithoutMirror = startWithoutMirror;
         copy.journal = journal;
+        copy.noSpaceWaitMs = noSpaceWaitMs;
+        copy.errorLogLength = errorLogLength;
+        copy.health = health;
         copy.nanoClock = nanoClock;
         copy.epochClock = epochClock;
         return copy;

@@ -9,7 +9,10 @@ import io.tandem.primary.cache.ConsistencyPointContext;
 import io.tandem.primary.cache.ConsistencyPointListener;
 import io.tandem.primary.cache.PageCache;
 import io.tandem.primary.cache.PageCacheContext;
+import io.tandem.primary.cache.CpFailure;
 import io.tandem.primary.control.ControlServer;
+import io.tandem.primary.errors.CountedErrorLog;
+import io.tandem.primary.errors.FatalFault;
 import io.tandem.primary.nbd.NbdProtocol;
 import io.tandem.primary.nbd.NbdServer;
 import io.tandem.primary.nbd.NbdServerContext;
@@ -64,6 +67,7 @@ public final class PrimaryController implements AutoCloseable
     private final NbdServer nbd;
     private final AgentRunner runner;
     private final AgentIdling agentIdle;
+    private final CountedErrorLog errors;
     private final ScheduledExecutorService housekeeping;
     private final MailboxFile mailbox;
     private final ControlServer control;
@@ -82,6 +86,7 @@ public final class PrimaryController implements AutoCloseable
     {
         this.ctx = ctx;
         this.agentIdle = ctx.newAgentIdling();
+        this.errors = ctx.newErrorLog();
         this.pulled = new boolean[ctx.pathCount()];
         Pool pool = null;
         NvLog log = null;
@@ -158,6 +163,7 @@ public final class PrimaryController implements AutoCloseable
                 checkpointWhy = why;
                 checkpointRequested = true;
             }, ctx.nanoClock(), nbdCtx.maxConnections() * nbdCtx.maxRequestsPerConnection() + 64, epoch, firstLsn);
+            writePath.noSpaceWaitNs(TimeUnit.MILLISECONDS.toNanos(ctx.noSpaceWaitMs()));
             if (ctx.startWithoutMirror())
             {
                 ownership.recordMirrorState(epoch, Superblock.MIRROR_STALE);
@@ -190,8 +196,7 @@ public final class PrimaryController implements AutoCloseable
             housekeeping.scheduleWithFixedDelay(this::beat, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(),
                 TimeUnit.MILLISECONDS);
 
-            this.runner = new AgentRunner(agentIdle.strategy(),
-                Throwable::printStackTrace, null, new PrimaryAgent());
+            this.runner = new AgentRunner(agentIdle.strategy(), errors, null, new PrimaryAgent());
             AgentRunner.startOnThread(runner);
             control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), new PrimaryControlHandler(this),
                 "tandem-control-" + ctx.controllerId());
@@ -276,6 +281,10 @@ public final class PrimaryController implements AutoCloseable
     {
         try
         {
+            if (!ctx.health().mayBeat(log.device().failure()))
+            {
+                return; // a controller that cannot do its job goes silent, so the partner takes over
+            }
             if (!fenced && MirrorMode.GIVEN_BACK != mode && ownership.isFenced(epoch))
             {
                 fenced = true;
@@ -431,6 +440,21 @@ public final class PrimaryController implements AutoCloseable
             if (null != writePath)
             {
                 writePath.submitCheckpointMarker(cpLsn);
+                writePath.poolFull(false);
+            }
+        }
+
+        public void onFailed(final ConsistencyPoint.Reason reason, final CpFailure failure, final Throwable error)
+        {
+            errors.onError(error);
+            if (null != writePath)
+            {
+                writePath.poolFull(CpFailure.POOL_FULL == failure);
+            }
+            final ConsistencyPoint current = consistencyPoint;
+            if (null != current && current.isExhausted())
+            {
+                ctx.health().fail(FatalFault.POOL_IO, error);
             }
         }
 
@@ -804,6 +828,10 @@ public final class PrimaryController implements AutoCloseable
             out.append("writeLatencyUs.p99=").append(latency.getValueAtPercentile(99)).append('\n');
             out.append("writeLatencyUs.p999=").append(latency.getValueAtPercentile(99.9)).append('\n');
             out.append("startup.replayed=").append(startupReplayed).append('\n');
+            out.append("writes.failedNoSpace=").append(writePath.writesFailedNoSpace()).append('\n');
+            consistencyPoint.appendFailureStatus(out, nowNs);
+            ctx.health().appendStatus(out);
+            errors.appendStatus(out);
             text = out.toString();
         }
     }
