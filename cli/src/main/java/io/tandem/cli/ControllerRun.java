@@ -1,6 +1,9 @@
 package io.tandem.cli;
 
+import io.tandem.primary.errors.ControllerHealth;
+import io.tandem.primary.errors.FatalFault;
 import io.tandem.secondary.Controller;
+import org.agrona.concurrent.SystemEpochClock;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
@@ -9,12 +12,17 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Launches a controller for `tandem primary` and `tandem secondary` and keeps it running until the JVM is told
  * to stop (SIGTERM, SIGINT), then closes it in a shutdown hook so a stop is clean: the primary destages its
- * cache, both delete their Aeron directories.
+ * cache, both delete their Aeron directories. A controller that reports a {@link FatalFault} to its
+ * {@link ControllerHealth} ends the run with the fault's exit code: the JVM exits (closing the controller in the
+ * hook, or halting if that takes longer than {@link #FATAL_CLOSE_MS}) and the partner takes over.
  * <p>
  * Thread-safe.
  */
 final class ControllerRun
 {
+    /** How long a controller that hit a fatal fault may take to close before the JVM is halted. */
+    static final long FATAL_CLOSE_MS = 10_000;
+
     private ControllerRun()
     {
     }
@@ -22,15 +30,18 @@ final class ControllerRun
     /**
      * Launches controller {@code id} in {@code role} and runs it until the JVM is told to stop.
      *
-     * @return {@link ExitCodes#FAILED} with the reason on standard error if it could not start, else
-     * {@link ExitCodes#OK} once it stopped.
+     * @return {@link ExitCodes#FAILED} with the reason on standard error if it could not start,
+     * {@link FatalFault#exitCode()} if it hit a fatal fault, else {@link ExitCodes#OK} once it stopped.
      */
     static int run(final CommandSpec spec, final ControllerOptions options, final int id, final Controller.Role role)
     {
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final ControllerHealth health = new ControllerHealth((fault, cause) -> stopped.countDown(),
+            SystemEpochClock.INSTANCE);
         final Controller controller;
         try
         {
-            controller = Controller.launch(options.toContext(id), role, System.out);
+            controller = Controller.launch(options.toContext(id).health(health), role, System.out);
         }
         catch (final IOException | IllegalStateException | IllegalArgumentException ex)
         {
@@ -38,13 +49,38 @@ final class ControllerRun
                 id + ": " + ex.getMessage());
             return ExitCodes.FAILED;
         }
-        untilStopped(controller, "controller " + id);
-        return ExitCodes.OK;
+        untilStopped(controller, "controller " + id, stopped);
+        final FatalFault fault = health.fault();
+        if (null == fault)
+        {
+            return ExitCodes.OK;
+        }
+        spec.commandLine().getErr().println("tandem " + role.name().toLowerCase() + ": controller " + id + ": " +
+            fault.description() + " (" + health.cause() + "): exiting with code " + fault.exitCode() +
+            " so the partner takes over");
+        final Thread halt = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(FATAL_CLOSE_MS);
+                Runtime.getRuntime().halt(fault.exitCode());
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "tandem-fatal-halt");
+        halt.setDaemon(true);
+        halt.start();
+        return fault.exitCode();
     }
 
-    private static void untilStopped(final AutoCloseable controller, final String name)
+    /**
+     * Waits until the JVM is told to stop and the controller is closed, or a fatal fault counts {@code closed}
+     * down first.
+     */
+    private static void untilStopped(final AutoCloseable controller, final String name, final CountDownLatch closed)
     {
-        final CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             System.err.println(name + ": stopping");

@@ -1,5 +1,7 @@
 package io.tandem.cli;
 
+import io.tandem.primary.errors.FatalFault;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,6 +36,10 @@ public final class ExitCodes
         descriptions.put(" " + USAGE, "bad usage: unknown option, bad value, missing subcommand");
         descriptions.put(" " + UNREACHABLE, "target unreachable, refusing I/O, or no target left to fail over to");
         descriptions.put(" " + INTERNAL, "internal error (a bug: please report the stack trace)");
+        for (final FatalFault fault : FatalFault.values())
+        {
+            descriptions.put(fault.exitCode() + "", "a controller stopped: " + fault.description());
+        }
         return descriptions;
     }
 }

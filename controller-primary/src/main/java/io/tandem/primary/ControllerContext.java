@@ -4,6 +4,9 @@ import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.idle.ChannelWatcher;
 import io.tandem.interconnect.idle.SelectorIdleStrategy;
 import io.tandem.nvlog.LogRecord;
+import io.tandem.primary.errors.ControllerHealth;
+import io.tandem.primary.errors.CountedErrorLog;
+import io.tandem.primary.errors.FatalFaultHandler;
 import io.tandem.primary.nbd.NbdServerContext;
 import io.tandem.primary.pool.PairSettings;
 import io.tandem.primary.pool.PoolContext;
@@ -90,6 +93,10 @@ public final class ControllerContext
     public static final String GIVEBACK_TIMEOUT_PROP_NAME = "tandem.giveback.timeoutMs";
     public static final long GIVEBACK_TIMEOUT_MS_DEFAULT = 10_000;
 
+    /** While consistency points fail on a full pool, a write waiting for one fails with ENOSPC after this long. */
+    public static final String NO_SPACE_WAIT_PROP_NAME = "tandem.write.noSpaceWaitMs";
+    public static final long NO_SPACE_WAIT_MS_DEFAULT = 5_000;
+
     /**
      * What the primary does when no interconnect path is up while the partner is alive.
      */
@@ -160,6 +167,10 @@ public final class ControllerContext
     private int agentIdleYields = Integer.getInteger(AGENT_IDLE_YIELDS_PROP_NAME, AGENT_IDLE_YIELDS_DEFAULT);
     private long partnerStaleMs = Long.getLong(PARTNER_STALE_PROP_NAME, PARTNER_STALE_MS_DEFAULT);
     private long givebackTimeoutMs = Long.getLong(GIVEBACK_TIMEOUT_PROP_NAME, GIVEBACK_TIMEOUT_MS_DEFAULT);
+    private long noSpaceWaitMs = Long.getLong(NO_SPACE_WAIT_PROP_NAME, NO_SPACE_WAIT_MS_DEFAULT);
+    private int errorLogLength = Integer.getInteger(
+        CountedErrorLog.BUFFER_LENGTH_PROP_NAME, CountedErrorLog.BUFFER_LENGTH_DEFAULT);
+    private ControllerHealth health;
     private boolean startWithoutMirror;
     private EventJournal journal;
     private NanoClock nanoClock;
@@ -221,6 +232,14 @@ public final class ControllerContext
         if (null == epochClock)
         {
             epochClock = SystemEpochClock.INSTANCE;
+        }
+        if (noSpaceWaitMs < 0)
+        {
+            throw new IllegalArgumentException("noSpaceWaitMs must be >= 0: " + noSpaceWaitMs);
+        }
+        if (null == health)
+        {
+            health = new ControllerHealth(FatalFaultHandler.NONE, epochClock);
         }
         concluded = true;
         return this;
@@ -656,6 +675,21 @@ public final class ControllerContext
     }
 
     /**
+     * @return how long a write waits for a consistency point while they fail on a full pool before it fails with
+     * ENOSPC; default {@link #NO_SPACE_WAIT_MS_DEFAULT}.
+     */
+    public long noSpaceWaitMs()
+    {
+        return noSpaceWaitMs;
+    }
+
+    public ControllerContext noSpaceWaitMs(final long noSpaceWaitMs)
+    {
+        this.noSpaceWaitMs = noSpaceWaitMs;
+        return this;
+    }
+
+    /**
      * @return how long a giveback may take to quiesce and hand over before it aborts and the primary serves again.
      */
     public long givebackTimeoutMs()
@@ -666,6 +700,22 @@ public final class ControllerContext
     public ControllerContext givebackTimeoutMs(final long givebackTimeoutMs)
     {
         this.givebackTimeoutMs = givebackTimeoutMs;
+        return this;
+    }
+
+    /**
+     * @return where the controller reports a fault it cannot serve through; one per process, shared by every
+     * role (copies share it). Default: one that only records the fault, for controllers run in tests and tools;
+     * the launcher sets one that exits the process.
+     */
+    public ControllerHealth health()
+    {
+        return health;
+    }
+
+    public ControllerContext health(final ControllerHealth health)
+    {
+        this.health = health;
         return this;
     }
 
@@ -685,6 +735,15 @@ public final class ControllerContext
     {
         return new PoolContext().dir(poolDir()).clusterId(clusterId).volumeSize(volumeSize).epochClock(epochClock)
             .pairSettings(pairSettings());
+    }
+
+    /**
+     * @return a new error handler for the controller's agent: counts and keeps its errors, and reports those
+     * that end the agent to {@link #health()}. After {@link #conclude()}.
+     */
+    public CountedErrorLog newErrorLog()
+    {
+        return new CountedErrorLog(errorLogLength, epochClock, health::onAgentError);
     }
 
     /**
@@ -722,6 +781,9 @@ public final class ControllerContext
         copy.givebackTimeoutMs = givebackTimeoutMs;
         copy.startWithoutMirror = startWithoutMirror;
         copy.journal = journal;
+        copy.noSpaceWaitMs = noSpaceWaitMs;
+        copy.errorLogLength = errorLogLength;
+        copy.health = health;
         copy.nanoClock = nanoClock;
         copy.epochClock = epochClock;
         return copy;

@@ -9,7 +9,10 @@ import io.tandem.primary.cache.ConsistencyPointContext;
 import io.tandem.primary.cache.ConsistencyPointListener;
 import io.tandem.primary.cache.PageCache;
 import io.tandem.primary.cache.PageCacheContext;
+import io.tandem.primary.cache.CpFailure;
 import io.tandem.primary.control.ControlServer;
+import io.tandem.primary.errors.CountedErrorLog;
+import io.tandem.primary.errors.FatalFault;
 import io.tandem.primary.nbd.NbdProtocol;
 import io.tandem.primary.nbd.NbdServer;
 import io.tandem.primary.nbd.NbdServerContext;
@@ -64,6 +67,7 @@ public final class PrimaryController implements AutoCloseable
     private final NbdServer nbd;
     private final AgentRunner runner;
     private final AgentIdling agentIdle;
+    private final CountedErrorLog errors;
     private final ScheduledExecutorService housekeeping;
     private final MailboxFile mailbox;
     private final ControlServer control;
@@ -86,6 +90,7 @@ public final class PrimaryController implements AutoCloseable
     {
         this.ctx = ctx;
         this.agentIdle = ctx.newAgentIdling();
+        this.errors = ctx.newErrorLog();
         this.pulled = new boolean[ctx.pathCount()];
         Pool pool = null;
         NvLog log = null;
@@ -167,6 +172,7 @@ public final class PrimaryController implements AutoCloseable
                 checkpointWhy = why;
                 checkpointRequested = true;
             }, ctx.nanoClock(), nbdCtx.maxConnections() * nbdCtx.maxRequestsPerConnection() + 64, epoch, firstLsn);
+            writePath.noSpaceWaitNs(TimeUnit.MILLISECONDS.toNanos(ctx.noSpaceWaitMs()));
             if (ctx.startWithoutMirror())
             {
                 if (!ownership.recordMirrorState(epoch, MirrorState.STALE, 0))
@@ -207,8 +213,7 @@ public final class PrimaryController implements AutoCloseable
             housekeeping.scheduleWithFixedDelay(this::beat, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(),
                 TimeUnit.MILLISECONDS);
 
-            this.runner = new AgentRunner(agentIdle.strategy(),
-                Throwable::printStackTrace, null, new PrimaryAgent());
+            this.runner = new AgentRunner(agentIdle.strategy(), errors, null, new PrimaryAgent());
             AgentRunner.startOnThread(runner);
             control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), new PrimaryControlHandler(this),
                 "tandem-control-" + ctx.controllerId());
@@ -293,6 +298,10 @@ public final class PrimaryController implements AutoCloseable
     {
         try
         {
+            if (!ctx.health().mayBeat(log.device().failure()))
+            {
+                return; // a controller that cannot do its job goes silent, so the partner takes over
+            }
             final long checkStartNs = ctx.nanoClock().nanoTime();
             if (!fenced && PrimaryMode.GIVEN_BACK != mode)
             {
@@ -468,6 +477,21 @@ public final class PrimaryController implements AutoCloseable
             if (null != writePath)
             {
                 writePath.submitCheckpointMarker(cpLsn);
+                writePath.poolFull(false);
+            }
+        }
+
+        public void onFailed(final ConsistencyPoint.Reason reason, final CpFailure failure, final Throwable error)
+        {
+            errors.onError(error);
+            if (null != writePath)
+            {
+                writePath.poolFull(CpFailure.POOL_FULL == failure);
+            }
+            final ConsistencyPoint current = consistencyPoint;
+            if (null != current && current.isExhausted())
+            {
+                ctx.health().fail(FatalFault.POOL_IO, error);
             }
         }
 
@@ -1063,6 +1087,10 @@ public final class PrimaryController implements AutoCloseable
             out.append("writeLatencyUs.p99=").append(latency.getValueAtPercentile(99)).append('\n');
             out.append("writeLatencyUs.p999=").append(latency.getValueAtPercentile(99.9)).append('\n');
             out.append("startup.replayed=").append(startupReplayed).append('\n');
+            out.append("writes.failedNoSpace=").append(writePath.writesFailedNoSpace()).append('\n');
+            consistencyPoint.appendFailureStatus(out, nowNs);
+            ctx.health().appendStatus(out);
+            errors.appendStatus(out);
             text = out.toString();
         }
     }

@@ -8,6 +8,7 @@ import io.tandem.nvlog.NvLogContext;
 import io.tandem.primary.AgentIdling;
 import io.tandem.primary.ControllerContext;
 import io.tandem.primary.control.ControlServer;
+import io.tandem.primary.errors.CountedErrorLog;
 import io.tandem.primary.nbd.NbdServer;
 import io.tandem.primary.nbd.NbdServerContext;
 import io.tandem.primary.pool.Mailbox;
@@ -64,6 +65,7 @@ public final class SecondaryController implements AutoCloseable
     private final ScheduledExecutorService housekeeping;
     private final AgentRunner runner;
     private final AgentIdling agentIdle;
+    private final CountedErrorLog errors;
     private final ControlServer control;
     private volatile PartnerView partner = PartnerView.NONE;
     private volatile String statusText = "starting";
@@ -84,6 +86,7 @@ public final class SecondaryController implements AutoCloseable
     {
         this.ctx = ctx;
         this.agentIdle = ctx.newAgentIdling();
+        this.errors = ctx.newErrorLog();
         this.progress = progress;
         this.pulled = new boolean[ctx.pathCount()];
         Pool pool = null;
@@ -116,8 +119,7 @@ public final class SecondaryController implements AutoCloseable
             watch();
             housekeeping.scheduleWithFixedDelay(this::watch, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(),
                 TimeUnit.MILLISECONDS);
-            this.runner = new AgentRunner(agentIdle.strategy(),
-                Throwable::printStackTrace, null, new SecondaryAgent());
+            this.runner = new AgentRunner(agentIdle.strategy(), errors, null, new SecondaryAgent());
             AgentRunner.startOnThread(runner);
             control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), new SecondaryControlHandler(this),
                 "tandem-control-" + ctx.controllerId());
@@ -149,6 +151,10 @@ public final class SecondaryController implements AutoCloseable
         try
         {
             final Session current = session;
+            if (!ctx.health().mayBeat(null == current ? null : current.log.device().failure()))
+            {
+                return; // a controller that cannot do its job goes silent
+            }
             mailbox.beat(ctx.controllerId(), MailboxFile.ROLE_SECONDARY, null == current ? 0 : current.epoch,
                 null == current ? 0 : current.store.heldGeneration(), ctx.epochClock().time());
             final Superblock superblock = pool.superblocks().read();
@@ -630,6 +636,8 @@ public final class SecondaryController implements AutoCloseable
         {
             out.append("takeover.last=").append(takeoverOutcome).append('\n');
         }
+        ctx.health().appendStatus(out);
+        errors.appendStatus(out);
         return out.toString();
     }
 

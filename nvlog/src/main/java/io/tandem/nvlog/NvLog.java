@@ -209,6 +209,22 @@ public final class NvLog implements AutoCloseable
     }
 
     /**
+     * Whether an append of a record carrying {@code payloadLength} bytes would be refused with {@link #LOG_FULL}
+     * now: both halves in use and the active one without room for it. Lets a caller wait for the consistency
+     * point before it does anything it could not undo; exact, so waiting on it cannot wait for nothing.
+     *
+     * @param payloadLength the payload of the record: the piece's length, or {@link #ZERO_PAYLOAD_LENGTH}.
+     * @return false exactly when that append would return {@link #LOG_FULL}.
+     */
+    public boolean hasRoomFor(final int payloadLength)
+    {
+        final LogHalf half = halves[active];
+        final boolean fits = !half.sealed &&
+            half.appendAddress + LogRecord.alignedLength(payloadLength) + SEAL_RESERVE <= half.end;
+        return fits || halves[1 - active].isFree();
+    }
+
+    /**
      * Appends a piece of a client write.
      *
      * @return the device ticket of the write (> 0): the record is durable once {@link #completedTicket()}

@@ -155,6 +155,29 @@ class NvLogTest
     }
 
     @Test
+    void hasRoomForSaysExactlyWhetherAnAppendWouldBeLogFull() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            long lsn = 0;
+            long code;
+            do
+            {
+                lsn++;
+                final boolean room = log.hasRoomFor(TestLogs.payloadLength(lsn, SMALL_MAX_PAYLOAD));
+                code = append(log, payload, lsn, SMALL_MAX_PAYLOAD);
+                assertEquals(room, NvLog.LOG_FULL != code, "LSN " + lsn);
+                assertTrue(lsn < 1000, "the log never filled");
+            }
+            while (code > 0);
+            assertEquals(NvLog.LOG_FULL, code);
+
+            log.device().awaitCompletion(log.release(log.sealedHalf()));
+            assertTrue(log.hasRoomFor(SMALL_MAX_PAYLOAD), "a released half makes room");
+        }
+    }
+
+    @Test
     void aFullHalfSwitchesAndAsksForACheckpointAndBothFullReturnsLogFull() throws IOException
     {
         try (NvLog log = NvLog.open(small(file())))

@@ -19,6 +19,12 @@ import java.util.concurrent.Executor;
  *                                                +----------------> FENCED <-----------------------(epoch moved)
  *  RECORD --> DONE; an I/O error in any step --> FAILED (nothing recorded, pages stay dirty; start() may retry)
  * </pre>
+ * A failed CP says why ({@link #lastFailure()}: the pool is full, or another error) and may be started again only
+ * after a backoff on the context's clock ({@link ConsistencyPointContext#retryBackoffMinNs()}, doubling to
+ * {@link ConsistencyPointContext#retryBackoffMaxNs()}): a pool that refuses every write is tried again a few times
+ * a second at most, not from every duty cycle, each try destaging everything up to the block that fails.
+ * Failures other than a full pool in a row make the CP {@link #isExhausted() exhausted} at
+ * {@link ConsistencyPointContext#maxConsecutiveFailures()}: the controller should give the pool up.
  * FLUSH (forcing the pool) is skipped when {@link ConsistencyPointContext#forcePool()} is off, at {@code process}
  * durability.
  * <p>
@@ -67,6 +73,9 @@ public final class ConsistencyPoint implements AutoCloseable
     private final ConsistencyPointListener listener;
     private final Runnable onStepDone;
     private final boolean forcePool;
+    private final long retryBackoffMinNs;
+    private final long retryBackoffMaxNs;
+    private final int maxConsecutiveFailures;
     private final DestageList destageList;
     private final BlockingStep blockingStep = new BlockingStep();
 
@@ -76,6 +85,10 @@ public final class ConsistencyPoint implements AutoCloseable
     private int destageIndex;
     private long startNs;
     private Throwable lastError;
+    private CpFailure lastFailure;
+    private int failuresInARow;
+    private int ioFailuresInARow;
+    private long retryAtNs;
 
     private long lastCpLsn;
     private long completedCount;
@@ -101,23 +114,33 @@ public final class ConsistencyPoint implements AutoCloseable
         listener = ctx.listener();
         onStepDone = ctx.onStepDone();
         forcePool = ctx.forcePool();
+        retryBackoffMinNs = ctx.retryBackoffMinNs();
+        retryBackoffMaxNs = ctx.retryBackoffMaxNs();
+        maxConsecutiveFailures = ctx.maxConsecutiveFailures();
         destageList = new DestageList(cache.frameCount());
     }
 
     /**
      * Starts a CP; it runs as {@link #doWork(long)} is called.
      *
-     * @return false if a CP is running already, or this controller has been fenced.
+     * @return false if a CP is running already, the last one failed less than its backoff ago
+     * ({@link #retryAtNs()}), or this controller has been fenced.
      */
     public boolean start(final Reason reason)
     {
+        final long nowNs = nanoClock.nanoTime();
         switch (state)
         {
+            case FAILED:
+                if (nowNs - retryAtNs < 0)
+                {
+                    return false;
+                }
+                // fall through
             case IDLE:
             case DONE:
-            case FAILED:
                 this.reason = reason;
-                startNs = nanoClock.nanoTime();
+                startNs = nowNs;
                 lastError = null;
                 state = State.COLLECT;
                 return true;
@@ -233,6 +256,63 @@ public final class ConsistencyPoint implements AutoCloseable
     public Throwable lastError()
     {
         return lastError;
+    }
+
+    /**
+     * @return what kind of failure ended the last failed CP, or null if none has failed since the last DONE.
+     */
+    public CpFailure lastFailure()
+    {
+        return lastFailure;
+    }
+
+    /**
+     * @return CPs failed in a row since the last one that completed, for any reason.
+     */
+    public int failuresInARow()
+    {
+        return failuresInARow;
+    }
+
+    /**
+     * @return CPs failed in a row since the last one that completed, on errors other than a full pool: a full
+     * pool is waited out, it does not count towards giving the pool up.
+     */
+    public int ioFailuresInARow()
+    {
+        return ioFailuresInARow;
+    }
+
+    /**
+     * @return true once {@link ConsistencyPointContext#maxConsecutiveFailures()} CPs have failed in a row on pool
+     * I/O errors other than a full pool: the pool is not usable by this controller.
+     */
+    public boolean isExhausted()
+    {
+        return ioFailuresInARow >= maxConsecutiveFailures;
+    }
+
+    /**
+     * @return when, on the context's clock, a failed CP may be started again.
+     */
+    public long retryAtNs()
+    {
+        return retryAtNs;
+    }
+
+    /**
+     * Appends {@code cp.failed=N} and, while the last CP failed, {@code cp.lastFailure=KIND in a row N: cause,
+     * retry in M ms}, each line ending in a newline. For the status: allocates.
+     */
+    public void appendFailureStatus(final StringBuilder out, final long nowNs)
+    {
+        out.append("cp.failed=").append(failedCount).append('\n');
+        if (State.FAILED == state && null != lastFailure)
+        {
+            out.append("cp.lastFailure=").append(lastFailure).append(" in a row ").append(failuresInARow)
+                .append(": ").append(lastError).append(", retry in ")
+                .append(Math.max(0, (retryAtNs - nowNs) / 1_000_000)).append(" ms\n");
+        }
     }
 
     /**
@@ -384,6 +464,9 @@ public final class ConsistencyPoint implements AutoCloseable
         lastPagesDestaged = destaged;
         lastDurationNs = nowNs - startNs;
         completedCount++;
+        lastFailure = null;
+        failuresInARow = 0;
+        ioFailuresInARow = 0;
         state = State.DONE;
         listener.onComplete(reason, cpLsn, destaged, lastDurationNs);
     }
@@ -405,10 +488,22 @@ public final class ConsistencyPoint implements AutoCloseable
     private void fail(final Throwable error, final long nowNs)
     {
         lastError = error;
+        lastFailure = CpFailure.of(error);
         lastDurationNs = nowNs - startNs;
         failedCount++;
+        failuresInARow++;
+        if (CpFailure.POOL_FULL != lastFailure)
+        {
+            ioFailuresInARow++;
+        }
+        long backoffNs = retryBackoffMinNs;
+        for (int i = 1; i < failuresInARow && backoffNs < retryBackoffMaxNs; i++)
+        {
+            backoffNs <<= 1;
+        }
+        retryAtNs = nowNs + Math.min(retryBackoffMaxNs, backoffNs);
         state = State.FAILED;
-        listener.onFailed(reason, error);
+        listener.onFailed(reason, lastFailure, error);
     }
 
     private void submit(final int op, final State next)

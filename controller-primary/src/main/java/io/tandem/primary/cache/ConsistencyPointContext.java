@@ -7,6 +7,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Configuration of the {@link ConsistencyPoint}, concluded once by its constructor. The cache, the ownership of
@@ -20,7 +21,28 @@ public final class ConsistencyPointContext
     public static final String PAGES_PER_STEP_PROP_NAME = "tandem.cp.pagesPerStep";
     public static final int PAGES_PER_STEP_DEFAULT = 64;
 
+    /** The wait before a failed CP may start again; it doubles with each failure in a row. */
+    public static final String RETRY_BACKOFF_MIN_PROP_NAME = "tandem.cp.retryBackoffMinMs";
+    public static final long RETRY_BACKOFF_MIN_MS_DEFAULT = 100;
+
+    /** The longest wait before a failed CP may start again: how soon after space returns writes resume. */
+    public static final String RETRY_BACKOFF_MAX_PROP_NAME = "tandem.cp.retryBackoffMaxMs";
+    public static final long RETRY_BACKOFF_MAX_MS_DEFAULT = 5_000;
+
+    /**
+     * CPs failing in a row on an I/O error other than a full pool after which the pool counts as lost to this
+     * controller ({@link ConsistencyPoint#isExhausted()}): the controller gives up so its partner can take over.
+     */
+    public static final String MAX_CONSECUTIVE_FAILURES_PROP_NAME = "tandem.cp.maxConsecutiveFailures";
+    public static final int MAX_CONSECUTIVE_FAILURES_DEFAULT = 5;
+
     private int pagesPerStep = Integer.getInteger(PAGES_PER_STEP_PROP_NAME, PAGES_PER_STEP_DEFAULT);
+    private long retryBackoffMinNs = TimeUnit.MILLISECONDS.toNanos(
+        Long.getLong(RETRY_BACKOFF_MIN_PROP_NAME, RETRY_BACKOFF_MIN_MS_DEFAULT));
+    private long retryBackoffMaxNs = TimeUnit.MILLISECONDS.toNanos(
+        Long.getLong(RETRY_BACKOFF_MAX_PROP_NAME, RETRY_BACKOFF_MAX_MS_DEFAULT));
+    private int maxConsecutiveFailures = Integer.getInteger(
+        MAX_CONSECUTIVE_FAILURES_PROP_NAME, MAX_CONSECUTIVE_FAILURES_DEFAULT);
     private PageCache cache;
     private Ownership ownership;
     private long epoch = -1;
@@ -56,6 +78,15 @@ public final class ConsistencyPointContext
         if (pagesPerStep < 1)
         {
             throw new IllegalArgumentException("pagesPerStep must be >= 1: " + pagesPerStep);
+        }
+        if (retryBackoffMinNs < 0 || retryBackoffMaxNs < retryBackoffMinNs)
+        {
+            throw new IllegalArgumentException("retryBackoffMinNs must be >= 0 and retryBackoffMaxNs >= it: " +
+                retryBackoffMinNs + ", " + retryBackoffMaxNs);
+        }
+        if (maxConsecutiveFailures < 1)
+        {
+            throw new IllegalArgumentException("maxConsecutiveFailures must be >= 1: " + maxConsecutiveFailures);
         }
         if (null == ioExecutor)
         {
@@ -126,6 +157,51 @@ public final class ConsistencyPointContext
     public ConsistencyPointContext pagesPerStep(final int pagesPerStep)
     {
         this.pagesPerStep = pagesPerStep;
+        return this;
+    }
+
+    /**
+     * @return the wait after a first failed CP before {@link ConsistencyPoint#start} accepts another, doubled for
+     * each further failure in a row up to {@link #retryBackoffMaxNs()}; default
+     * {@link #RETRY_BACKOFF_MIN_MS_DEFAULT} ms.
+     */
+    public long retryBackoffMinNs()
+    {
+        return retryBackoffMinNs;
+    }
+
+    public ConsistencyPointContext retryBackoffMinNs(final long retryBackoffMinNs)
+    {
+        this.retryBackoffMinNs = retryBackoffMinNs;
+        return this;
+    }
+
+    /**
+     * @return the longest wait between failed CPs; default {@link #RETRY_BACKOFF_MAX_MS_DEFAULT} ms.
+     */
+    public long retryBackoffMaxNs()
+    {
+        return retryBackoffMaxNs;
+    }
+
+    public ConsistencyPointContext retryBackoffMaxNs(final long retryBackoffMaxNs)
+    {
+        this.retryBackoffMaxNs = retryBackoffMaxNs;
+        return this;
+    }
+
+    /**
+     * @return CPs failing in a row on I/O errors other than {@link CpFailure#POOL_FULL} after which
+     * {@link ConsistencyPoint#isExhausted()}; default {@link #MAX_CONSECUTIVE_FAILURES_DEFAULT}.
+     */
+    public int maxConsecutiveFailures()
+    {
+        return maxConsecutiveFailures;
+    }
+
+    public ConsistencyPointContext maxConsecutiveFailures(final int maxConsecutiveFailures)
+    {
+        this.maxConsecutiveFailures = maxConsecutiveFailures;
         return this;
     }
 

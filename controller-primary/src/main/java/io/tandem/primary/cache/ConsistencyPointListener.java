@@ -14,9 +14,11 @@ public interface ConsistencyPointListener
 
     /**
      * The CP failed on an I/O error; the superblock's CP LSN is unchanged and every page it meant to destage is
-     * still dirty, so a later CP may retry.
+     * still dirty, so a later CP may retry (after {@link ConsistencyPoint#retryAtNs()}).
+     *
+     * @param failure whether the pool is full or something else failed.
      */
-    default void onFailed(final ConsistencyPoint.Reason reason, final Throwable error)
+    default void onFailed(final ConsistencyPoint.Reason reason, final CpFailure failure, final Throwable error)
     {
     }
 

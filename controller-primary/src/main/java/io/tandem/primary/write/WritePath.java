@@ -28,7 +28,11 @@ import java.nio.ByteBuffer;
  * order. When a step cannot be taken now (the cache has no free page, both log halves are in use, the log
  * device's queue or the stream's mirror window is full, or no interconnect path is up) the write path stops
  * there and resumes on a later duty cycle; for the first two it asks for a consistency point. With no path up,
- * writes wait until one returns (policy {@code suspend}). Reads are served from the cache, which holds every
+ * writes wait until one returns (policy {@code suspend}). While consistency points fail because the pool is full
+ * ({@link #poolFull(boolean)}), a write that has waited {@link #noSpaceWaitNs(long)} since it was submitted for a
+ * full cache or log fails with ENOSPC instead, at a piece boundary, so nothing it did needs undoing (the pieces
+ * before are logged and mirrored as usual; their content is a failed write's, which NBD leaves undefined). Reads
+ * are served from the cache, which holds every
  * applied write, and the pool. FLUSH and FUA need nothing more: a write is only completed once it is durable on
  * both controllers.
  * <p>
@@ -77,6 +81,9 @@ public final class WritePath implements BlockVolume
     private int markersPending;
     private long generation;
     private long ackAloneUntilNs = Long.MIN_VALUE;
+    private boolean poolFull;
+    private long noSpaceWaitNs = 5_000_000_000L;
+    private long writesFailedNoSpace;
 
     /**
      * @param maxRequests the most requests in flight at once: the NBD server's connections times requests per
@@ -252,7 +259,14 @@ public final class WritePath implements BlockVolume
             if (advanced < 0)
             {
                 stalls++;
-                break;
+                if (!failedForNoSpace(request, nowNs))
+                {
+                    break;
+                }
+                pending[(int)(pendingHead++ & pendingMask)] = null;
+                recycle(request);
+                work++;
+                continue;
             }
             work += advanced;
             pending[(int)(pendingHead++ & pendingMask)] = null;
@@ -266,6 +280,24 @@ public final class WritePath implements BlockVolume
             }
         }
         return work + completeDurable(nowNs);
+    }
+
+    /**
+     * Fails a write stuck at a piece boundary on a full cache or log (the only stalls before a piece is applied)
+     * once it has waited long enough while the pool is full.
+     *
+     * @return true if it was completed with ENOSPC: the caller drops it from the queue.
+     */
+    private boolean failedForNoSpace(final WriteRequest request, final long nowNs)
+    {
+        if (!poolFull || WriteRequest.KIND_CP_MARKER == request.kind || WriteRequest.STAGE_NEW != request.stage ||
+            nowNs - request.submittedNs < noSpaceWaitNs)
+        {
+            return false;
+        }
+        writesFailedNoSpace++;
+        request.completion.onComplete(request.token, NbdProtocol.ENOSPC);
+        return true;
     }
 
     /**
@@ -308,6 +340,13 @@ public final class WritePath implements BlockVolume
 
     private boolean apply(final WriteRequest request, final long at, final int length, final int stream)
     {
+        if (!log.hasRoomFor(WriteRequest.KIND_WRITE == request.kind ? length : NvLog.ZERO_PAYLOAD_LENGTH))
+        {
+            // wait before applying: a piece in the cache but not in the log could not be failed cleanly
+            stalledOn = "log full";
+            checkpointTrigger.requestCheckpoint("both log halves in use");
+            return false;
+        }
         final long lsn = nextLsn;
         final int result;
         try
@@ -642,6 +681,33 @@ public final class WritePath implements BlockVolume
             inFlight[i] = null;
         }
         inFlightCount = 0;
+    }
+
+    /**
+     * Told by the consistency point's listener whether the last CP failed for want of space in the pool (true)
+     * or one completed since (false). While true, writes waiting for a CP fail with ENOSPC after
+     * {@link #noSpaceWaitNs(long)}.
+     */
+    public void poolFull(final boolean poolFull)
+    {
+        this.poolFull = poolFull;
+    }
+
+    /**
+     * @param noSpaceWaitNs how long after its submission a write waiting for a CP while the pool is full fails
+     *                      with ENOSPC; default 5 s.
+     */
+    public void noSpaceWaitNs(final long noSpaceWaitNs)
+    {
+        this.noSpaceWaitNs = noSpaceWaitNs;
+    }
+
+    /**
+     * @return writes completed with ENOSPC because the pool was full.
+     */
+    public long writesFailedNoSpace()
+    {
+        return writesFailedNoSpace;
     }
 
     /**

@@ -242,6 +242,8 @@ class ConsistencyPointTest
             assertEquals(1, fixture.cp.failedCount());
 
             fixture.device.failFlush = false;
+            assertFalse(fixture.cp.start(Reason.COMMAND), "not before the retry backoff");
+            fixture.nowNs = fixture.cp.retryAtNs();
             assertTrue(fixture.cp.start(Reason.COMMAND));
             assertEquals(State.DONE, fixture.finishCp());
             assertEquals(1, fixture.recordedCpLsn());

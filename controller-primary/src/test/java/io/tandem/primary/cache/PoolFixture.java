@@ -29,6 +29,8 @@ final class PoolFixture implements AutoCloseable
     final List<String> events = new ArrayList<>();
     long nowNs = 1_000;
     boolean recordEvents = true;
+    /** Told of every CP's end after the events are recorded, as a controller's listener would be; or null. */
+    ConsistencyPointListener next;
 
     PoolFixture(final Path dir, final int volumePages, final int cachePages, final int pagesPerStep)
         throws IOException
@@ -64,13 +66,22 @@ final class PoolFixture implements AutoCloseable
                     {
                         events.add("complete " + reason + " " + cpLsn + " " + pagesDestaged + " " + durationNs);
                     }
+                    if (null != next)
+                    {
+                        next.onComplete(reason, cpLsn, pagesDestaged, durationNs);
+                    }
                 }
 
-                public void onFailed(final ConsistencyPoint.Reason reason, final Throwable error)
+                public void onFailed(
+                    final ConsistencyPoint.Reason reason, final CpFailure failure, final Throwable error)
                 {
                     if (recordEvents)
                     {
-                        events.add("failed " + reason + " " + error.getMessage());
+                        events.add("failed " + reason + " " + failure + " " + error.getMessage());
+                    }
+                    if (null != next)
+                    {
+                        next.onFailed(reason, failure, error);
                     }
                 }
 

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real block device with every write and flush recorded, and a flush that can be made to fail.
+ * A real block device with every write and flush recorded, a flush that can be made to fail, and writes that can
+ * be made to fail as a full disk does (after so many bytes) or on an I/O error.
  */
 final class RecordingBlockDevice implements BlockDevice
 {
@@ -18,6 +19,11 @@ final class RecordingBlockDevice implements BlockDevice
     volatile int writeCalls;
     volatile boolean failFlush;
     volatile boolean recordWrites = true;
+    /** Bytes the device still takes before every write fails with ENOSPC's message; negative: no limit. */
+    volatile long spaceLeft = -1;
+    /** When set, every write fails with this message. */
+    volatile String failWrites;
+    volatile long bytesWritten;
 
     RecordingBlockDevice(final BlockDevice delegate)
     {
@@ -42,6 +48,20 @@ final class RecordingBlockDevice implements BlockDevice
     public synchronized void write(final long blockIndex, final ByteBuffer src) throws IOException
     {
         writeCalls++;
+        if (null != failWrites)
+        {
+            throw new IOException(failWrites);
+        }
+        final long left = spaceLeft;
+        if (left >= 0)
+        {
+            if (src.remaining() > left)
+            {
+                throw new IOException("No space left on device");
+            }
+            spaceLeft = left - src.remaining();
+        }
+        bytesWritten += src.remaining();
         final int blocks = recordWrites ? src.remaining() / delegate.blockSize() : 0;
         for (int i = 0; i < blocks; i++)
         {

@@ -12,15 +12,22 @@ import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
  * A {@link FileBlockDevice} whose blocks are also reached through a shared memory mapping of its file: reading a
- * block, or writing one again, is a copy into the kernel's page cache instead of a system call. A consistency
- * point destaging random 4 KiB pages spends most of its time in those calls.
+ * block this process wrote, or writing one again, is a copy into the kernel's page cache instead of a system
+ * call. A consistency point destaging random 4 KiB pages spends most of its time in those calls.
  * <p>
  * The first write of each block in this process goes through the file ({@code pwrite}): that is where the file
  * system allocates the block of a sparse file, and where a full disk is reported as an {@link IOException}. Only
- * blocks so written are written through the mapping afterwards, since a mapped write to an unallocated block on
- * a full disk would kill the process with SIGBUS instead. Blocks written through the mapping sit in the same page
- * cache as the file's, so they survive the death of the process exactly as written ones do, and {@link #flush()}
- * ({@code fdatasync}) forces them too.
+ * blocks so written are reached through the mapping afterwards, for reads too: a mapped access to an unallocated
+ * block may need the file system to allocate a page (tmpfs does, even to read a hole), and on a full disk that is
+ * a SIGBUS, not an error code. Reads of blocks not yet written by this process go through the file
+ * ({@code pread}), which reads a hole as zeroes without allocating it. (A block this process wrote is allocated,
+ * so its mapped page can only fault if the file is truncated under the device; the JVM then throws an
+ * InternalError, possibly a little after the copy: that is not turned into an error code.) Blocks written
+ * through the mapping sit in the same page cache as the file's, so they survive the death of the process exactly
+ * as written ones do, and {@link #flush()} ({@code fdatasync}) forces them too.
+ * <p>
+ * Reads of blocks written before this process opened the device go through the file until it writes them: the
+ * device cannot tell an allocated block from a hole without asking the file system.
  * <p>
  * The mapping is in segments of at most 1 GiB. It is not unmapped by {@link #close()}, which closes the file
  * only: a thread still reading or writing a closed device must get an error, not a fault; the garbage collector
@@ -118,8 +125,14 @@ public final class MappedBlockDevice implements BlockDevice
 
     public void read(final long blockIndex, final ByteBuffer dst) throws IOException
     {
+        final int blocks = dst.remaining() >>> blockShift;
         file.checkRange(blockIndex, dst.remaining());
         checkOpen();
+        if (!allWritten(blockIndex, blocks))
+        {
+            file.read(blockIndex, dst);
+            return;
+        }
         copy(blockIndex, dst, false);
     }
 
@@ -163,7 +176,8 @@ public final class MappedBlockDevice implements BlockDevice
 
     /**
      * Copies between {@code buffer}, from its position to its limit, and the mapping from block {@code blockIndex}
-     * on, segment by segment; the buffer's position ends at its limit.
+     * on, segment by segment; the buffer's position ends at its limit. Every pass moves at least one byte or
+     * throws, so it cannot spin.
      */
     private void copy(final long blockIndex, final ByteBuffer buffer, final boolean toDevice)
     {
@@ -173,6 +187,10 @@ public final class MappedBlockDevice implements BlockDevice
             final UnsafeBuffer segment = segments[(int)(position >>> segmentShift)];
             final int offset = (int)(position & segmentMask);
             final int length = Math.min(buffer.remaining(), segment.capacity() - offset);
+            if (length <= 0)
+            {
+                throw new IllegalStateException(file.file() + ": no mapped bytes at " + position);
+            }
             if (toDevice)
             {
                 segment.putBytes(offset, buffer, buffer.position(), length);

@@ -103,6 +103,32 @@ class MappedBlockDeviceTest
     }
 
     /**
+     * A mapped access to a page its file system cannot back is a SIGBUS: on a full tmpfs even reading a hole is.
+     * Blocks this process has not written are read through the file, so a block with no backing (here, past the
+     * end of a file that shrank) is an IOException, not a fault.
+     */
+    @Test
+    void aBlockNotWrittenByThisProcessIsReadThroughTheFile() throws IOException
+    {
+        final Path file = dir.resolve("shrunk.img");
+        try (MappedBlockDevice disk = MappedBlockDevice.open(file, BLOCK, 4, true))
+        {
+            disk.write(0, filled(1, (byte)0x11));
+            assertArrayEquals(new byte[BLOCK], read(disk, 1, 1), "a hole reads as zeroes");
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE))
+            {
+                channel.truncate(BLOCK);
+            }
+            assertArrayEquals(filled(1, (byte)0x11).array(), read(disk, 0, 1));
+
+            final IOException unwritten = assertThrows(IOException.class,
+                () -> disk.read(2, ByteBuffer.allocate(BLOCK)));
+            assertTrue(unwritten.getMessage().contains("end of file"), unwritten.getMessage());
+        }
+    }
+
+    /**
      * kill -9 of a process writing through the mapping: every write that returned is in the file. Blocks that
      * were being written when it died may hold the old round or the new one, or a mix, as a disk's may.
      */
