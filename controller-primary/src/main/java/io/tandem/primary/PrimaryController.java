@@ -16,6 +16,7 @@ import io.tandem.primary.errors.FatalFault;
 import io.tandem.primary.nbd.NbdProtocol;
 import io.tandem.primary.nbd.NbdServer;
 import io.tandem.primary.nbd.NbdServerContext;
+import io.tandem.primary.pool.EpochLease;
 import io.tandem.primary.pool.MailboxFile;
 import io.tandem.primary.pool.Ownership;
 import io.tandem.primary.pool.Pool;
@@ -78,8 +79,7 @@ public final class PrimaryController implements AutoCloseable
     private volatile boolean givebackRequested;
     /** The partner's run id as its mailbox last showed it while it ran as secondary; 0 before. */
     private volatile long partnerRunId;
-    /** When the housekeeping thread last found this controller's epoch current in the pool; -1 before. */
-    private volatile long epochCheckedNs = -1;
+    private final EpochLease epochLease;
     private MailboxFile partnerMailbox;
     private volatile PrimaryMode mode = PrimaryMode.SYNCING;
     private volatile PrimaryTransition lastTransition;
@@ -90,6 +90,7 @@ public final class PrimaryController implements AutoCloseable
     {
         this.ctx = ctx;
         this.agentIdle = ctx.newAgentIdling();
+        this.epochLease = new EpochLease(TimeUnit.MILLISECONDS.toNanos(ctx.partnerStaleMs()));
         this.errors = ctx.newErrorLog();
         this.pulled = new boolean[ctx.pathCount()];
         Pool pool = null;
@@ -114,6 +115,7 @@ public final class PrimaryController implements AutoCloseable
                     "would fence the partner that serves the volume now. Start this controller as the secondary " +
                     "instead.");
             }
+            final long takeStartNs = ctx.nanoClock().nanoTime();
             this.epoch = ownership.take(ctx.controllerId(), before);
             if (-1 == epoch)
             {
@@ -121,6 +123,7 @@ public final class PrimaryController implements AutoCloseable
                     before + ", it is " + pool.superblocks().read() + "): not taking it. Start this controller as " +
                     "the secondary, or start it again.");
             }
+            epochLease.renew(takeStartNs);
             progress.println("controller " + ctx.controllerId() + ": took the pool at epoch " + epoch);
             journal("primary", "took the pool at epoch " + epoch);
 
@@ -172,6 +175,7 @@ public final class PrimaryController implements AutoCloseable
                 checkpointWhy = why;
                 checkpointRequested = true;
             }, ctx.nanoClock(), nbdCtx.maxConnections() * nbdCtx.maxRequestsPerConnection() + 64, epoch, firstLsn);
+            writePath.epochLease(epochLease);
             writePath.noSpaceWaitNs(TimeUnit.MILLISECONDS.toNanos(ctx.noSpaceWaitMs()));
             if (ctx.startWithoutMirror())
             {
@@ -274,7 +278,7 @@ public final class PrimaryController implements AutoCloseable
     {
         return new ConsistencyPoint(new ConsistencyPointContext().cache(cache).ownership(ownership)
             .epoch(cpEpoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()).onStepDone(agentIdle::wake)
-            .forcePool(Durability.POWER == ctx.durability()));
+            .forcePool(Durability.POWER == ctx.durability()).epochLease(epochLease));
     }
 
     private void journal(final String subject, final String message)
@@ -312,7 +316,7 @@ public final class PrimaryController implements AutoCloseable
                 }
                 else
                 {
-                    epochCheckedNs = checkStartNs;
+                    epochLease.renew(checkStartNs);
                 }
             }
             final int role = fenced ? MailboxFile.ROLE_FENCED :
@@ -523,7 +527,6 @@ public final class PrimaryController implements AutoCloseable
 
         private final long cpIntervalNs = TimeUnit.MILLISECONDS.toNanos(ctx.cpIntervalMs());
         private final long retryNs = TimeUnit.MILLISECONDS.toNanos(Math.max(100, ctx.heartbeatIntervalMs()));
-        private final long epochLeaseNs = TimeUnit.MILLISECONDS.toNanos(ctx.partnerStaleMs());
         private long lastCpNs = ctx.nanoClock().nanoTime();
         private long nextStatusNs;
         private long noPathSinceNs = -1;
@@ -556,8 +559,6 @@ public final class PrimaryController implements AutoCloseable
             {
                 work += log.device().invoker().invoke();
             }
-            final long checkedNs = epochCheckedNs;
-            writePath.ackAloneUntil(-1 == checkedNs ? Long.MIN_VALUE : checkedNs + epochLeaseNs);
             work += writePath.doWork(nowNs);
             if (null != log.device().invoker())
             {

@@ -1,5 +1,6 @@
 package io.tandem.primary.cache;
 
+import io.tandem.primary.pool.EpochLease;
 import io.tandem.primary.pool.Ownership;
 import io.tandem.staging.block.BlockDevice;
 import org.agrona.concurrent.NanoClock;
@@ -65,6 +66,10 @@ public final class ConsistencyPoint implements AutoCloseable
     private final PageCache cache;
     private final BlockDevice device;
     private final Ownership ownership;
+    private final EpochLease epochLease;
+    private volatile long fenceChecks;
+    /** The epoch was just checked: the next batch goes ahead whatever the lease says, so a slow agent progresses. */
+    private boolean epochJustChecked;
     private final long epoch;
     private final int pagesPerStep;
     private final Executor ioExecutor;
@@ -111,6 +116,7 @@ public final class ConsistencyPoint implements AutoCloseable
         ioExecutor = ctx.ioExecutor();
         ownedIoExecutor = ctx.ownedIoExecutor();
         nanoClock = ctx.nanoClock();
+        epochLease = ctx.epochLease();
         listener = ctx.listener();
         onStepDone = ctx.onStepDone();
         forcePool = ctx.forcePool();
@@ -209,6 +215,15 @@ public final class ConsistencyPoint implements AutoCloseable
     public long lastCpLsn()
     {
         return lastCpLsn;
+    }
+
+    /**
+     * @return how many times a CP read the superblock to check its epoch: once per CP, and again before a batch
+     * whenever the epoch lease ran out. Any thread.
+     */
+    public long fenceChecks()
+    {
+        return fenceChecks;
     }
 
     public long completedCount()
@@ -345,6 +360,7 @@ public final class ConsistencyPoint implements AutoCloseable
         if (BlockingStep.SUCCEEDED == outcome)
         {
             state = State.DESTAGE;
+            epochJustChecked = true;
         }
         else
         {
@@ -355,6 +371,14 @@ public final class ConsistencyPoint implements AutoCloseable
 
     private int destage(final long nowNs)
     {
+        final boolean checked = epochJustChecked;
+        epochJustChecked = false;
+        if (null != epochLease && !checked && !epochLease.holds(nowNs))
+        {
+            // the last check of the epoch is too old to write on: check it again before this batch
+            submit(BlockingStep.FENCE_CHECK, State.FENCE_CHECK);
+            return 1;
+        }
         final int end = Math.min(destageList.size(), destageIndex + pagesPerStep);
         destageList.sortUpTo(end);
         int written = 0;
@@ -552,8 +576,16 @@ public final class ConsistencyPoint implements AutoCloseable
                 switch (op)
                 {
                     case FENCE_CHECK:
+                    {
+                        final long checkStartNs = nanoClock.nanoTime();
                         ok = !ownership.isFenced(epoch);
+                        if (ok && null != epochLease)
+                        {
+                            epochLease.renew(checkStartNs);
+                        }
+                        fenceChecks++;
                         break;
+                    }
                     case FLUSH:
                         device.flush();
                         ok = true;

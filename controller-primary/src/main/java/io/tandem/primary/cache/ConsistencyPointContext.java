@@ -1,5 +1,6 @@
 package io.tandem.primary.cache;
 
+import io.tandem.primary.pool.EpochLease;
 import io.tandem.primary.pool.Ownership;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -45,6 +46,7 @@ public final class ConsistencyPointContext
         MAX_CONSECUTIVE_FAILURES_PROP_NAME, MAX_CONSECUTIVE_FAILURES_DEFAULT);
     private PageCache cache;
     private Ownership ownership;
+    private EpochLease epochLease;
     private long epoch = -1;
     private Executor ioExecutor;
     private ExecutorService ownedIoExecutor;
@@ -129,6 +131,21 @@ public final class ConsistencyPointContext
     public ConsistencyPointContext ownership(final Ownership ownership)
     {
         this.ownership = ownership;
+        return this;
+    }
+
+    /**
+     * @return the lease under which the CP writes the pool: a destage batch starts only while it holds, and the
+     * CP checks the epoch again (and renews it) when it does not; null checks the epoch once per CP.
+     */
+    public EpochLease epochLease()
+    {
+        return epochLease;
+    }
+
+    public ConsistencyPointContext epochLease(final EpochLease epochLease)
+    {
+        this.epochLease = epochLease;
         return this;
     }
 

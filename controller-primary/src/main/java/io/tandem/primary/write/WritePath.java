@@ -7,6 +7,7 @@ import io.tandem.primary.cache.PageCache;
 import io.tandem.primary.nbd.BlockVolume;
 import io.tandem.primary.nbd.IoCompletion;
 import io.tandem.primary.nbd.NbdProtocol;
+import io.tandem.primary.pool.EpochLease;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -80,7 +81,7 @@ public final class WritePath implements BlockVolume
     private final int[] markerLength;
     private int markersPending;
     private long generation;
-    private long ackAloneUntilNs = Long.MIN_VALUE;
+    private EpochLease lease;
     private boolean poolFull;
     private long noSpaceWaitNs = 5_000_000_000L;
     private long writesFailedNoSpace;
@@ -447,7 +448,7 @@ public final class WritePath implements BlockVolume
         for (int i = inFlightCount - 1; i >= 0; i--)
         {
             final WriteRequest request = inFlight[i];
-            if (request.maxTicket <= durableTicket && isAcknowledged(request) && (mirrored || nowNs <= ackAloneUntilNs))
+            if (request.maxTicket <= durableTicket && isAcknowledged(request) && (mirrored || null == lease || lease.holds(nowNs)))
             {
                 writeLatencyUs.recordValue(Math.min(writeLatencyUs.getHighestTrackableValue(),
                     Math.max(0, (nowNs - request.submittedNs) / 1000)));
@@ -644,13 +645,12 @@ public final class WritePath implements BlockVolume
     }
 
     /**
-     * Sets until when a write may be acknowledged without the mirror: the time the owner last found its epoch
-     * current in the pool, plus a lease shorter than the partner needs to declare it gone. Past it, such writes
-     * wait: a fenced controller acknowledges nothing alone.
+     * Acknowledges a write without the mirror only while {@code lease} holds: such writes wait while the owner
+     * has not found its epoch current lately, so a fenced controller acknowledges nothing alone.
      */
-    public void ackAloneUntil(final long untilNs)
+    public void epochLease(final EpochLease lease)
     {
-        this.ackAloneUntilNs = untilNs;
+        this.lease = lease;
     }
 
     public boolean isMirrored()

@@ -212,6 +212,48 @@ class ConsistencyPointTest
     }
 
     @Test
+    void aCpWhoseEpochLeaseRanOutChecksTheEpochBeforeItsNextBatchAndWritesNothingMoreOnceFenced()
+        throws IOException
+    {
+        try (PoolFixture fixture = new PoolFixture(dir, VOLUME_PAGES, 16, 2))
+        {
+            write(fixture.cache, 0, 8 * PAGE, 1, 1);
+            assertTrue(fixture.cp.start(Reason.TIMER));
+            fixture.stepUntil(State.DESTAGE);
+            assertEquals(1, fixture.cp.fenceChecks(), "one check before the first batch");
+            fixture.cp.doWork(fixture.nowNs += 10);
+            assertEquals(2, fixture.device.takeWrites().size(), "one batch of two pages under the lease");
+
+            fixture.nowNs += 2_000_000; // the controller stalled past its lease
+            fixture.ownership.take(1, fixture.pool.superblocks().read()); // and the partner took the pool
+            fixture.cp.doWork(fixture.nowNs += 10);
+            assertEquals(State.FENCE_CHECK, fixture.cp.state(), "no batch on an expired lease");
+            assertTrue(fixture.device.takeWrites().isEmpty());
+            assertEquals(State.FENCED, fixture.finishCp());
+            assertEquals(2, fixture.cp.fenceChecks());
+            assertTrue(fixture.device.takeWrites().isEmpty(), "a fenced CP writes nothing more");
+            assertFalse(fixture.lease.holds(fixture.nowNs));
+        }
+    }
+
+    @Test
+    void aCpWhoseEpochLeaseRanOutButIsStillTheOwnerRenewsItAndGoesOn() throws IOException
+    {
+        try (PoolFixture fixture = new PoolFixture(dir, VOLUME_PAGES, 16, 2))
+        {
+            write(fixture.cache, 0, 8 * PAGE, 1, 1);
+            assertTrue(fixture.cp.start(Reason.TIMER));
+            fixture.stepUntil(State.DESTAGE);
+            fixture.cp.doWork(fixture.nowNs += 10);
+            fixture.nowNs += 2_000_000;
+            assertEquals(State.DONE, fixture.finishCp());
+            assertEquals(2, fixture.cp.fenceChecks());
+            assertTrue(fixture.lease.holds(fixture.nowNs));
+            assertEquals(0, fixture.cache.dirtyPages());
+        }
+    }
+
+    @Test
     void aControllerFencedBeforeTheCpWritesNothingToThePool() throws IOException
     {
         try (PoolFixture fixture = new PoolFixture(dir, VOLUME_PAGES, 16, 64))

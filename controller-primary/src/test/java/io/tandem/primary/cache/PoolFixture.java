@@ -1,5 +1,6 @@
 package io.tandem.primary.cache;
 
+import io.tandem.primary.pool.EpochLease;
 import io.tandem.primary.pool.Ownership;
 import io.tandem.primary.pool.Pool;
 import io.tandem.primary.pool.PoolContext;
@@ -25,6 +26,8 @@ final class PoolFixture implements AutoCloseable
     final RecordingBlockDevice device;
     final PageCache cache;
     final ManualExecutor executor = new ManualExecutor();
+    /** The CP's epoch lease: 1 ms of the fixture's clock, which the step helpers advance 10 ns at a time. */
+    final EpochLease lease = new EpochLease(1_000_000);
     final ConsistencyPoint cp;
     final List<String> events = new ArrayList<>();
     long nowNs = 1_000;
@@ -55,6 +58,7 @@ final class PoolFixture implements AutoCloseable
             .pagesPerStep(pagesPerStep)
             .forcePool(forcePool)
             .ioExecutor(executor)
+            .epochLease(lease)
             .nanoClock(() -> nowNs)
             .listener(new ConsistencyPointListener()
             {
