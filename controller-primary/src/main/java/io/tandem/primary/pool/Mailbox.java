@@ -33,7 +33,9 @@ import java.util.zip.CRC32C;
  *  +---------------------------------------------------------------+
  *  |      mirror generation its NVLog holds complete (int64)       | 64
  *  +---------------------------------------------------------------+
- *  |                  CRC32C of bytes 0 to 71                      | 72
+ *  |      pid namespace inode (int64), -1 if unknown               | 72
+ *  +---------------------------------------------------------------+
+ *  |                  CRC32C of bytes 0 to 79                      | 80
  *  +---------------------------------------------------------------+
  * </pre>
  * Little-endian. The process id, start time and run id together name one run of one controller process
@@ -56,8 +58,9 @@ public final class Mailbox
     static final int RUN_ID_OFFSET = 48;
     static final int PROCESS_START_MS_OFFSET = 56;
     static final int HELD_GENERATION_OFFSET = 64;
-    static final int CRC_OFFSET = 72;
-    public static final int LENGTH = 76;
+    static final int PID_NAMESPACE_OFFSET = 72;
+    static final int CRC_OFFSET = 80;
+    public static final int LENGTH = 84;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
@@ -87,6 +90,7 @@ public final class Mailbox
         out.putLong(RUN_ID_OFFSET, run.runId(), ORDER);
         out.putLong(PROCESS_START_MS_OFFSET, run.startMs(), ORDER);
         out.putLong(HELD_GENERATION_OFFSET, heldGeneration, ORDER);
+        out.putLong(PID_NAMESPACE_OFFSET, run.pidNamespace(), ORDER);
         out.putLong(EPOCH_OFFSET, epoch, ORDER);
         out.putLong(HEARTBEAT_MS_OFFSET, heartbeatMs, ORDER);
         out.putLong(HEARTBEAT_COUNT_OFFSET, heartbeatCount, ORDER);
@@ -146,6 +150,14 @@ public final class Mailbox
     public long heldGeneration()
     {
         return buffer.getLong(HELD_GENERATION_OFFSET, ORDER);
+    }
+
+    /**
+     * @return the run this mailbox names.
+     */
+    public RunIdentity run()
+    {
+        return new RunIdentity(pid(), processStartMs(), runId(), buffer.getLong(PID_NAMESPACE_OFFSET, ORDER));
     }
 
     public long heartbeatCount()

@@ -2,21 +2,25 @@ package io.tandem.secondary.takeover;
 
 import io.tandem.primary.pool.Mailbox;
 import io.tandem.primary.pool.MailboxFile;
+import io.tandem.primary.pool.RunIdentity;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Stops the partner's process for good, by the process id it published in its mailbox: how the simulator makes
- * sure a hung or stopped old primary can never wake up and write the pool after a takeover.
+ * Stops the partner's process for good, by the run it published in its mailbox ({@link RunIdentity}): how the
+ * simulator makes sure a hung or paused old primary can never wake up and write the pool after a takeover.
  * <p>
- * It kills only what is surely the partner: a live process that is not this one, runs a {@code java} command,
- * and started before the partner's last heartbeat (so a process id reused since is left alone).
+ * A process id alone proves nothing: it may have been reused, or belong to another pid namespace. So the
+ * partner's run counts as gone only when this process shares its pid namespace and finds no process with that
+ * id, or one that started at another time; it is killed only when the process found started when the run
+ * did. A paused process (SIGSTOP) is killed like any other. When neither can be shown (another pid namespace,
+ * the OS hides start times) the step waits for the partner's own word that it is fenced in its mailbox, and
+ * fails with the reason if that does not come: the takeover then does not serve, rather than risk two
+ * writers.
  * <p>
  * Stateless; thread-safe.
  */
@@ -24,48 +28,57 @@ final class PartnerProcess
 {
     /** Slack for the coarse start times the OS reports. */
     private static final long START_SLACK_MS = 1_000;
+    private static final long POLL_MS = 20;
 
     private PartnerProcess()
     {
     }
 
     /**
-     * Kills the partner's process if it still runs, and waits for it to be gone.
+     * Makes sure the partner's run is gone: kills it if it still runs, and waits for it to be gone.
      *
+     * @param newEpoch the epoch this takeover took: a partner that reports itself fenced at or after it has
+     *                 stopped writing.
      * @return what was done, for the journal.
-     * @throws IllegalStateException if the process was killed and is still there after the timeout.
+     * @throws IllegalStateException if the partner's run may still be alive after the timeout.
      */
-    static String stop(final MailboxFile mailboxFile, final long exitTimeoutMs)
+    static String stop(final MailboxFile mailboxFile, final long newEpoch, final long exitTimeoutMs)
         throws IOException, InterruptedException
     {
         final Mailbox mailbox = mailboxFile.read();
         if (null == mailbox)
         {
-            return "partner has no readable mailbox (" + mailboxFile.file() + "): no process to stop";
+            return "partner has no readable mailbox (" + mailboxFile.file() + "): it never ran, no process to stop";
         }
-        final long pid = mailbox.pid();
-        final long heartbeatMs = mailbox.heartbeatMs();
+        final RunIdentity partner = mailbox.run();
+        final RunIdentity self = RunIdentity.current();
         final String role = MailboxFile.roleName(mailbox.role());
-        if (pid == ProcessHandle.current().pid())
+        if (partner.runId() == self.runId())
         {
-            return "partner (" + role + ") runs in this process, pid " + pid + ": not killed";
+            return "partner (" + role + ") runs in this process, pid " + partner.pid() + ": not killed";
         }
-        final Optional<ProcessHandle> found = ProcessHandle.of(pid);
+        if (partner.pidNamespace() < 0 || partner.pidNamespace() != self.pidNamespace())
+        {
+            return awaitFenced(mailboxFile, newEpoch, exitTimeoutMs, "partner (" + role + ") pid " + partner.pid() +
+                " runs in pid namespace " + partner.pidNamespace() + ", this controller in " + self.pidNamespace() +
+                ": its process cannot be seen from here");
+        }
+        final Optional<ProcessHandle> found = ProcessHandle.of(partner.pid());
         if (found.isEmpty() || !found.get().isAlive())
         {
-            return "partner (" + role + ") pid " + pid + " is gone";
+            return "partner (" + role + ") pid " + partner.pid() + " is gone (no such process in this pid namespace)";
         }
         final ProcessHandle process = found.get();
-        final ProcessHandle.Info info = process.info();
-        final String command = info.command().orElse("");
-        if (!looksLikeJava(command))
+        final Optional<java.time.Instant> started = process.info().startInstant();
+        if (partner.startMs() < 0 || started.isEmpty())
         {
-            return "pid " + pid + " from the partner's mailbox runs '" + command + "', not a JVM: not killed";
+            return awaitFenced(mailboxFile, newEpoch, exitTimeoutMs, "partner (" + role + ") pid " + partner.pid() +
+                ": the OS does not say when the process started, so it cannot be told from another");
         }
-        final Optional<Instant> started = info.startInstant();
-        if (started.isPresent() && started.get().toEpochMilli() > heartbeatMs + START_SLACK_MS)
+        if (Math.abs(started.get().toEpochMilli() - partner.startMs()) > START_SLACK_MS)
         {
-            return "pid " + pid + " started after the partner's last heartbeat: the id was reused, not killed";
+            return "partner (" + role + ") pid " + partner.pid() + " is gone: the pid now names a process started at " +
+                started.get().toEpochMilli() + " ms, the partner's started at " + partner.startMs() + " ms";
         }
 
         final long startNs = System.nanoTime();
@@ -76,25 +89,41 @@ final class PartnerProcess
         }
         catch (final TimeoutException ex)
         {
-            throw new IllegalStateException("partner (" + role + ") pid " + pid + " still runs " + exitTimeoutMs +
-                " ms after it was killed; the pool is fenced by its epoch, but the partner may still have writes" +
-                " in flight", ex);
+            throw new IllegalStateException("partner (" + role + ") pid " + partner.pid() + " still runs " +
+                exitTimeoutMs + " ms after it was killed: the pool is fenced by its epoch, but the takeover does not " +
+                "serve while the old owner may still have writes in flight", ex);
         }
         catch (final ExecutionException ex)
         {
-            throw new IllegalStateException("waiting for partner pid " + pid + " to exit failed", ex.getCause());
+            throw new IllegalStateException("waiting for partner pid " + partner.pid() + " to exit failed",
+                ex.getCause());
         }
-        return "partner (" + role + ", last heartbeat at " + heartbeatMs + " ms) pid " + pid + " was alive: killed," +
-            " gone after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " ms";
+        return "partner (" + role + ", last heartbeat at " + mailbox.heartbeatMs() + " ms) pid " + partner.pid() +
+            " was alive: killed, gone after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " ms";
     }
 
-    static boolean looksLikeJava(final String command)
+    /**
+     * Waits for the partner's mailbox to say it is fenced in {@code newEpoch} or later.
+     */
+    private static String awaitFenced(
+        final MailboxFile mailboxFile, final long newEpoch, final long timeoutMs, final String why)
+        throws IOException, InterruptedException
     {
-        if (command.isEmpty())
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true)
         {
-            return false;
+            final Mailbox mailbox = mailboxFile.read();
+            if (null != mailbox && MailboxFile.ROLE_FENCED == mailbox.role() && mailbox.epoch() < newEpoch)
+            {
+                return why + "; it reports itself fenced, writing nothing more";
+            }
+            if (System.nanoTime() >= deadlineNs)
+            {
+                throw new IllegalStateException(why + ", and it did not report itself fenced within " + timeoutMs +
+                    " ms: it may still write the pool, so the takeover does not serve (stop it, then " +
+                    "`tandem ctl takeover --force`)");
+            }
+            TimeUnit.MILLISECONDS.sleep(POLL_MS); // off the agent: a takeover step on the recovery engine's thread
         }
-        final Path name = Path.of(command).getFileName();
-        return null != name && name.toString().startsWith("java");
     }
 }

@@ -362,7 +362,7 @@ public final class Takeover
             fenced = "epoch " + superblock.epoch() + " -> " + newEpoch + ", owner " + superblock.owner() + " -> " +
                 controllerId;
         }
-        final String partner = PartnerProcess.stop(ctx.partnerMailbox(), ctx.partnerExitTimeoutMs());
+        final String partner = PartnerProcess.stop(ctx.partnerMailbox(), newEpoch, ctx.partnerExitTimeoutMs());
         fenceDetail = fenced + "; " + partner;
         journalStep(FENCE, "DONE", fenceDetail);
     }
