@@ -110,6 +110,18 @@ public final class Pool implements AutoCloseable
         return volume;
     }
 
+    /**
+     * Opens the volume's blocks again, through a channel of the caller's own: for work that a timeout may
+     * interrupt (a takeover step), since an interrupt during I/O closes the channel it used, and with a shared
+     * channel every later user (the retry) would fail. Writes through it and through {@link #volume()} reach the
+     * same file. The caller closes it.
+     */
+    public BlockDevice openVolume() throws IOException
+    {
+        return FileBlockDevice.open(ctx.dir().resolve(VOLUME_FILE_NAME), ctx.blockSize(),
+            ctx.volumeSize() / ctx.blockSize(), false);
+    }
+
     public long volumeSize()
     {
         return ctx.volumeSize();

@@ -5,6 +5,7 @@ import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.RecordType;
 import io.tandem.primary.pool.MirrorState;
 import io.tandem.primary.pool.Superblock;
+import io.tandem.staging.block.BlockDevice;
 import io.tandem.recovery.consumer.ConsumerGraph;
 import io.tandem.recovery.consumer.ConsumerListener;
 import io.tandem.recovery.consumer.ConsumerRegistry;
@@ -72,7 +73,9 @@ public final class Takeover
     private final EventJournal journal;
     private final int controllerId;
     private final int streams;
-    private final PoolWriter writer;
+    /** The pool's volume through a channel of this takeover's own: a timed-out step's interrupt closes only it. */
+    private BlockDevice volume;
+    private PoolWriter writer;
     private final ConsumerGraph graph;
     private final AtomicLongArray scanRecordsAbove;
     private final AtomicLongArray replayRecords;
@@ -106,7 +109,6 @@ public final class Takeover
         this.controllerId = ctx.controllerId();
         this.streams = mirror.partitioner().streamCount();
         PoolWriter.checkStripe(mirror.partitioner().stripeSize(), ctx.pool().blockSize());
-        this.writer = new PoolWriter(ctx.pool().volume());
         this.scanRecordsAbove = new AtomicLongArray(streams);
         this.replayRecords = new AtomicLongArray(streams);
         this.replayBytes = new AtomicLongArray(streams);
@@ -203,6 +205,30 @@ public final class Takeover
             journal.note("takeover", operationId + "\n" + graph.toText());
         }
 
+        try
+        {
+            volume = ctx.pool().openVolume();
+            writer = new PoolWriter(volume);
+        }
+        catch (final IOException ex)
+        {
+            final TakeoverResult result = new TakeoverResult(operationId, false, "takeover", ex, previousEpoch,
+                newEpoch, cpLsnBefore, cpLsnAfter, new long[streams], new long[streams], 0, 0, 0, 0, null, null);
+            journalStep("takeover", "FAILED", result.toString());
+            return result;
+        }
+        try
+        {
+            return walk();
+        }
+        finally
+        {
+            org.agrona.CloseHelper.quietClose(volume);
+        }
+    }
+
+    private TakeoverResult walk()
+    {
         final ConsumerWalk current = graph.walk(operationId)
             .resume(resumed)
             .listener(null == journal ? ConsumerListener.NONE : journal.consumerListener())
@@ -462,7 +488,7 @@ public final class Takeover
 
     private void consistencyPoint() throws IOException
     {
-        ctx.pool().volume().flush();
+        volume.flush();
         long highestLsn = cpLsnBefore;
         for (int s = 0; s < streams; s++)
         {

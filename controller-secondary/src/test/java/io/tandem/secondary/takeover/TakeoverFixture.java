@@ -61,8 +61,19 @@ final class TakeoverFixture implements AutoCloseable
      */
     TakeoverFixture(final Path dir, final int gapStream, final long gapAfterLsn) throws IOException
     {
+        this(dir, gapStream, gapAfterLsn, true);
+    }
+
+    /**
+     * @param mappedVolume the pool's volume as the controllers open it by default (mapped), or through plain
+     *                     reads and writes of its file channel.
+     */
+    TakeoverFixture(final Path dir, final int gapStream, final long gapAfterLsn, final boolean mappedVolume)
+        throws IOException
+    {
         this.dir = dir;
-        pool = Pool.open(new PoolContext().dir(dir.resolve("pool")).volumeSize(VOLUME_SIZE).blockSize(BLOCK_SIZE));
+        pool = Pool.open(new PoolContext().dir(dir.resolve("pool")).volumeSize(VOLUME_SIZE).blockSize(BLOCK_SIZE)
+            .mappedVolume(mappedVolume));
         ownership = new Ownership(pool.superblocks());
         mirror = NvLog.open(new NvLogContext().streamCount(STREAMS).stripeSize(STRIPE_SIZE)
             .maxPayloadLength(STRIPE_SIZE)

@@ -96,6 +96,32 @@ class TakeoverTest
         }
     }
 
+    /**
+     * A step's timeout interrupts its thread, and an interrupt during FileChannel I/O closes that channel: once,
+     * the pool's own, so every retry failed on a closed channel. The interrupt here arrives as the
+     * consistency-point step begins its I/O.
+     */
+    @Test
+    void aStepInterruptedMidIoLeavesThePoolUsableForTheRetry() throws Exception
+    {
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, -1, -1, false))
+        {
+            final TakeoverResult interrupted = Takeover.run(fixture.context().stepHook(step ->
+            {
+                if (Takeover.CONSISTENCY_POINT.equals(step))
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertFalse(interrupted.passed(), interrupted::toString);
+            assertEquals(Takeover.CONSISTENCY_POINT, interrupted.failedStep(), interrupted::toString);
+
+            final TakeoverResult retried = Takeover.run(fixture.context());
+            assertTrue(retried.passed(), retried::toString);
+            assertArrayEquals(fixture.model, fixture.volume(), "the pool's own channel still reads the volume");
+        }
+    }
+
     @Test
     void anAutomaticTakeoverRefusesAStaleMirrorAndAForcedOneGoesAhead() throws Exception
     {
