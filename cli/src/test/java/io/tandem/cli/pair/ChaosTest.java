@@ -28,23 +28,37 @@ import static io.tandem.cli.pair.PairControl.command;
 import static io.tandem.cli.pair.PairControl.run;
 import static io.tandem.cli.pair.PairControl.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Chaos under a verifying workload: random path pulls and restores, kill -9 of whichever controller serves,
- * restarts (the killed one rejoins as secondary and is resynced), sometimes a giveback, several cycles. No
- * acknowledged write may be lost or read back wrong, and no two controllers may ever have served the pool in
- * the same epoch (each serving role takes the pool at an epoch of its own: checked in both journals).
+ * Chaos under a verifying workload: each cycle plays a schedule drawn from the seed, and not only against a
+ * settled pair: kill -9 of whichever controller serves (settled, or at a random moment right after a path
+ * flap), the secondary killed and restarted and the primary killed as soon as the restarted one hears it,
+ * the primary paused (SIGSTOP) longer than the heartbeat staleness, `ctl takeover` without --force against a
+ * live primary, a giveback with every path pulled, and a plain giveback. Killed controllers restart (the
+ * killed one rejoins as secondary and is resynced). No acknowledged write may be lost or read back wrong, and
+ * no two controllers may ever have served the pool in the same epoch (each serving role takes the pool at an
+ * epoch of its own: checked in both journals).
  */
 class ChaosTest
 {
-    private static final int CYCLES = 3;
+    private static final int CYCLES = 7;
+
+    /**
+     * What a cycle does to the pair.
+     */
+    private enum Schedule
+    {
+        KILL_SETTLED, KILL_AFTER_FLAP, RESTART_SECONDARY_THEN_KILL_PRIMARY, PAUSE_PRIMARY, UNFORCED_TAKEOVER,
+        GIVEBACK_PATHS_PULLED, GIVEBACK
+    }
 
     @TempDir
     Path dir;
 
     @Test
-    void killsPullsRestartsAndGivebacksLoseNoAcknowledgedWrite() throws Exception
+    void killsPausesPullsRestartsAndGivebacksLoseNoAcknowledgedWrite() throws Exception
     {
         final long seed = Long.getLong("tandem.test.seed", System.nanoTime());
         System.out.println("ChaosTest seed=" + seed + " (replay with -Dtandem.test.seed=" + seed + ")");
@@ -66,38 +80,82 @@ class ChaosTest
                     .failoverTimeoutNs(TimeUnit.SECONDS.toNanos(60)).failoverAttempts(100_000)
                     .seed(seed).stopSignal(stop).progressOut(new PrintWriter(notices, true))));
 
+            final Schedule[] schedules = Schedule.values();
             int serving = 0;
+            int takeovers = 0;
             for (int cycle = 0; cycle < CYCLES; cycle++)
             {
+                // every schedule once, in an order drawn from the seed
+                final Schedule schedule = schedules[(int)Math.floorMod(seed + cycle, (long)schedules.length)];
                 final int current = serving;
-                for (int pulls = 1 + random.nextInt(2); pulls > 0; pulls--)
+                final int partner = 1 - serving;
+                System.out.println("chaos cycle " + cycle + ": " + schedule + ", controller " + serving + " serving");
+                flapPaths(pair, serving, random);
+                if (Schedule.KILL_AFTER_FLAP != schedule)
                 {
-                    final int path = random.nextInt(2);
-                    command(pair.controlBase + serving, "path pull " + path);
-                    Thread.sleep(300 + random.nextInt(700)); // a cable out for a while, at a random moment
-                    command(pair.controlBase + serving, "path restore " + path);
+                    await("the mirror before the " + schedule, 30, () -> mirrored(pair, current));
+                    Thread.sleep(300 + random.nextInt(700)); // writes flow
                 }
-                await("the mirror before the kill", 30, () -> mirrored(pair, current));
-                Thread.sleep(500 + random.nextInt(1000)); // let writes flow before the kill
-
-                System.out.println("chaos cycle " + cycle + ": kill -9 of controller " + serving);
-                controllers[serving].kill();
-                controllers[serving].close();
-                final int survivor = 1 - serving;
-                await("controller " + survivor + " to take over", 60,
-                    () -> status(pair.controlBase + survivor).contains("\nrole=primary\n"));
-                controllers[serving] = pair.start(serving, random.nextBoolean() ? "primary" : "secondary");
-                serving = survivor;
-                final int now = serving;
-                await("the killed controller to rejoin and be resynced", 60, () -> mirrored(pair, now));
-
-                if (random.nextBoolean())
+                switch (schedule)
                 {
-                    System.out.println("chaos cycle " + cycle + ": giveback from controller " + serving);
-                    assertTrue(command(pair.controlBase + serving, "giveback").startsWith("OK"));
-                    final int partner = 1 - serving;
-                    await("the giveback", 60, () -> mirrored(pair, partner));
-                    serving = partner;
+                    case KILL_SETTLED:
+                    case KILL_AFTER_FLAP:
+                        killAndRestart(pair, controllers, serving, random);
+                        serving = partner;
+                        takeovers++;
+                        break;
+                    case RESTART_SECONDARY_THEN_KILL_PRIMARY:
+                        controllers[partner].kill();
+                        controllers[partner].close();
+                        controllers[partner] = pair.start(partner, "secondary");
+                        await("the restarted secondary to hear the primary", 30,
+                            () -> status(pair.controlBase + partner).contains("path.0=up") ||
+                                status(pair.controlBase + partner).contains("path.1=up"));
+                        killAndRestart(pair, controllers, serving, random);
+                        serving = partner;
+                        takeovers++;
+                        break;
+                    case PAUSE_PRIMARY:
+                        signal("STOP", controllers[serving]);
+                        // the partner fences and kills the paused one once its heartbeat is stale
+                        await("controller " + partner + " to take over from the paused primary", 60,
+                            () -> status(pair.controlBase + partner).contains("\nrole=primary\n"));
+                        controllers[serving].waitFor(30, TimeUnit.SECONDS);
+                        assertFalse(controllers[serving].isAlive(), "the takeover killed the paused primary");
+                        controllers[serving].close();
+                        controllers[serving] = pair.start(serving, "secondary");
+                        serving = partner;
+                        await("the paused controller to rejoin and be resynced", 60, () -> mirrored(pair, partner));
+                        takeovers++;
+                        break;
+                    case UNFORCED_TAKEOVER:
+                        assertTrue(command(pair.controlBase + partner, "takeover").startsWith("ERROR takeover " +
+                            "refused: no: the primary is alive"), "an unforced takeover of a live primary");
+                        assertTrue(controllers[serving].isAlive());
+                        break;
+                    case GIVEBACK_PATHS_PULLED:
+                    {
+                        // pulled cables the primary has not noticed yet: the giveback starts, and cannot quiesce
+                        command(pair.controlBase + serving, "path pull 0");
+                        command(pair.controlBase + serving, "path pull 1");
+                        final boolean started = command(pair.controlBase + serving, "giveback").startsWith("OK");
+                        await("the giveback to end", 30, () -> !status(pair.controlBase + current)
+                            .contains("mirror=GIVEBACK"));
+                        command(pair.controlBase + serving, "path restore 0");
+                        command(pair.controlBase + serving, "path restore 1");
+                        if (started && status(pair.controlBase + partner).contains("\nrole=primary\n"))
+                        {
+                            serving = partner; // it quiesced before the pulls took effect, and handed over
+                        }
+                        final int now = serving;
+                        await("the pair to mirror again", 60, () -> mirrored(pair, now));
+                        break;
+                    }
+                    default:
+                        assertTrue(command(pair.controlBase + serving, "giveback").startsWith("OK"));
+                        await("the giveback", 60, () -> mirrored(pair, partner));
+                        serving = partner;
+                        break;
                 }
             }
 
@@ -107,7 +165,7 @@ class ChaosTest
             report.print(new PrintWriter(printed, true));
             System.out.println(printed);
             assertEquals(WorkloadOutcome.OK, report.outcome(), printed + "\n" + notices);
-            assertTrue(report.failovers().size() >= CYCLES, "the workload followed the volume: " + printed);
+            assertTrue(report.failovers().size() >= takeovers, "the workload followed the volume: " + printed);
 
             final String[] events = run("ctl", "events", "--data-dir", dir.resolve("data").toString());
             final Matcher took = Pattern.compile(
@@ -124,8 +182,38 @@ class ChaosTest
             {
                 assertTrue(order.get(i) > order.get(i - 1), "serving epochs went backwards: " + order);
             }
-            assertTrue(order.size() >= 1 + CYCLES, "every takeover took the pool: " + order);
+            assertTrue(order.size() >= 1 + takeovers, "every takeover took the pool: " + order);
         }
+    }
+
+    private static void flapPaths(final LaunchedPair pair, final int serving, final Random random)
+        throws Exception
+    {
+        for (int pulls = random.nextInt(3); pulls > 0; pulls--)
+        {
+            final int path = random.nextInt(2);
+            command(pair.controlBase + serving, "path pull " + path);
+            Thread.sleep(300 + random.nextInt(700)); // a cable out for a while, at a random moment
+            command(pair.controlBase + serving, "path restore " + path);
+        }
+    }
+
+    private static void killAndRestart(
+        final LaunchedPair pair, final ChildJvm[] controllers, final int serving, final Random random)
+        throws Exception
+    {
+        controllers[serving].kill();
+        controllers[serving].close();
+        final int survivor = 1 - serving;
+        await("controller " + survivor + " to take over", 60,
+            () -> status(pair.controlBase + survivor).contains("\nrole=primary\n"));
+        controllers[serving] = pair.start(serving, random.nextBoolean() ? "primary" : "secondary");
+        await("the killed controller to rejoin and be resynced", 60, () -> mirrored(pair, survivor));
+    }
+
+    private static void signal(final String signal, final ChildJvm child) throws Exception
+    {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start().waitFor());
     }
 
     private static boolean mirrored(final LaunchedPair pair, final int primary)

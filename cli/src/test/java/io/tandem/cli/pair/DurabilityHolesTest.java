@@ -107,17 +107,16 @@ class DurabilityHolesTest
                 "--target", "127.0.0.1:" + pair.nbdBase, "--duration", "12s", "--queue-depth", "8", "--span", "16M"));
             await("writes in flight", 10, () -> !PairControl.line(status(pair.controlBase), "writes.completed")
                 .equals("writes.completed=0"));
+            // pulled cables the primary has not noticed yet: the giveback starts with writes in flight that the
+            // partner will never acknowledge, so it cannot quiesce
             command(pair.controlBase, "path pull 0");
             command(pair.controlBase, "path pull 1");
-            await("the primary to see every path down", 10, () -> status(pair.controlBase).contains("path.0=down") &&
-                status(pair.controlBase).contains("path.1=down"));
             final String[] giveback = run("ctl", "--controller", pair.controllers(), "giveback");
-            // refused at once (no path), or started and then aborted at its deadline: never wedged
-            await("the primary to serve again", 15, () -> status(pair.controlBase).contains("mirror=MIRRORED"));
-            if ("0".equals(giveback[0]))
-            {
-                assertTrue(status(pair.controlBase).contains("giveback_aborted"), status(pair.controlBase));
-            }
+            assertEquals("0", giveback[0], giveback[1] + giveback[2]);
+            await("the giveback to abort at its deadline", 15, () -> status(pair.controlBase).contains(
+                "mirror.last=giveback_aborted"));
+            assertTrue(status(pair.controlBase).contains("mirror=MIRRORED"), status(pair.controlBase));
+            assertTrue(status(pair.controlBase + 1).contains("\nrole=secondary\n"));
             command(pair.controlBase, "path restore 0");
             command(pair.controlBase, "path restore 1");
             await("the paths back", 15, () -> mirrored(pair));
