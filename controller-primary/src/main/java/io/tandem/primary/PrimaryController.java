@@ -184,6 +184,12 @@ public final class PrimaryController implements AutoCloseable
                     throw new PoolOwnedByPartnerException("controller " + ctx.partnerId() + " took the pool over " +
                         "while this controller started after its takeover: start it as the secondary instead.");
                 }
+                long ticket;
+                while ((ticket = log.recordAckedAlone(epoch)) < 0)
+                {
+                    log.device().awaitCompletion(log.device().lastTicket());
+                }
+                log.device().awaitCompletion(ticket);
                 writePath.runWithoutMirror(epoch);
                 mode = PrimaryMode.DEGRADED;
                 progress.println("controller " + ctx.controllerId() + ": the partner is gone: acknowledging writes " +
@@ -537,6 +543,8 @@ public final class PrimaryController implements AutoCloseable
         private long retryAtNs;
         private long givebackDeadlineNs;
         private PrimaryMode staleFrom;
+        private boolean staleRecorded;
+        private long aloneTicket;
         private java.util.concurrent.Future<Boolean> task;
         private Throwable taskFailure;
 
@@ -798,6 +806,11 @@ public final class PrimaryController implements AutoCloseable
             {
                 return restartResync();
             }
+            if (0 != log.ackedAloneEpoch())
+            {
+                // mirrored again after a resync: the pool and the mirror hold everything this log acknowledged
+                log.recordAckedAlone(0);
+            }
             if (mirrorLost(nowNs))
             {
                 return loseMirror(nowNs);
@@ -807,11 +820,24 @@ public final class PrimaryController implements AutoCloseable
 
         private int recordingStale(final long nowNs)
         {
+            if (staleRecorded)
+            {
+                // the log says it may hold the last copy of what it acknowledges now, before the first such ack
+                if (0 == aloneTicket && (aloneTicket = Math.max(0, log.recordAckedAlone(epoch))) == 0 ||
+                    !log.isDurable(aloneTicket))
+                {
+                    return 0;
+                }
+                aloneTicket = 0;
+                staleRecorded = false;
+                writePath.runWithoutMirror(epoch);
+                transition(PrimaryTransition.STALE_RECORDED);
+                return 1;
+            }
             final TaskOutcome outcome = poll();
             if (TaskOutcome.DONE == outcome)
             {
-                writePath.runWithoutMirror(epoch);
-                transition(PrimaryTransition.STALE_RECORDED);
+                staleRecorded = true;
                 return 1;
             }
             if (TaskOutcome.FAILED == outcome)

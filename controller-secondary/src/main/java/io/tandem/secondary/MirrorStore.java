@@ -41,9 +41,24 @@ final class MirrorStore implements RecordSink
     private long pendingGeneration;
     private volatile long heldGeneration;
 
+    private final KeptLog keeper;
+    private boolean kept;
+    private final org.agrona.concurrent.EpochClock clock;
+
     MirrorStore(final NvLog log, final int capacity)
     {
+        this(log, capacity, null, null);
+    }
+
+    /**
+     * @param keeper keeps the log's records before a new generation empties it, if the log may hold the last
+     *               copy of acknowledged writes; null empties it regardless.
+     */
+    MirrorStore(final NvLog log, final int capacity, final KeptLog keeper, final org.agrona.concurrent.EpochClock clock)
+    {
         this.log = log;
+        this.keeper = keeper;
+        this.clock = clock;
         this.generationStarted = new boolean[log.partitioner().streamCount()];
         this.heldGeneration = log.heldGeneration();
         final int size = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1);
@@ -107,6 +122,18 @@ final class MirrorStore implements RecordSink
             if (log.heldGeneration() != 0 && log.recordHeldGeneration(0) < 0)
             {
                 return false;
+            }
+            if (0 != log.ackedAloneEpoch())
+            {
+                if (null != keeper && !kept)
+                {
+                    keeper.keep(log, clock.time());
+                    kept = true;
+                }
+                if (log.recordAckedAlone(0) < 0)
+                {
+                    return false;
+                }
             }
             heldGeneration = 0;
             log.discardAll();

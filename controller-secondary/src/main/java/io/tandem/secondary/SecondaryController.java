@@ -325,7 +325,8 @@ public final class SecondaryController implements AutoCloseable
             {
                 log = openMirrorLog(nvram, interconnectCtx.streamCount(), existing);
                 log.epoch(epoch);
-                this.store = new MirrorStore(log, log.device().maxPendingWrites());
+                this.store = new MirrorStore(log, log.device().maxPendingWrites(),
+                    new KeptLog(ctx.controllerDir(), ctx.journal()), ctx.epochClock());
                 if (!existing)
                 {
                     interconnect = InterconnectEndpoint.launchReceiver(interconnectCtx.recordSink(store));

@@ -67,6 +67,7 @@ public final class NvLog implements AutoCloseable
     private long lastAppendAddress = -1;
     private int lastAppendLength;
     private long heldGeneration;
+    private long ackedAloneEpoch;
 
     private NvLog(final NvLogContext ctx, final NvramDevice device) throws IOException
     {
@@ -81,7 +82,8 @@ public final class NvLog implements AutoCloseable
             controlAt + LogRecord.HEADER_LENGTH + END_MARKER_LENGTH, 64));
 
         final boolean formatted = checkOrFormatHeader(halfLength);
-        this.heldGeneration = new HeldGeneration().wrap(device.view(), HeldGeneration.OFFSET).generation();
+        this.heldGeneration = new HeaderSlot().wrap(device.view(), HeaderSlot.HELD_GENERATION_OFFSET).value();
+        this.ackedAloneEpoch = new HeaderSlot().wrap(device.view(), HeaderSlot.ACKED_ALONE_OFFSET).value();
         final HalfScan scan0 = scanner.scan(halves[0]);
         final HalfScan scan1 = scanner.scan(halves[1]);
         this.recoveryReport = new RecoveryReport(formatted, scan0, scan1);
@@ -323,14 +325,44 @@ public final class NvLog implements AutoCloseable
      */
     public long recordHeldGeneration(final long generation)
     {
-        final UnsafeBuffer slot = new UnsafeBuffer(new byte[HeldGeneration.LENGTH]);
-        new HeldGeneration().wrap(slot, 0).fill(generation);
-        final long ticket = device.write(HeldGeneration.OFFSET, slot, 0, HeldGeneration.LENGTH);
+        final long ticket = writeSlot(HeaderSlot.HELD_GENERATION_OFFSET, generation);
         if (ticket > 0)
         {
             heldGeneration = generation;
         }
         return ticket;
+    }
+
+    /**
+     * Records in the log's header that the controller writing it acknowledges writes in {@code epoch} that no
+     * mirror holds (0: none since its last resync): a log so marked may hold the last copy of acknowledged
+     * writes, and is kept rather than emptied when its controller rejoins as secondary. Ordered with the appends.
+     *
+     * @return the ticket of the write, or {@link #BACK_PRESSURED} with nothing written.
+     */
+    public long recordAckedAlone(final long epoch)
+    {
+        final long ticket = writeSlot(HeaderSlot.ACKED_ALONE_OFFSET, epoch);
+        if (ticket > 0)
+        {
+            ackedAloneEpoch = epoch;
+        }
+        return ticket;
+    }
+
+    /**
+     * @return the epoch in which this log's controller last acknowledged writes no mirror holds, 0 for none.
+     */
+    public long ackedAloneEpoch()
+    {
+        return ackedAloneEpoch;
+    }
+
+    private long writeSlot(final int offset, final long value)
+    {
+        final UnsafeBuffer slot = new UnsafeBuffer(new byte[HeaderSlot.LENGTH]);
+        new HeaderSlot().wrap(slot, 0).fill(value);
+        return device.write(offset, slot, 0, HeaderSlot.LENGTH);
     }
 
     /**

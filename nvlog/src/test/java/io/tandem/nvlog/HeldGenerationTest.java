@@ -73,7 +73,7 @@ class HeldGenerationTest
             for (int at = 0; at + 8 <= bytes.position(); at += 4)
             {
                 if (bytes.order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(at) == 42 &&
-                    at % 512 == HeldGeneration.OFFSET % 512)
+                    at % 512 == HeaderSlot.HELD_GENERATION_OFFSET % 512)
                 {
                     return at;
                 }
