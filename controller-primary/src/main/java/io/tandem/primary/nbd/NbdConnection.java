@@ -21,8 +21,10 @@ import static io.tandem.primary.nbd.NbdProtocol.CMD_WRITE;
  * request's pooled buffer (or, when the receive buffer is empty, read straight into it). Replies are queued in
  * completion order on the connection's {@link NbdReplyWriter}.
  * <p>
- * Back pressure: with {@link NbdServerContext#maxRequestsPerConnection()} requests in flight, or no free slot or
- * buffer, the connection stops reading (OP_READ off) until replies free slots; TCP then holds the client back.
+ * Back pressure: with {@link NbdServerContext#maxRequestsPerConnection()} requests in flight, or no free slot, or
+ * no room for the next request's buffer in {@link NbdServerContext#maxBufferBytes()}, the connection stops reading
+ * (OP_READ off) and the request stays in the socket until replies free slots and bytes; TCP then holds the client
+ * back.
  * When the socket will not take more, OP_WRITE is set until it does.
  * <p>
  * Closing: a protocol violation closes at once. NBD_CMD_DISC and NBD_OPT_ABORT stop input and close once every
@@ -496,6 +498,18 @@ final class NbdConnection
         final int bufferLength = CMD_WRITE == type || (CMD_READ == type && length <= maxPayload) ? (int)length : 0;
         final int slot = slots.take(
             index, generation, request.handle(), type, request.flags(), request.offset(), length, bufferLength);
+        if (RequestSlots.NO_BUFFER == slot)
+        {
+            if (0 == slots.inUse())
+            {
+                // the JVM refused the memory and nothing in flight will give any back: waiting would be for ever
+                close();
+                return false;
+            }
+            counters.increment(NbdCounters.BUFFER_WAITS_OFFSET);
+            throttle();
+            return false;
+        }
         if (slot < 0)
         {
             throttle();

@@ -55,6 +55,7 @@ final class NbdServerAgent implements Agent, MessageHandler
     private final NbdConnection[] dirty;
     private int dirtyCount;
     private int throttledCount;
+    private int resumeCursor;
     private boolean slotsFreed;
     private final Consumer<SelectionKey> onSelectedKey = this::onSelectedKey;
     private final NanoClock clock;
@@ -84,7 +85,8 @@ final class NbdServerAgent implements Agent, MessageHandler
         this.nextDeadlineCheckNs = nowNs;
         final int maxConnections = ctx.maxConnections();
         final int slotCount = maxConnections * ctx.maxRequestsPerConnection();
-        this.slots = new RequestSlots(slotCount, ctx.retainedRequestBufferLength(), ctx.maxLargeBufferBytes());
+        this.slots = new RequestSlots(
+            slotCount, ctx.retainedRequestBufferLength(), ctx.maxBufferBytes(), counters);
         this.completions = new CompletionQueue(slotCount, ctx.channelWatcher());
         this.dispatcher = new NbdCommandDispatcher(ctx, slots, completions, counters);
         int transmissionFlags = NbdProtocol.FLAG_HAS_FLAGS | NbdProtocol.FLAG_SEND_FLUSH | NbdProtocol.FLAG_SEND_FUA |
@@ -352,10 +354,19 @@ final class NbdServerAgent implements Agent, MessageHandler
         return closed;
     }
 
+    /**
+     * Lets held-back connections read again, starting one further along each time, so that the first in the array
+     * does not take every slot and byte freed while the others wait.
+     */
     private void resumeThrottled()
     {
-        for (final NbdConnection connection : connections)
+        final int length = connections.length;
+        final int start = resumeCursor;
+        resumeCursor = start + 1 == length ? 0 : start + 1;
+        for (int i = 0; i < length; i++)
         {
+            final int index = start + i < length ? start + i : start + i - length;
+            final NbdConnection connection = connections[index];
             if (null != connection && connection.isThrottled())
             {
                 connection.resume();

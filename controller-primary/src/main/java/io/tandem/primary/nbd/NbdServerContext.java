@@ -51,8 +51,12 @@ public final class NbdServerContext
     public static final String RETAINED_REQUEST_BUFFER_LENGTH_PROP_NAME = "tandem.nbd.retainedRequestBufferLength";
     public static final int RETAINED_REQUEST_BUFFER_LENGTH_DEFAULT = 1 << 20;
 
-    public static final String MAX_LARGE_BUFFER_BYTES_PROP_NAME = "tandem.nbd.maxLargeBufferBytes";
-    public static final long MAX_LARGE_BUFFER_BYTES_DEFAULT = 256L << 20;
+    /**
+     * One budget for the request and reply data buffers of every connection together; beyond it requests wait,
+     * unread, in their sockets.
+     */
+    public static final String MAX_BUFFER_BYTES_PROP_NAME = "tandem.nbd.maxBufferBytes";
+    public static final long MAX_BUFFER_BYTES_DEFAULT = 256L << 20;
 
     public static final String READ_ONLY_PROP_NAME = "tandem.nbd.readOnly";
     public static final boolean READ_ONLY_DEFAULT = false;
@@ -99,7 +103,7 @@ public final class NbdServerContext
     private int socketBufferLength = Integer.getInteger(SOCKET_BUFFER_LENGTH_PROP_NAME, SOCKET_BUFFER_LENGTH_DEFAULT);
     private int retainedRequestBufferLength = Integer.getInteger(
         RETAINED_REQUEST_BUFFER_LENGTH_PROP_NAME, RETAINED_REQUEST_BUFFER_LENGTH_DEFAULT);
-    private long maxLargeBufferBytes = Long.getLong(MAX_LARGE_BUFFER_BYTES_PROP_NAME, MAX_LARGE_BUFFER_BYTES_DEFAULT);
+    private long maxBufferBytes = Long.getLong(MAX_BUFFER_BYTES_PROP_NAME, MAX_BUFFER_BYTES_DEFAULT);
     private boolean readOnly = Boolean.parseBoolean(
         System.getProperty(READ_ONLY_PROP_NAME, Boolean.toString(READ_ONLY_DEFAULT)));
     private boolean refuseIo = Boolean.parseBoolean(
@@ -180,9 +184,10 @@ public final class NbdServerContext
             throw new IllegalArgumentException(
                 "retainedRequestBufferLength must be 4096 to maxPayload: " + retainedRequestBufferLength);
         }
-        if (maxLargeBufferBytes < maxPayload)
+        if (maxBufferBytes < maxPayload)
         {
-            throw new IllegalArgumentException("maxLargeBufferBytes must be >= maxPayload: " + maxLargeBufferBytes);
+            // the largest request must fit when nothing else is in flight, or it would wait for ever
+            throw new IllegalArgumentException("maxBufferBytes must be >= maxPayload: " + maxBufferBytes);
         }
         if (refuseIoError <= 0)
         {
@@ -326,8 +331,8 @@ public final class NbdServerContext
     }
 
     /**
-     * @return request buffers up to this length are kept and reused; longer ones are allocated for the request and
-     * freed after it.
+     * @return request buffers up to this length are kept and reused (within {@link #maxBufferBytes()}, which frees
+     * them when it needs the room); longer ones are allocated for the request and freed after it.
      */
     public int retainedRequestBufferLength()
     {
@@ -341,17 +346,21 @@ public final class NbdServerContext
     }
 
     /**
-     * @return the most bytes held at once in buffers longer than {@link #retainedRequestBufferLength()}; beyond it
-     * reading waits for requests to complete.
+     * @return the most bytes held at once in request and reply data buffers, across all connections: buffers kept
+     * for reuse, buffers of requests in flight and of replies not yet copied out. A request that would pass it
+     * stays unread in its socket, and its connection stops reading, until requests complete and free bytes; idle
+     * buffers kept for reuse are freed first. At least {@link #maxPayload()}, so that any valid request fits when
+     * nothing else is in flight. Besides it, each connection has its receive and send buffers of
+     * {@link #socketBufferLength()}.
      */
-    public long maxLargeBufferBytes()
+    public long maxBufferBytes()
     {
-        return maxLargeBufferBytes;
+        return maxBufferBytes;
     }
 
-    public NbdServerContext maxLargeBufferBytes(final long maxLargeBufferBytes)
+    public NbdServerContext maxBufferBytes(final long maxBufferBytes)
     {
-        this.maxLargeBufferBytes = maxLargeBufferBytes;
+        this.maxBufferBytes = maxBufferBytes;
         return this;
     }
 
