@@ -35,6 +35,7 @@ import java.nio.ByteBuffer;
  *  168  bufferWaits
  *  176  bufferAllocationFailures
  *  184  bufferBytes
+ *  192  idleTimeouts
  * </pre>
  * {@link #LENGTH} bytes in all, 8-byte aligned.
  * <p>
@@ -67,6 +68,7 @@ public final class NbdCounters
     public static final int BUFFER_WAITS_OFFSET = 168;
     public static final int BUFFER_ALLOCATION_FAILURES_OFFSET = 176;
     public static final int BUFFER_BYTES_OFFSET = 184;
+    public static final int IDLE_TIMEOUTS_OFFSET = 192;
 
     /** The length of the region, with room to add counters. */
     public static final int LENGTH = 256;
@@ -312,6 +314,14 @@ public final class NbdCounters
         return get(BUFFER_BYTES_OFFSET);
     }
 
+    /**
+     * @return connections closed for leaving their connection unused {@link NbdServerContext#idleTimeoutNs()}.
+     */
+    public long idleTimeouts()
+    {
+        return get(IDLE_TIMEOUTS_OFFSET);
+    }
+
     public String toString()
     {
         final StringBuilder text = new StringBuilder();
@@ -339,6 +349,7 @@ public final class NbdCounters
         text.append("bufferWaits=").append(bufferWaits()).append(' ');
         text.append("bufferAllocationFailures=").append(bufferAllocationFailures()).append(' ');
         text.append("bufferBytes=").append(bufferBytes()).append(' ');
+        text.append("idleTimeouts=").append(idleTimeouts()).append(' ');
         text.setLength(text.length() - 1);
         return text.toString();
     }

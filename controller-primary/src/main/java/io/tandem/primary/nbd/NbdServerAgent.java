@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * each reply on its connection;</li>
  * <li>flushes the connections that have replies to send, and resumes connections held back for want of slots;</li>
  * <li>every 100 ms, disconnects clients still in the handshake {@link NbdServerContext#handshakeTimeoutNs()} after
- * connecting.</li>
+ * connecting, and clients that have left their connection unused for {@link NbdServerContext#idleTimeoutNs()}.</li>
  * </ol>
  * Time is read once per duty cycle from the context's clock.
  * Steady-state traffic allocates nothing: selected keys are handled through a method reference made once, request
@@ -61,6 +61,7 @@ final class NbdServerAgent implements Agent, MessageHandler
     private final NanoClock clock;
     private final ChannelWatcher watcher;
     private final long handshakeTimeoutNs;
+    private final long idleTimeoutNs;
     private final int coalesceDepth;
     private final long coalesceWindowNs;
     private SelectionKey acceptWatchKey;
@@ -79,6 +80,7 @@ final class NbdServerAgent implements Agent, MessageHandler
         this.refuseIo = ctx.refuseIo();
         this.clock = ctx.nanoClock();
         this.handshakeTimeoutNs = ctx.handshakeTimeoutNs();
+        this.idleTimeoutNs = ctx.idleTimeoutNs();
         this.coalesceDepth = ctx.coalesceDepth();
         this.coalesceWindowNs = ctx.coalesceWindowNs();
         this.nowNs = clock.nanoTime();
@@ -142,7 +144,7 @@ final class NbdServerAgent implements Agent, MessageHandler
         if (nowNs - nextDeadlineCheckNs >= 0)
         {
             nextDeadlineCheckNs = nowNs + DEADLINE_CHECK_INTERVAL_NS;
-            work += closeLateHandshakes();
+            work += closeLateConnections();
         }
         return work;
     }
@@ -191,6 +193,14 @@ final class NbdServerAgent implements Agent, MessageHandler
     void refuseIo(final boolean refuse)
     {
         refuseIo = refuse;
+    }
+
+    /**
+     * @return the time of this duty cycle.
+     */
+    long nowNs()
+    {
+        return nowNs;
     }
 
     void markDirty(final NbdConnection connection)
@@ -338,15 +348,25 @@ final class NbdServerAgent implements Agent, MessageHandler
         return count;
     }
 
-    private int closeLateHandshakes()
+    private int closeLateConnections()
     {
         int closed = 0;
+        final long idleSinceNs = nowNs - idleTimeoutNs;
         for (final NbdConnection connection : connections)
         {
-            if (null != connection && connection.isHandshaking() &&
-                nowNs - connection.openedNs() > handshakeTimeoutNs)
+            if (null == connection)
+            {
+                continue;
+            }
+            if (connection.isHandshaking() && nowNs - connection.openedNs() > handshakeTimeoutNs)
             {
                 counters.increment(NbdCounters.HANDSHAKE_TIMEOUTS_OFFSET);
+                connection.close();
+                closed++;
+            }
+            else if (connection.isIdleSince(idleSinceNs))
+            {
+                counters.increment(NbdCounters.IDLE_TIMEOUTS_OFFSET);
                 connection.close();
                 closed++;
             }

@@ -69,6 +69,13 @@ public final class NbdServerContext
     public static final long HANDSHAKE_TIMEOUT_NS_DEFAULT = 10_000_000_000L;
 
     /**
+     * A client in transmission with no request at the volume, from which nothing has been read and to which nothing
+     * could be written this long, is disconnected: idle clients cannot hold every connection for ever.
+     */
+    public static final String IDLE_TIMEOUT_PROP_NAME = "tandem.nbd.idleTimeoutNs";
+    public static final long IDLE_TIMEOUT_NS_DEFAULT = 60_000_000_000L;
+
+    /**
      * Request coalescing, as a NIC moderates its interrupts: while at least this many requests are in flight the
      * server leaves new requests in the sockets, so that each read then takes a batch of them and the write path,
      * the mirror, the secondary's acknowledgements and the replies all move in batches too. 0 turns it off.
@@ -110,6 +117,7 @@ public final class NbdServerContext
         System.getProperty(REFUSE_IO_PROP_NAME, Boolean.toString(REFUSE_IO_DEFAULT)));
     private int refuseIoError = NbdProtocol.ESHUTDOWN;
     private long handshakeTimeoutNs = Long.getLong(HANDSHAKE_TIMEOUT_PROP_NAME, HANDSHAKE_TIMEOUT_NS_DEFAULT);
+    private long idleTimeoutNs = Long.getLong(IDLE_TIMEOUT_PROP_NAME, IDLE_TIMEOUT_NS_DEFAULT);
     private int coalesceDepth = Integer.getInteger(COALESCE_DEPTH_PROP_NAME, COALESCE_DEPTH_DEFAULT);
     private long coalesceWindowNs = Long.getLong(COALESCE_WINDOW_PROP_NAME, COALESCE_WINDOW_NS_DEFAULT);
     private NanoClock nanoClock;
@@ -197,6 +205,10 @@ public final class NbdServerContext
         if (handshakeTimeoutNs <= 0)
         {
             throw new IllegalArgumentException("handshakeTimeoutNs must be positive: " + handshakeTimeoutNs);
+        }
+        if (idleTimeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("idleTimeoutNs must be positive: " + idleTimeoutNs);
         }
         if (null == nanoClock)
         {
@@ -419,6 +431,24 @@ public final class NbdServerContext
     public NbdServerContext handshakeTimeoutNs(final long handshakeTimeoutNs)
     {
         this.handshakeTimeoutNs = handshakeTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return how long a client in transmission may leave its connection unused before it is disconnected, checked
+     * every 100 ms on {@link #nanoClock()}. Unused: no request of its is with the volume, and nothing has been read
+     * from it nor written to it for this long. That covers a client that has gone quiet and one that has stopped
+     * reading its replies (whose buffers would otherwise be held against {@link #maxBufferBytes()} for ever); a
+     * client the server itself holds back, waiting for slots or buffer bytes, is not counted as unused.
+     */
+    public long idleTimeoutNs()
+    {
+        return idleTimeoutNs;
+    }
+
+    public NbdServerContext idleTimeoutNs(final long idleTimeoutNs)
+    {
+        this.idleTimeoutNs = idleTimeoutNs;
         return this;
     }
 
