@@ -1,8 +1,9 @@
 package io.tandem.primary.control;
 
 /**
- * Answers one control command. Called on the control server's thread: an implementation hands anything that
- * touches the controller's state to the controller's own thread.
+ * Answers one control command. Called on one of the control server's handler threads, one command at a time
+ * (never two at once): an implementation hands anything that touches the controller's state to the controller's
+ * own thread. What it throws is answered as {@code ERROR <why>}.
  */
 @FunctionalInterface
 public interface ControlHandler

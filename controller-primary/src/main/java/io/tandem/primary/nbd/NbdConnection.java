@@ -21,13 +21,16 @@ import static io.tandem.primary.nbd.NbdProtocol.CMD_WRITE;
  * request's pooled buffer (or, when the receive buffer is empty, read straight into it). Replies are queued in
  * completion order on the connection's {@link NbdReplyWriter}.
  * <p>
- * Back pressure: with {@link NbdServerContext#maxRequestsPerConnection()} requests in flight, or no free slot or
- * buffer, the connection stops reading (OP_READ off) until replies free slots; TCP then holds the client back.
+ * Back pressure: with {@link NbdServerContext#maxRequestsPerConnection()} requests in flight, or no free slot, or
+ * no room for the next request's buffer in {@link NbdServerContext#maxBufferBytes()}, the connection stops reading
+ * (OP_READ off) and the request stays in the socket until replies free slots and bytes; TCP then holds the client
+ * back.
  * When the socket will not take more, OP_WRITE is set until it does.
  * <p>
  * Closing: a protocol violation closes at once. NBD_CMD_DISC and NBD_OPT_ABORT stop input and close once every
- * request in flight has been answered. Requests still with the volume when the connection closes keep their slot
- * until the volume completes them.
+ * request in flight has been answered. The agent closes a connection whose client leaves it unused (see
+ * {@link #isIdleSince(long)}). Requests still with the volume when the connection closes keep their slot until the
+ * volume completes them.
  * <p>
  * Not thread-safe: the server's agent thread only.
  */
@@ -71,6 +74,8 @@ final class NbdConnection
     private boolean throttled;
     private boolean dirty;
     private int inFlight;
+    private int atVolume;
+    private long lastActivityNs;
     private int payloadSlot = -1;
     private long openedNs;
 
@@ -143,6 +148,17 @@ final class NbdConnection
     }
 
     /**
+     * @return true if the client has left the connection unused since {@code sinceNs}: in transmission, with no
+     * request at the volume, nothing read or written since, and not held back by the server for want of slots or
+     * buffer bytes (unless replies are waiting for the client to read them).
+     */
+    boolean isIdleSince(final long sinceNs)
+    {
+        return TRANSMISSION == state && 0 == atVolume && lastActivityNs - sinceNs < 0 &&
+            (!throttled || replies.hasPending());
+    }
+
+    /**
      * Starts serving an accepted socket: sends the greeting.
      *
      * @param watchKey the socket's key with the agent's idle strategy, kept at the same interest as {@code key};
@@ -162,6 +178,8 @@ final class NbdConnection
         this.closeWhenDrained = false;
         this.throttled = false;
         this.inFlight = 0;
+        this.atVolume = 0;
+        this.lastActivityNs = nowNs;
         this.payloadSlot = -1;
         recv.clear();
         readPosition = 0;
@@ -184,20 +202,24 @@ final class NbdConnection
             {
                 // a large WRITE payload goes straight into its request buffer
                 final ByteBuffer payload = slots.buffer(payloadSlot);
-                if (channel.read(payload) < 0)
+                final int read = channel.read(payload);
+                if (read < 0)
                 {
                     onEndOfStream();
                     return;
                 }
+                onActivity(read);
             }
             else
             {
                 compactReceiveBuffer();
-                if (channel.read(recv) < 0)
+                final int read = channel.read(recv);
+                if (read < 0)
                 {
                     onEndOfStream();
                     return;
                 }
+                onActivity(read);
             }
         }
         catch (final IOException ex)
@@ -222,6 +244,7 @@ final class NbdConnection
      */
     void onCompletion(final int slot, final int error)
     {
+        atVolume--;
         queueReply(slot, error);
     }
 
@@ -234,6 +257,7 @@ final class NbdConnection
         {
             throttled = false;
             server.onResumed();
+            lastActivityNs = server.nowNs(); // the wait was the server's, not the client's
             interest(interestOps | SelectionKey.OP_READ);
             process();
         }
@@ -288,7 +312,9 @@ final class NbdConnection
         }
         try
         {
+            final long writtenBefore = replies.bytesWritten();
             final int released = replies.writeTo(channel);
+            onActivity(replies.bytesWritten() - writtenBefore);
             if (released > 0)
             {
                 inFlight -= released;
@@ -337,6 +363,7 @@ final class NbdConnection
         }
         replies.discard();
         inFlight = 0;
+        atVolume = 0;
         if (throttled)
         {
             throttled = false;
@@ -496,6 +523,18 @@ final class NbdConnection
         final int bufferLength = CMD_WRITE == type || (CMD_READ == type && length <= maxPayload) ? (int)length : 0;
         final int slot = slots.take(
             index, generation, request.handle(), type, request.flags(), request.offset(), length, bufferLength);
+        if (RequestSlots.NO_BUFFER == slot)
+        {
+            if (0 == slots.inUse())
+            {
+                // the JVM refused the memory and nothing in flight will give any back: waiting would be for ever
+                close();
+                return false;
+            }
+            counters.increment(NbdCounters.BUFFER_WAITS_OFFSET);
+            throttle();
+            return false;
+        }
         if (slot < 0)
         {
             throttle();
@@ -515,7 +554,11 @@ final class NbdConnection
     private void submit(final int slot)
     {
         final int result = dispatcher.dispatch(slot, server.refuseIo());
-        if (NbdCommandDispatcher.SUBMITTED != result)
+        if (NbdCommandDispatcher.SUBMITTED == result)
+        {
+            atVolume++;
+        }
+        else
         {
             queueReply(slot, result);
         }
@@ -527,6 +570,14 @@ final class NbdConnection
         slots.state(slot, RequestSlots.QUEUED);
         replies.queue(slot);
         server.markDirty(this);
+    }
+
+    private void onActivity(final long bytes)
+    {
+        if (bytes > 0)
+        {
+            lastActivityNs = server.nowNs();
+        }
     }
 
     private void throttle()

@@ -32,6 +32,10 @@ import java.nio.ByteBuffer;
  *  144  handshakeTimeouts
  *  152  activeConnections
  *  160  intakeHolds
+ *  168  bufferWaits
+ *  176  bufferAllocationFailures
+ *  184  bufferBytes
+ *  192  idleTimeouts
  * </pre>
  * {@link #LENGTH} bytes in all, 8-byte aligned.
  * <p>
@@ -61,6 +65,10 @@ public final class NbdCounters
     public static final int HANDSHAKE_TIMEOUTS_OFFSET = 144;
     public static final int ACTIVE_CONNECTIONS_OFFSET = 152;
     public static final int INTAKE_HOLDS_OFFSET = 160;
+    public static final int BUFFER_WAITS_OFFSET = 168;
+    public static final int BUFFER_ALLOCATION_FAILURES_OFFSET = 176;
+    public static final int BUFFER_BYTES_OFFSET = 184;
+    public static final int IDLE_TIMEOUTS_OFFSET = 192;
 
     /** The length of the region, with room to add counters. */
     public static final int LENGTH = 256;
@@ -279,6 +287,41 @@ public final class NbdCounters
         return get(INTAKE_HOLDS_OFFSET);
     }
 
+    /**
+     * @return times a connection stopped reading because the next request's buffer would pass
+     * {@link NbdServerContext#maxBufferBytes()}.
+     */
+    public long bufferWaits()
+    {
+        return get(BUFFER_WAITS_OFFSET);
+    }
+
+    /**
+     * @return times the JVM could not reserve direct memory for a request buffer within the budget (its
+     * MaxDirectMemorySize is below {@link NbdServerContext#maxBufferBytes()} plus what else uses direct memory);
+     * the request waited as for the budget.
+     */
+    public long bufferAllocationFailures()
+    {
+        return get(BUFFER_ALLOCATION_FAILURES_OFFSET);
+    }
+
+    /**
+     * @return bytes held now in request and reply data buffers, at most {@link NbdServerContext#maxBufferBytes()}.
+     */
+    public long bufferBytes()
+    {
+        return get(BUFFER_BYTES_OFFSET);
+    }
+
+    /**
+     * @return connections closed for leaving their connection unused {@link NbdServerContext#idleTimeoutNs()}.
+     */
+    public long idleTimeouts()
+    {
+        return get(IDLE_TIMEOUTS_OFFSET);
+    }
+
     public String toString()
     {
         final StringBuilder text = new StringBuilder();
@@ -303,6 +346,10 @@ public final class NbdCounters
         text.append("handshakeTimeouts=").append(handshakeTimeouts()).append(' ');
         text.append("activeConnections=").append(activeConnections()).append(' ');
         text.append("intakeHolds=").append(intakeHolds()).append(' ');
+        text.append("bufferWaits=").append(bufferWaits()).append(' ');
+        text.append("bufferAllocationFailures=").append(bufferAllocationFailures()).append(' ');
+        text.append("bufferBytes=").append(bufferBytes()).append(' ');
+        text.append("idleTimeouts=").append(idleTimeouts()).append(' ');
         text.setLength(text.length() - 1);
         return text.toString();
     }

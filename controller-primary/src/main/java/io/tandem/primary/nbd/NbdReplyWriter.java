@@ -38,6 +38,7 @@ final class NbdReplyWriter
     private int head;
     private int tail;
     private int progress;
+    private long bytesWritten;
 
     /**
      * @param maxReplies the most replies ever queued at once: the connection's requests in flight.
@@ -61,6 +62,15 @@ final class NbdReplyWriter
         head = 0;
         tail = 0;
         progress = 0;
+    }
+
+    /**
+     * @return bytes written to the socket since the writer was made; a connection sees from it that its client
+     * takes its replies.
+     */
+    long bytesWritten()
+    {
+        return bytesWritten;
     }
 
     /**
@@ -119,6 +129,7 @@ final class NbdReplyWriter
             send.limit(limit).position(position);
             final int written = channel.write(send);
             position += written;
+            bytesWritten += written;
             if (position == limit)
             {
                 position = 0;

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * each reply on its connection;</li>
  * <li>flushes the connections that have replies to send, and resumes connections held back for want of slots;</li>
  * <li>every 100 ms, disconnects clients still in the handshake {@link NbdServerContext#handshakeTimeoutNs()} after
- * connecting.</li>
+ * connecting, and clients that have left their connection unused for {@link NbdServerContext#idleTimeoutNs()}.</li>
  * </ol>
  * Time is read once per duty cycle from the context's clock.
  * Steady-state traffic allocates nothing: selected keys are handled through a method reference made once, request
@@ -55,11 +55,13 @@ final class NbdServerAgent implements Agent, MessageHandler
     private final NbdConnection[] dirty;
     private int dirtyCount;
     private int throttledCount;
+    private int resumeCursor;
     private boolean slotsFreed;
     private final Consumer<SelectionKey> onSelectedKey = this::onSelectedKey;
     private final NanoClock clock;
     private final ChannelWatcher watcher;
     private final long handshakeTimeoutNs;
+    private final long idleTimeoutNs;
     private final int coalesceDepth;
     private final long coalesceWindowNs;
     private SelectionKey acceptWatchKey;
@@ -78,13 +80,15 @@ final class NbdServerAgent implements Agent, MessageHandler
         this.refuseIo = ctx.refuseIo();
         this.clock = ctx.nanoClock();
         this.handshakeTimeoutNs = ctx.handshakeTimeoutNs();
+        this.idleTimeoutNs = ctx.idleTimeoutNs();
         this.coalesceDepth = ctx.coalesceDepth();
         this.coalesceWindowNs = ctx.coalesceWindowNs();
         this.nowNs = clock.nanoTime();
         this.nextDeadlineCheckNs = nowNs;
         final int maxConnections = ctx.maxConnections();
         final int slotCount = maxConnections * ctx.maxRequestsPerConnection();
-        this.slots = new RequestSlots(slotCount, ctx.retainedRequestBufferLength(), ctx.maxLargeBufferBytes());
+        this.slots = new RequestSlots(
+            slotCount, ctx.retainedRequestBufferLength(), ctx.maxBufferBytes(), counters);
         this.completions = new CompletionQueue(slotCount, ctx.channelWatcher());
         this.dispatcher = new NbdCommandDispatcher(ctx, slots, completions, counters);
         int transmissionFlags = NbdProtocol.FLAG_HAS_FLAGS | NbdProtocol.FLAG_SEND_FLUSH | NbdProtocol.FLAG_SEND_FUA |
@@ -140,7 +144,7 @@ final class NbdServerAgent implements Agent, MessageHandler
         if (nowNs - nextDeadlineCheckNs >= 0)
         {
             nextDeadlineCheckNs = nowNs + DEADLINE_CHECK_INTERVAL_NS;
-            work += closeLateHandshakes();
+            work += closeLateConnections();
         }
         return work;
     }
@@ -189,6 +193,14 @@ final class NbdServerAgent implements Agent, MessageHandler
     void refuseIo(final boolean refuse)
     {
         refuseIo = refuse;
+    }
+
+    /**
+     * @return the time of this duty cycle.
+     */
+    long nowNs()
+    {
+        return nowNs;
     }
 
     void markDirty(final NbdConnection connection)
@@ -336,15 +348,25 @@ final class NbdServerAgent implements Agent, MessageHandler
         return count;
     }
 
-    private int closeLateHandshakes()
+    private int closeLateConnections()
     {
         int closed = 0;
+        final long idleSinceNs = nowNs - idleTimeoutNs;
         for (final NbdConnection connection : connections)
         {
-            if (null != connection && connection.isHandshaking() &&
-                nowNs - connection.openedNs() > handshakeTimeoutNs)
+            if (null == connection)
+            {
+                continue;
+            }
+            if (connection.isHandshaking() && nowNs - connection.openedNs() > handshakeTimeoutNs)
             {
                 counters.increment(NbdCounters.HANDSHAKE_TIMEOUTS_OFFSET);
+                connection.close();
+                closed++;
+            }
+            else if (connection.isIdleSince(idleSinceNs))
+            {
+                counters.increment(NbdCounters.IDLE_TIMEOUTS_OFFSET);
                 connection.close();
                 closed++;
             }
@@ -352,10 +374,19 @@ final class NbdServerAgent implements Agent, MessageHandler
         return closed;
     }
 
+    /**
+     * Lets held-back connections read again, starting one further along each time, so that the first in the array
+     * does not take every slot and byte freed while the others wait.
+     */
     private void resumeThrottled()
     {
-        for (final NbdConnection connection : connections)
+        final int length = connections.length;
+        final int start = resumeCursor;
+        resumeCursor = start + 1 == length ? 0 : start + 1;
+        for (int i = 0; i < length; i++)
         {
+            final int index = start + i < length ? start + i : start + i - length;
+            final NbdConnection connection = connections[index];
             if (null != connection && connection.isThrottled())
             {
                 connection.resume();

@@ -51,8 +51,12 @@ public final class NbdServerContext
     public static final String RETAINED_REQUEST_BUFFER_LENGTH_PROP_NAME = "tandem.nbd.retainedRequestBufferLength";
     public static final int RETAINED_REQUEST_BUFFER_LENGTH_DEFAULT = 1 << 20;
 
-    public static final String MAX_LARGE_BUFFER_BYTES_PROP_NAME = "tandem.nbd.maxLargeBufferBytes";
-    public static final long MAX_LARGE_BUFFER_BYTES_DEFAULT = 256L << 20;
+    /**
+     * One budget for the request and reply data buffers of every connection together; beyond it requests wait,
+     * unread, in their sockets.
+     */
+    public static final String MAX_BUFFER_BYTES_PROP_NAME = "tandem.nbd.maxBufferBytes";
+    public static final long MAX_BUFFER_BYTES_DEFAULT = 256L << 20;
 
     public static final String READ_ONLY_PROP_NAME = "tandem.nbd.readOnly";
     public static final boolean READ_ONLY_DEFAULT = false;
@@ -63,6 +67,13 @@ public final class NbdServerContext
     /** A client that has not reached transmission this long after connecting is disconnected. */
     public static final String HANDSHAKE_TIMEOUT_PROP_NAME = "tandem.nbd.handshakeTimeoutNs";
     public static final long HANDSHAKE_TIMEOUT_NS_DEFAULT = 10_000_000_000L;
+
+    /**
+     * A client in transmission with no request at the volume, from which nothing has been read and to which nothing
+     * could be written this long, is disconnected: idle clients cannot hold every connection for ever.
+     */
+    public static final String IDLE_TIMEOUT_PROP_NAME = "tandem.nbd.idleTimeoutNs";
+    public static final long IDLE_TIMEOUT_NS_DEFAULT = 60_000_000_000L;
 
     /**
      * Request coalescing, as a NIC moderates its interrupts: while at least this many requests are in flight the
@@ -99,13 +110,14 @@ public final class NbdServerContext
     private int socketBufferLength = Integer.getInteger(SOCKET_BUFFER_LENGTH_PROP_NAME, SOCKET_BUFFER_LENGTH_DEFAULT);
     private int retainedRequestBufferLength = Integer.getInteger(
         RETAINED_REQUEST_BUFFER_LENGTH_PROP_NAME, RETAINED_REQUEST_BUFFER_LENGTH_DEFAULT);
-    private long maxLargeBufferBytes = Long.getLong(MAX_LARGE_BUFFER_BYTES_PROP_NAME, MAX_LARGE_BUFFER_BYTES_DEFAULT);
+    private long maxBufferBytes = Long.getLong(MAX_BUFFER_BYTES_PROP_NAME, MAX_BUFFER_BYTES_DEFAULT);
     private boolean readOnly = Boolean.parseBoolean(
         System.getProperty(READ_ONLY_PROP_NAME, Boolean.toString(READ_ONLY_DEFAULT)));
     private boolean refuseIo = Boolean.parseBoolean(
         System.getProperty(REFUSE_IO_PROP_NAME, Boolean.toString(REFUSE_IO_DEFAULT)));
     private int refuseIoError = NbdProtocol.ESHUTDOWN;
     private long handshakeTimeoutNs = Long.getLong(HANDSHAKE_TIMEOUT_PROP_NAME, HANDSHAKE_TIMEOUT_NS_DEFAULT);
+    private long idleTimeoutNs = Long.getLong(IDLE_TIMEOUT_PROP_NAME, IDLE_TIMEOUT_NS_DEFAULT);
     private int coalesceDepth = Integer.getInteger(COALESCE_DEPTH_PROP_NAME, COALESCE_DEPTH_DEFAULT);
     private long coalesceWindowNs = Long.getLong(COALESCE_WINDOW_PROP_NAME, COALESCE_WINDOW_NS_DEFAULT);
     private NanoClock nanoClock;
@@ -180,9 +192,10 @@ public final class NbdServerContext
             throw new IllegalArgumentException(
                 "retainedRequestBufferLength must be 4096 to maxPayload: " + retainedRequestBufferLength);
         }
-        if (maxLargeBufferBytes < maxPayload)
+        if (maxBufferBytes < maxPayload)
         {
-            throw new IllegalArgumentException("maxLargeBufferBytes must be >= maxPayload: " + maxLargeBufferBytes);
+            // the largest request must fit when nothing else is in flight, or it would wait for ever
+            throw new IllegalArgumentException("maxBufferBytes must be >= maxPayload: " + maxBufferBytes);
         }
         if (refuseIoError <= 0)
         {
@@ -192,6 +205,10 @@ public final class NbdServerContext
         if (handshakeTimeoutNs <= 0)
         {
             throw new IllegalArgumentException("handshakeTimeoutNs must be positive: " + handshakeTimeoutNs);
+        }
+        if (idleTimeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("idleTimeoutNs must be positive: " + idleTimeoutNs);
         }
         if (null == nanoClock)
         {
@@ -326,8 +343,8 @@ public final class NbdServerContext
     }
 
     /**
-     * @return request buffers up to this length are kept and reused; longer ones are allocated for the request and
-     * freed after it.
+     * @return request buffers up to this length are kept and reused (within {@link #maxBufferBytes()}, which frees
+     * them when it needs the room); longer ones are allocated for the request and freed after it.
      */
     public int retainedRequestBufferLength()
     {
@@ -341,17 +358,21 @@ public final class NbdServerContext
     }
 
     /**
-     * @return the most bytes held at once in buffers longer than {@link #retainedRequestBufferLength()}; beyond it
-     * reading waits for requests to complete.
+     * @return the most bytes held at once in request and reply data buffers, across all connections: buffers kept
+     * for reuse, buffers of requests in flight and of replies not yet copied out. A request that would pass it
+     * stays unread in its socket, and its connection stops reading, until requests complete and free bytes; idle
+     * buffers kept for reuse are freed first. At least {@link #maxPayload()}, so that any valid request fits when
+     * nothing else is in flight. Besides it, each connection has its receive and send buffers of
+     * {@link #socketBufferLength()}.
      */
-    public long maxLargeBufferBytes()
+    public long maxBufferBytes()
     {
-        return maxLargeBufferBytes;
+        return maxBufferBytes;
     }
 
-    public NbdServerContext maxLargeBufferBytes(final long maxLargeBufferBytes)
+    public NbdServerContext maxBufferBytes(final long maxBufferBytes)
     {
-        this.maxLargeBufferBytes = maxLargeBufferBytes;
+        this.maxBufferBytes = maxBufferBytes;
         return this;
     }
 
@@ -410,6 +431,24 @@ public final class NbdServerContext
     public NbdServerContext handshakeTimeoutNs(final long handshakeTimeoutNs)
     {
         this.handshakeTimeoutNs = handshakeTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return how long a client in transmission may leave its connection unused before it is disconnected, checked
+     * every 100 ms on {@link #nanoClock()}. Unused: no request of its is with the volume, and nothing has been read
+     * from it nor written to it for this long. That covers a client that has gone quiet and one that has stopped
+     * reading its replies (whose buffers would otherwise be held against {@link #maxBufferBytes()} for ever); a
+     * client the server itself holds back, waiting for slots or buffer bytes, is not counted as unused.
+     */
+    public long idleTimeoutNs()
+    {
+        return idleTimeoutNs;
+    }
+
+    public NbdServerContext idleTimeoutNs(final long idleTimeoutNs)
+    {
+        this.idleTimeoutNs = idleTimeoutNs;
         return this;
     }
 

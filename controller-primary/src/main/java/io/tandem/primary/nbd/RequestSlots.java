@@ -3,6 +3,7 @@ package io.tandem.primary.nbd;
 import org.agrona.BufferUtil;
 
 import java.nio.ByteBuffer;
+import java.util.function.IntFunction;
 
 /**
  * The pool of requests in flight across all connections, with their data buffers, so that steady-state traffic
@@ -13,9 +14,14 @@ import java.nio.ByteBuffer;
  * A slot is named outside the server by a token: {@code (generation << 32) | slot}. The generation changes each
  * time the slot is taken, so a completion for a slot already recycled is recognised and dropped.
  * <p>
- * Buffers: a slot keeps a buffer of up to {@code retainedLength} bytes for reuse, grown to the largest request
- * it served. A longer request gets a buffer of its own, freed with the slot; such buffers together may hold at
- * most {@code maxLargeBytes}, except that one is always allowed.
+ * Buffers, under one budget: every byte of every data buffer held, in use or kept for reuse, counts against
+ * {@code maxBufferBytes}. A slot keeps a buffer of up to {@code retainedLength} bytes for reuse, grown to the
+ * largest request it served; a longer request gets a buffer of its own, freed with the slot. When a new buffer
+ * would pass the budget, buffers kept by free slots are freed first, the least recently used first; if that is not
+ * enough the request waits ({@link #NO_BUFFER}) for requests in flight to give bytes back. A budget of at least the
+ * longest request therefore always fits one when nothing else is in flight. Should the JVM refuse the direct
+ * memory anyway (its MaxDirectMemorySize set below the budget), the request waits in the same way; the
+ * OutOfMemoryError goes no further.
  * <p>
  * Not thread-safe: the server's agent thread only.
  */
@@ -26,14 +32,23 @@ final class RequestSlots
     static final byte SUBMITTED = 2;
     static final byte QUEUED = 3;
 
+    /** Returned by {@link #take} when every slot is in use. */
+    static final int NO_SLOT = -1;
+
+    /** Returned by {@link #take} when the buffer would pass the budget, or the JVM refused the memory. */
+    static final int NO_BUFFER = -2;
+
     private static final int MIN_BUFFER_LENGTH = 4096;
 
     private final int capacity;
     private final int retainedLength;
-    private final long maxLargeBytes;
+    private final long maxBufferBytes;
+    private final IntFunction<ByteBuffer> allocator;
+    private final NbdCounters counters;
     private final int[] freeStack;
     private int freeCount;
-    private long largeBytes;
+    private long bufferBytes;
+    private long freeRetainedBytes;
 
     private final int[] generation;
     private final byte[] state;
@@ -48,11 +63,31 @@ final class RequestSlots
     private final ByteBuffer[] retained;
     private final ByteBuffer[] current;
 
-    RequestSlots(final int capacity, final int retainedLength, final long maxLargeBytes)
+    /**
+     * @param counters where the bytes held ({@link NbdCounters#BUFFER_BYTES_OFFSET}) and the memory the JVM
+     *                 refused ({@link NbdCounters#BUFFER_ALLOCATION_FAILURES_OFFSET}) are counted.
+     */
+    RequestSlots(
+        final int capacity, final int retainedLength, final long maxBufferBytes, final NbdCounters counters)
     {
+        this(capacity, retainedLength, maxBufferBytes, counters, ByteBuffer::allocateDirect);
+    }
+
+    /**
+     * @param allocator makes a direct buffer of the length asked; tests give one that fails.
+     */
+    RequestSlots(
+        final int capacity,
+        final int retainedLength,
+        final long maxBufferBytes,
+        final NbdCounters counters,
+        final IntFunction<ByteBuffer> allocator)
+    {
+        this.counters = counters;
         this.capacity = capacity;
         this.retainedLength = retainedLength;
-        this.maxLargeBytes = maxLargeBytes;
+        this.maxBufferBytes = maxBufferBytes;
+        this.allocator = allocator;
         freeStack = new int[capacity];
         for (int i = 0; i < capacity; i++)
         {
@@ -89,17 +124,18 @@ final class RequestSlots
     }
 
     /**
-     * @return true if a buffer of {@code bufferLength} can be had now without passing the large-buffer budget.
+     * @return bytes held in data buffers now, in use or kept for reuse; at most the budget.
      */
-    boolean canBuffer(final long bufferLength)
+    long bufferBytes()
     {
-        return bufferLength <= retainedLength || 0 == largeBytes || largeBytes + bufferLength <= maxLargeBytes;
+        return bufferBytes;
     }
 
     /**
      * Takes a slot for a request and gives it a buffer positioned at 0 with its limit at {@code bufferLength}.
      *
-     * @return the slot, or -1 when none is free or the buffer would pass the budget (try again after completions).
+     * @return the slot; or {@link #NO_SLOT} when none is free, {@link #NO_BUFFER} when the buffer does not fit the
+     * budget now: try again after completions.
      */
     int take(
         final int connectionIndex,
@@ -111,11 +147,22 @@ final class RequestSlots
         final long requestLength,
         final int bufferLength)
     {
-        if (0 == freeCount || !canBuffer(bufferLength))
+        if (0 == freeCount)
         {
-            return -1;
+            return NO_SLOT;
         }
-        final int slot = freeStack[--freeCount];
+        final int slot = freeStack[freeCount - 1];
+        final ByteBuffer buffer = buffer(slot, bufferLength);
+        if (null == buffer)
+        {
+            return NO_BUFFER;
+        }
+        freeCount--;
+        final ByteBuffer kept = retained[slot];
+        if (null != kept)
+        {
+            freeRetainedBytes -= kept.capacity();
+        }
         generation[slot]++;
         state[slot] = RECEIVING;
         connection[slot] = connectionIndex;
@@ -126,47 +173,142 @@ final class RequestSlots
         offset[slot] = requestOffset;
         length[slot] = requestLength;
         error[slot] = NbdProtocol.OK;
-
-        ByteBuffer buffer;
-        if (bufferLength <= retainedLength)
-        {
-            buffer = retained[slot];
-            if (null == buffer || buffer.capacity() < bufferLength)
-            {
-                if (null != buffer)
-                {
-                    BufferUtil.free(buffer);
-                }
-                final int roundedUp = Integer.highestOneBit(Math.max(1, bufferLength - 1)) << 1;
-                final int newLength = Math.min(retainedLength, Math.max(MIN_BUFFER_LENGTH, roundedUp));
-                buffer = ByteBuffer.allocateDirect(newLength);
-                retained[slot] = buffer;
-            }
-        }
-        else
-        {
-            buffer = ByteBuffer.allocateDirect(bufferLength);
-            largeBytes += buffer.capacity();
-        }
         buffer.clear().limit(bufferLength);
         current[slot] = buffer;
         return slot;
     }
 
     /**
-     * Gives a slot back; a large buffer is freed.
+     * Gives a slot back; a buffer longer than the retained length is freed.
      */
     void free(final int slot)
     {
         final ByteBuffer buffer = current[slot];
         if (null != buffer && buffer != retained[slot])
         {
-            largeBytes -= buffer.capacity();
-            BufferUtil.free(buffer);
+            release(buffer);
+        }
+        final ByteBuffer kept = retained[slot];
+        if (null != kept)
+        {
+            freeRetainedBytes += kept.capacity();
         }
         current[slot] = null;
         state[slot] = FREE;
         freeStack[freeCount++] = slot;
+    }
+
+    /**
+     * The buffer for the free slot on top of the stack: its own kept buffer if long enough, else a new one within
+     * the budget (a kept buffer the new one replaces is freed).
+     *
+     * @return the buffer, or null if it does not fit now.
+     */
+    private ByteBuffer buffer(final int slot, final int bufferLength)
+    {
+        final ByteBuffer kept = retained[slot];
+        final boolean keep = bufferLength <= retainedLength;
+        if (keep && null != kept && kept.capacity() >= bufferLength)
+        {
+            return kept;
+        }
+        final int newLength = keep ? Math.min(retainedLength,
+            Math.max(MIN_BUFFER_LENGTH, Integer.highestOneBit(Math.max(1, bufferLength - 1)) << 1)) : bufferLength;
+        final long replaced = keep && null != kept ? kept.capacity() : 0;
+        // a kept buffer being replaced is accounted for; any other, even this slot's, may be freed for the room
+        if (!fitBudget(newLength - replaced, keep ? slot : -1))
+        {
+            return null;
+        }
+        if (replaced > 0)
+        {
+            freeRetainedBytes -= replaced;
+            retained[slot] = null;
+            release(kept);
+        }
+        ByteBuffer buffer = allocate(newLength);
+        if (null == buffer && freeRetainedBytes > 0)
+        {
+            // memory outside the budget is short: give back every kept buffer and try once more
+            reclaimRetained(Long.MAX_VALUE, -1);
+            buffer = allocate(newLength);
+        }
+        if (null == buffer)
+        {
+            return null;
+        }
+        if (keep)
+        {
+            retained[slot] = buffer;
+            freeRetainedBytes += newLength; // the slot is still free until take() moves it out
+        }
+        return buffer;
+    }
+
+    /**
+     * @return true if {@code bytes} more fit the budget, after freeing buffers kept by free slots other than
+     * {@code exceptSlot} if need be.
+     */
+    private boolean fitBudget(final long bytes, final int exceptSlot)
+    {
+        final long excess = bufferBytes + bytes - maxBufferBytes;
+        if (excess <= 0)
+        {
+            return true;
+        }
+        final ByteBuffer own = exceptSlot < 0 ? null : retained[exceptSlot];
+        final long reclaimable = freeRetainedBytes - (null == own ? 0 : own.capacity());
+        if (reclaimable < excess)
+        {
+            return false;
+        }
+        reclaimRetained(excess, exceptSlot);
+        return true;
+    }
+
+    /**
+     * Frees buffers kept by free slots, from the bottom of the free stack (the least recently used) up, until at
+     * least {@code bytes} are freed; not the one of {@code exceptSlot}.
+     */
+    private void reclaimRetained(final long bytes, final int exceptSlot)
+    {
+        long freed = 0;
+        for (int i = 0; i < freeCount && freed < bytes; i++)
+        {
+            final int slot = freeStack[i];
+            final ByteBuffer kept = retained[slot];
+            if (null != kept && slot != exceptSlot)
+            {
+                retained[slot] = null;
+                freeRetainedBytes -= kept.capacity();
+                freed += kept.capacity();
+                release(kept);
+            }
+        }
+    }
+
+    private ByteBuffer allocate(final int bufferLength)
+    {
+        try
+        {
+            final ByteBuffer buffer = allocator.apply(bufferLength);
+            bufferBytes += buffer.capacity();
+            counters.add(NbdCounters.BUFFER_BYTES_OFFSET, buffer.capacity());
+            return buffer;
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            // "Cannot reserve ... bytes of direct buffer memory": nothing was allocated; wait as for the budget
+            counters.increment(NbdCounters.BUFFER_ALLOCATION_FAILURES_OFFSET);
+            return null;
+        }
+    }
+
+    private void release(final ByteBuffer buffer)
+    {
+        bufferBytes -= buffer.capacity();
+        counters.add(NbdCounters.BUFFER_BYTES_OFFSET, -buffer.capacity());
+        BufferUtil.free(buffer);
     }
 
     long token(final int slot)
