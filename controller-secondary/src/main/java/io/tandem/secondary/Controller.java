@@ -188,6 +188,10 @@ public final class Controller implements AutoCloseable
                 failure = ex;
                 progress.println("controller " + template.controllerId() + ": cannot change role: " + ex);
                 journal.note("controller", "cannot change role: " + ex);
+                if (null != template.health())
+                {
+                    template.health().fail(io.tandem.primary.errors.FatalFault.SUPERVISOR, ex);
+                }
                 return;
             }
         }

@@ -36,7 +36,9 @@ class DurabilityHolesTest
     /**
      * Once, a restarted secondary took over from an empty mirror as soon as it heard the primary on a path, and
      * every write acknowledged since the last consistency point read back as zeroes. Now its NVLog keeps what it
-     * acknowledged and says which generation it holds: it takes over from that, or refuses.
+     * acknowledged and says which generation it holds: it takes over from that, or refuses. Heartbeats every
+     * 5 s (as the report had it) leave the primary seconds before it notices the restart, so the kill lands in
+     * that window.
      */
     @Test
     void aSecondaryRestartedJustBeforeThePrimaryDiesLosesNoAcknowledgedWrite() throws Exception
@@ -45,6 +47,7 @@ class DurabilityHolesTest
         try (LaunchedPair pair = new LaunchedPair(dir, 11939, 27090))
         {
             pair.extra.addAll(java.util.List.of("--cp-interval", "10m"));
+            pair.jvmArgs.addAll(java.util.List.of("-Dtandem.mailbox.heartbeatMs=5000", "-Dtandem.partner.staleMs=6000"));
             pair.startSecondary();
             pair.startPrimary();
             await("the pair to mirror", 30, () -> mirrored(pair));

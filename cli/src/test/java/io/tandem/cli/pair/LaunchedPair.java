@@ -24,6 +24,8 @@ final class LaunchedPair implements AutoCloseable
     ChildJvm primary;
     ChildJvm secondary;
     final List<String> extra = new ArrayList<>();
+    /** JVM arguments of every controller started from now on: system properties without a CLI option. */
+    final List<String> jvmArgs = new ArrayList<>();
     /** Every child ever started, so close() stops whatever still runs, whichever test variable held it. */
     private final List<ChildJvm> started = new ArrayList<>();
 
@@ -76,7 +78,8 @@ final class LaunchedPair implements AutoCloseable
 
     private ChildJvm start(final List<String> args, final String name) throws IOException
     {
-        final ChildJvm child = ChildJvm.start(Tandem.class, dir.resolve(name + ".err"), args.toArray(new String[0]));
+        final ChildJvm child = ChildJvm.start(Tandem.class, dir.resolve(name + ".err"), jvmArgs,
+            args.toArray(new String[0]));
         started.add(child);
         String line;
         while (null != (line = child.readLine()))

@@ -14,7 +14,9 @@ public enum FatalFault
     /** The NVRAM device's flusher stopped on an I/O error: no logged write can become durable any more. */
     NVRAM_FLUSHER(12, "the NVRAM flusher stopped on an I/O error"),
     /** Consecutive consistency points failed on pool I/O (not for want of space) up to the configured limit. */
-    POOL_IO(13, "consistency points keep failing on pool I/O");
+    POOL_IO(13, "consistency points keep failing on pool I/O"),
+    /** The supervisor could not start the role the pool gives this controller: it serves in neither. */
+    SUPERVISOR(14, "the controller could not change role");
 
     private final int exitCode;
     private final String description;

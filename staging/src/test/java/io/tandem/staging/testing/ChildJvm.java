@@ -38,6 +38,19 @@ public final class ChildJvm implements AutoCloseable
     public static ChildJvm start(final Class<?> mainClass, final Path stderr, final String... args)
         throws IOException
     {
+        return start(mainClass, stderr, List.of(), args);
+    }
+
+    /**
+     * Starts {@code mainClass} with {@code args} in a new JVM given {@code jvmArgs} (system properties, say)
+     * after the test JVM's own.
+     *
+     * @param stderr where the child's standard error goes.
+     */
+    public static ChildJvm start(
+        final Class<?> mainClass, final Path stderr, final List<String> jvmArgs, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(
             Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -49,6 +62,7 @@ public final class ChildJvm implements AutoCloseable
                 command.add(arg);
             }
         }
+        command.addAll(jvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
