@@ -1,6 +1,6 @@
 package io.tandem.cli;
 
-import io.tandem.primary.ControllerContext.AgentIdle;
+import io.tandem.controller.ControllerContext.AgentIdle;
 import picocli.CommandLine;
 
 import java.util.Locale;

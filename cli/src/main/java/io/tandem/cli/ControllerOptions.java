@@ -1,7 +1,7 @@
 package io.tandem.cli;
 
-import io.tandem.primary.ControllerContext;
-import io.tandem.primary.nbd.NbdServerContext;
+import io.tandem.controller.ControllerContext;
+import io.tandem.controller.nbd.NbdServerContext;
 import io.tandem.staging.Durability;
 import picocli.CommandLine.Option;
 
@@ -83,13 +83,13 @@ public final class ControllerOptions
         converter = MirrorLossConverter.class,
         description = "With every path down and the partner alive: suspend (hold writes until a path returns) or " +
             "continue (acknowledge without the mirror, recorded stale in the pool) (default: ${DEFAULT-VALUE}).")
-    io.tandem.primary.ControllerContext.MirrorLossPolicy mirrorLoss;
+    io.tandem.controller.ControllerContext.MirrorLossPolicy mirrorLoss;
 
     @Option(names = "--agent-idle", paramLabel = "MODE", defaultValue = "select", converter = AgentIdleConverter.class,
         description = "How the controller's thread waits for work: select (sleeps on its sockets, the interconnect's " +
             "media driver in the same thread) or backoff (spins and parks; the driver on a thread of its own) " +
             "(default: ${DEFAULT-VALUE}).")
-    io.tandem.primary.ControllerContext.AgentIdle agentIdle;
+    io.tandem.controller.ControllerContext.AgentIdle agentIdle;
 
     @Option(names = "--nbd-coalesce-depth", paramLabel = "N",
         defaultValue = "" + NbdServerContext.COALESCE_DEPTH_DEFAULT,

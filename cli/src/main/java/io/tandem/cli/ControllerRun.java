@@ -1,8 +1,8 @@
 package io.tandem.cli;
 
-import io.tandem.primary.errors.ControllerHealth;
-import io.tandem.primary.errors.FatalFault;
-import io.tandem.secondary.Controller;
+import io.tandem.controller.errors.ControllerHealth;
+import io.tandem.controller.errors.FatalFault;
+import io.tandem.cli.supervisor.RoleSupervisor;
 import org.agrona.concurrent.SystemEpochClock;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -33,15 +33,15 @@ final class ControllerRun
      * @return {@link ExitCodes#FAILED} with the reason on standard error if it could not start,
      * {@link FatalFault#exitCode()} if it hit a fatal fault, else {@link ExitCodes#OK} once it stopped.
      */
-    static int run(final CommandSpec spec, final ControllerOptions options, final int id, final Controller.Role role)
+    static int run(final CommandSpec spec, final ControllerOptions options, final int id, final RoleSupervisor.Role role)
     {
         final CountDownLatch stopped = new CountDownLatch(1);
         final ControllerHealth health = new ControllerHealth((fault, cause) -> stopped.countDown(),
             SystemEpochClock.INSTANCE);
-        final Controller controller;
+        final RoleSupervisor controller;
         try
         {
-            controller = Controller.launch(options.toContext(id).health(health), role, System.out);
+            controller = RoleSupervisor.launch(options.toContext(id).health(health), role, System.out);
         }
         catch (final IOException | IllegalStateException | IllegalArgumentException ex)
         {

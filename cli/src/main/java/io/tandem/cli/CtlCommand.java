@@ -1,6 +1,6 @@
 package io.tandem.cli;
 
-import io.tandem.primary.control.ControlClient;
+import io.tandem.controller.control.ControlClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

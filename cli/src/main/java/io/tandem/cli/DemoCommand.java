@@ -4,7 +4,7 @@ import io.tandem.cli.workload.Workload;
 import io.tandem.cli.workload.WorkloadContext;
 import io.tandem.cli.workload.WorkloadOutcome;
 import io.tandem.cli.workload.WorkloadReport;
-import io.tandem.primary.control.ControlClient;
+import io.tandem.controller.control.ControlClient;
 import io.tandem.recovery.journal.EventJournalReader;
 import io.tandem.recovery.journal.JournalEvent;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package io.tandem.cli;
 
-import io.tandem.primary.errors.FatalFault;
+import io.tandem.controller.errors.FatalFault;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

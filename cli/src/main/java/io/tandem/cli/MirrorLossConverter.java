@@ -1,6 +1,6 @@
 package io.tandem.cli;
 
-import io.tandem.primary.ControllerContext.MirrorLossPolicy;
+import io.tandem.controller.ControllerContext.MirrorLossPolicy;
 import picocli.CommandLine;
 
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.tandem.cli;
 
-import io.tandem.secondary.Controller;
+import io.tandem.cli.supervisor.RoleSupervisor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +39,6 @@ public final class SecondaryCommand implements Callable<Integer>
 
     public Integer call()
     {
-        return ControllerRun.run(spec, options, id, Controller.Role.SECONDARY);
+        return ControllerRun.run(spec, options, id, RoleSupervisor.Role.SECONDARY);
     }
 }

@@ -1,7 +1,7 @@
 package io.tandem.cli;
 
-import io.tandem.primary.nbd.BlockVolume;
-import io.tandem.primary.nbd.IoCompletion;
+import io.tandem.controller.nbd.BlockVolume;
+import io.tandem.controller.nbd.IoCompletion;
 
 import java.nio.ByteBuffer;
 

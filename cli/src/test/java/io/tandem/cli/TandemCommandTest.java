@@ -1,6 +1,6 @@
 package io.tandem.cli;
 
-import io.tandem.primary.ControllerContext;
+import io.tandem.controller.ControllerContext;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

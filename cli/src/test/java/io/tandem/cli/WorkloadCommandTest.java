@@ -2,10 +2,10 @@ package io.tandem.cli;
 
 import io.tandem.cli.workload.BlockLedger;
 import io.tandem.cli.workload.StateFile;
-import io.tandem.primary.nbd.BlockVolume;
-import io.tandem.primary.nbd.InMemoryBlockVolume;
-import io.tandem.primary.nbd.NbdServer;
-import io.tandem.primary.nbd.NbdServerContext;
+import io.tandem.controller.nbd.BlockVolume;
+import io.tandem.controller.nbd.InMemoryBlockVolume;
+import io.tandem.controller.nbd.NbdServer;
+import io.tandem.controller.nbd.NbdServerContext;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

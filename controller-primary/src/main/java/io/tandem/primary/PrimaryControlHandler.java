@@ -1,7 +1,7 @@
 package io.tandem.primary;
 
-import io.tandem.primary.control.ControlHandler;
-import io.tandem.primary.control.PathCommands;
+import io.tandem.controller.control.ControlHandler;
+import io.tandem.controller.control.PathCommands;
 
 /**
  * The primary's answers to `tandem ctl`: status, paths, path pull N, path restore N, cp.

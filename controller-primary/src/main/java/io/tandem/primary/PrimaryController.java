@@ -1,5 +1,7 @@
 package io.tandem.primary;
 
+import io.tandem.controller.AgentIdling;
+import io.tandem.controller.ControllerContext;
 import io.tandem.interconnect.InterconnectEndpoint;
 import io.tandem.interconnect.MirrorSender;
 import io.tandem.nvlog.NvLog;
@@ -10,19 +12,19 @@ import io.tandem.primary.cache.ConsistencyPointListener;
 import io.tandem.primary.cache.PageCache;
 import io.tandem.primary.cache.PageCacheContext;
 import io.tandem.primary.cache.CpFailure;
-import io.tandem.primary.control.ControlServer;
-import io.tandem.primary.errors.CountedErrorLog;
-import io.tandem.primary.errors.FatalFault;
-import io.tandem.primary.nbd.NbdProtocol;
-import io.tandem.primary.nbd.NbdServer;
-import io.tandem.primary.nbd.NbdServerContext;
-import io.tandem.primary.pool.EpochLease;
-import io.tandem.primary.pool.MailboxFile;
-import io.tandem.primary.pool.Ownership;
-import io.tandem.primary.pool.Pool;
-import io.tandem.primary.pool.PoolOwnedByPartnerException;
-import io.tandem.primary.pool.MirrorState;
-import io.tandem.primary.pool.Superblock;
+import io.tandem.controller.control.ControlServer;
+import io.tandem.controller.errors.CountedErrorLog;
+import io.tandem.controller.errors.FatalFault;
+import io.tandem.controller.nbd.NbdProtocol;
+import io.tandem.controller.nbd.NbdServer;
+import io.tandem.controller.nbd.NbdServerContext;
+import io.tandem.controller.pool.EpochLease;
+import io.tandem.controller.pool.MailboxFile;
+import io.tandem.controller.pool.Ownership;
+import io.tandem.controller.pool.Pool;
+import io.tandem.controller.pool.PoolOwnedByPartnerException;
+import io.tandem.controller.pool.MirrorState;
+import io.tandem.controller.pool.Superblock;
 import io.tandem.primary.replay.LogReplay;
 import io.tandem.primary.write.WritePath;
 import io.tandem.staging.Durability;
@@ -332,7 +334,7 @@ public final class PrimaryController implements AutoCloseable
             {
                 partnerMailbox = pool.mailbox(ctx.partnerId());
             }
-            final io.tandem.primary.pool.Mailbox partner = partnerMailbox.read();
+            final io.tandem.controller.pool.Mailbox partner = partnerMailbox.read();
             if (null != partner && MailboxFile.ROLE_SECONDARY == partner.role() &&
                 ctx.epochClock().time() - partner.heartbeatMs() <= ctx.partnerStaleMs())
             {

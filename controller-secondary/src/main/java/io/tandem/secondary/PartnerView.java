@@ -1,6 +1,6 @@
 package io.tandem.secondary;
 
-import io.tandem.primary.pool.MirrorState;
+import io.tandem.controller.pool.MirrorState;
 
 /**
  * What the secondary last read of the pool and of its partner's mailbox, on its housekeeping thread; the agent

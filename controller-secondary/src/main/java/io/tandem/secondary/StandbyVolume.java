@@ -1,8 +1,8 @@
 package io.tandem.secondary;
 
-import io.tandem.primary.nbd.BlockVolume;
-import io.tandem.primary.nbd.IoCompletion;
-import io.tandem.primary.nbd.NbdProtocol;
+import io.tandem.controller.nbd.BlockVolume;
+import io.tandem.controller.nbd.IoCompletion;
+import io.tandem.controller.nbd.NbdProtocol;
 
 import java.nio.ByteBuffer;
 

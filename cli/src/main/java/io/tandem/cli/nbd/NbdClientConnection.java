@@ -1,6 +1,6 @@
 package io.tandem.cli.nbd;
 
-import io.tandem.primary.nbd.NbdProtocol;
+import io.tandem.controller.nbd.NbdProtocol;
 
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;

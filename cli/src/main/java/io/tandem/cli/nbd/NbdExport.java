@@ -1,6 +1,6 @@
 package io.tandem.cli.nbd;
 
-import io.tandem.primary.nbd.NbdProtocol;
+import io.tandem.controller.nbd.NbdProtocol;
 
 /**
  * What the handshake learned about the export: its size, transmission flags and the largest payload the server

@@ -1,6 +1,6 @@
 package io.tandem.cli.nbd;
 
-import io.tandem.primary.nbd.NbdProtocol;
+import io.tandem.controller.nbd.NbdProtocol;
 
 import java.io.EOFException;
 import java.io.IOException;

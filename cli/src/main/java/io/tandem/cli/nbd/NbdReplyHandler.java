@@ -1,6 +1,6 @@
 package io.tandem.cli.nbd;
 
-import io.tandem.primary.nbd.NbdProtocol;
+import io.tandem.controller.nbd.NbdProtocol;
 
 /**
  * Receives the replies of an {@link NbdClientConnection}, on the thread that calls

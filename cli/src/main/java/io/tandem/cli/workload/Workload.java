@@ -2,7 +2,7 @@ package io.tandem.cli.workload;
 
 import io.tandem.cli.nbd.NbdClientConnection;
 import io.tandem.cli.nbd.NbdExport;
-import io.tandem.primary.nbd.NbdProtocol;
+import io.tandem.controller.nbd.NbdProtocol;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,12 +1,12 @@
 package io.tandem.cli.nbd;
 
-import io.tandem.primary.nbd.NbdProtocol;
+import io.tandem.controller.nbd.NbdProtocol;
 
-import io.tandem.primary.nbd.BlockVolume;
-import io.tandem.primary.nbd.InMemoryBlockVolume;
-import io.tandem.primary.nbd.IoCompletion;
-import io.tandem.primary.nbd.NbdServer;
-import io.tandem.primary.nbd.NbdServerContext;
+import io.tandem.controller.nbd.BlockVolume;
+import io.tandem.controller.nbd.InMemoryBlockVolume;
+import io.tandem.controller.nbd.IoCompletion;
+import io.tandem.controller.nbd.NbdServer;
+import io.tandem.controller.nbd.NbdServerContext;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

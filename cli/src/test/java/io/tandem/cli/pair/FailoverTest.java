@@ -75,11 +75,11 @@ class FailoverTest
             pair.primary.kill();
             pair.secondary.kill();
             // the secondary had begun its takeover: the fence took the pool for it, then it crashed
-            try (io.tandem.primary.pool.Pool pool = io.tandem.primary.pool.Pool.open(
-                new io.tandem.primary.pool.PoolContext().dir(dir.resolve("data").resolve("pool"))
+            try (io.tandem.controller.pool.Pool pool = io.tandem.controller.pool.Pool.open(
+                new io.tandem.controller.pool.PoolContext().dir(dir.resolve("data").resolve("pool"))
                     .volumeSize(64L << 20).createIfMissing(false)))
             {
-                assertEquals(2, new io.tandem.primary.pool.Ownership(pool.superblocks()).take(1, pool.superblocks().read()));
+                assertEquals(2, new io.tandem.controller.pool.Ownership(pool.superblocks()).take(1, pool.superblocks().read()));
             }
             pair.start(1, "secondary");
             await("the restarted secondary to finish the takeover and serve", 60,

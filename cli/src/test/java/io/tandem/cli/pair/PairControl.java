@@ -1,7 +1,7 @@
 package io.tandem.cli.pair;
 
 import io.tandem.cli.TandemCommand;
-import io.tandem.primary.control.ControlClient;
+import io.tandem.controller.control.ControlClient;
 import picocli.CommandLine;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.tandem.cli.workload;
 
-import io.tandem.primary.nbd.InMemoryBlockVolume;
-import io.tandem.primary.nbd.NbdServer;
-import io.tandem.primary.nbd.NbdServerContext;
+import io.tandem.controller.nbd.InMemoryBlockVolume;
+import io.tandem.controller.nbd.NbdServer;
+import io.tandem.controller.nbd.NbdServerContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,7 +1,7 @@
 package io.tandem.primary.cache;
 
-import io.tandem.primary.pool.EpochLease;
-import io.tandem.primary.pool.Ownership;
+import io.tandem.controller.pool.EpochLease;
+import io.tandem.controller.pool.Ownership;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 

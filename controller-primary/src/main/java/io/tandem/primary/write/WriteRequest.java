@@ -1,6 +1,6 @@
 package io.tandem.primary.write;
 
-import io.tandem.primary.nbd.IoCompletion;
+import io.tandem.controller.nbd.IoCompletion;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

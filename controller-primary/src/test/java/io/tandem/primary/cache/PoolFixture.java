@@ -1,9 +1,9 @@
 package io.tandem.primary.cache;
 
-import io.tandem.primary.pool.EpochLease;
-import io.tandem.primary.pool.Ownership;
-import io.tandem.primary.pool.Pool;
-import io.tandem.primary.pool.PoolContext;
+import io.tandem.controller.pool.EpochLease;
+import io.tandem.controller.pool.Ownership;
+import io.tandem.controller.pool.Pool;
+import io.tandem.controller.pool.PoolContext;
 import io.tandem.staging.block.FileBlockDevice;
 
 import java.io.IOException;

@@ -7,7 +7,7 @@ import io.tandem.interconnect.status.InterconnectCounters;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
 import io.tandem.primary.cache.ConsistencyPoint.Reason;
-import io.tandem.primary.nbd.NbdProtocol;
+import io.tandem.controller.nbd.NbdProtocol;
 import io.tandem.primary.write.WritePath;
 import io.tandem.staging.NvramContext;
 import org.agrona.DirectBuffer;

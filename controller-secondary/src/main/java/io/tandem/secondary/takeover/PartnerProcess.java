@@ -1,8 +1,8 @@
 package io.tandem.secondary.takeover;
 
-import io.tandem.primary.pool.Mailbox;
-import io.tandem.primary.pool.MailboxFile;
-import io.tandem.primary.pool.RunIdentity;
+import io.tandem.controller.pool.Mailbox;
+import io.tandem.controller.pool.MailboxFile;
+import io.tandem.controller.pool.RunIdentity;
 
 import java.io.IOException;
 import java.util.Optional;

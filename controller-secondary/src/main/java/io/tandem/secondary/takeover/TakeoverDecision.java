@@ -1,6 +1,6 @@
 package io.tandem.secondary.takeover;
 
-import io.tandem.primary.pool.MirrorState;
+import io.tandem.controller.pool.MirrorState;
 
 import static io.tandem.secondary.takeover.TakeoverVerdict.Kind.REFUSE;
 import static io.tandem.secondary.takeover.TakeoverVerdict.Kind.RESUME;

@@ -1,6 +1,6 @@
 package io.tandem.secondary.takeover;
 
-import io.tandem.primary.pool.MirrorState;
+import io.tandem.controller.pool.MirrorState;
 
 /**
  * Everything the takeover decision looks at, as typed values read once: the pool's superblock, the partner's

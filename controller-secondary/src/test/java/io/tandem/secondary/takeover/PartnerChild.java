@@ -1,6 +1,6 @@
 package io.tandem.secondary.takeover;
 
-import io.tandem.primary.pool.MailboxFile;
+import io.tandem.controller.pool.MailboxFile;
 
 import java.nio.file.Path;
 

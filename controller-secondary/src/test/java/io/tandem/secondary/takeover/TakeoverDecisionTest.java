@@ -1,6 +1,6 @@
 package io.tandem.secondary.takeover;
 
-import io.tandem.primary.pool.MirrorState;
+import io.tandem.controller.pool.MirrorState;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,7 +1,7 @@
 package io.tandem.secondary.takeover;
 
-import io.tandem.primary.pool.MirrorState;
-import io.tandem.primary.pool.Superblock;
+import io.tandem.controller.pool.MirrorState;
+import io.tandem.controller.pool.Superblock;
 import io.tandem.recovery.consumer.ConsumerState;
 import io.tandem.recovery.consumer.WalkSnapshot;
 import io.tandem.recovery.journal.EventJournalReader;

@@ -1,0 +1,248 @@
+package io.tandem.cli.supervisor;
+
+import io.tandem.secondary.Handover;
+import io.tandem.secondary.SecondaryController;
+import io.tandem.controller.ControllerContext;
+import io.tandem.primary.PrimaryController;
+import io.tandem.controller.pool.PoolOwnedByPartnerException;
+import io.tandem.recovery.journal.EventJournal;
+import io.tandem.recovery.journal.EventJournalContext;
+import org.agrona.CloseHelper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One controller of the pair over its whole life: it runs the role the pool gives it and changes role when the
+ * pool changes hands. A primary whose partner owns the pool rejoins as secondary by itself; a secondary that
+ * takes over, or to which the partner gives the volume back, becomes the primary; a primary that gives the
+ * volume back, or finds itself fenced, becomes the secondary.
+ * <p>
+ * The roles run one at a time on a supervisor thread of their own; each role's controller has its own
+ * threads. The controller's event journal stays open across roles.
+ * <p>
+ * Thread-safe: {@link #role()}, {@link #status()} and {@link #close()} from any thread.
+ */
+public final class RoleSupervisor implements AutoCloseable
+{
+    /**
+     * The role a controller runs.
+     */
+    public enum Role
+    {
+        PRIMARY, SECONDARY
+    }
+
+    private static final long POLL_MS = 20;
+    /** A role change that fails (a port its partner has not let go of yet, say) is tried again for this long. */
+    private static final long ROLE_CHANGE_RETRY_MS = 30_000;
+    private static final long ROLE_CHANGE_BACKOFF_MS = 200;
+
+    private final ControllerContext template;
+    private final PrintStream progress;
+    private final EventJournal journal;
+    private final Thread supervisor;
+    private volatile Role role;
+    private volatile PrimaryController primary;
+    private volatile SecondaryController secondary;
+    private volatile boolean closed;
+    private volatile Throwable failure;
+    private boolean startWithoutMirror;
+
+    private RoleSupervisor(final ControllerContext template, final Role initial, final PrintStream progress)
+        throws IOException
+    {
+        this.template = template;
+        this.progress = progress;
+        this.role = initial;
+        template.copy().conclude(); // a bad setting fails here, before anything is written
+        Files.createDirectories(template.controllerDir());
+        this.journal = EventJournal.open(new EventJournalContext()
+            .directory(template.controllerDir().resolve("journal")).controllerId(template.controllerId()));
+        template.journal(journal);
+        journal.note("controller", "starting as " + initial.name().toLowerCase() + " (pid " +
+            ProcessHandle.current().pid() + ")");
+        this.supervisor = new Thread(this::supervise, "tandem-supervisor-" + template.controllerId());
+    }
+
+    /**
+     * Starts the controller in {@code initial} role (or the one the pool gives it) and returns once that role
+     * serves, or throws why it could not start.
+     */
+    public static RoleSupervisor launch(final ControllerContext template, final Role initial, final PrintStream progress)
+        throws IOException
+    {
+        final RoleSupervisor controller = new RoleSupervisor(template, initial, progress);
+        try
+        {
+            controller.startRole();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            controller.journal.close();
+            throw ex;
+        }
+        controller.supervisor.start();
+        return controller;
+    }
+
+    private void startRole() throws IOException
+    {
+        if (Role.PRIMARY == role)
+        {
+            try
+            {
+                primary = PrimaryController.launch(template.copy().startWithoutMirror(startWithoutMirror), progress);
+                journal.roleChange("primary", "secondary");
+                journal.epochChange(primary.epoch(), startWithoutMirror ? "takeover" : "took the pool");
+                return;
+            }
+            catch (final PoolOwnedByPartnerException ex)
+            {
+                progress.println("controller " + template.controllerId() + ": " + ex.getMessage() +
+                    " Rejoining as secondary");
+                journal.note("controller", "the partner owns the pool: rejoining as secondary");
+                role = Role.SECONDARY;
+            }
+        }
+        secondary = SecondaryController.launch(template.copy(), progress);
+        journal.roleChange("secondary", "primary");
+    }
+
+    /**
+     * Starts the new role after a change, trying again while it fails: in the moments after a takeover or a fence
+     * both controllers change role at once, and the one starting may find a port the other still holds.
+     */
+    private void restartRole() throws IOException, InterruptedException
+    {
+        final long deadlineMs = System.currentTimeMillis() + ROLE_CHANGE_RETRY_MS;
+        while (true)
+        {
+            try
+            {
+                startRole();
+                return;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                if (closed || System.currentTimeMillis() >= deadlineMs)
+                {
+                    throw ex;
+                }
+                progress.println("controller " + template.controllerId() + ": cannot start as " +
+                    role.name().toLowerCase() + " yet (" + ex.getMessage() + "); trying again in " +
+                    ROLE_CHANGE_BACKOFF_MS + " ms");
+                journal.note("controller", "cannot start as " + role.name().toLowerCase() + " yet: " + ex);
+                TimeUnit.MILLISECONDS.sleep(ROLE_CHANGE_BACKOFF_MS);
+            }
+        }
+    }
+
+    private void supervise()
+    {
+        while (!closed)
+        {
+            try
+            {
+                if (Role.PRIMARY == role)
+                {
+                    final PrimaryController current = primary;
+                    if (current.gaveBack() || current.isFenced())
+                    {
+                        final String why = current.gaveBack() ? "gave the volume back" : "was fenced";
+                        progress.println("controller " + template.controllerId() + ": " + why + "; becoming secondary");
+                        journal.note("controller", why + ": becoming secondary");
+                        current.close();
+                        primary = null;
+                        role = Role.SECONDARY;
+                        startWithoutMirror = false;
+                        restartRole();
+                        continue;
+                    }
+                }
+                else
+                {
+                    final SecondaryController current = secondary;
+                    final Handover handover = current.handover();
+                    if (null != handover)
+                    {
+                        progress.println("controller " + template.controllerId() + ": " + handover.summary() +
+                            "; serving as primary");
+                        journal.note("controller", handover.summary() + ": serving as primary");
+                        current.close();
+                        secondary = null;
+                        role = Role.PRIMARY;
+                        startWithoutMirror = handover.tookOver();
+                        restartRole();
+                        continue;
+                    }
+                }
+                TimeUnit.MILLISECONDS.sleep(POLL_MS); // the supervisor polls roles' states; it is off every I/O path
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                failure = ex;
+                progress.println("controller " + template.controllerId() + ": cannot change role: " + ex);
+                journal.note("controller", "cannot change role: " + ex);
+                if (null != template.health())
+                {
+                    template.health().fail(io.tandem.controller.errors.FatalFault.SUPERVISOR, ex);
+                }
+                return;
+            }
+        }
+    }
+
+    public Role role()
+    {
+        return role;
+    }
+
+    /**
+     * @return the running role's status, as `tandem ctl status` shows it.
+     */
+    public String status()
+    {
+        final PrimaryController p = primary;
+        if (null != p)
+        {
+            return p.status();
+        }
+        final SecondaryController s = secondary;
+        return null == s ? "changing role" : s.status();
+    }
+
+    public PrimaryController primary()
+    {
+        return primary;
+    }
+
+    public SecondaryController secondary()
+    {
+        return secondary;
+    }
+
+    /**
+     * @return what stopped the supervisor, or null while it runs.
+     */
+    public Throwable failure()
+    {
+        return failure;
+    }
+
+    public void close() throws InterruptedException
+    {
+        closed = true;
+        supervisor.interrupt();
+        supervisor.join(10_000);
+        CloseHelper.quietCloseAll(primary, secondary);
+        journal.note("controller", "stopped");
+        journal.close();
+    }
+}

@@ -1,0 +1,159 @@
+package io.tandem.controller.pool;
+
+import java.io.IOException;
+
+/**
+ * Fencing by age: who may write the pool. Whoever takes ownership bumps the superblock's epoch; a controller
+ * that finds an epoch newer than its own has been fenced and must stop serving and write nothing more.
+ * <p>
+ * Every change is a compare-and-set under the pool lock ({@link SuperblockStore#update}): taking the pool
+ * names the (epoch, owner, mirror state, generation) the caller decided on, and is refused if any moved since,
+ * so a decision made on a superblock read a moment ago can never act on a newer one.
+ * <p>
+ * Thread-safe, as the {@link SuperblockStore} is.
+ */
+public final class Ownership
+{
+    private final SuperblockStore superblocks;
+
+    public Ownership(final SuperblockStore superblocks)
+    {
+        this.superblocks = superblocks;
+    }
+
+    /**
+     * Takes the pool for {@code controllerId} if it is still as {@code expected} shows it (epoch, owner, mirror
+     * state and generation): the epoch goes up by one and the controller becomes the owner. The mirror state
+     * and generation stay: taking the pool changes who writes it, not what holds the acknowledged writes.
+     *
+     * @return the new epoch, or -1 if the pool moved since {@code expected} was read.
+     */
+    public long take(final int controllerId, final Superblock expected) throws IOException
+    {
+        final long epoch = expected.epoch();
+        final int owner = expected.owner();
+        final MirrorState state = expected.mirrorState();
+        final long generation = expected.mirrorGeneration();
+        final long[] taken = {-1};
+        superblocks.update(superblock ->
+        {
+            if (superblock.epoch() != epoch || superblock.owner() != owner || superblock.mirrorState() != state ||
+                superblock.mirrorGeneration() != generation)
+            {
+                return false;
+            }
+            superblock.epoch(epoch + 1).owner(controllerId);
+            taken[0] = epoch + 1;
+            return true;
+        });
+        return taken[0];
+    }
+
+    /**
+     * Starts a new mirror generation after a consistency point that put every acknowledged write in the pool
+     * (a resync): the epoch goes up, and the pool alone vouches for the acknowledged writes
+     * ({@link MirrorState#SYNCING}) until the partner holds the new generation.
+     *
+     * @return the new epoch, which names the new generation, or -1 if the caller was fenced.
+     */
+    public long startGeneration(final int controllerId, final long epoch) throws IOException
+    {
+        final long[] taken = {-1};
+        superblocks.update(superblock ->
+        {
+            if (superblock.epoch() != epoch || superblock.owner() != controllerId)
+            {
+                return false;
+            }
+            superblock.epoch(epoch + 1).mirrorState(MirrorState.SYNCING).mirrorGeneration(0);
+            taken[0] = epoch + 1;
+            return true;
+        });
+        return taken[0];
+    }
+
+    /**
+     * Hands the pool to {@code partnerId} (giveback): the epoch goes up and the partner owns it, unless the
+     * caller was fenced meanwhile. The mirror state stays: the partner holds the generation on record.
+     *
+     * @return the new epoch, or -1 if the pool's epoch is no longer {@code epoch}.
+     */
+    public long handOver(final long epoch, final int partnerId) throws IOException
+    {
+        final long[] handed = {-1};
+        superblocks.update(superblock ->
+        {
+            if (superblock.epoch() != epoch)
+            {
+                return false;
+            }
+            superblock.epoch(epoch + 1).owner(partnerId);
+            handed[0] = epoch + 1;
+            return true;
+        });
+        return handed[0];
+    }
+
+    /**
+     * @return true if {@code controllerId} owns the pool in {@code epoch}.
+     */
+    public boolean owns(final int controllerId, final long epoch) throws IOException
+    {
+        final Superblock superblock = superblocks.read();
+        return superblock.owner() == controllerId && superblock.epoch() == epoch;
+    }
+
+    /**
+     * @return true if the pool's epoch is newer than {@code epoch}: the caller was fenced.
+     */
+    public boolean isFenced(final long epoch) throws IOException
+    {
+        return superblocks.read().epoch() > epoch;
+    }
+
+    /**
+     * Records a consistency point, unless the caller was fenced meanwhile.
+     *
+     * @return true if it was recorded; false if the pool's epoch is no longer {@code epoch}.
+     */
+    public boolean recordCheckpoint(final long epoch, final long cpLsn) throws IOException
+    {
+        final boolean[] recorded = new boolean[1];
+        superblocks.update(superblock ->
+        {
+            if (superblock.epoch() != epoch)
+            {
+                return false;
+            }
+            superblock.cpLsn(Math.max(cpLsn, superblock.cpLsn()));
+            recorded[0] = true;
+            return true;
+        });
+        return recorded[0];
+    }
+
+    /**
+     * Records what the mirror can be trusted with: {@link MirrorState#IN_SYNC} with the generation the partner
+     * holds complete, {@link MirrorState#STALE} before acknowledging a write from the owner's NVLog alone, or
+     * {@link MirrorState#SYNCING} once the pool holds every acknowledged write.
+     *
+     * @param generation the generation vouched for with IN_SYNC; ignored (recorded as 0) otherwise.
+     * @return true if it was recorded; false if the caller was fenced.
+     */
+    public boolean recordMirrorState(final long epoch, final MirrorState state, final long generation)
+        throws IOException
+    {
+        final boolean[] recorded = new boolean[1];
+        superblocks.update(superblock ->
+        {
+            if (superblock.epoch() != epoch)
+            {
+                return false;
+            }
+            superblock.mirrorState(state).mirrorGeneration(MirrorState.IN_SYNC == state ? generation : 0);
+            recorded[0] = true;
+            return true;
+        });
+        return recorded[0];
+    }
+}

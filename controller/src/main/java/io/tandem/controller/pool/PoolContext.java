@@ -1,0 +1,179 @@
+package io.tandem.controller.pool;
+
+import org.agrona.BitUtil;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+
+import java.nio.file.Path;
+
+/**
+ * Configuration of the pool a controller opens, concluded once by {@link Pool#open(PoolContext)}. Both
+ * controllers of a pair must agree on every setting; the superblock records them and a controller whose
+ * settings differ is refused.
+ * <p>
+ * Not thread-safe: fill it on one thread, then hand it to {@link Pool#open(PoolContext)}.
+ */
+public final class PoolContext
+{
+    public static final String DIR_PROP_NAME = "tandem.pool.dir";
+    public static final String DIR_DEFAULT = "tandem-data/pool";
+
+    public static final String VOLUME_SIZE_PROP_NAME = "tandem.pool.volumeSize";
+    public static final long VOLUME_SIZE_DEFAULT = 1L << 30;
+
+    public static final String BLOCK_SIZE_PROP_NAME = "tandem.pool.blockSize";
+    public static final int BLOCK_SIZE_DEFAULT = 4096;
+
+    public static final String CLUSTER_ID_PROP_NAME = "tandem.cluster.id";
+    /** "TANDEM" in ASCII, as the NVLog's default. */
+    public static final long CLUSTER_ID_DEFAULT = 0x54414E44454DL;
+
+    /**
+     * Whether the volume's blocks are reached through a memory mapping of its file once written ({@link
+     * io.tandem.staging.block.MappedBlockDevice}), or always with positional reads and writes.
+     */
+    public static final String MAPPED_VOLUME_PROP_NAME = "tandem.pool.mappedVolume";
+    public static final boolean MAPPED_VOLUME_DEFAULT = true;
+
+    /** What a pool created without pair settings records: nothing is checked against it. */
+    public static final PairSettings UNRECORDED_SETTINGS = new PairSettings(0, 0, 0, 0, 0);
+
+    private PairSettings pairSettings;
+    private Path dir = Path.of(System.getProperty(DIR_PROP_NAME, DIR_DEFAULT));
+    private long volumeSize = Long.getLong(VOLUME_SIZE_PROP_NAME, VOLUME_SIZE_DEFAULT);
+    private int blockSize = Integer.getInteger(BLOCK_SIZE_PROP_NAME, BLOCK_SIZE_DEFAULT);
+    private long clusterId = Long.getLong(CLUSTER_ID_PROP_NAME, CLUSTER_ID_DEFAULT);
+    private boolean createIfMissing = true;
+    private boolean mappedVolume = Boolean.parseBoolean(
+        System.getProperty(MAPPED_VOLUME_PROP_NAME, Boolean.toString(MAPPED_VOLUME_DEFAULT)));
+    private EpochClock epochClock;
+    private boolean concluded;
+
+    /**
+     * @throws IllegalArgumentException naming the setting that is wrong.
+     */
+    public PoolContext conclude()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("context already concluded");
+        }
+        if (null == dir)
+        {
+            throw new IllegalArgumentException("dir must be set");
+        }
+        if (blockSize < 512 || !BitUtil.isPowerOfTwo(blockSize))
+        {
+            throw new IllegalArgumentException("blockSize must be a power of two >= 512: " + blockSize);
+        }
+        if (volumeSize < blockSize || volumeSize % blockSize != 0)
+        {
+            throw new IllegalArgumentException("volumeSize must be a positive multiple of blockSize " + blockSize +
+                ": " + volumeSize);
+        }
+        if (null == epochClock)
+        {
+            epochClock = SystemEpochClock.INSTANCE;
+        }
+        concluded = true;
+        return this;
+    }
+
+    public Path dir()
+    {
+        return dir;
+    }
+
+    public PoolContext dir(final Path dir)
+    {
+        this.dir = dir;
+        return this;
+    }
+
+    public long volumeSize()
+    {
+        return volumeSize;
+    }
+
+    public PoolContext volumeSize(final long volumeSize)
+    {
+        this.volumeSize = volumeSize;
+        return this;
+    }
+
+    public int blockSize()
+    {
+        return blockSize;
+    }
+
+    public PoolContext blockSize(final int blockSize)
+    {
+        this.blockSize = blockSize;
+        return this;
+    }
+
+    public long clusterId()
+    {
+        return clusterId;
+    }
+
+    public PoolContext clusterId(final long clusterId)
+    {
+        this.clusterId = clusterId;
+        return this;
+    }
+
+    /**
+     * @return true (the default) to create a pool in an empty or missing directory.
+     */
+    public boolean createIfMissing()
+    {
+        return createIfMissing;
+    }
+
+    public PoolContext createIfMissing(final boolean createIfMissing)
+    {
+        this.createIfMissing = createIfMissing;
+        return this;
+    }
+
+    /**
+     * @return true (the default) to write a volume block again, and to read it, through a mapping of the file.
+     */
+    public boolean mappedVolume()
+    {
+        return mappedVolume;
+    }
+
+    public PoolContext mappedVolume(final boolean mappedVolume)
+    {
+        this.mappedVolume = mappedVolume;
+        return this;
+    }
+
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    public PoolContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    /**
+     * @return the settings both controllers must agree on: recorded in a pool this context creates, checked
+     * against those of a pool it opens; null records and checks nothing.
+     */
+    public PairSettings pairSettings()
+    {
+        return pairSettings;
+    }
+
+    public PoolContext pairSettings(final PairSettings pairSettings)
+    {
+        this.pairSettings = pairSettings;
+        return this;
+    }
+}

@@ -1,0 +1,117 @@
+package io.tandem.controller.nbd;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The server's duty cycle allocates nothing per request once warm: the test steps the agent itself (invoker mode)
+ * and counts the bytes its own thread allocates inside the duty cycles, while a client on another thread keeps
+ * 32 writes and reads in flight.
+ */
+@Timeout(60)
+class SteadyStateAllocationTest
+{
+    private static final int DEPTH = 32;
+    private static final int WARMUP_BATCHES = 600;
+    private static final int MEASURED_BATCHES = 200;
+
+    @Test
+    void dutyCyclesDoNotAllocatePerRequest() throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        try (InMemoryBlockVolume volume = new InMemoryBlockVolume(16 << 20);
+            NbdServer server = NbdServer.launch(new NbdServerContext().port(0).useAgentInvoker(true).volume(volume)))
+        {
+            final int port = server.port();
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final int[] phase = new int[1];
+            final Object lock = new Object();
+            final Thread client = new Thread(() ->
+            {
+                try (RawNbdClient nbd = new RawNbdClient(port).handshake())
+                {
+                    nbd.go("");
+                    final byte[] data = new byte[4096];
+                    for (int batch = 0; batch < WARMUP_BATCHES + MEASURED_BATCHES; batch++)
+                    {
+                        if (WARMUP_BATCHES == batch)
+                        {
+                            synchronized (lock)
+                            {
+                                phase[0] = 1;
+                            }
+                        }
+                        for (int i = 0; i < DEPTH; i++)
+                        {
+                            Arrays.fill(data, (byte)i);
+                            nbd.write(0, i, i * 4096L, data);
+                        }
+                        for (int i = 0; i < DEPTH; i++)
+                        {
+                            nbd.request(0, NbdProtocol.CMD_READ, DEPTH + i, i * 4096L, 4096);
+                        }
+                        nbd.flush();
+                        for (int i = 0; i < 2 * DEPTH; i++)
+                        {
+                            assertEquals(NbdProtocol.OK, nbd.reply());
+                            if (nbd.lastHandle >= DEPTH)
+                            {
+                                nbd.in.readFully(data);
+                                assertEquals((byte)(nbd.lastHandle - DEPTH), data[4095]);
+                            }
+                        }
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failure.set(ex);
+                }
+                synchronized (lock)
+                {
+                    phase[0] = 2;
+                }
+            });
+            client.start();
+
+            long measuredBytes = 0;
+            long measuredCycles = 0;
+            while (true)
+            {
+                final int now;
+                synchronized (lock)
+                {
+                    now = phase[0];
+                }
+                if (2 == now)
+                {
+                    break;
+                }
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                final int work = server.invoker().invoke();
+                final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                if (1 == now && work > 0)
+                {
+                    measuredBytes += allocated;
+                    measuredCycles++;
+                }
+            }
+            client.join();
+            assertNull(failure.get());
+            final long requests = (long)MEASURED_BATCHES * 2 * DEPTH;
+            assertTrue(measuredCycles > 0);
+            assertTrue(measuredBytes < requests / 8,
+                measuredBytes + " bytes allocated in " + measuredCycles + " busy duty cycles for " + requests +
+                " requests");
+            assertEquals((long)(WARMUP_BATCHES + MEASURED_BATCHES) * DEPTH, server.counters().writes());
+        }
+    }
+}

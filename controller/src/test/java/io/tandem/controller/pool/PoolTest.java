@@ -1,0 +1,235 @@
+package io.tandem.controller.pool;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PoolTest
+{
+    @TempDir
+    Path dir;
+
+    private final AtomicLong nowMs = new AtomicLong(1_000);
+
+    private PoolContext ctx()
+    {
+        return new PoolContext().dir(dir.resolve("pool")).volumeSize(1 << 20).epochClock(nowMs::get);
+    }
+
+    @Test
+    void aNewPoolIsOwnedByNobodyAtEpochZeroAndKeepsItsVolume() throws IOException
+    {
+        try (Pool pool = Pool.open(ctx()))
+        {
+            final Superblock superblock = pool.superblocks().read();
+            assertEquals(0, superblock.epoch());
+            assertEquals(Superblock.NO_OWNER, superblock.owner());
+            assertEquals(0, superblock.cpLsn());
+            assertEquals(MirrorState.SYNCING, superblock.mirrorState(), "a new pool holds every write itself");
+            assertEquals(0, superblock.mirrorGeneration());
+            assertEquals(256, pool.volume().blockCount());
+            final ByteBuffer block = ByteBuffer.allocate(4096);
+            block.put(0, (byte)42);
+            pool.volume().write(7, block);
+        }
+        try (Pool pool = Pool.open(ctx()))
+        {
+            final ByteBuffer block = ByteBuffer.allocate(4096);
+            pool.volume().read(7, block);
+            assertEquals(42, block.get(0));
+        }
+    }
+
+    @Test
+    void takingOwnershipBumpsTheEpochAndFencesTheFormerOwner() throws IOException
+    {
+        try (Pool pool = Pool.open(ctx()))
+        {
+            final Ownership ownership = new Ownership(pool.superblocks());
+            final long first = ownership.take(0, pool.superblocks().read());
+            assertEquals(1, first);
+            assertTrue(ownership.owns(0, first));
+            assertFalse(ownership.isFenced(first));
+            assertTrue(ownership.recordCheckpoint(first, 100));
+
+            nowMs.set(2_000);
+            final long second = ownership.take(1, pool.superblocks().read());
+            assertEquals(2, second);
+            assertTrue(ownership.isFenced(first), "the old owner sees a newer age");
+            assertFalse(ownership.owns(0, first));
+            assertFalse(ownership.recordCheckpoint(first, 200), "a fenced controller records no checkpoint");
+            assertFalse(ownership.recordMirrorState(first, MirrorState.STALE, 0));
+
+            final Superblock superblock = pool.superblocks().read();
+            assertEquals(100, superblock.cpLsn());
+            assertEquals(1, superblock.owner());
+            assertEquals(2_000, superblock.updatedMs());
+            assertEquals(MirrorState.SYNCING, superblock.mirrorState(), "taking the pool keeps the mirror state");
+        }
+    }
+
+    @Test
+    void takingThePoolIsACompareAndSetOfWhatTheCallerDecidedOn() throws IOException
+    {
+        try (Pool pool = Pool.open(ctx()))
+        {
+            final Ownership ownership = new Ownership(pool.superblocks());
+            final long first = ownership.take(0, pool.superblocks().read());
+            assertTrue(ownership.recordMirrorState(first, MirrorState.IN_SYNC, first));
+            final Superblock decidedOn = pool.superblocks().read();
+
+            assertTrue(ownership.recordMirrorState(first, MirrorState.STALE, 0), "a record lands in between");
+            assertEquals(-1, ownership.take(1, decidedOn), "the mirror state moved: the take is refused");
+            assertEquals(0, pool.superblocks().read().owner());
+
+            final long second = ownership.take(1, pool.superblocks().read());
+            assertEquals(first + 1, second);
+            assertEquals(MirrorState.STALE, pool.superblocks().read().mirrorState());
+            assertEquals(-1, ownership.take(0, decidedOn), "an old read never takes the pool");
+        }
+    }
+
+    @Test
+    void aNewGenerationRecordsThatThePoolAloneHoldsEveryWrite() throws IOException
+    {
+        try (Pool pool = Pool.open(ctx()))
+        {
+            final Ownership ownership = new Ownership(pool.superblocks());
+            final long first = ownership.take(0, pool.superblocks().read());
+            assertTrue(ownership.recordMirrorState(first, MirrorState.IN_SYNC, first));
+            assertEquals(first, pool.superblocks().read().mirrorGeneration());
+
+            final long next = ownership.startGeneration(0, first);
+            assertEquals(first + 1, next);
+            final Superblock superblock = pool.superblocks().read();
+            assertEquals(MirrorState.SYNCING, superblock.mirrorState());
+            assertEquals(0, superblock.mirrorGeneration());
+            assertEquals(-1, ownership.startGeneration(1, next), "only the owner starts a generation");
+            assertEquals(-1, ownership.startGeneration(0, first), "nor in an epoch it no longer has");
+        }
+    }
+
+    @Test
+    void aControllerWhosePairSettingsDifferFromThePoolsIsRefusedAtOpen() throws IOException
+    {
+        final PairSettings settings = new PairSettings(65536, 4, 64L << 20, 100, 1000);
+        Pool.open(ctx().pairSettings(settings)).close();
+        Pool.open(ctx().pairSettings(settings)).close();
+        final PoolFormatException refused = assertThrows(PoolFormatException.class,
+            () -> Pool.open(ctx().pairSettings(new PairSettings(65536, 8, 64L << 20, 100, 5000))));
+        assertTrue(refused.getMessage().contains("stream count is 4 in the pool but configured 8"),
+            refused.getMessage());
+        assertTrue(refused.getMessage().contains("partner stale ms is 1000 in the pool but configured 5000"),
+            refused.getMessage());
+    }
+
+    @Test
+    void concurrentChangesFromTwoStoresAreSerialised() throws Exception
+    {
+        try (Pool pool = Pool.open(ctx()))
+        {
+            final SuperblockStore a = new SuperblockStore(pool.dir(), nowMs::get);
+            final SuperblockStore b = new SuperblockStore(pool.dir(), nowMs::get);
+            final List<Thread> threads = new ArrayList<>();
+            for (final SuperblockStore store : List.of(a, b))
+            {
+                threads.add(new Thread(() ->
+                {
+                    for (int i = 0; i < 50; i++)
+                    {
+                        try
+                        {
+                            store.update(s ->
+                            {
+                                s.cpLsn(s.cpLsn() + 1);
+                                return true;
+                            });
+                        }
+                        catch (final IOException ex)
+                        {
+                            throw new RuntimeException(ex);
+                        }
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (final Thread thread : threads)
+            {
+                thread.join();
+            }
+            assertEquals(100, pool.superblocks().read().cpLsn(), "no change was lost");
+            assertEquals(100, pool.superblocks().read().updateCount());
+        }
+    }
+
+    @Test
+    void aDamagedSuperblockIsRefusedAndLeftUnchanged() throws IOException
+    {
+        Pool.open(ctx()).close();
+        final Path file = dir.resolve("pool").resolve(SuperblockStore.FILE_NAME);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            channel.write(ByteBuffer.wrap(new byte[] {9}), Superblock.CP_LSN_OFFSET);
+        }
+        final byte[] before = Files.readAllBytes(file);
+        final PoolFormatException ex = assertThrows(PoolFormatException.class, () -> Pool.open(ctx()));
+        assertTrue(ex.getMessage().contains(file.toString()) && ex.getMessage().contains("damaged"), ex.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file));
+    }
+
+    @Test
+    void aPoolOfAnotherClusterOrGeometryIsRefused() throws IOException
+    {
+        Pool.open(ctx()).close();
+        final PoolFormatException cluster = assertThrows(PoolFormatException.class,
+            () -> Pool.open(ctx().clusterId(99)));
+        assertTrue(cluster.getMessage().contains("cluster"), cluster.getMessage());
+        final PoolFormatException size = assertThrows(PoolFormatException.class,
+            () -> Pool.open(ctx().volumeSize(2 << 20)));
+        assertTrue(size.getMessage().contains("configured"), size.getMessage());
+        assertThrows(PoolFormatException.class, () -> Pool.open(ctx().dir(dir.resolve("none"))
+            .createIfMissing(false)));
+    }
+
+    @Test
+    void aMailboxCarriesTheHeartbeatAndATornOneReadsAsNone() throws IOException
+    {
+        try (Pool pool = Pool.open(ctx());
+            MailboxFile writer = pool.mailbox(0);
+            MailboxFile reader = pool.mailbox(0))
+        {
+            assertNull(reader.read());
+            writer.beat(0, MailboxFile.ROLE_PRIMARY, 3, 5_000);
+            writer.beat(0, MailboxFile.ROLE_PRIMARY, 3, 5_100);
+            final Mailbox mailbox = reader.read();
+            assertEquals(0, mailbox.controllerId());
+            assertEquals(MailboxFile.ROLE_PRIMARY, mailbox.role());
+            assertEquals(ProcessHandle.current().pid(), mailbox.pid());
+            assertEquals(3, mailbox.epoch());
+            assertEquals(5_100, mailbox.heartbeatMs());
+            assertEquals(2, mailbox.heartbeatCount());
+
+            try (FileChannel channel = FileChannel.open(writer.file(), StandardOpenOption.WRITE))
+            {
+                channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), Mailbox.HEARTBEAT_MS_OFFSET);
+            }
+            assertNull(reader.read(), "a torn mailbox is never believed");
+        }
+    }
+}
