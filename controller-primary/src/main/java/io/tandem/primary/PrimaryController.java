@@ -2,17 +2,7 @@ package io.tandem.primary;
 
 import io.tandem.controller.AgentIdling;
 import io.tandem.controller.ControllerContext;
-import io.tandem.interconnect.InterconnectEndpoint;
-import io.tandem.interconnect.MirrorSender;
-import io.tandem.nvlog.NvLog;
-import io.tandem.nvlog.NvLogContext;
-import io.tandem.primary.cache.ConsistencyPoint;
-import io.tandem.primary.cache.ConsistencyPointContext;
-import io.tandem.primary.cache.ConsistencyPointListener;
-import io.tandem.primary.cache.PageCache;
-import io.tandem.primary.cache.PageCacheContext;
-import io.tandem.primary.cache.CpFailure;
-import io.tandem.controller.control.ControlServer;
+import io.tandem.controller.ControllerShell;
 import io.tandem.controller.errors.CountedErrorLog;
 import io.tandem.controller.errors.FatalFault;
 import io.tandem.controller.nbd.NbdProtocol;
@@ -20,23 +10,28 @@ import io.tandem.controller.nbd.NbdServer;
 import io.tandem.controller.nbd.NbdServerContext;
 import io.tandem.controller.pool.EpochLease;
 import io.tandem.controller.pool.MailboxFile;
+import io.tandem.controller.pool.MirrorState;
 import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.pool.PoolOwnedByPartnerException;
-import io.tandem.controller.pool.MirrorState;
 import io.tandem.controller.pool.Superblock;
+import io.tandem.interconnect.InterconnectEndpoint;
+import io.tandem.interconnect.MirrorSender;
+import io.tandem.nvlog.NvLog;
+import io.tandem.primary.cache.ConsistencyPoint;
+import io.tandem.primary.cache.ConsistencyPointContext;
+import io.tandem.primary.cache.ConsistencyPointListener;
+import io.tandem.primary.cache.CpFailure;
+import io.tandem.primary.cache.PageCache;
+import io.tandem.primary.cache.PageCacheContext;
 import io.tandem.primary.replay.LogReplay;
 import io.tandem.primary.write.WritePath;
 import io.tandem.staging.Durability;
-import io.tandem.staging.NvramContext;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.AgentRunner;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +53,7 @@ import java.util.concurrent.TimeUnit;
 public final class PrimaryController implements AutoCloseable
 {
     private final ControllerContext ctx;
+    private final ControllerShell shell;
     private final Pool pool;
     private final Ownership ownership;
     private volatile long epoch;
@@ -68,12 +64,11 @@ public final class PrimaryController implements AutoCloseable
     private MirrorSender sender;
     private final WritePath writePath;
     private final NbdServer nbd;
-    private final AgentRunner runner;
     private final AgentIdling agentIdle;
     private final CountedErrorLog errors;
     private final ScheduledExecutorService housekeeping;
-    private final MailboxFile mailbox;
-    private final ControlServer control;
+    private int controlPort;
+    private boolean serving;
     private final PrimaryStatus status;
     private final long startupReplayed;
     private volatile boolean checkpointRequested;
@@ -82,7 +77,6 @@ public final class PrimaryController implements AutoCloseable
     /** The partner's run id as its mailbox last showed it while it ran as secondary; 0 before. */
     private volatile long partnerRunId;
     private final EpochLease epochLease;
-    private MailboxFile partnerMailbox;
     private volatile PrimaryMode mode = PrimaryMode.SYNCING;
     private volatile PrimaryTransition lastTransition;
     private volatile String checkpointWhy = "";
@@ -91,23 +85,20 @@ public final class PrimaryController implements AutoCloseable
     private PrimaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
     {
         this.ctx = ctx;
-        this.agentIdle = ctx.newAgentIdling();
+        this.shell = ControllerShell.open(ctx);
+        this.agentIdle = shell.agentIdle();
+        this.errors = shell.errors();
+        this.housekeeping = shell.housekeeping();
+        this.pool = shell.pool();
         this.epochLease = new EpochLease(TimeUnit.MILLISECONDS.toNanos(ctx.partnerStaleMs()));
-        this.errors = ctx.newErrorLog();
         this.pulled = new boolean[ctx.pathCount()];
-        Pool pool = null;
         NvLog log = null;
         PageCache cache = null;
         ConsistencyPoint consistencyPoint = null;
         InterconnectEndpoint interconnect = null;
         NbdServer nbd = null;
-        ScheduledExecutorService housekeeping = null;
-        MailboxFile mailbox = null;
-        ControlServer control = null;
         try
         {
-            Files.createDirectories(ctx.controllerDir());
-            pool = Pool.open(ctx.newPool());
             this.ownership = new Ownership(pool.superblocks());
             final Superblock before = pool.superblocks().read();
             if (before.owner() == ctx.partnerId())
@@ -129,13 +120,7 @@ public final class PrimaryController implements AutoCloseable
             progress.println("controller " + ctx.controllerId() + ": took the pool at epoch " + epoch);
             journal("primary", "took the pool at epoch " + epoch);
 
-            log = NvLog.open(new NvLogContext().clusterId(ctx.clusterId()).stripeSize(ctx.stripeSize())
-                .streamCount(ctx.newInterconnect(epoch).streamCount())
-                .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
-                .nvram(new NvramContext().file(ctx.controllerDir().resolve("nvram.dev"))
-                    .capacity(ctx.nvramCapacity()).durability(ctx.durability())
-                    .useAgentInvoker(ctx.stepsNvramFlusher())
-                    .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> agentIdle.wake())));
+            log = NvLog.open(shell.nvlogContext(ctx.newInterconnect(epoch).streamCount()));
             log.epoch(epoch);
             progress.println("controller " + ctx.controllerId() + ": NVLog " + log.recoveryReport());
 
@@ -204,7 +189,6 @@ public final class PrimaryController implements AutoCloseable
             nbdCtx.volume(writePath);
             nbd = NbdServer.launch(nbdCtx);
 
-            this.pool = pool;
             this.log = log;
             this.cache = cache;
             this.consistencyPoint = consistencyPoint;
@@ -212,35 +196,18 @@ public final class PrimaryController implements AutoCloseable
             this.nbd = nbd;
             this.status = new PrimaryStatus();
 
-            mailbox = pool.mailbox(ctx.controllerId());
-            this.mailbox = mailbox;
-            housekeeping = Executors.newSingleThreadScheduledExecutor(r ->
-            {
-                final Thread thread = new Thread(r, "tandem-housekeeping-" + ctx.controllerId());
-                thread.setDaemon(true);
-                return thread;
-            });
-            this.housekeeping = housekeeping;
-            beat();
-            housekeeping.scheduleWithFixedDelay(this::beat, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(),
-                TimeUnit.MILLISECONDS);
-
-            this.runner = new AgentRunner(agentIdle.strategy(), errors, null, new PrimaryAgent());
-            AgentRunner.startOnThread(runner);
-            control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), new PrimaryControlHandler(this),
-                "tandem-control-" + ctx.controllerId());
-            this.control = control;
+            shell.heartbeat(this::beat);
+            shell.start(new PrimaryAgent());
+            serving = true;
+            this.controlPort = shell.serveControl(new PrimaryControlHandler(this));
             progress.println("controller " + ctx.controllerId() + ": primary serving nbd://" + ctx.bindAddress() + ":" +
-                nbd.port() + " (control port " + control.port() + ", " + ctx.pathCount() + " interconnect paths)");
+                nbd.port() + " (control port " + controlPort + ", " + ctx.pathCount() + " interconnect paths)");
         }
         catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(control, nbd, interconnect, consistencyPoint, cache, log, mailbox, pool);
-            agentIdle.close();
-            if (null != housekeeping)
-            {
-                housekeeping.shutdownNow();
-            }
+            shell.stopServing();
+            CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, log);
+            shell.close();
             throw ex;
         }
     }
@@ -329,12 +296,8 @@ public final class PrimaryController implements AutoCloseable
             }
             final int role = fenced ? MailboxFile.ROLE_FENCED :
                 PrimaryMode.GIVEN_BACK == mode ? MailboxFile.ROLE_STOPPED : MailboxFile.ROLE_PRIMARY;
-            mailbox.beat(ctx.controllerId(), role, epoch, ctx.epochClock().time());
-            if (null == partnerMailbox)
-            {
-                partnerMailbox = pool.mailbox(ctx.partnerId());
-            }
-            final io.tandem.controller.pool.Mailbox partner = partnerMailbox.read();
+            shell.mailbox().beat(ctx.controllerId(), role, epoch, ctx.epochClock().time());
+            final io.tandem.controller.pool.Mailbox partner = shell.partnerMailbox().read();
             if (null != partner && MailboxFile.ROLE_SECONDARY == partner.role() &&
                 ctx.epochClock().time() - partner.heartbeatMs() <= ctx.partnerStaleMs())
             {
@@ -436,7 +399,7 @@ public final class PrimaryController implements AutoCloseable
 
     public int controlPort()
     {
-        return control.port();
+        return controlPort;
     }
 
     public boolean isFenced()
@@ -455,9 +418,8 @@ public final class PrimaryController implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.quietClose(control);
-        CloseHelper.quietClose(runner);
-        if (!fenced && null != runner && PrimaryMode.GIVEN_BACK != mode)
+        shell.stopServing();
+        if (!fenced && serving && PrimaryMode.GIVEN_BACK != mode)
         {
             try
             {
@@ -468,17 +430,8 @@ public final class PrimaryController implements AutoCloseable
                 // the log still holds every write the pool may lack: the next start replays it
             }
         }
-        housekeeping.shutdownNow();
-        try
-        {
-            housekeeping.awaitTermination(2, TimeUnit.SECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, log, mailbox, pool);
-        agentIdle.close();
+        CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, log);
+        shell.close();
     }
 
     private final class CheckpointListener implements ConsistencyPointListener

@@ -1,18 +1,21 @@
 package io.tandem.secondary;
 
+import io.tandem.controller.AgentIdling;
+import io.tandem.controller.ControllerContext;
+import io.tandem.controller.ControllerShell;
+import io.tandem.controller.errors.CountedErrorLog;
+import io.tandem.controller.nbd.NbdServer;
+import io.tandem.controller.nbd.NbdServerContext;
+import io.tandem.controller.pool.Mailbox;
+import io.tandem.controller.pool.MailboxFile;
+import io.tandem.controller.pool.Ownership;
+import io.tandem.controller.pool.Pool;
+import io.tandem.controller.pool.Superblock;
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.InterconnectEndpoint;
 import io.tandem.interconnect.MirrorReceiver;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
-import io.tandem.controller.AgentIdling;
-import io.tandem.controller.ControllerContext;
-import io.tandem.controller.control.ControlServer;
-import io.tandem.controller.errors.CountedErrorLog;
-import io.tandem.controller.nbd.NbdServer;
-import io.tandem.controller.nbd.NbdServerContext;
-import io.tandem.controller.pool.Mailbox;
-import io.tandem.controller.pool.Ownership;
 import io.tandem.recovery.journal.EventJournalReader;
 import io.tandem.secondary.takeover.Takeover;
 import io.tandem.secondary.takeover.TakeoverContext;
@@ -21,20 +24,13 @@ import io.tandem.secondary.takeover.TakeoverInputs;
 import io.tandem.secondary.takeover.TakeoverRequest;
 import io.tandem.secondary.takeover.TakeoverResult;
 import io.tandem.secondary.takeover.TakeoverVerdict;
-import io.tandem.controller.pool.MailboxFile;
-import io.tandem.controller.pool.Pool;
-import io.tandem.controller.pool.Superblock;
-import io.tandem.staging.NvramContext;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.AgentRunner;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,15 +54,12 @@ public final class SecondaryController implements AutoCloseable
 {
     private final ControllerContext ctx;
     private final PrintStream progress;
+    private final ControllerShell shell;
     private final Pool pool;
     private final NbdServer nbd;
-    private final MailboxFile mailbox;
-    private final MailboxFile partnerMailbox;
-    private final ScheduledExecutorService housekeeping;
-    private final AgentRunner runner;
     private final AgentIdling agentIdle;
     private final CountedErrorLog errors;
-    private final ControlServer control;
+    private int controlPort;
     private volatile PartnerView partner = PartnerView.NONE;
     private volatile String statusText = "starting";
     private volatile Session session;
@@ -85,56 +78,31 @@ public final class SecondaryController implements AutoCloseable
     private SecondaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
     {
         this.ctx = ctx;
-        this.agentIdle = ctx.newAgentIdling();
-        this.errors = ctx.newErrorLog();
+        this.shell = ControllerShell.open(ctx);
+        this.agentIdle = shell.agentIdle();
+        this.errors = shell.errors();
+        this.pool = shell.pool();
         this.progress = progress;
         this.pulled = new boolean[ctx.pathCount()];
-        Pool pool = null;
         NbdServer nbd = null;
-        MailboxFile mailbox = null;
-        MailboxFile partnerMailbox = null;
-        ScheduledExecutorService housekeeping = null;
-        ControlServer control = null;
         try
         {
-            Files.createDirectories(ctx.controllerDir());
-            pool = Pool.open(ctx.newPool());
             nbd = NbdServer.launch(new NbdServerContext().bindAddress(ctx.bindAddress()).port(ctx.nbdPort())
                 .useAgentInvoker(true).refuseIo(true).volume(new StandbyVolume(ctx.volumeSize()))
                 .channelWatcher(agentIdle.watcher())
                 .exportDescription("tandem controller " + ctx.controllerId() + " (secondary)"));
-            mailbox = pool.mailbox(ctx.controllerId());
-            partnerMailbox = pool.mailbox(ctx.partnerId());
-            this.pool = pool;
             this.nbd = nbd;
-            this.mailbox = mailbox;
-            this.partnerMailbox = partnerMailbox;
-            housekeeping = Executors.newSingleThreadScheduledExecutor(r ->
-            {
-                final Thread thread = new Thread(r, "tandem-housekeeping-" + ctx.controllerId());
-                thread.setDaemon(true);
-                return thread;
-            });
-            this.housekeeping = housekeeping;
-            watch();
-            housekeeping.scheduleWithFixedDelay(this::watch, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(),
-                TimeUnit.MILLISECONDS);
-            this.runner = new AgentRunner(agentIdle.strategy(), errors, null, new SecondaryAgent());
-            AgentRunner.startOnThread(runner);
-            control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), new SecondaryControlHandler(this),
-                "tandem-control-" + ctx.controllerId());
-            this.control = control;
+            shell.heartbeat(this::watch);
+            shell.start(new SecondaryAgent());
+            this.controlPort = shell.serveControl(new SecondaryControlHandler(this));
             progress.println("controller " + ctx.controllerId() + ": secondary on nbd://" + ctx.bindAddress() + ":" +
-                nbd.port() + " (refusing I/O until takeover; control port " + control.port() + ")");
+                nbd.port() + " (refusing I/O until takeover; control port " + controlPort + ")");
         }
         catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(control, nbd, mailbox, partnerMailbox, pool);
-            agentIdle.close();
-            if (null != housekeeping)
-            {
-                housekeeping.shutdownNow();
-            }
+            shell.stopServing();
+            CloseHelper.quietClose(nbd);
+            shell.close();
             throw ex;
         }
     }
@@ -155,10 +123,10 @@ public final class SecondaryController implements AutoCloseable
             {
                 return; // a controller that cannot do its job goes silent
             }
-            mailbox.beat(ctx.controllerId(), MailboxFile.ROLE_SECONDARY, null == current ? 0 : current.epoch,
+            shell.mailbox().beat(ctx.controllerId(), MailboxFile.ROLE_SECONDARY, null == current ? 0 : current.epoch,
                 null == current ? 0 : current.store.heldGeneration(), ctx.epochClock().time());
             final Superblock superblock = pool.superblocks().read();
-            final Mailbox partnerBox = partnerMailbox.read();
+            final Mailbox partnerBox = shell.partnerMailbox().read();
             final long nowMs = ctx.epochClock().time();
             partner = new PartnerView(
                 superblock.epoch(),
@@ -252,7 +220,7 @@ public final class SecondaryController implements AutoCloseable
 
     public int controlPort()
     {
-        return control.port();
+        return controlPort;
     }
 
     /**
@@ -266,17 +234,7 @@ public final class SecondaryController implements AutoCloseable
 
     public void close()
     {
-        CloseHelper.quietClose(control);
-        CloseHelper.quietClose(runner);
-        housekeeping.shutdownNow();
-        try
-        {
-            housekeeping.awaitTermination(2, TimeUnit.SECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
+        shell.stopServing();
         final Session current = session;
         if (null != current)
         {
@@ -287,8 +245,8 @@ public final class SecondaryController implements AutoCloseable
         {
             failed.close();
         }
-        CloseHelper.quietCloseAll(nbd, mailbox, partnerMailbox, pool);
-        agentIdle.close();
+        CloseHelper.quietClose(nbd);
+        shell.close();
     }
 
 
@@ -316,7 +274,7 @@ public final class SecondaryController implements AutoCloseable
         Session(final long epoch, final boolean existing) throws IOException
         {
             this.epoch = epoch;
-            final Path nvram = ctx.controllerDir().resolve("nvram.dev");
+            final Path nvram = shell.nvramFile();
 
             final InterconnectContext interconnectCtx = ctx.newInterconnect(epoch, agentIdle.watcher());
             NvLog log = null;
@@ -359,7 +317,7 @@ public final class SecondaryController implements AutoCloseable
          */
         private NvLog openMirrorLog(final Path nvram, final int streams, final boolean existing) throws IOException
         {
-            final NvLogContext logCtx = logContext(nvram, streams);
+            final NvLogContext logCtx = shell.nvlogContext(streams);
             if (existing)
             {
                 return NvLog.open(logCtx);
@@ -373,18 +331,8 @@ public final class SecondaryController implements AutoCloseable
                 progress.println("controller " + ctx.controllerId() + ": replacing the NVRAM device: " +
                     ex.getMessage());
                 Files.deleteIfExists(nvram);
-                return NvLog.open(logContext(nvram, streams));
+                return NvLog.open(shell.nvlogContext(streams));
             }
-        }
-
-        private NvLogContext logContext(final Path nvram, final int streams)
-        {
-            return new NvLogContext().clusterId(ctx.clusterId()).stripeSize(ctx.stripeSize())
-                .streamCount(streams)
-                .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
-                .nvram(new NvramContext().file(nvram).capacity(ctx.nvramCapacity()).durability(ctx.durability())
-                    .useAgentInvoker(ctx.stepsNvramFlusher())
-                    .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> agentIdle.wake()));
         }
 
         int doWork()
@@ -542,7 +490,7 @@ public final class SecondaryController implements AutoCloseable
                 .pool(pool)
                 .ownership(new Ownership(pool.superblocks()))
                 .mirrorLog(mirror.log)
-                .partnerMailbox(partnerMailbox)
+                .partnerMailbox(pool.mailbox(ctx.partnerId())) // a reader of its own: the housekeeping reads too
                 .journal(ctx.journal())
                 .journalReader(reader)
                 .controllerId(ctx.controllerId())

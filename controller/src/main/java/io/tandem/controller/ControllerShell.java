@@ -1,0 +1,202 @@
+package io.tandem.controller;
+
+import io.tandem.controller.control.ControlHandler;
+import io.tandem.controller.control.ControlServer;
+import io.tandem.controller.errors.CountedErrorLog;
+import io.tandem.controller.pool.MailboxFile;
+import io.tandem.controller.pool.Pool;
+import io.tandem.nvlog.NvLogContext;
+import io.tandem.staging.NvramContext;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What either role sets up around its agent, written once: the controller's directory, the pool and both
+ * mailboxes, the housekeeping thread with the heartbeat on it, the agent's runner and error log, the control
+ * port, and the context of the controller's own NVLog. Threads, decided here: the agent's (one, through
+ * {@link #start(Agent)}), the housekeeping thread, and the control port's handlers.
+ * <p>
+ * A heartbeat task that throws is counted in the error log and runs again at the next beat: an error never
+ * cancels the heartbeat silently, as a bare {@code scheduleWithFixedDelay} would.
+ * <p>
+ * Thread-safe: {@link #close()} from any thread; the rest from the role's constructor.
+ */
+public final class ControllerShell implements AutoCloseable
+{
+    private final ControllerContext ctx;
+    private final AgentIdling agentIdle;
+    private final CountedErrorLog errors;
+    private final Pool pool;
+    private final MailboxFile mailbox;
+    private final MailboxFile partnerMailbox;
+    private final ScheduledExecutorService housekeeping;
+    private AgentRunner runner;
+    private ControlServer control;
+
+    private ControllerShell(final ControllerContext ctx, final Pool pool)
+    {
+        this.ctx = ctx;
+        this.pool = pool;
+        this.agentIdle = ctx.newAgentIdling();
+        this.errors = ctx.newErrorLog();
+        this.mailbox = pool.mailbox(ctx.controllerId());
+        this.partnerMailbox = pool.mailbox(ctx.partnerId());
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "tandem-housekeeping-" + ctx.controllerId());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Creates the controller's directory and opens the pool with the controller's settings (refused if they
+     * differ from the pair's, as the pool records them).
+     *
+     * @param ctx concluded.
+     */
+    public static ControllerShell open(final ControllerContext ctx) throws IOException
+    {
+        Files.createDirectories(ctx.controllerDir());
+        return new ControllerShell(ctx, Pool.open(ctx.newPool()));
+    }
+
+    public Pool pool()
+    {
+        return pool;
+    }
+
+    /**
+     * @return this controller's mailbox, written by the heartbeat only.
+     */
+    public MailboxFile mailbox()
+    {
+        return mailbox;
+    }
+
+    /**
+     * @return the partner's mailbox, read on the housekeeping thread only.
+     */
+    public MailboxFile partnerMailbox()
+    {
+        return partnerMailbox;
+    }
+
+    public AgentIdling agentIdle()
+    {
+        return agentIdle;
+    }
+
+    public CountedErrorLog errors()
+    {
+        return errors;
+    }
+
+    /**
+     * @return the housekeeping thread, for the pool changes the agent hands off (it never blocks on the pool).
+     */
+    public ScheduledExecutorService housekeeping()
+    {
+        return housekeeping;
+    }
+
+    /**
+     * Beats once now, on the caller's thread, then every heartbeat interval on the housekeeping thread.
+     */
+    public void heartbeat(final Runnable beat)
+    {
+        beat.run();
+        housekeeping.scheduleWithFixedDelay(() ->
+        {
+            try
+            {
+                beat.run();
+            }
+            catch (final Throwable ex)
+            {
+                errors.onError(ex);
+            }
+        }, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts the agent on a thread of its own, its errors counted in {@link #errors()}.
+     */
+    public void start(final Agent agent)
+    {
+        runner = new AgentRunner(agentIdle.strategy(), errors, null, agent);
+        AgentRunner.startOnThread(runner);
+    }
+
+    /**
+     * Opens the control port.
+     *
+     * @return the port it listens on.
+     */
+    public int serveControl(final ControlHandler handler) throws IOException
+    {
+        control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), handler,
+            "tandem-control-" + ctx.controllerId());
+        return control.port();
+    }
+
+    /**
+     * @return the context of this controller's NVLog on its NVRAM device ({@code nvram.dev} in its directory),
+     * with {@code streams} streams; the NVRAM's completions wake the agent unless the agent steps its flusher.
+     */
+    public NvLogContext nvlogContext(final int streams)
+    {
+        return new NvLogContext().clusterId(ctx.clusterId()).stripeSize(ctx.stripeSize()).streamCount(streams)
+            .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
+            .nvram(new NvramContext().file(nvramFile()).capacity(ctx.nvramCapacity()).durability(ctx.durability())
+                .useAgentInvoker(ctx.stepsNvramFlusher())
+                .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> agentIdle.wake()));
+    }
+
+    /**
+     * @return this controller's NVRAM device file.
+     */
+    public Path nvramFile()
+    {
+        return ctx.controllerDir().resolve("nvram.dev");
+    }
+
+    /**
+     * Stops the control port, the agent (waiting for its thread) and the housekeeping thread (waiting for it);
+     * {@link #close()} does the rest. For a role that has work to finish and parts of its own to close between
+     * the two, such as a last consistency point.
+     */
+    public void stopServing()
+    {
+        CloseHelper.quietClose(control);
+        CloseHelper.quietClose(runner);
+        housekeeping.shutdownNow();
+        try
+        {
+            housekeeping.awaitTermination(2, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops everything the shell started: {@link #stopServing()}, then the mailboxes, the pool and the idle
+     * strategy. Close what the role built on them (its NBD server, interconnect, logs) before.
+     */
+    public void close()
+    {
+        stopServing();
+        CloseHelper.quietCloseAll(mailbox, partnerMailbox, pool);
+        agentIdle.close();
+    }
+}
