@@ -51,7 +51,7 @@ public final class SelectorIdleStrategy implements IdleStrategy, ChannelWatcher,
     private final long maxBlockMs;
     /** This idle period's polls are spent: idle again and it blocks; work ({@link #reset()}) clears it. */
     private boolean polled;
-    private long blocks;
+    private volatile long blocks;
     private long spinPolls;
     private volatile boolean woken;
 
@@ -155,7 +155,7 @@ public final class SelectorIdleStrategy implements IdleStrategy, ChannelWatcher,
     }
 
     /**
-     * @return how many times the agent blocked in the kernel.
+     * @return how many times the agent blocked in the kernel; any thread may read it.
      */
     public long blocks()
     {
