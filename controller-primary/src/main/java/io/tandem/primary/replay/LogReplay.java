@@ -1,29 +1,31 @@
 package io.tandem.primary.replay;
 
+import io.tandem.controller.replay.Replay;
+import io.tandem.controller.replay.ReplayTarget;
 import io.tandem.nvlog.LogRecord;
 import io.tandem.nvlog.NvLog;
-import io.tandem.nvlog.RecordType;
 import io.tandem.primary.cache.ConsistencyPoint;
 import io.tandem.primary.cache.PageCache;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteOrder;
 
 /**
- * Replays an NVLog into the write cache: every WRITE and ZERO record with an LSN above the pool's CP LSN is
- * applied, each stream's records in their order, so the cache again holds every write the log holds that the
- * pool may lack. What a primary does when it restarts on its own log, and what a secondary does with its mirror
- * when it takes over. When the cache fills up the replay runs a consistency point to make room and goes on.
+ * Replays an NVLog into the write cache through the one {@link Replay}: every WRITE and ZERO record with an LSN
+ * above the pool's CP LSN is applied, each stream's records in their order, so the cache again holds every write
+ * the log holds that the pool may lack. What a primary does when it restarts on its own log. When the cache fills
+ * up the replay runs a consistency point to make room and goes on.
  * <p>
  * Not thread-safe: runs on the thread that owns the cache, before the controller serves.
  */
-public final class LogReplay
+public final class LogReplay implements ReplayTarget
 {
     private final PageCache cache;
     private final ConsistencyPoint consistencyPoint;
     private final NanoClock clock;
+    private final LogRecord flyweight = new LogRecord();
     private long replayed;
     private long skipped;
     private long highestLsn;
@@ -42,45 +44,42 @@ public final class LogReplay
      * @return records replayed.
      * @throws IllegalStateException if a consistency point needed to make room fails or finds the controller
      *                               fenced.
+     * @throws UncheckedIOException  if a page cannot be loaded for a partial write.
      */
     public long replay(final NvLog log, final int stream, final long cpLsn)
     {
-        final long before = replayed;
-        log.forEachInStream(stream, Long.MIN_VALUE, record -> apply(record, cpLsn));
-        return replayed - before;
-    }
-
-    private void apply(final LogRecord record, final long cpLsn)
-    {
-        final short type = record.type();
-        if (RecordType.WRITE != type && RecordType.ZERO != type)
-        {
-            return;
-        }
-        highestLsn = Math.max(highestLsn, record.lsn());
-        if (record.lsn() <= cpLsn)
-        {
-            skipped++;
-            return;
-        }
+        final Replay replay;
         try
         {
-            while (PageCache.OK != (RecordType.WRITE == type ?
-                cache.write(record.volumeOffset(), record.buffer(), record.payloadOffset(), record.payloadLength(),
-                    record.lsn()) :
-                cache.writeZeroes(record.volumeOffset(),
-                    record.buffer().getLong(record.payloadOffset(), ByteOrder.LITTLE_ENDIAN), record.lsn())))
-            {
-                runConsistencyPoint();
-            }
+            replay = new Replay(this, cpLsn).replay(log, stream, flyweight);
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("replay of " + record + " failed", ex);
+            throw new UncheckedIOException("replay of stream " + stream + " failed", ex);
         }
-        replayed++;
+        replayed += replay.records();
+        skipped += replay.skipped();
+        highestLsn = Math.max(highestLsn, replay.highestLsnSeen());
+        return replay.records();
     }
 
+    public void write(
+        final long volumeOffset, final DirectBuffer src, final int srcOffset, final int length, final long lsn)
+        throws IOException
+    {
+        while (PageCache.OK != cache.write(volumeOffset, src, srcOffset, length, lsn))
+        {
+            runConsistencyPoint();
+        }
+    }
+
+    public void zero(final long volumeOffset, final long length, final long lsn) throws IOException
+    {
+        while (PageCache.OK != cache.writeZeroes(volumeOffset, length, lsn))
+        {
+            runConsistencyPoint();
+        }
+    }
     /**
      * Runs a consistency point to its end on this thread.
      *

@@ -1,11 +1,10 @@
 package io.tandem.secondary.takeover;
 
+import io.tandem.controller.replay.Replay;
 import io.tandem.nvlog.LogRecord;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.RecordHandler;
-import io.tandem.nvlog.RecordType;
 
-import java.nio.ByteOrder;
 
 /**
  * Scans one stream of the mirror log before it is replayed: checks that the stream holds every record the
@@ -86,18 +85,9 @@ final class StreamScan implements RecordHandler
         if (lsn > cpLsn)
         {
             recordsAbove++;
-            bytesAbove += bytesOf(record);
+            bytesAbove += Replay.lengthOf(record);
             highestLsn = Math.max(highestLsn, lsn);
         }
-    }
-
-    /**
-     * @return the bytes of the volume a WRITE or ZERO record changes.
-     */
-    static long bytesOf(final LogRecord record)
-    {
-        return RecordType.ZERO == record.type() ?
-            record.buffer().getLong(record.payloadOffset(), ByteOrder.LITTLE_ENDIAN) : record.payloadLength();
     }
 
     /**

@@ -1,11 +1,11 @@
 package io.tandem.secondary.takeover;
 
-import io.tandem.nvlog.LogRecord;
-import io.tandem.nvlog.NvLog;
-import io.tandem.nvlog.RecordType;
 import io.tandem.controller.pool.MirrorState;
 import io.tandem.controller.pool.Superblock;
-import io.tandem.staging.block.BlockDevice;
+import io.tandem.controller.replay.PoolWriter;
+import io.tandem.controller.replay.Replay;
+import io.tandem.nvlog.LogRecord;
+import io.tandem.nvlog.NvLog;
 import io.tandem.recovery.consumer.ConsumerGraph;
 import io.tandem.recovery.consumer.ConsumerListener;
 import io.tandem.recovery.consumer.ConsumerRegistry;
@@ -19,9 +19,9 @@ import io.tandem.recovery.graph.FailurePolicy;
 import io.tandem.recovery.graph.GraphEngineContext;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.recovery.journal.JournalResume;
+import io.tandem.staging.block.BlockDevice;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -438,52 +438,16 @@ public final class Takeover
             final Superblock superblock = ctx.pool().superblocks().read();
             throw fenced(superblock.epoch(), superblock.owner());
         }
-        final long[] counts = new long[3];
-        counts[2] = -1;
-        try
+        final Replay replay = new Replay(writer, cpLsnBefore).replay(mirror, stream, new LogRecord());
+        if (!resumed.contains(scanStep(stream)) && replay.records() != scanRecordsAbove.get(stream))
         {
-            mirror.forEachInStream(stream, cpLsnBefore + 1, new LogRecord(), record ->
-            {
-                if (0 != record.volume())
-                {
-                    throw new IllegalStateException("stream " + stream + ": record " + record.lsn() +
-                        " is for volume " + record.volume() + ", the pool has only volume 0");
-                }
-                final long length = StreamScan.bytesOf(record);
-                try
-                {
-                    if (RecordType.WRITE == record.type())
-                    {
-                        writer.write(record.volumeOffset(), record.buffer(), record.payloadOffset(),
-                            record.payloadLength());
-                    }
-                    else
-                    {
-                        writer.zero(record.volumeOffset(), length);
-                    }
-                }
-                catch (final IOException ex)
-                {
-                    throw new UncheckedIOException(ex);
-                }
-                counts[0]++;
-                counts[1] += length;
-                counts[2] = record.lsn();
-            });
-        }
-        catch (final UncheckedIOException ex)
-        {
-            throw ex.getCause();
-        }
-        if (!resumed.contains(scanStep(stream)) && counts[0] != scanRecordsAbove.get(stream))
-        {
-            throw new IllegalStateException("stream " + stream + ": replayed " + counts[0] +
+            throw new IllegalStateException("stream " + stream + ": replayed " + replay.records() +
                 " records, the scan found " + scanRecordsAbove.get(stream) +
                 ": the mirror log changed during the takeover");
         }
-        replayRecords.set(stream, counts[0]);
-        replayBytes.set(stream, counts[1]);
-        replayHighestLsn.set(stream, counts[2]);
+        replayRecords.set(stream, replay.records());
+        replayBytes.set(stream, replay.bytes());
+        replayHighestLsn.set(stream, replay.highestLsnReplayed());
     }
 
     private void consistencyPoint() throws IOException

@@ -1,9 +1,9 @@
 package io.tandem.secondary.takeover;
 
-import io.tandem.nvlog.NvLog;
 import io.tandem.controller.pool.MailboxFile;
 import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
+import io.tandem.nvlog.NvLog;
 import io.tandem.recovery.graph.GraphEngineContext;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.recovery.journal.EventJournalReader;

@@ -1,4 +1,4 @@
-package io.tandem.secondary.takeover;
+package io.tandem.controller.replay;
 
 import io.tandem.staging.block.BlockDevice;
 import org.agrona.DirectBuffer;
@@ -19,7 +19,7 @@ import java.nio.ByteBuffer;
  * streams never share a block. Each thread works in its own scratch
  * space, allocated on its first call.
  */
-public final class PoolWriter
+public final class PoolWriter implements ReplayTarget
 {
     /** Bytes written to the device in one call at most: whole blocks are staged in a scratch of this size. */
     public static final int CHUNK_LENGTH = 64 * 1024;
@@ -159,5 +159,17 @@ public final class PoolWriter
     private void writeBlocks(final long byteOffset, final UnsafeBuffer buffer, final int length) throws IOException
     {
         device.write(byteOffset / blockSize, buffer.byteBuffer().duplicate().clear().limit(length));
+    }
+
+    public void write(
+        final long volumeOffset, final DirectBuffer src, final int srcOffset, final int length, final long lsn)
+        throws IOException
+    {
+        write(volumeOffset, src, srcOffset, length);
+    }
+
+    public void zero(final long volumeOffset, final long length, final long lsn) throws IOException
+    {
+        zero(volumeOffset, length);
     }
 }

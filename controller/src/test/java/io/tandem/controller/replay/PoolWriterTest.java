@@ -1,4 +1,4 @@
-package io.tandem.secondary.takeover;
+package io.tandem.controller.replay;
 
 import io.tandem.staging.block.FileBlockDevice;
 import org.agrona.concurrent.UnsafeBuffer;
