@@ -5,7 +5,6 @@ import io.tandem.controller.ControllerContext;
 import io.tandem.controller.ControllerShell;
 import io.tandem.controller.errors.CountedErrorLog;
 import io.tandem.controller.errors.FatalFault;
-import io.tandem.controller.nbd.NbdProtocol;
 import io.tandem.controller.nbd.NbdServer;
 import io.tandem.controller.nbd.NbdServerContext;
 import io.tandem.controller.pool.EpochLease;
@@ -26,6 +25,7 @@ import io.tandem.primary.cache.PageCache;
 import io.tandem.primary.cache.PageCacheContext;
 import io.tandem.primary.replay.LogReplay;
 import io.tandem.primary.write.WritePath;
+import io.tandem.primary.write.WriteStatus;
 import io.tandem.staging.Durability;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -161,7 +161,8 @@ public final class PrimaryController implements AutoCloseable
             {
                 checkpointWhy = why;
                 checkpointRequested = true;
-            }, ctx.nanoClock(), nbdCtx.maxConnections() * nbdCtx.maxRequestsPerConnection() + 64, epoch, firstLsn);
+            }, ctx.nanoClock(), nbdCtx.maxConnections() * nbdCtx.maxRequestsPerConnection() + 64, epoch, firstLsn,
+                MirroredVolume::complete);
             writePath.epochLease(epochLease);
             writePath.noSpaceWaitNs(TimeUnit.MILLISECONDS.toNanos(ctx.noSpaceWaitMs()));
             if (ctx.startWithoutMirror())
@@ -186,7 +187,9 @@ public final class PrimaryController implements AutoCloseable
             {
                 writePath.hold(true); // until the partner holds this epoch's mirror generation
             }
-            nbdCtx.volume(writePath);
+            final MirroredVolume volume = new MirroredVolume();
+            volume.writePath(writePath);
+            nbdCtx.volume(volume);
             nbd = NbdServer.launch(nbdCtx);
 
             this.log = log;
@@ -515,7 +518,7 @@ public final class PrimaryController implements AutoCloseable
             if (mode.isFinal())
             {
                 nbd.refuseIo(true);
-                writePath.refuse(NbdProtocol.ESHUTDOWN);
+                writePath.refuse(WriteStatus.SHUT_DOWN);
                 return work;
             }
             if (null != log.device().invoker())

@@ -502,6 +502,16 @@ public final class NvLog implements AutoCloseable
     }
 
     /**
+     * @return the log's bytes as appends left them, read-only: an appended record lies at the address
+     * {@link #lastAppendAddress()} gave right after its append, {@link #lastAppendLength()} bytes long, and stays
+     * there until its half is released. How a record is mirrored byte for byte without a copy.
+     */
+    public DirectBuffer recordBuffer()
+    {
+        return device.view();
+    }
+
+    /**
      * @return the device address of the record the last successful append wrote: its bytes, exactly as logged,
      * are in {@link #device()}{@code .view()} there, {@link #lastAppendLength()} long, until its half is
      * released. What the primary mirrors to its partner.

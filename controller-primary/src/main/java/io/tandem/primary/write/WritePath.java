@@ -4,9 +4,6 @@ import io.tandem.interconnect.MirrorSender;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.StreamPartitioner;
 import io.tandem.primary.cache.PageCache;
-import io.tandem.controller.nbd.BlockVolume;
-import io.tandem.controller.nbd.IoCompletion;
-import io.tandem.controller.nbd.NbdProtocol;
 import io.tandem.controller.pool.EpochLease;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.NanoClock;
@@ -17,13 +14,16 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
 /**
- * The primary's write path, and the volume its NBD server serves (DESIGN.md, "The write path").
+ * The primary's write path (see docs/ARCHITECTURE.md, "The write path"). It speaks in its own terms: requests
+ * come with a token and an opaque context and end with a {@link WriteStatus} told to its {@link WriteCompletion};
+ * the front end that serves the volume ({@code MirroredVolume} for NBD) translates.
  * <p>
  * A write is cut at stripe boundaries. Each piece, in arrival order, gets the next LSN and the next sequence of
  * its stream, is applied to the write cache, appended to the local NVLog, and offered to the mirror, which sends
- * it to the partner on the path that carries its stream. The client's reply goes out only when every piece is
- * durable in the local NVLog and acknowledged by the partner as durable in its own: an acknowledged write
- * survives the death of either controller.
+ * it to the partner on the path that carries its stream. A write completes only when every piece is durable in
+ * the local NVLog and acknowledged by the partner as durable in its own: an acknowledged write survives the
+ * death of either controller. Without the mirror (the pool records it stale) a write completes once durable
+ * locally, and only while the epoch lease holds.
  * <p>
  * Pieces go through strictly in order, one request after the other, so a stream's sequences are offered in
  * order. When a step cannot be taken now (the cache has no free page, both log halves are in use, the log
@@ -31,16 +31,15 @@ import java.nio.ByteBuffer;
  * there and resumes on a later duty cycle; for the first two it asks for a consistency point. With no path up,
  * writes wait until one returns (policy {@code suspend}). While consistency points fail because the pool is full
  * ({@link #poolFull(boolean)}), a write that has waited {@link #noSpaceWaitNs(long)} since it was submitted for a
- * full cache or log fails with ENOSPC instead, at a piece boundary, so nothing it did needs undoing (the pieces
- * before are logged and mirrored as usual; their content is a failed write's, which NBD leaves undefined). Reads
- * are served from the cache, which holds every
- * applied write, and the pool. FLUSH and FUA need nothing more: a write is only completed once it is durable on
- * both controllers.
+ * full cache or log ends {@link WriteStatus#NO_SPACE} instead, at a piece boundary, so nothing it did needs
+ * undoing (the pieces before are logged and mirrored as usual; their content is a failed write's). Reads are
+ * served from the cache, which holds every applied write, and the pool. A flush needs nothing more: a write is
+ * only completed once it is durable on both controllers.
  * <p>
- * Not thread-safe: the NBD server's submit calls and {@link #doWork(long)} run on the controller's one agent
- * thread. No allocation per request in steady state.
+ * Not thread-safe: requests and {@link #doWork(long)} come on the controller's one agent thread. No allocation
+ * per request in steady state.
  */
-public final class WritePath implements BlockVolume
+public final class WritePath
 {
     private static final int MARKER_DONE = 0;
     private static final int MARKER_TO_LOG = 1;
@@ -69,7 +68,8 @@ public final class WritePath implements BlockVolume
     private boolean mirrored = true;
     private boolean held;
     private long nextLsn;
-    private int refuseError;
+    private WriteStatus refusal;
+    private final WriteCompletion completion;
     private long writesCompleted;
     private long bytesWritten;
     private long readsCompleted;
@@ -90,6 +90,7 @@ public final class WritePath implements BlockVolume
      * @param maxRequests the most requests in flight at once: the NBD server's connections times requests per
      *                    connection, plus room for consistency point markers.
      * @param firstLsn    the LSN the first piece gets: above every LSN in the pool and the logs.
+     * @param completion  told when each request ends.
      */
     public WritePath(
         final NvLog log,
@@ -99,9 +100,11 @@ public final class WritePath implements BlockVolume
         final NanoClock clock,
         final int maxRequests,
         final long epoch,
-        final long firstLsn)
+        final long firstLsn,
+        final WriteCompletion completion)
     {
         this.log = log;
+        this.completion = completion;
         this.sender = sender;
         this.cache = cache;
         this.partitioner = log.partitioner();
@@ -137,62 +140,56 @@ public final class WritePath implements BlockVolume
         return volumeSize;
     }
 
-    public int preferredBlockSize()
+    public int pageSize()
     {
         return cache.pageSize();
     }
 
-    public void submitRead(final long token, final long offset, final ByteBuffer dst, final IoCompletion completion)
+    /**
+     * Reads from the cache, which holds every applied write, and the pool; completes at once.
+     */
+    public void read(final long token, final long offset, final ByteBuffer dst, final Object context)
     {
-        if (0 != refuseError)
+        if (null != refusal)
         {
-            completion.onComplete(token, refuseError);
+            completion.complete(token, refusal, context);
             return;
         }
         try
         {
             cache.read(offset, dst);
             readsCompleted++;
-            completion.onComplete(token, NbdProtocol.OK);
+            completion.complete(token, WriteStatus.OK, context);
         }
         catch (final IOException | UncheckedIOException ex)
         {
-            completion.onComplete(token, NbdProtocol.EIO);
+            completion.complete(token, WriteStatus.IO_ERROR, context);
         }
     }
 
-    public void submitWrite(
-        final long token, final long offset, final ByteBuffer src, final boolean fua, final IoCompletion completion)
+    /**
+     * Queues a write of {@code src}'s remaining bytes at {@code offset}; it completes once durable on both
+     * controllers.
+     */
+    public void write(final long token, final long offset, final ByteBuffer src, final Object context)
     {
-        enqueue(WriteRequest.KIND_WRITE, token, offset, src.remaining(), src, completion);
+        enqueue(WriteRequest.KIND_WRITE, token, offset, src.remaining(), src, context);
     }
 
     /**
-     * Every write completed so far is durable on both controllers already: there is nothing to wait for.
+     * Queues zeroing {@code length} bytes at {@code offset}, logged without carrying the zeros.
      */
-    public void submitFlush(final long token, final IoCompletion completion)
+    public void writeZeroes(final long token, final long offset, final long length, final Object context)
     {
-        completion.onComplete(token, 0 != refuseError ? refuseError : NbdProtocol.OK);
+        enqueue(WriteRequest.KIND_ZERO, token, offset, length, null, context);
     }
 
     /**
-     * A trim leaves the data as it was, which NBD allows: trimmed content is undefined until written again.
+     * Completes at once: every write completed so far is durable on both controllers already.
      */
-    public void submitTrim(
-        final long token, final long offset, final long length, final boolean fua, final IoCompletion completion)
+    public void flush(final long token, final Object context)
     {
-        completion.onComplete(token, 0 != refuseError ? refuseError : NbdProtocol.OK);
-    }
-
-    public void submitWriteZeroes(
-        final long token,
-        final long offset,
-        final long length,
-        final boolean fua,
-        final boolean noHole,
-        final IoCompletion completion)
-    {
-        enqueue(WriteRequest.KIND_ZERO, token, offset, length, null, completion);
+        completion.complete(token, null != refusal ? refusal : WriteStatus.OK, context);
     }
 
     /**
@@ -216,20 +213,20 @@ public final class WritePath implements BlockVolume
         final long offset,
         final long length,
         final ByteBuffer src,
-        final IoCompletion completion)
+        final Object context)
     {
-        if (0 != refuseError)
+        if (null != refusal)
         {
-            completion.onComplete(token, refuseError);
+            completion.complete(token, refusal, context);
             return;
         }
         final WriteRequest request = take();
         if (null == request)
         {
-            completion.onComplete(token, NbdProtocol.EIO);
+            completion.complete(token, WriteStatus.IO_ERROR, context);
             return;
         }
-        request.reset(kind, token, offset, length, src, completion, clock.nanoTime());
+        request.reset(kind, token, offset, length, src, context, clock.nanoTime());
         pending[(int)(pendingTail++ & pendingMask)] = request;
     }
 
@@ -297,7 +294,7 @@ public final class WritePath implements BlockVolume
             return false;
         }
         writesFailedNoSpace++;
-        request.completion.onComplete(request.token, NbdProtocol.ENOSPC);
+        completion.complete(request.token, WriteStatus.NO_SPACE, request.context);
         return true;
     }
 
@@ -422,7 +419,7 @@ public final class WritePath implements BlockVolume
 
     private boolean offer(final WriteRequest request, final int stream)
     {
-        final int result = sender.offer(stream, request.pieceSequence, log.device().view(),
+        final int result = sender.offer(stream, request.pieceSequence, log.recordBuffer(),
             (int)request.recordAddress, request.recordLength);
         if (MirrorSender.OK != result)
         {
@@ -454,7 +451,7 @@ public final class WritePath implements BlockVolume
                     Math.max(0, (nowNs - request.submittedNs) / 1000)));
                 writesCompleted++;
                 bytesWritten += request.length;
-                request.completion.onComplete(request.token, NbdProtocol.OK);
+                completion.complete(request.token, WriteStatus.OK, request.context);
                 inFlight[i] = inFlight[--inFlightCount];
                 inFlight[inFlightCount] = null;
                 recycle(request);
@@ -533,7 +530,7 @@ public final class WritePath implements BlockVolume
             }
             if (MARKER_TO_MIRROR == markerStage[stream])
             {
-                final int result = sender.offer(stream, markerSequence[stream], log.device().view(),
+                final int result = sender.offer(stream, markerSequence[stream], log.recordBuffer(),
                     (int)markerAddress[stream], markerLength[stream]);
                 if (MirrorSender.OK != result)
                 {
@@ -659,24 +656,24 @@ public final class WritePath implements BlockVolume
     }
 
     /**
-     * Stops serving: every request not yet completed, and every later one, fails with {@code error}; nothing more
-     * is written. For a fenced or stopping controller.
+     * Stops serving: every request not yet completed, and every later one, ends with {@code status}; nothing
+     * more is written. For a fenced or stopping controller.
      */
-    public void refuse(final int error)
+    public void refuse(final WriteStatus status)
     {
-        refuseError = error;
+        refusal = status;
         while (pendingHead < pendingTail)
         {
             final WriteRequest request = pending[(int)(pendingHead++ & pendingMask)];
-            if (null != request.completion)
+            if (WriteRequest.KIND_CP_MARKER != request.kind)
             {
-                request.completion.onComplete(request.token, error);
+                completion.complete(request.token, status, request.context);
             }
             recycle(request);
         }
         for (int i = 0; i < inFlightCount; i++)
         {
-            inFlight[i].completion.onComplete(inFlight[i].token, error);
+            completion.complete(inFlight[i].token, status, inFlight[i].context);
             recycle(inFlight[i]);
             inFlight[i] = null;
         }

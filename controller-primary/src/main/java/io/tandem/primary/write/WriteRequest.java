@@ -1,7 +1,5 @@
 package io.tandem.primary.write;
 
-import io.tandem.controller.nbd.IoCompletion;
-
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -30,7 +28,8 @@ final class WriteRequest
     long offset;
     long length;
     ByteBuffer src;
-    IoCompletion completion;
+    /** The submitter's context, handed back with the completion. */
+    Object context;
 
     /** Volume offset of the next piece to process; {@code offset + length} once every piece was offered. */
     long cursor;
@@ -57,7 +56,7 @@ final class WriteRequest
         final long offset,
         final long length,
         final ByteBuffer src,
-        final IoCompletion completion,
+        final Object context,
         final long nowNs)
     {
         this.kind = kind;
@@ -65,7 +64,7 @@ final class WriteRequest
         this.offset = offset;
         this.length = length;
         this.src = src;
-        this.completion = completion;
+        this.context = context;
         this.cursor = offset;
         this.stage = STAGE_NEW;
         this.maxTicket = 0;
@@ -81,6 +80,6 @@ final class WriteRequest
     void clear()
     {
         src = null;
-        completion = null;
+        context = null;
     }
 }

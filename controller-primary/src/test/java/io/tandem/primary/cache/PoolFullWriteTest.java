@@ -7,8 +7,8 @@ import io.tandem.interconnect.status.InterconnectCounters;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
 import io.tandem.primary.cache.ConsistencyPoint.Reason;
-import io.tandem.controller.nbd.NbdProtocol;
 import io.tandem.primary.write.WritePath;
+import io.tandem.primary.write.WriteStatus;
 import io.tandem.staging.NvramContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -52,7 +52,7 @@ class PoolFullWriteTest
     private NvLog log;
     private WritePath writePath;
     private boolean checkpointRequested;
-    private final Map<Long, Integer> completed = new HashMap<>();
+    private final Map<Long, WriteStatus> completed = new HashMap<>();
 
     @BeforeEach
     void setUp() throws IOException
@@ -70,7 +70,8 @@ class PoolFullWriteTest
                 new UnsafeBuffer(new byte[CountersManager.COUNTER_LENGTH * 256])),
             InterconnectCounters.ROLE_SENDER, "p", 1, streams));
         writePath = new WritePath(log, sender, fixture.cache, why -> checkpointRequested = true,
-            () -> fixture.nowNs, 64, fixture.epoch, 1);
+            () -> fixture.nowNs, 64, fixture.epoch, 1,
+            (token, status, context) -> completed.put(token, status));
         writePath.runWithoutMirror(fixture.epoch);
         writePath.noSpaceWaitNs(WAIT_NS);
         fixture.recordEvents = false;
@@ -108,7 +109,7 @@ class PoolFullWriteTest
             {
                 step();
             }
-            if (NbdProtocol.OK != completed.getOrDefault(token, NbdProtocol.OK))
+            if (WriteStatus.OK != completed.getOrDefault(token, WriteStatus.OK))
             {
                 break;
             }
@@ -116,7 +117,7 @@ class PoolFullWriteTest
             assertTrue(completed.containsKey(token), "write " + token + " hung");
         }
         final long stalled = token;
-        assertEquals(NbdProtocol.ENOSPC, completed.get(stalled));
+        assertEquals(WriteStatus.NO_SPACE, completed.get(stalled));
         assertEquals(CpFailure.POOL_FULL, fixture.cp.lastFailure());
         assertTrue(fixture.cp.failedCount() >= 1);
         assertEquals("log full", writePath.stalledOn());
@@ -134,15 +135,15 @@ class PoolFullWriteTest
         {
             step();
         }
-        assertEquals(NbdProtocol.ENOSPC, completed.get(token));
+        assertEquals(WriteStatus.NO_SPACE, completed.get(token));
 
         // reads still work, of pages in the pool and of pages only in the cache
         for (long page = 1; page < stalled; page++)
         {
             final ByteBuffer dst = ByteBuffer.allocate(PAGE);
             final long readToken = 1_000 + page;
-            writePath.submitRead(readToken, (page - 1) * PAGE, dst, completed::put);
-            assertEquals(NbdProtocol.OK, completed.get(readToken));
+            writePath.read(readToken, (page - 1) * PAGE, dst, null);
+            assertEquals(WriteStatus.OK, completed.get(readToken));
             assertArrayEquals(pattern(page), dst.array(), "page " + page);
         }
 
@@ -155,7 +156,7 @@ class PoolFullWriteTest
             step();
             assertTrue(fixture.nowNs - retryFromNs <= WAIT_NS, "writes did not resume");
         }
-        assertEquals(NbdProtocol.OK, completed.get(token));
+        assertEquals(WriteStatus.OK, completed.get(token));
         assertNull(fixture.cp.lastFailure());
         assertFalse(fixture.cp.isExhausted());
     }
@@ -163,7 +164,7 @@ class PoolFullWriteTest
     private void submitWrite(final long token)
     {
         final ByteBuffer src = ByteBuffer.wrap(pattern(token));
-        writePath.submitWrite(token, (token - 1) * PAGE, src, false, completed::put);
+        writePath.write(token, (token - 1) * PAGE, src, null);
     }
 
     private static byte[] pattern(final long token)
