@@ -35,50 +35,64 @@ final class PartnerProcess
     }
 
     /**
-     * Makes sure the partner's run is gone: kills it if it still runs, and waits for it to be gone.
+     * What {@link #stop} found.
      *
-     * @param newEpoch the epoch this takeover took: a partner that reports itself fenced at or after it has
-     *                 stopped writing.
-     * @return what was done, for the journal.
-     * @throws IllegalStateException if the partner's run may still be alive after the timeout.
+     * @param visible false if the partner's process cannot be seen from here, so its run could be neither
+     *                killed nor proved gone: wait for its word instead ({@link #awaitFenced}), once the pool is
+     *                taken.
+     * @param detail  what was done or found, for the journal.
      */
-    static String stop(final MailboxFile mailboxFile, final long newEpoch, final long exitTimeoutMs)
+    record Stop(boolean visible, String detail)
+    {
+    }
+
+    /**
+     * Makes sure the partner's run is gone, where this process can see it: kills it if it still runs, and waits
+     * for it to be gone. Called before the pool is taken: a hung partner may hold the pool's lock, which its
+     * death releases.
+     *
+     * @throws IllegalStateException if the partner's run was killed and is still there after the timeout.
+     */
+    static Stop stop(final MailboxFile mailboxFile, final long exitTimeoutMs)
         throws IOException, InterruptedException
     {
         final Mailbox mailbox = mailboxFile.read();
         if (null == mailbox)
         {
-            return "partner has no readable mailbox (" + mailboxFile.file() + "): it never ran, no process to stop";
+            return new Stop(true, "partner has no readable mailbox (" + mailboxFile.file() + "): it never ran, no " +
+                "process to stop");
         }
         final RunIdentity partner = mailbox.run();
         final RunIdentity self = RunIdentity.current();
         final String role = MailboxFile.roleName(mailbox.role());
         if (partner.runId() == self.runId())
         {
-            return "partner (" + role + ") runs in this process, pid " + partner.pid() + ": not killed";
+            return new Stop(true, "partner (" + role + ") runs in this process, pid " + partner.pid() + ": not killed");
         }
         if (partner.pidNamespace() < 0 || partner.pidNamespace() != self.pidNamespace())
         {
-            return awaitFenced(mailboxFile, newEpoch, exitTimeoutMs, "partner (" + role + ") pid " + partner.pid() +
-                " runs in pid namespace " + partner.pidNamespace() + ", this controller in " + self.pidNamespace() +
+            return new Stop(false, "partner (" + role + ") pid " + partner.pid() + " runs in pid namespace " +
+                partner.pidNamespace() + ", this controller in " + self.pidNamespace() +
                 ": its process cannot be seen from here");
         }
         final Optional<ProcessHandle> found = ProcessHandle.of(partner.pid());
         if (found.isEmpty() || !found.get().isAlive())
         {
-            return "partner (" + role + ") pid " + partner.pid() + " is gone (no such process in this pid namespace)";
+            return new Stop(true, "partner (" + role + ") pid " + partner.pid() + " is gone (no such process in this " +
+                "pid namespace)");
         }
         final ProcessHandle process = found.get();
         final Optional<java.time.Instant> started = process.info().startInstant();
         if (partner.startMs() < 0 || started.isEmpty())
         {
-            return awaitFenced(mailboxFile, newEpoch, exitTimeoutMs, "partner (" + role + ") pid " + partner.pid() +
-                ": the OS does not say when the process started, so it cannot be told from another");
+            return new Stop(false, "partner (" + role + ") pid " + partner.pid() + ": the OS does not say when the " +
+                "process started, so it cannot be told from another");
         }
         if (Math.abs(started.get().toEpochMilli() - partner.startMs()) > START_SLACK_MS)
         {
-            return "partner (" + role + ") pid " + partner.pid() + " is gone: the pid now names a process started at " +
-                started.get().toEpochMilli() + " ms, the partner's started at " + partner.startMs() + " ms";
+            return new Stop(true, "partner (" + role + ") pid " + partner.pid() + " is gone: the pid now names a " +
+                "process started at " + started.get().toEpochMilli() + " ms, the partner's started at " +
+                partner.startMs() + " ms");
         }
 
         final long startNs = System.nanoTime();
@@ -98,14 +112,18 @@ final class PartnerProcess
             throw new IllegalStateException("waiting for partner pid " + partner.pid() + " to exit failed",
                 ex.getCause());
         }
-        return "partner (" + role + ", last heartbeat at " + mailbox.heartbeatMs() + " ms) pid " + partner.pid() +
-            " was alive: killed, gone after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " ms";
+        return new Stop(true, "partner (" + role + ", last heartbeat at " + mailbox.heartbeatMs() + " ms) pid " +
+            partner.pid() + " was alive: killed, gone after " +
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " ms");
     }
 
     /**
-     * Waits for the partner's mailbox to say it is fenced in {@code newEpoch} or later.
+     * Waits for the partner's mailbox to say it is fenced: that it found an epoch newer than its own, the one this
+     * takeover took ({@code newEpoch}).
+     *
+     * @throws IllegalStateException if it does not say so within the timeout.
      */
-    private static String awaitFenced(
+    static String awaitFenced(
         final MailboxFile mailboxFile, final long newEpoch, final long timeoutMs, final String why)
         throws IOException, InterruptedException
     {

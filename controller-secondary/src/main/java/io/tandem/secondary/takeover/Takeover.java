@@ -334,10 +334,12 @@ public final class Takeover
     {
         final Superblock superblock = ctx.pool().superblocks().read();
         final String fenced;
+        final PartnerProcess.Stop stop;
         if (superblock.owner() == controllerId && superblock.epoch() == previousEpoch + 1)
         {
             newEpoch = superblock.epoch();
             fenced = "the pool is already this controller's in epoch " + newEpoch + " (a resumed takeover)";
+            stop = PartnerProcess.stop(ctx.partnerMailbox(), ctx.partnerExitTimeoutMs());
         }
         else
         {
@@ -374,6 +376,8 @@ public final class Takeover
                     journal.note("takeover", operationId + " forced over a stale mirror: " + loss);
                 }
             }
+            // the partner's run is stopped first: hung, it may hold the pool's lock, which its death releases
+            stop = PartnerProcess.stop(ctx.partnerMailbox(), ctx.partnerExitTimeoutMs());
             newEpoch = ctx.ownership().take(controllerId, superblock);
             if (-1 == newEpoch)
             {
@@ -388,7 +392,8 @@ public final class Takeover
             fenced = "epoch " + superblock.epoch() + " -> " + newEpoch + ", owner " + superblock.owner() + " -> " +
                 controllerId;
         }
-        final String partner = PartnerProcess.stop(ctx.partnerMailbox(), newEpoch, ctx.partnerExitTimeoutMs());
+        final String partner = stop.visible() ? stop.detail() :
+            PartnerProcess.awaitFenced(ctx.partnerMailbox(), newEpoch, ctx.partnerExitTimeoutMs(), stop.detail());
         fenceDetail = fenced + "; " + partner;
         journalStep(FENCE, "DONE", fenceDetail);
     }

@@ -38,7 +38,7 @@ class PartnerProcessTest
             assertEquals("ready", partner.readLine());
             assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(partner.pid())).start().waitFor());
 
-            final String detail = PartnerProcess.stop(new MailboxFile(dir, PARTNER_ID), 2, 10_000);
+            final String detail = PartnerProcess.stop(new MailboxFile(dir, PARTNER_ID), 10_000).detail();
 
             assertTrue(detail.contains("killed"), detail);
             partner.waitFor(10, TimeUnit.SECONDS);
@@ -56,7 +56,7 @@ class PartnerProcessTest
             // the partner's run had this pid once, but started long before the process that has it now
             forge(new RunIdentity(other.pid(), 1_000, 42, self.pidNamespace()), MailboxFile.ROLE_PRIMARY);
 
-            final String detail = PartnerProcess.stop(new MailboxFile(dir, PARTNER_ID), 2, 1_000);
+            final String detail = PartnerProcess.stop(new MailboxFile(dir, PARTNER_ID), 1_000).detail();
 
             assertTrue(detail.contains("is gone: the pid now names a process started at"), detail);
             assertTrue(other.isAlive(), "a process that is not the partner is never killed");
@@ -73,20 +73,22 @@ class PartnerProcessTest
         final RunIdentity self = RunIdentity.current();
         final RunIdentity elsewhere = new RunIdentity(999_999, 1_000, 42, self.pidNamespace() + 1);
         forge(elsewhere, MailboxFile.ROLE_PRIMARY);
+        final PartnerProcess.Stop stop = PartnerProcess.stop(new MailboxFile(dir, PARTNER_ID), 100);
+        assertFalse(stop.visible());
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
-            () -> PartnerProcess.stop(new MailboxFile(dir, PARTNER_ID), 2, 100));
+            () -> PartnerProcess.awaitFenced(new MailboxFile(dir, PARTNER_ID), 2, 100, stop.detail()));
         assertTrue(refused.getMessage().contains("cannot be seen from here"), refused.getMessage());
         assertTrue(refused.getMessage().contains("the takeover does not serve"), refused.getMessage());
 
         forge(elsewhere, MailboxFile.ROLE_FENCED);
-        final String detail = PartnerProcess.stop(new MailboxFile(dir, PARTNER_ID), 2, 100);
+        final String detail = PartnerProcess.awaitFenced(new MailboxFile(dir, PARTNER_ID), 2, 100, stop.detail());
         assertTrue(detail.contains("it reports itself fenced"), detail);
     }
 
     @Test
     void aPartnerThatNeverRanHasNothingToStop() throws Exception
     {
-        final String detail = PartnerProcess.stop(new MailboxFile(dir, PARTNER_ID), 2, 100);
+        final String detail = PartnerProcess.stop(new MailboxFile(dir, PARTNER_ID), 100).detail();
         assertTrue(detail.contains("no readable mailbox"), detail);
         assertFalse(Files.exists(dir.resolve("mailbox-" + PARTNER_ID)));
     }

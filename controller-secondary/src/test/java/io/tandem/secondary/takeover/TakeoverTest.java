@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TakeoverTest
@@ -196,6 +197,28 @@ class TakeoverTest
             assertTrue(result.fenceDetail().contains("killed"), result.fenceDetail());
             assertFalse(ProcessHandle.of(partner.pid()).map(ProcessHandle::isAlive).orElse(false),
                 "the partner still runs");
+            assertArrayEquals(fixture.model, fixture.volume());
+        }
+    }
+
+    /**
+     * A primary hung half-way through a superblock change holds the pool's lock; once, the fence took the pool
+     * (which waits for that lock) before it killed the partner, and waited for good.
+     */
+    @Test
+    void theFenceKillsAPartnerHungHoldingThePoolsLockBeforeItTakesThePool() throws Exception
+    {
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, -1);
+            ChildJvm partner = ChildJvm.start(PartnerChild.class, dir.resolve("partner.err"),
+                fixture.pool.dir().toString(), String.valueOf(PARTNER_ID), "hold-pool-lock"))
+        {
+            assertEquals("ready", partner.readLine());
+
+            final TakeoverResult result = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> Takeover.run(fixture.context()));
+
+            assertTrue(result.passed(), result::toString);
+            assertTrue(result.fenceDetail().contains("killed"), result.fenceDetail());
             assertArrayEquals(fixture.model, fixture.volume());
         }
     }
