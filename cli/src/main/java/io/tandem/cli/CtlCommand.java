@@ -47,11 +47,31 @@ public final class CtlCommand implements Callable<Integer>
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Role, epoch, each path's state, each stream's sent/acked sequence and lag, NVLog fill, last " +
-            "consistency point, write latency percentiles.")
-    int status()
+        description = "Role, epoch, mirror mode, each path's state, each stream's sent/acked sequence and lag, NVLog " +
+            "fill, last consistency point, write latency percentiles, the takeover verdict, errors.")
+    int status(@Option(names = "--json",
+        description = "One JSON object per controller and line, with an \"at\" field naming its control port.")
+        final boolean json)
     {
-        return askAll("status");
+        if (!json)
+        {
+            return askAll("status");
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        int answered = 0;
+        for (final InetSocketAddress controller : controllers)
+        {
+            final String reply = ask(controller, "status json");
+            if (null != reply)
+            {
+                answered++;
+                final String object = body(reply).trim();
+                out.println("{\"at\":\"" + name(controller) + "\"" + (object.length() > 2 ? "," : "") +
+                    object.substring(1));
+            }
+        }
+        out.flush();
+        return 0 == answered ? ExitCodes.UNREACHABLE : ExitCodes.OK;
     }
 
     @Command(name = "paths", mixinStandardHelpOptions = true, description = "Each interconnect path's state.")

@@ -20,7 +20,8 @@ final class PrimaryControlHandler implements ControlHandler
         switch (command[0])
         {
             case "status":
-                return "OK\n" + controller.status();
+                return "OK\n" + (command.length > 1 && "json".equals(command[1]) ? controller.statusJson() :
+                    controller.status());
             case "paths":
                 return PathCommands.paths(controller.status());
             case "path":

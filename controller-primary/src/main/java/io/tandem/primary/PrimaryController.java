@@ -14,6 +14,7 @@ import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.pool.PoolOwnedByPartnerException;
 import io.tandem.controller.pool.Superblock;
+import io.tandem.controller.status.StatusWriter;
 import io.tandem.interconnect.InterconnectEndpoint;
 import io.tandem.interconnect.MirrorSender;
 import io.tandem.nvlog.NvLog;
@@ -69,7 +70,7 @@ public final class PrimaryController implements AutoCloseable
     private final ScheduledExecutorService housekeeping;
     private int controlPort;
     private boolean serving;
-    private final PrimaryStatus status;
+    private final PrimarySnapshot published;
     private final long startupReplayed;
     private volatile boolean checkpointRequested;
     private volatile boolean fenced;
@@ -197,7 +198,14 @@ public final class PrimaryController implements AutoCloseable
             this.consistencyPoint = consistencyPoint;
             this.interconnect = interconnect;
             this.nbd = nbd;
-            this.status = new PrimaryStatus();
+            this.published = new PrimarySnapshot(ctx.pathCount(), log.partitioner().streamCount());
+            published.controllerId = ctx.controllerId();
+            published.nbd = ctx.bindAddress() + ":" + nbd.port();
+            published.durability = ctx.durability().toString();
+            published.agentIdle = ctx.agentIdle().name().toLowerCase();
+            published.coalesceDepth = ctx.nbdCoalesceDepth();
+            published.coalesceWindowUs = ctx.nbdCoalesceWindowNs() / 1000;
+            published.startupReplayed = startupReplayed;
 
             shell.heartbeat(this::beat);
             shell.start(new PrimaryAgent());
@@ -387,7 +395,15 @@ public final class PrimaryController implements AutoCloseable
      */
     public String status()
     {
-        return status.text;
+        return render(false);
+    }
+
+    /**
+     * @return the status as one flat JSON object: the same typed fields as {@link #status()}.
+     */
+    public String statusJson()
+    {
+        return render(true);
     }
 
     public long epoch()
@@ -540,7 +556,7 @@ public final class PrimaryController implements AutoCloseable
             {
                 nextStatusNs = nowNs + TimeUnit.MILLISECONDS.toNanos(100);
                 journalPaths();
-                status.refresh(nowNs);
+                capture(nowNs);
             }
             return work;
         }
@@ -1006,77 +1022,66 @@ public final class PrimaryController implements AutoCloseable
     }
 
     /**
-     * What `tandem ctl status` shows, rebuilt on the agent thread and published whole.
+     * Copies the agent's state into the published snapshot: on the agent, every 100 ms, allocating nothing.
      */
-    private final class PrimaryStatus
+    private void capture(final long nowNs)
     {
-        private volatile String text = "starting";
-
-        void refresh(final long nowNs)
+        final PrimarySnapshot out = published;
+        out.beginWrite();
+        out.role = fenced ? "fenced" : PrimaryMode.GIVEN_BACK == mode ? "gave-back" : "primary";
+        out.mode = mode;
+        out.lastTransition = lastTransition;
+        out.epoch = epoch;
+        out.intakeHolds = nbd.counters().intakeHolds();
+        out.liveMask = sender.liveMask();
+        System.arraycopy(pulled, 0, out.pulled, 0, pulled.length);
+        for (int stream = 0; stream < out.streamSent.length; stream++)
         {
-            final StringBuilder out = new StringBuilder(1024);
-            out.append("role=").append(fenced ? "fenced" : PrimaryMode.GIVEN_BACK == mode ? "gave-back" : "primary")
-                .append('\n');
-            out.append("mirror=").append(mode).append('\n');
-            out.append("controller=").append(ctx.controllerId()).append('\n');
-            out.append("epoch=").append(epoch).append('\n');
-            final PrimaryTransition last = lastTransition;
-            out.append("mirror.last=").append(null == last ? "-" : last.name().toLowerCase() + ": " + last.why())
-                .append('\n');
-            out.append("nbd=").append(ctx.bindAddress()).append(':').append(nbd.port()).append('\n');
-            out.append("durability=").append(ctx.durability()).append('\n');
-            out.append("agent.idle=").append(ctx.agentIdle().name().toLowerCase()).append('\n');
-            out.append("nbd.coalesce=");
-            if (0 == ctx.nbdCoalesceDepth())
-            {
-                out.append("off\n");
-            }
-            else
-            {
-                out.append("depth ").append(ctx.nbdCoalesceDepth()).append(" window ")
-                    .append(ctx.nbdCoalesceWindowNs() / 1000).append("us holds ").append(nbd.counters().intakeHolds())
-                    .append('\n');
-            }
-            final int live = sender.liveMask();
-            for (int path = 0; path < ctx.pathCount(); path++)
-            {
-                out.append("path.").append(path).append('=')
-                    .append(0 != (live & (1 << path)) ? "up" : "down")
-                    .append(pulled[path] ? " (pulled)" : "").append('\n');
-            }
-            final int streams = log.partitioner().streamCount();
-            for (int stream = 0; stream < streams; stream++)
-            {
-                final long sent = writePath.nextSequence(stream) - 1;
-                final long acked = sender.ackedSequence(stream);
-                out.append("stream.").append(stream).append("=sent ").append(sent).append(" acked ").append(acked)
-                    .append(" lag ").append(sent - acked).append(" path ").append(sender.pathOf(stream)).append('\n');
-            }
-            out.append("nvlog.fill=").append(String.format("%.3f", log.fill())).append('\n');
-            out.append("nvlog.activeHalf=").append(log.activeHalf()).append('\n');
-            out.append("nvlog.sealedHalf=").append(log.sealedHalf()).append('\n');
-            out.append("lsn=").append(writePath.lastLsn()).append('\n');
-            out.append("cp.lsn=").append(consistencyPoint.lastCpLsn()).append('\n');
-            out.append("cp.count=").append(consistencyPoint.completedCount()).append('\n');
-            out.append("cp.state=").append(consistencyPoint.state()).append('\n');
-            out.append("cp.lastDurationMs=").append(consistencyPoint.lastDurationNs() / 1_000_000).append('\n');
-            out.append("cache.dirtyPages=").append(cache.dirtyPages()).append('\n');
-            out.append("writes.completed=").append(writePath.writesCompleted()).append('\n');
-            out.append("writes.bytes=").append(writePath.bytesWritten()).append('\n');
-            out.append("writes.pending=").append(writePath.pendingCount()).append('\n');
-            out.append("writes.inFlight=").append(writePath.inFlightCount()).append('\n');
-            out.append("writes.stalledOn=").append(writePath.stalledOn()).append('\n');
-            out.append("reads.completed=").append(writePath.readsCompleted()).append('\n');
-            final org.HdrHistogram.Histogram latency = writePath.writeLatencyUs();
-            out.append("writeLatencyUs.p50=").append(latency.getValueAtPercentile(50)).append('\n');
-            out.append("writeLatencyUs.p99=").append(latency.getValueAtPercentile(99)).append('\n');
-            out.append("writeLatencyUs.p999=").append(latency.getValueAtPercentile(99.9)).append('\n');
-            out.append("startup.replayed=").append(startupReplayed).append('\n');
-            out.append("writes.failedNoSpace=").append(writePath.writesFailedNoSpace()).append('\n');
-            consistencyPoint.appendFailureStatus(out, nowNs);
-            ctx.health().appendStatus(out);
-            errors.appendStatus(out);
-            text = out.toString();
+            out.streamSent[stream] = writePath.nextSequence(stream) - 1;
+            out.streamAcked[stream] = sender.ackedSequence(stream);
+            out.streamPath[stream] = sender.pathOf(stream);
         }
+        out.nvlogFill = log.fill();
+        out.activeHalf = log.activeHalf();
+        out.sealedHalf = log.sealedHalf();
+        out.lsn = writePath.lastLsn();
+        out.cpLsn = consistencyPoint.lastCpLsn();
+        out.cpCount = consistencyPoint.completedCount();
+        out.cpState = consistencyPoint.state();
+        out.cpLastDurationMs = consistencyPoint.lastDurationNs() / 1_000_000;
+        out.cpFailed = consistencyPoint.failedCount();
+        out.cpLastFailure = consistencyPoint.lastFailure();
+        out.cpFailuresInARow = consistencyPoint.failuresInARow();
+        out.cpLastError = consistencyPoint.lastError();
+        out.cpRetryInMs = Math.max(0, (consistencyPoint.retryAtNs() - nowNs) / 1_000_000);
+        out.dirtyPages = cache.dirtyPages();
+        out.writesCompleted = writePath.writesCompleted();
+        out.writesBytes = writePath.bytesWritten();
+        out.writesPending = writePath.pendingCount();
+        out.writesInFlight = writePath.inFlightCount();
+        out.stalledOn = writePath.stalledOn();
+        out.readsCompleted = writePath.readsCompleted();
+        final org.HdrHistogram.Histogram latency = writePath.writeLatencyUs();
+        out.latencyP50Us = latency.getValueAtPercentile(50);
+        out.latencyP99Us = latency.getValueAtPercentile(99);
+        out.latencyP999Us = latency.getValueAtPercentile(99.9);
+        out.writesFailedNoSpace = writePath.writesFailedNoSpace();
+        out.endWrite();
+    }
+
+    /**
+     * Renders the status the agent last captured, with the health and the error log, on the caller's thread.
+     */
+    private String render(final boolean json)
+    {
+        final PrimarySnapshot copy = new PrimarySnapshot(pulled.length, published.streamSent.length);
+        copy.copyFrom(published);
+        final StatusWriter out = json ? StatusWriter.json(new StringBuilder(2048)) :
+            StatusWriter.text(new StringBuilder(2048));
+        copy.render(out);
+        final StringBuilder extra = new StringBuilder();
+        ctx.health().appendStatus(extra);
+        errors.appendStatus(extra);
+        return out.lines(extra).finish();
     }
 }

@@ -11,6 +11,7 @@ import io.tandem.controller.pool.MailboxFile;
 import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.pool.Superblock;
+import io.tandem.controller.status.StatusWriter;
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.InterconnectEndpoint;
 import io.tandem.interconnect.MirrorReceiver;
@@ -61,7 +62,7 @@ public final class SecondaryController implements AutoCloseable
     private final CountedErrorLog errors;
     private int controlPort;
     private volatile PartnerView partner = PartnerView.NONE;
-    private volatile String statusText = "starting";
+    private final SecondarySnapshot published;
     private volatile Session session;
     private final boolean[] pulled;
     private volatile boolean takeoverRequested;
@@ -84,6 +85,9 @@ public final class SecondaryController implements AutoCloseable
         this.pool = shell.pool();
         this.progress = progress;
         this.pulled = new boolean[ctx.pathCount()];
+        this.published = new SecondarySnapshot(ctx.pathCount(), ctx.newInterconnect(0).streamCount());
+        published.controllerId = ctx.controllerId();
+        published.agentIdle = ctx.agentIdle().name().toLowerCase();
         NbdServer nbd = null;
         try
         {
@@ -92,6 +96,7 @@ public final class SecondaryController implements AutoCloseable
                 .channelWatcher(agentIdle.watcher())
                 .exportDescription("tandem controller " + ctx.controllerId() + " (secondary)"));
             this.nbd = nbd;
+            published.nbd = ctx.bindAddress() + ":" + nbd.port();
             shell.heartbeat(this::watch);
             shell.start(new SecondaryAgent());
             this.controlPort = shell.serveControl(new SecondaryControlHandler(this));
@@ -166,7 +171,16 @@ public final class SecondaryController implements AutoCloseable
 
     public String status()
     {
-        return statusText;
+        return render(false);
+    }
+
+    /**
+     * @return the status as one flat JSON object: the same typed fields as {@link #status()}, with the takeover
+     * verdict's kind and reason.
+     */
+    public String statusJson()
+    {
+        return render(true);
     }
 
     /**
@@ -400,7 +414,7 @@ public final class SecondaryController implements AutoCloseable
             if (nowNs >= nextStatusNs)
             {
                 nextStatusNs = nowNs + TimeUnit.MILLISECONDS.toNanos(100);
-                statusText = describe(current, view);
+                capture(current, view);
             }
             return work;
         }
@@ -541,53 +555,61 @@ public final class SecondaryController implements AutoCloseable
         takingOver = false;
     }
 
-    private String describe(final Session current, final PartnerView view)
+    /**
+     * Decides on a takeover and copies the agent's state into the published snapshot: on the agent, every 100 ms.
+     */
+    private void capture(final Session current, final PartnerView view)
     {
-        final StringBuilder out = new StringBuilder(1024);
-        out.append("role=secondary\n");
-        out.append("controller=").append(ctx.controllerId()).append('\n');
-        out.append("epoch=").append(null == current ? 0 : current.epoch).append('\n');
-        out.append("nbd=").append(ctx.bindAddress()).append(':').append(nbd.port()).append(" (refusing I/O)\n");
-        out.append("agent.idle=").append(ctx.agentIdle().name().toLowerCase()).append('\n');
-        out.append("pool.epoch=").append(view.poolEpoch()).append('\n');
-        out.append("pool.owner=").append(view.poolOwner()).append('\n');
-        out.append("pool.cpLsn=").append(view.cpLsn()).append('\n');
-        out.append("partner.heartbeatAgeMs=").append(view.heartbeatAgeMs()).append('\n');
-        out.append("partner.role=").append(MailboxFile.roleName(view.partnerRole())).append('\n');
-        int livePaths = 0;
-        for (int path = 0; path < ctx.pathCount(); path++)
-        {
-            final boolean up = null != current && 0 != (current.receiver.liveMask() & (1 << path));
-            livePaths += up ? 1 : 0;
-            out.append("path.").append(path).append('=').append(up ? "up" : "down")
-                .append(pulled[path] ? " (pulled)" : "").append('\n');
-        }
+        final int live = null == current ? 0 : current.receiver.liveMask();
+        verdict = decide(current, view, Integer.bitCount(live));
+        final SecondarySnapshot out = published;
+        out.beginWrite();
+        out.sessionEpoch = null == current ? 0 : current.epoch;
+        out.poolEpoch = view.poolEpoch();
+        out.poolOwner = view.poolOwner();
+        out.poolCpLsn = view.cpLsn();
+        out.mirrorState = view.mirrorState();
+        out.mirrorGeneration = view.mirrorGeneration();
+        out.heldGeneration = null == current ? 0 : current.store.heldGeneration();
+        out.partnerHeartbeatAgeMs = view.heartbeatAgeMs();
+        out.partnerRole = MailboxFile.roleName(view.partnerRole());
+        out.liveMask = live;
+        System.arraycopy(pulled, 0, out.pulled, 0, pulled.length);
+        out.hasSession = null != current;
         if (null != current)
         {
-            final int streams = current.log.partitioner().streamCount();
-            for (int stream = 0; stream < streams; stream++)
+            for (int stream = 0; stream < out.delivered.length; stream++)
             {
-                out.append("stream.").append(stream).append("=delivered ")
-                    .append(current.receiver.deliveredSequence(stream)).append(" durable ")
-                    .append(current.receiver.durableSequence(stream)).append(" acked ")
-                    .append(current.receiver.ackedSequence(stream)).append('\n');
+                out.delivered[stream] = current.receiver.deliveredSequence(stream);
+                out.durable[stream] = current.receiver.durableSequence(stream);
+                out.acked[stream] = current.receiver.ackedSequence(stream);
             }
-            out.append("nvlog.fill=").append(String.format("%.3f", current.log.fill())).append('\n');
-            out.append("mirror.records=").append(current.store.recordsStored()).append('\n');
-            out.append("mirror.bytes=").append(current.store.bytesStored()).append('\n');
-            out.append("mirror.pendingAcks=").append(current.store.pendingAcks()).append('\n');
-            out.append("mirror.releasedUpTo=").append(current.store.releasedUpTo()).append('\n');
+            out.nvlogFill = current.log.fill();
+            out.mirrorRecords = current.store.recordsStored();
+            out.mirrorBytes = current.store.bytesStored();
+            out.pendingAcks = current.store.pendingAcks();
+            out.releasedUpTo = current.store.releasedUpTo();
         }
-        final TakeoverVerdict decided = decide(current, view, livePaths);
-        verdict = decided;
-        out.append("takeover=").append(takingOver ? "running" : decided.describe()).append('\n');
-        if (!takeoverOutcome.isEmpty())
-        {
-            out.append("takeover.last=").append(takeoverOutcome).append('\n');
-        }
-        ctx.health().appendStatus(out);
-        errors.appendStatus(out);
-        return out.toString();
+        out.takingOver = takingOver;
+        out.verdict = verdict;
+        out.takeoverOutcome = takeoverOutcome;
+        out.endWrite();
+    }
+
+    /**
+     * Renders the status the agent last captured, with the health and the error log, on the caller's thread.
+     */
+    private String render(final boolean json)
+    {
+        final SecondarySnapshot copy = new SecondarySnapshot(pulled.length, published.delivered.length);
+        copy.copyFrom(published);
+        final StatusWriter out = json ? StatusWriter.json(new StringBuilder(2048)) :
+            StatusWriter.text(new StringBuilder(2048));
+        copy.render(out);
+        final StringBuilder extra = new StringBuilder();
+        ctx.health().appendStatus(extra);
+        errors.appendStatus(extra);
+        return out.lines(extra).finish();
     }
 
     /**

@@ -24,9 +24,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.tandem.cli.pair.PairControl.await;
+import static io.tandem.cli.pair.PairControl.mirrored;
 import static io.tandem.cli.pair.PairControl.command;
+import static io.tandem.cli.pair.PairControl.field;
 import static io.tandem.cli.pair.PairControl.run;
-import static io.tandem.cli.pair.PairControl.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,8 +111,8 @@ class ChaosTest
                         controllers[partner].close();
                         controllers[partner] = pair.start(partner, "secondary");
                         await("the restarted secondary to hear the primary", 30,
-                            () -> status(pair.controlBase + partner).contains("path.0=up") ||
-                                status(pair.controlBase + partner).contains("path.1=up"));
+                            () -> "up".equals(field(pair.controlBase + partner, "path.0")) ||
+                                "up".equals(field(pair.controlBase + partner, "path.1")));
                         killAndRestart(pair, controllers, serving, random);
                         serving = partner;
                         takeovers++;
@@ -120,7 +121,7 @@ class ChaosTest
                         signal("STOP", controllers[serving]);
                         // the partner fences and kills the paused one once its heartbeat is stale
                         await("controller " + partner + " to take over from the paused primary", 60,
-                            () -> status(pair.controlBase + partner).contains("\nrole=primary\n"));
+                            () -> "primary".equals(field(pair.controlBase + partner, "role")));
                         controllers[serving].waitFor(30, TimeUnit.SECONDS);
                         assertFalse(controllers[serving].isAlive(), "the takeover killed the paused primary");
                         controllers[serving].close();
@@ -143,12 +144,12 @@ class ChaosTest
                         {
                             // it aborts at its deadline, or it quiesced before the pulls took effect and handed over
                             await("the giveback to end", 30, () ->
-                                status(pair.controlBase + current).contains("mirror.last=giveback_aborted") ||
-                                status(pair.controlBase + partner).contains("\nrole=primary\n"));
+                                "GIVEBACK_ABORTED".equals(field(pair.controlBase + current, "mirror.lastTransition")) ||
+                                "primary".equals(field(pair.controlBase + partner, "role")));
                         }
                         command(pair.controlBase + serving, "path restore 0");
                         command(pair.controlBase + serving, "path restore 1");
-                        if (status(pair.controlBase + partner).contains("\nrole=primary\n"))
+                        if ("primary".equals(field(pair.controlBase + partner, "role")))
                         {
                             serving = partner;
                         }
@@ -211,7 +212,7 @@ class ChaosTest
         controllers[serving].close();
         final int survivor = 1 - serving;
         await("controller " + survivor + " to take over", 60,
-            () -> status(pair.controlBase + survivor).contains("\nrole=primary\n"));
+            () -> "primary".equals(field(pair.controlBase + survivor, "role")));
         controllers[serving] = pair.start(serving, random.nextBoolean() ? "primary" : "secondary");
         await("the killed controller to rejoin and be resynced", 60, () -> mirrored(pair, survivor));
     }
@@ -221,11 +222,4 @@ class ChaosTest
         assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start().waitFor());
     }
 
-    private static boolean mirrored(final LaunchedPair pair, final int primary)
-    {
-        final String status = status(pair.controlBase + primary);
-        return status.contains("\nrole=primary\n") && status.contains("mirror=MIRRORED") &&
-            status.contains("path.0=up") && status.contains("path.1=up") &&
-            status(pair.controlBase + 1 - primary).contains("\nrole=secondary\n");
-    }
 }

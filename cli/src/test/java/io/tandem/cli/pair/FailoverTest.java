@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static io.tandem.cli.pair.PairControl.await;
+import static io.tandem.cli.pair.PairControl.mirrored;
 import static io.tandem.cli.pair.PairControl.command;
 import static io.tandem.cli.pair.PairControl.holds;
 import static io.tandem.cli.pair.PairControl.line;
@@ -24,12 +25,6 @@ class FailoverTest
     @TempDir
     Path dir;
 
-    private static boolean mirrored(final LaunchedPair pair)
-    {
-        final String primary = status(pair.controlBase);
-        return primary.contains("mirror=MIRRORED") && primary.contains("path.0=up") &&
-            primary.contains("path.1=up") && status(pair.controlBase + 1).contains("\nrole=secondary\n");
-    }
 
     @Test
     void everyPathDownWithALivePrimaryIsAnInterconnectFailureNotATakeover() throws Exception
@@ -38,7 +33,7 @@ class FailoverTest
         {
             pair.startSecondary();
             pair.startPrimary();
-            await("the pair to mirror", 30, () -> mirrored(pair));
+            await("the pair to mirror", 30, () -> mirrored(pair, 0));
             assertTrue(command(pair.controlBase, "path pull 0").startsWith("OK"));
             assertTrue(command(pair.controlBase, "path pull 1").startsWith("OK"));
             await("the secondary to see every path down", 10, () ->
@@ -51,7 +46,7 @@ class FailoverTest
             assertTrue(status(pair.controlBase).contains("\nrole=primary\n"));
             command(pair.controlBase, "path restore 0");
             command(pair.controlBase, "path restore 1");
-            await("the paths back", 10, () -> mirrored(pair));
+            await("the paths back", 10, () -> mirrored(pair, 0));
             ExternalProcess.run(dir, 60, "qemu-io", "-f", "raw", pair.primaryUri(), "-c", "write -P 0x42 0 64k")
                 .assertSuccess();
         }
@@ -66,7 +61,7 @@ class FailoverTest
             pair.extra.addAll(java.util.List.of("--cp-interval", "10m"));
             pair.startSecondary();
             pair.startPrimary();
-            await("the pair to mirror", 30, () -> mirrored(pair));
+            await("the pair to mirror", 30, () -> mirrored(pair, 0));
             final String[] written = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--ops", "3000",
                 "--queue-depth", "32", "--read-ratio", "0", "--span", "48M", "--no-verify-at-end",
                 "--state-file", state.toString());
@@ -101,7 +96,7 @@ class FailoverTest
         {
             pair.startSecondary();
             pair.startPrimary();
-            await("the pair to mirror", 30, () -> mirrored(pair));
+            await("the pair to mirror", 30, () -> mirrored(pair, 0));
             final java.util.concurrent.CompletableFuture<String[]> workload =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> run("workload", "--target",
                     "127.0.0.1:" + pair.nbdBase, "--duration", "8s", "--queue-depth", "16", "--span", "48M"));
@@ -109,7 +104,7 @@ class FailoverTest
             pair.secondary.kill();
             pair.secondary.close();
             pair.startSecondary();
-            await("the primary to resync the restarted secondary", 30, () -> mirrored(pair) &&
+            await("the primary to resync the restarted secondary", 30, () -> mirrored(pair, 0) &&
                 !line(status(pair.controlBase), "epoch").equals("epoch=1"));
             final String[] result = workload.get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals("0", result[0], result[1] + result[2]);
@@ -125,7 +120,7 @@ class FailoverTest
             pair.extra.addAll(java.util.List.of("--mirror-loss", "continue"));
             pair.startSecondary();
             pair.startPrimary();
-            await("the pair to mirror", 30, () -> mirrored(pair));
+            await("the pair to mirror", 30, () -> mirrored(pair, 0));
             command(pair.controlBase, "path pull 0");
             command(pair.controlBase, "path pull 1");
             await("the primary to go on without its mirror", 15, () ->
@@ -156,7 +151,7 @@ class FailoverTest
             pair.extra.addAll(java.util.List.of("--cp-interval", "10m"));
             pair.startSecondary();
             pair.startPrimary();
-            await("the pair to mirror", 30, () -> mirrored(pair));
+            await("the pair to mirror", 30, () -> mirrored(pair, 0));
             final Path state = dir.resolve("workload.state");
             final String[] written = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--ops", "3980",
                 "--queue-depth", "32", "--read-ratio", "0", "--span", "48M", "--no-verify-at-end",

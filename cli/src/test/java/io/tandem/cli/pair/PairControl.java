@@ -1,5 +1,7 @@
 package io.tandem.cli.pair;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.cli.TandemCommand;
 import io.tandem.controller.control.ControlClient;
 import picocli.CommandLine;
@@ -16,6 +18,8 @@ import java.util.function.BooleanSupplier;
  */
 final class PairControl
 {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private PairControl()
     {
     }
@@ -47,6 +51,43 @@ final class PairControl
         {
             return "";
         }
+    }
+
+    /**
+     * @return the status of the controller on control port {@code port} as typed values ({@code ctl status
+     * --json}), or an empty object if it does not answer.
+     */
+    static JsonNode statusJson(final int port)
+    {
+        try
+        {
+            final String reply = ControlClient.send("127.0.0.1", port, "status json", 2_000);
+            return reply.startsWith("OK\n") ? JSON.readTree(reply.substring(3)) : JSON.createObjectNode();
+        }
+        catch (final IOException ex)
+        {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /**
+     * @return the field {@code key} of {@code port}'s status as text ("" if absent).
+     */
+    static String field(final int port, final String key)
+    {
+        return statusJson(port).path(key).asText("");
+    }
+
+    /**
+     * @return controller {@code primary} of the pair serves mirrored on both paths, its partner is secondary:
+     * read as typed status values.
+     */
+    static boolean mirrored(final LaunchedPair pair, final int primary)
+    {
+        final JsonNode serving = statusJson(pair.controlBase + primary);
+        return "primary".equals(serving.path("role").asText()) && "MIRRORED".equals(serving.path("mirror").asText()) &&
+            "up".equals(serving.path("path.0").asText()) && "up".equals(serving.path("path.1").asText()) &&
+            "secondary".equals(field(pair.controlBase + 1 - primary, "role"));
     }
 
     static String command(final int port, final String command) throws IOException

@@ -1,0 +1,182 @@
+package io.tandem.primary;
+
+import io.tandem.controller.status.StatusSnapshot;
+import io.tandem.controller.status.StatusWriter;
+import io.tandem.primary.cache.ConsistencyPoint;
+import io.tandem.primary.cache.CpFailure;
+
+/**
+ * The primary's state as its agent last captured it, typed: the agent copies its values in every 100 ms, and
+ * whoever asks for the status copies them out and renders them, as text for people or JSON for machines.
+ * <p>
+ * Thread-safe as a {@link StatusSnapshot} is.
+ */
+final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
+{
+    String role = "primary";
+    PrimaryMode mode = PrimaryMode.SYNCING;
+    PrimaryTransition lastTransition;
+    int controllerId;
+    long epoch;
+    String nbd = "";
+    String durability = "";
+    String agentIdle = "";
+    int coalesceDepth;
+    long coalesceWindowUs;
+    long intakeHolds;
+    int liveMask;
+    final boolean[] pulled;
+    final long[] streamSent;
+    final long[] streamAcked;
+    final int[] streamPath;
+    double nvlogFill;
+    int activeHalf;
+    int sealedHalf;
+    long lsn;
+    long cpLsn;
+    long cpCount;
+    ConsistencyPoint.State cpState = ConsistencyPoint.State.IDLE;
+    long cpLastDurationMs;
+    long cpFailed;
+    CpFailure cpLastFailure;
+    int cpFailuresInARow;
+    Throwable cpLastError;
+    long cpRetryInMs;
+    long dirtyPages;
+    long writesCompleted;
+    long writesBytes;
+    int writesPending;
+    int writesInFlight;
+    String stalledOn = "";
+    long readsCompleted;
+    long latencyP50Us;
+    long latencyP99Us;
+    long latencyP999Us;
+    long startupReplayed;
+    long writesFailedNoSpace;
+
+    PrimarySnapshot(final int paths, final int streams)
+    {
+        this.pulled = new boolean[paths];
+        this.streamSent = new long[streams];
+        this.streamAcked = new long[streams];
+        this.streamPath = new int[streams];
+    }
+
+    protected void copyFields(final PrimarySnapshot from)
+    {
+        role = from.role;
+        mode = from.mode;
+        lastTransition = from.lastTransition;
+        controllerId = from.controllerId;
+        epoch = from.epoch;
+        nbd = from.nbd;
+        durability = from.durability;
+        agentIdle = from.agentIdle;
+        coalesceDepth = from.coalesceDepth;
+        coalesceWindowUs = from.coalesceWindowUs;
+        intakeHolds = from.intakeHolds;
+        liveMask = from.liveMask;
+        System.arraycopy(from.pulled, 0, pulled, 0, pulled.length);
+        System.arraycopy(from.streamSent, 0, streamSent, 0, streamSent.length);
+        System.arraycopy(from.streamAcked, 0, streamAcked, 0, streamAcked.length);
+        System.arraycopy(from.streamPath, 0, streamPath, 0, streamPath.length);
+        nvlogFill = from.nvlogFill;
+        activeHalf = from.activeHalf;
+        sealedHalf = from.sealedHalf;
+        lsn = from.lsn;
+        cpLsn = from.cpLsn;
+        cpCount = from.cpCount;
+        cpState = from.cpState;
+        cpLastDurationMs = from.cpLastDurationMs;
+        cpFailed = from.cpFailed;
+        cpLastFailure = from.cpLastFailure;
+        cpFailuresInARow = from.cpFailuresInARow;
+        cpLastError = from.cpLastError;
+        cpRetryInMs = from.cpRetryInMs;
+        dirtyPages = from.dirtyPages;
+        writesCompleted = from.writesCompleted;
+        writesBytes = from.writesBytes;
+        writesPending = from.writesPending;
+        writesInFlight = from.writesInFlight;
+        stalledOn = from.stalledOn;
+        readsCompleted = from.readsCompleted;
+        latencyP50Us = from.latencyP50Us;
+        latencyP99Us = from.latencyP99Us;
+        latencyP999Us = from.latencyP999Us;
+        startupReplayed = from.startupReplayed;
+        writesFailedNoSpace = from.writesFailedNoSpace;
+    }
+
+    /**
+     * Writes every field, in the order `tandem ctl status` has always shown them.
+     */
+    public void render(final StatusWriter out)
+    {
+        out.field("role", role).field("mirror", mode).field("controller", controllerId).field("epoch", epoch);
+        final PrimaryTransition last = lastTransition;
+        out.field("mirror.last", null == last ? "-" : last.name().toLowerCase() + ": " + last.why());
+        if (out.isJson())
+        {
+            out.field("mirror.lastTransition", null == last ? "" : last.name());
+        }
+        out.field("nbd", nbd).field("durability", durability).field("agent.idle", agentIdle);
+        if (0 == coalesceDepth)
+        {
+            out.field("nbd.coalesce", "off");
+        }
+        else if (out.isJson())
+        {
+            out.field("nbd.coalesce.depth", coalesceDepth).field("nbd.coalesce.windowUs", coalesceWindowUs)
+                .field("nbd.coalesce.holds", intakeHolds);
+        }
+        else
+        {
+            out.field("nbd.coalesce", "depth " + coalesceDepth + " window " + coalesceWindowUs + "us holds " +
+                intakeHolds);
+        }
+        for (int path = 0; path < pulled.length; path++)
+        {
+            final boolean up = 0 != (liveMask & (1 << path));
+            if (out.isJson())
+            {
+                out.field("path." + path, up ? "up" : "down").field("path." + path + ".pulled", pulled[path]);
+            }
+            else
+            {
+                out.field("path." + path, (up ? "up" : "down") + (pulled[path] ? " (pulled)" : ""));
+            }
+        }
+        for (int stream = 0; stream < streamSent.length; stream++)
+        {
+            final long sent = streamSent[stream];
+            final long acked = streamAcked[stream];
+            if (out.isJson())
+            {
+                out.field("stream." + stream + ".sent", sent).field("stream." + stream + ".acked", acked)
+                    .field("stream." + stream + ".lag", sent - acked).field("stream." + stream + ".path",
+                    streamPath[stream]);
+            }
+            else
+            {
+                out.field("stream." + stream, "sent " + sent + " acked " + acked + " lag " + (sent - acked) +
+                    " path " + streamPath[stream]);
+            }
+        }
+        out.field("nvlog.fill", nvlogFill, 3).field("nvlog.activeHalf", activeHalf)
+            .field("nvlog.sealedHalf", sealedHalf).field("lsn", lsn).field("cp.lsn", cpLsn)
+            .field("cp.count", cpCount).field("cp.state", cpState).field("cp.lastDurationMs", cpLastDurationMs)
+            .field("cache.dirtyPages", dirtyPages).field("writes.completed", writesCompleted)
+            .field("writes.bytes", writesBytes).field("writes.pending", writesPending)
+            .field("writes.inFlight", writesInFlight).field("writes.stalledOn", stalledOn)
+            .field("reads.completed", readsCompleted).field("writeLatencyUs.p50", latencyP50Us)
+            .field("writeLatencyUs.p99", latencyP99Us).field("writeLatencyUs.p999", latencyP999Us)
+            .field("startup.replayed", startupReplayed).field("writes.failedNoSpace", writesFailedNoSpace)
+            .field("cp.failed", cpFailed);
+        if (ConsistencyPoint.State.FAILED == cpState && null != cpLastFailure)
+        {
+            out.field("cp.lastFailure", cpLastFailure + " in a row " + cpFailuresInARow + ": " + cpLastError +
+                ", retry in " + cpRetryInMs + " ms");
+        }
+    }
+}
