@@ -1076,12 +1076,9 @@ public final class PrimaryController implements AutoCloseable
     {
         final PrimarySnapshot copy = new PrimarySnapshot(pulled.length, published.streamSent.length);
         copy.copyFrom(published);
-        final StatusWriter out = json ? StatusWriter.json(new StringBuilder(2048)) :
-            StatusWriter.text(new StringBuilder(2048));
-        copy.render(out);
         final StringBuilder extra = new StringBuilder();
         ctx.health().appendStatus(extra);
         errors.appendStatus(extra);
-        return out.lines(extra).finish();
+        return StatusWriter.render(copy, json, extra);
     }
 }

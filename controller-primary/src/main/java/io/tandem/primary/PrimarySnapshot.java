@@ -135,18 +135,7 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
             out.field("nbd.coalesce", "depth " + coalesceDepth + " window " + coalesceWindowUs + "us holds " +
                 intakeHolds);
         }
-        for (int path = 0; path < pulled.length; path++)
-        {
-            final boolean up = 0 != (liveMask & (1 << path));
-            if (out.isJson())
-            {
-                out.field("path." + path, up ? "up" : "down").field("path." + path + ".pulled", pulled[path]);
-            }
-            else
-            {
-                out.field("path." + path, (up ? "up" : "down") + (pulled[path] ? " (pulled)" : ""));
-            }
-        }
+        out.paths(liveMask, pulled);
         for (int stream = 0; stream < streamSent.length; stream++)
         {
             final long sent = streamSent[stream];

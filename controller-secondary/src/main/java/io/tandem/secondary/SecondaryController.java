@@ -603,13 +603,10 @@ public final class SecondaryController implements AutoCloseable
     {
         final SecondarySnapshot copy = new SecondarySnapshot(pulled.length, published.delivered.length);
         copy.copyFrom(published);
-        final StatusWriter out = json ? StatusWriter.json(new StringBuilder(2048)) :
-            StatusWriter.text(new StringBuilder(2048));
-        copy.render(out);
         final StringBuilder extra = new StringBuilder();
         ctx.health().appendStatus(extra);
         errors.appendStatus(extra);
-        return out.lines(extra).finish();
+        return StatusWriter.render(copy, json, extra);
     }
 
     /**

@@ -85,18 +85,7 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
             .field("pool.owner", poolOwner).field("pool.cpLsn", poolCpLsn).field("pool.mirrorState", mirrorState)
             .field("pool.mirrorGeneration", mirrorGeneration).field("mirror.heldGeneration", heldGeneration)
             .field("partner.heartbeatAgeMs", partnerHeartbeatAgeMs).field("partner.role", partnerRole);
-        for (int path = 0; path < pulled.length; path++)
-        {
-            final boolean up = 0 != (liveMask & (1 << path));
-            if (out.isJson())
-            {
-                out.field("path." + path, up ? "up" : "down").field("path." + path + ".pulled", pulled[path]);
-            }
-            else
-            {
-                out.field("path." + path, (up ? "up" : "down") + (pulled[path] ? " (pulled)" : ""));
-            }
-        }
+        out.paths(liveMask, pulled);
         if (hasSession)
         {
             for (int stream = 0; stream < delivered.length; stream++)

@@ -8,12 +8,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.tandem.cli.pair.PairControl.await;
-import static io.tandem.cli.pair.PairControl.mirrored;
 import static io.tandem.cli.pair.PairControl.command;
 import static io.tandem.cli.pair.PairControl.field;
 import static io.tandem.cli.pair.PairControl.holds;
+import static io.tandem.cli.pair.PairControl.mirrored;
 import static io.tandem.cli.pair.PairControl.run;
 import static io.tandem.cli.pair.PairControl.status;
+import static io.tandem.cli.pair.PairControl.verifyRemembered;
+import static io.tandem.cli.pair.PairControl.writeRemembered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,10 +49,7 @@ class DurabilityHolesTest
             pair.startSecondary();
             pair.startPrimary();
             await("the pair to mirror", 30, () -> mirrored(pair, 0));
-            final String[] written = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--ops", "3000",
-                "--queue-depth", "32", "--read-ratio", "0", "--span", "48M", "--no-verify-at-end",
-                "--state-file", state.toString());
-            assertEquals("0", written[0], written[1] + written[2]);
+            writeRemembered(pair.nbdBase, 3000, state);
 
             pair.secondary.kill();
             pair.secondary.close();
@@ -61,10 +60,7 @@ class DurabilityHolesTest
 
             await("the restarted secondary to take over", 60,
                 () -> "primary".equals(field(pair.controlBase + 1, "role")));
-            final String[] verified = run("workload", "--target", "127.0.0.1:" + (pair.nbdBase + 1),
-                "--verify-only", "--span", "48M", "--state-file", state.toString());
-            assertEquals("0", verified[0], verified[1] + verified[2]);
-            assertTrue(verified[1].contains(", 0 errors"), verified[1]);
+            verifyRemembered(pair.nbdBase + 1, state);
         }
     }
 

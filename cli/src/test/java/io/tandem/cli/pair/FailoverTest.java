@@ -7,12 +7,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static io.tandem.cli.pair.PairControl.await;
-import static io.tandem.cli.pair.PairControl.mirrored;
 import static io.tandem.cli.pair.PairControl.command;
 import static io.tandem.cli.pair.PairControl.holds;
 import static io.tandem.cli.pair.PairControl.line;
+import static io.tandem.cli.pair.PairControl.mirrored;
 import static io.tandem.cli.pair.PairControl.run;
 import static io.tandem.cli.pair.PairControl.status;
+import static io.tandem.cli.pair.PairControl.verifyRemembered;
+import static io.tandem.cli.pair.PairControl.writeRemembered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,10 +64,7 @@ class FailoverTest
             pair.startSecondary();
             pair.startPrimary();
             await("the pair to mirror", 30, () -> mirrored(pair, 0));
-            final String[] written = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--ops", "3000",
-                "--queue-depth", "32", "--read-ratio", "0", "--span", "48M", "--no-verify-at-end",
-                "--state-file", state.toString());
-            assertEquals("0", written[0], written[1] + written[2]);
+            writeRemembered(pair.nbdBase, 3000, state);
             // both die before the secondary noticed: the acknowledged writes since the last CP live in the mirror
             pair.primary.kill();
             pair.secondary.kill();
@@ -79,10 +78,7 @@ class FailoverTest
             pair.start(1, "secondary");
             await("the restarted secondary to finish the takeover and serve", 60,
                 () -> status(pair.controlBase + 1).contains("\nrole=primary\n"));
-            final String[] verified = run("workload", "--target", "127.0.0.1:" + (pair.nbdBase + 1),
-                "--verify-only", "--span", "48M", "--state-file", state.toString());
-            assertEquals("0", verified[0], verified[1] + verified[2]);
-            assertTrue(verified[1].contains(", 0 errors"), verified[1]);
+            verifyRemembered(pair.nbdBase + 1, state);
             final String[] events = run("ctl", "events", "--data-dir", dir.resolve("data").toString());
             assertTrue(events[1].contains("finishing the takeover") || events[1].contains("took over at epoch"),
                 events[1]);
@@ -153,10 +149,7 @@ class FailoverTest
             pair.startPrimary();
             await("the pair to mirror", 30, () -> mirrored(pair, 0));
             final Path state = dir.resolve("workload.state");
-            final String[] written = run("workload", "--target", "127.0.0.1:" + pair.nbdBase, "--ops", "3980",
-                "--queue-depth", "32", "--read-ratio", "0", "--span", "48M", "--no-verify-at-end",
-                "--state-file", state.toString());
-            assertEquals("0", written[0], written[1] + written[2]);
+            writeRemembered(pair.nbdBase, 3980, state);
             final String fill = line(status(pair.controlBase), "nvlog.fill");
             final long killNs = System.nanoTime();
             pair.primary.kill();
@@ -169,10 +162,7 @@ class FailoverTest
                 " ms; " + summary);
             assertTrue(summary.contains("records"), journal[1]);
 
-            final String[] verified = run("workload", "--target", "127.0.0.1:" + (pair.nbdBase + 1),
-                "--verify-only", "--span", "48M", "--state-file", state.toString());
-            assertEquals("0", verified[0], verified[1] + verified[2]);
-            assertTrue(verified[1].contains(", 0 errors"), verified[1]);
+            verifyRemembered(pair.nbdBase + 1, state);
         }
     }
 }

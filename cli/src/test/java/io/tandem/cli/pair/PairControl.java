@@ -90,6 +90,30 @@ final class PairControl
             "secondary".equals(field(pair.controlBase + 1 - primary, "role"));
     }
 
+    /**
+     * Writes {@code ops} 4 KiB blocks through the NBD port {@code port} at queue depth 32 and remembers each
+     * block's acknowledged version in {@code state}; fails the test if the workload does.
+     */
+    static void writeRemembered(final int port, final int ops, final java.nio.file.Path state)
+    {
+        final String[] written = run("workload", "--target", "127.0.0.1:" + port, "--ops", Integer.toString(ops),
+            "--queue-depth", "32", "--read-ratio", "0", "--span", "48M", "--no-verify-at-end",
+            "--state-file", state.toString());
+        org.junit.jupiter.api.Assertions.assertEquals("0", written[0], written[1] + written[2]);
+    }
+
+    /**
+     * Reads back every block {@code state} remembers through the NBD port {@code port}; fails the test on any
+     * block older than acknowledged, or never written.
+     */
+    static void verifyRemembered(final int port, final java.nio.file.Path state)
+    {
+        final String[] verified = run("workload", "--target", "127.0.0.1:" + port, "--verify-only", "--span", "48M",
+            "--state-file", state.toString());
+        org.junit.jupiter.api.Assertions.assertEquals("0", verified[0], verified[1] + verified[2]);
+        org.junit.jupiter.api.Assertions.assertTrue(verified[1].contains(", 0 errors"), verified[1]);
+    }
+
     static String command(final int port, final String command) throws IOException
     {
         return ControlClient.send("127.0.0.1", port, command, 5_000);

@@ -109,6 +109,40 @@ public final class StatusWriter
     }
 
     /**
+     * Each interconnect path's state: {@code path.N=up|down}, with {@code (pulled)} in the text, or a boolean
+     * {@code path.N.pulled} field in JSON.
+     *
+     * @param liveMask bit N set while path N is up.
+     */
+    public StatusWriter paths(final int liveMask, final boolean[] pulled)
+    {
+        for (int path = 0; path < pulled.length; path++)
+        {
+            final String state = 0 != (liveMask & (1 << path)) ? "up" : "down";
+            if (json)
+            {
+                field("path." + path, state).field("path." + path + ".pulled", pulled[path]);
+            }
+            else
+            {
+                field("path." + path, pulled[path] ? state + " (pulled)" : state);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Renders {@code snapshot} and then {@code extraLines} (the health's and the error log's {@code key=value}
+     * lines) as text or JSON.
+     */
+    public static String render(final StatusSnapshot<?> snapshot, final boolean json, final CharSequence extraLines)
+    {
+        final StatusWriter out = json ? json(new StringBuilder(2048)) : text(new StringBuilder(2048));
+        snapshot.render(out);
+        return out.lines(extraLines).finish();
+    }
+
+    /**
      * @return the rendering.
      */
     public String finish()
