@@ -65,6 +65,50 @@ class DurabilityHolesTest
     }
 
     /**
+     * Once, with the mirror lost under policy continue, a record of "mirror stale" that failed (the pool could not
+     * be written) was ignored: the primary acknowledged writes from its NVLog alone, the secondary later took over
+     * from its mirror, and those writes read back older than acknowledged. Now writes wait until the record is
+     * durable. The pool's superblock lock replaced by a directory makes every superblock change fail, as an
+     * immutable pool directory did in the report.
+     */
+    @Test
+    void aFailedStaleRecordStopsAcknowledgementsAndNoWriteIsLost() throws Exception
+    {
+        final Path state = dir.resolve("workload.state");
+        final Path lock = dir.resolve("data").resolve("pool").resolve("superblock.lock");
+        try (LaunchedPair pair = new LaunchedPair(dir, 11969, 27210))
+        {
+            pair.extra.addAll(java.util.List.of("--cp-interval", "10m", "--mirror-loss", "continue"));
+            pair.startSecondary();
+            pair.startPrimary();
+            await("the pair to mirror", 30, () -> mirrored(pair, 0));
+            writeRemembered(pair.nbdBase, 2000, state);
+
+            java.nio.file.Files.delete(lock);
+            java.nio.file.Files.createDirectory(lock);
+            command(pair.controlBase, "path pull 0");
+            command(pair.controlBase, "path pull 1");
+            final CompletableFuture<String[]> workload = CompletableFuture.supplyAsync(() -> run("workload",
+                "--target", "127.0.0.1:" + pair.nbdBase, "--duration", "15s", "--queue-depth", "8",
+                "--read-ratio", "0", "--span", "48M", "--no-verify-at-end", "--state-file", state.toString()));
+            await("the primary to try to record the mirror stale", 15,
+                () -> "STALE_RECORD_FAILED".equals(field(pair.controlBase, "mirror.lastTransition")) ||
+                    "MIRROR_LOST".equals(field(pair.controlBase, "mirror.lastTransition")));
+            final String completed = field(pair.controlBase, "writes.completed");
+            holds("no write acknowledged without the mirror while the pool cannot say so", 3, () ->
+                !"DEGRADED".equals(field(pair.controlBase, "mirror")) &&
+                completed.equals(field(pair.controlBase, "writes.completed")));
+
+            pair.primary.kill();
+            java.nio.file.Files.delete(lock); // the takeover needs the pool's lock back
+            await("the secondary to take over from its mirror", 60,
+                () -> "primary".equals(field(pair.controlBase + 1, "role")));
+            workload.get(60, TimeUnit.SECONDS);
+            verifyRemembered(pair.nbdBase + 1, state);
+        }
+    }
+
+    /**
      * Once, `ctl takeover` without --force killed a healthy, mirrored primary although the help says --force is
      * needed for a live one.
      */
