@@ -697,23 +697,25 @@ public final class PrimaryController implements AutoCloseable
             {
                 case SYNC_RECORD:
                 {
-                    final TaskOutcome outcome = poll();
-                    if (TaskOutcome.DONE == outcome)
+                    switch (poll())
                     {
-                        syncStage = SYNC_START;
-                        return 1;
-                    }
-                    if (TaskOutcome.NONE == outcome && nowNs >= retryAtNs ||
-                        TaskOutcome.FAILED == outcome && (retryAtNs = nowNs + retryNs) > 0)
-                    {
-                        if (TaskOutcome.NONE == outcome)
-                        {
+                        case DONE:
+                            syncStage = SYNC_START;
+                            return 1;
+                        case FAILED:
+                            retryAtNs = nowNs + retryNs;
+                            return 1;
+                        case NONE:
+                            if (nowNs < retryAtNs)
+                            {
+                                return 0;
+                            }
                             final long current = epoch;
                             submit(() -> ownership.recordMirrorState(current, MirrorState.SYNCING, 0));
-                        }
-                        return 1;
+                            return 1;
+                        default:
+                            return 0; // still running, or refused: the controller was fenced
                     }
-                    return 0;
                 }
                 case SYNC_START:
                     writePath.startGeneration(epoch);

@@ -9,8 +9,12 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the launched-pair tests do from outside: run tandem commands in this JVM, read a controller's status
@@ -94,24 +98,24 @@ final class PairControl
      * Writes {@code ops} 4 KiB blocks through the NBD port {@code port} at queue depth 32 and remembers each
      * block's acknowledged version in {@code state}; fails the test if the workload does.
      */
-    static void writeRemembered(final int port, final int ops, final java.nio.file.Path state)
+    static void writeRemembered(final int port, final int ops, final Path state)
     {
         final String[] written = run("workload", "--target", "127.0.0.1:" + port, "--ops", Integer.toString(ops),
             "--queue-depth", "32", "--read-ratio", "0", "--span", "48M", "--no-verify-at-end",
             "--state-file", state.toString());
-        org.junit.jupiter.api.Assertions.assertEquals("0", written[0], written[1] + written[2]);
+        assertEquals("0", written[0], written[1] + written[2]);
     }
 
     /**
      * Reads back every block {@code state} remembers through the NBD port {@code port}; fails the test on any
      * block older than acknowledged, or never written.
      */
-    static void verifyRemembered(final int port, final java.nio.file.Path state)
+    static void verifyRemembered(final int port, final Path state)
     {
         final String[] verified = run("workload", "--target", "127.0.0.1:" + port, "--verify-only", "--span", "48M",
             "--state-file", state.toString());
-        org.junit.jupiter.api.Assertions.assertEquals("0", verified[0], verified[1] + verified[2]);
-        org.junit.jupiter.api.Assertions.assertTrue(verified[1].contains(", 0 errors"), verified[1]);
+        assertEquals("0", verified[0], verified[1] + verified[2]);
+        assertTrue(verified[1].contains(", 0 errors"), verified[1]);
     }
 
     static String command(final int port, final String command) throws IOException
