@@ -8,6 +8,7 @@ import io.tandem.controller.nbd.NbdServer;
 import io.tandem.controller.nbd.NbdServerContext;
 import io.tandem.controller.pool.Mailbox;
 import io.tandem.controller.pool.MailboxFile;
+import io.tandem.controller.pool.MirrorState;
 import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.pool.Superblock;
@@ -63,6 +64,7 @@ public final class SecondaryController implements AutoCloseable
     private int controlPort;
     private volatile PartnerView partner = PartnerView.NONE;
     private final SecondarySnapshot published;
+    private final SecondaryModes modes = new SecondaryModes();
     private volatile Session session;
     private final boolean[] pulled;
     private volatile boolean takeoverRequested;
@@ -411,12 +413,36 @@ public final class SecondaryController implements AutoCloseable
             {
                 work += handovers(current, view, nowNs);
             }
+            work += modes(current, view);
             if (nowNs >= nextStatusNs)
             {
                 nextStatusNs = nowNs + TimeUnit.MILLISECONDS.toNanos(100);
                 capture(current, view);
             }
             return work;
+        }
+
+        /**
+         * Steps the mode machine with what holds now, and journals the change it makes.
+         */
+        private int modes(final Session current, final PartnerView view)
+        {
+            final long held = null == current ? 0 : current.store.heldGeneration();
+            final Handover handedOver = handover;
+            final SecondaryMode before = modes.mode();
+            final SecondaryTransition change = modes.step(null != current,
+                MirrorState.IN_SYNC == view.mirrorState() && 0 != held && held == view.mirrorGeneration(),
+                takingOver, takeoverFailed && !takingOver, null != handedOver,
+                null != handedOver && handedOver.tookOver());
+            if (null == change)
+            {
+                return 0;
+            }
+            if (null != ctx.journal())
+            {
+                ctx.journal().note("secondary", before + " -> " + change.to() + ": " + change.why());
+            }
+            return 1;
         }
 
         public String roleName()
@@ -590,6 +616,8 @@ public final class SecondaryController implements AutoCloseable
             out.pendingAcks = current.store.pendingAcks();
             out.releasedUpTo = current.store.releasedUpTo();
         }
+        out.mode = modes.mode();
+        out.lastTransition = modes.last();
         out.takingOver = takingOver;
         out.verdict = verdict;
         out.takeoverOutcome = takeoverOutcome;

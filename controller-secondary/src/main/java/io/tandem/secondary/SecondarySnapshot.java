@@ -36,6 +36,8 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
     long mirrorBytes;
     long pendingAcks;
     long releasedUpTo;
+    SecondaryMode mode = SecondaryMode.WAITING;
+    SecondaryTransition lastTransition;
     boolean takingOver;
     TakeoverVerdict verdict;
     String takeoverOutcome = "";
@@ -73,6 +75,8 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
         mirrorBytes = from.mirrorBytes;
         pendingAcks = from.pendingAcks;
         releasedUpTo = from.releasedUpTo;
+        mode = from.mode;
+        lastTransition = from.lastTransition;
         takingOver = from.takingOver;
         verdict = from.verdict;
         takeoverOutcome = from.takeoverOutcome;
@@ -81,6 +85,8 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
     public void render(final StatusWriter out)
     {
         out.field("role", "secondary").field("controller", controllerId).field("epoch", sessionEpoch)
+            .field("mode", mode).field("mode.last", null == lastTransition ? "-" :
+                lastTransition.name().toLowerCase() + ": " + lastTransition.why())
             .field("nbd", nbd + " (refusing I/O)").field("agent.idle", agentIdle).field("pool.epoch", poolEpoch)
             .field("pool.owner", poolOwner).field("pool.cpLsn", poolCpLsn).field("pool.mirrorState", mirrorState)
             .field("pool.mirrorGeneration", mirrorGeneration).field("mirror.heldGeneration", heldGeneration)
