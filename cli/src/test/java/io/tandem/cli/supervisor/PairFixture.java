@@ -1,8 +1,10 @@
 package io.tandem.cli.supervisor;
 
-import io.tandem.secondary.SecondaryController;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.controller.ControllerContext;
 import io.tandem.primary.PrimaryController;
+import io.tandem.secondary.SecondaryController;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -66,16 +68,33 @@ final class PairFixture
         }
     }
 
-    static long statusValue(final String status, final String key)
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @return the typed status ({@code statusJson()} of either role) as a tree.
+     */
+    static JsonNode json(final String statusJson)
     {
-        for (final String line : status.split("\n"))
+        try
         {
-            if (line.startsWith(key + "="))
-            {
-                final String value = line.substring(key.length() + 1).split(" ")[0];
-                return Long.parseLong(value);
-            }
+            return JSON.readTree(statusJson);
         }
-        throw new AssertionError("no " + key + " in status:\n" + status);
+        catch (final java.io.IOException ex)
+        {
+            throw new AssertionError("not JSON: " + statusJson, ex);
+        }
+    }
+
+    /**
+     * @return the number {@code key} of a typed status.
+     */
+    static long statusValue(final String statusJson, final String key)
+    {
+        final JsonNode value = json(statusJson).get(key);
+        if (null == value || !value.isNumber())
+        {
+            throw new AssertionError("no number " + key + " in status:\n" + statusJson);
+        }
+        return value.asLong();
     }
 }

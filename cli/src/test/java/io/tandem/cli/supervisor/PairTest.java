@@ -1,9 +1,9 @@
 package io.tandem.cli.supervisor;
 
-import io.tandem.secondary.SecondaryController;
-import io.tandem.primary.PrimaryController;
 import io.tandem.controller.control.ControlClient;
 import io.tandem.controller.pool.Pool;
+import io.tandem.primary.PrimaryController;
+import io.tandem.secondary.SecondaryController;
 import io.tandem.staging.block.BlockDevice;
 import io.tandem.staging.testing.ExternalProcess;
 import org.junit.jupiter.api.Test;
@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 import static io.tandem.cli.supervisor.PairFixture.await;
+import static io.tandem.cli.supervisor.PairFixture.json;
 import static io.tandem.cli.supervisor.PairFixture.statusValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,27 +37,27 @@ class PairTest
             PrimaryController primary = PairFixture.primary(dir, PORT_BASE, System.out))
         {
             await("the mirror session", 20, () -> primary.epoch() == secondary.sessionEpoch());
-            await("both paths up", 20, () -> primary.status().contains("path.0=up") &&
-                primary.status().contains("path.1=up"));
+            await("both paths up", 20, () -> "up".equals(json(primary.statusJson()).path("path.0").asText()) &&
+                "up".equals(json(primary.statusJson()).path("path.1").asText()));
             final String uri = "nbd://127.0.0.1:" + primary.nbdPort();
             ExternalProcess.run(dir, 60, "qemu-io", "-f", "raw", uri,
                 "-c", "write -P 0xab 0 1M", "-c", "write -P 0x5c 3000000 70000", "-c", "read -P 0xab 0 1M",
                 "-c", "read -P 0x5c 3000000 70000").assertSuccess();
 
             await("the status to show the writes", 5,
-                () -> statusValue(primary.status(), "writes.completed") >= 2);
-            final long pieces = statusValue(primary.status(), "lsn");
+                () -> statusValue(primary.statusJson(), "writes.completed") >= 2);
+            final long pieces = statusValue(primary.statusJson(), "lsn");
             assertTrue(pieces >= (1 << 20) / (16 * 1024) + 70000 / (16 * 1024), "a record per 16 KiB stripe");
             // the status is republished every 100 ms: wait for the one that shows the mirrored records
             await("the secondary's status to show every record", 5,
-                () -> statusValue(secondary.status(), "mirror.records") >= pieces);
+                () -> statusValue(secondary.statusJson(), "mirror.records") >= pieces);
             final String secondaryStatus = secondary.status();
             assertTrue(secondaryStatus.contains("takeover=no: the primary is alive on 2 path(s)"), secondaryStatus);
 
             final String reply = ControlClient.send("127.0.0.1", primary.controlPort(), "cp", 5_000);
             assertTrue(reply.startsWith("OK"), reply);
-            await("the checkpoint", 20, () -> statusValue(primary.status(), "cp.count") >= 2);
-            assertTrue(statusValue(primary.status(), "cp.lsn") >= statusValue(primary.status(), "lsn"));
+            await("the checkpoint", 20, () -> statusValue(primary.statusJson(), "cp.count") >= 2);
+            assertTrue(statusValue(primary.statusJson(), "cp.lsn") >= statusValue(primary.statusJson(), "lsn"));
         }
         try (Pool pool = Pool.open(new io.tandem.controller.pool.PoolContext().dir(dir.resolve("pool"))
             .volumeSize(PairFixture.VOLUME_SIZE).createIfMissing(false)))
@@ -94,8 +95,8 @@ class PairTest
             command[command.length - 1] = "flush";
             ExternalProcess.run(dir, 120, command).assertSuccess();
             // an 8 MiB NVRAM has 4 MiB halves: 24 MiB of writes switch halves at least five times
-            await("the status to show the checkpoints", 10, () -> statusValue(primary.status(), "cp.count") >= 5);
-            assertTrue(statusValue(secondary.status(), "mirror.releasedUpTo") > 0,
+            await("the status to show the checkpoints", 10, () -> statusValue(primary.statusJson(), "cp.count") >= 5);
+            assertTrue(statusValue(secondary.statusJson(), "mirror.releasedUpTo") > 0,
                 "the secondary released its log after the primary's checkpoints:\n" + secondary.status());
         }
         try (Pool pool = Pool.open(new io.tandem.controller.pool.PoolContext().dir(dir.resolve("pool"))
@@ -139,24 +140,24 @@ class PairTest
             PrimaryController primary = PairFixture.primary(dir, PORT_BASE + 40, System.out))
         {
             await("the mirror session", 20, () -> primary.epoch() == secondary.sessionEpoch());
-            await("both paths up", 20, () -> primary.status().contains("path.1=up"));
+            await("both paths up", 20, () -> "up".equals(json(primary.statusJson()).path("path.1").asText()));
             assertTrue(ControlClient.send("127.0.0.1", primary.controlPort(), "path pull 1", 5_000)
                 .startsWith("OK"));
-            await("path 1 down", 10, () -> primary.status().contains("path.1=down (pulled)"));
+            await("path 1 down", 10, () -> "down".equals(json(primary.statusJson()).path("path.1").asText()) &&
+                json(primary.statusJson()).path("path.1.pulled").asBoolean());
             final String uri = "nbd://127.0.0.1:" + primary.nbdPort();
             ExternalProcess.run(dir, 60, "qemu-io", "-f", "raw", uri,
                 "-c", "write -P 0x11 0 2M", "-c", "read -P 0x11 0 2M").assertSuccess();
             for (int stream = 0; stream < 8; stream++)
             {
-                assertTrue(primary.status().contains("stream." + stream + "=") &&
-                    primary.status().matches("(?s).*stream\\." + stream + "=sent \\d+ acked \\d+ lag \\d+ path 0.*"),
+                assertEquals(0, statusValue(primary.statusJson(), "stream." + stream + ".path"),
                     "every stream moved to path 0:\n" + primary.status());
             }
             final String bad = ControlClient.send("127.0.0.1", primary.controlPort(), "path pull 7", 5_000);
             assertTrue(bad.startsWith("ERROR path must be 0 to 1"), bad);
             assertTrue(ControlClient.send("127.0.0.1", primary.controlPort(), "path restore 1", 5_000)
                 .startsWith("OK"));
-            await("path 1 back", 10, () -> primary.status().contains("path.1=up"));
+            await("path 1 back", 10, () -> "up".equals(json(primary.statusJson()).path("path.1").asText()));
         }
     }
 }
