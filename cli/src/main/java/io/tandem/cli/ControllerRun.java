@@ -33,7 +33,8 @@ final class ControllerRun
      * @return {@link ExitCodes#FAILED} with the reason on standard error if it could not start,
      * {@link FatalFault#exitCode()} if it hit a fatal fault, else {@link ExitCodes#OK} once it stopped.
      */
-    static int run(final CommandSpec spec, final ControllerOptions options, final int id, final RoleSupervisor.Role role)
+    static int run(
+        final CommandSpec spec, final ControllerOptions options, final int id, final RoleSupervisor.Role role)
     {
         final CountDownLatch stopped = new CountDownLatch(1);
         final ControllerHealth health = new ControllerHealth((fault, cause) -> stopped.countDown(),

@@ -71,7 +71,8 @@ public final class RoleSupervisor implements AutoCloseable
      * Starts the controller in {@code initial} role (or the one the pool gives it) and returns once that role
      * serves, or throws why it could not start.
      */
-    public static RoleSupervisor launch(final ControllerContext template, final Role initial, final PrintStream progress)
+    public static RoleSupervisor launch(
+        final ControllerContext template, final Role initial, final PrintStream progress)
         throws IOException
     {
         final RoleSupervisor controller = new RoleSupervisor(template, initial, progress);

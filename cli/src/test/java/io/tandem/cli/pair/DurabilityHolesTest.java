@@ -45,7 +45,8 @@ class DurabilityHolesTest
         try (LaunchedPair pair = new LaunchedPair(dir, 11939, 27090))
         {
             pair.extra.addAll(java.util.List.of("--cp-interval", "10m"));
-            pair.jvmArgs.addAll(java.util.List.of("-Dtandem.mailbox.heartbeatMs=5000", "-Dtandem.partner.staleMs=6000"));
+            pair.jvmArgs.addAll(
+                java.util.List.of("-Dtandem.mailbox.heartbeatMs=5000", "-Dtandem.partner.staleMs=6000"));
             pair.startSecondary();
             pair.startPrimary();
             await("the pair to mirror", 30, () -> mirrored(pair, 0));

@@ -73,7 +73,8 @@ class FailoverTest
                 new io.tandem.controller.pool.PoolContext().dir(dir.resolve("data").resolve("pool"))
                     .volumeSize(64L << 20).createIfMissing(false)))
             {
-                assertEquals(2, new io.tandem.controller.pool.Ownership(pool.superblocks()).take(1, pool.superblocks().read()));
+                assertEquals(2, new io.tandem.controller.pool.Ownership(pool.superblocks())
+                    .take(1, pool.superblocks().read()));
             }
             pair.start(1, "secondary");
             await("the restarted secondary to finish the takeover and serve", 60,

@@ -445,7 +445,8 @@ public final class WritePath
         for (int i = inFlightCount - 1; i >= 0; i--)
         {
             final WriteRequest request = inFlight[i];
-            if (request.maxTicket <= durableTicket && isAcknowledged(request) && (mirrored || null == lease || lease.holds(nowNs)))
+            if (request.maxTicket <= durableTicket && isAcknowledged(request) &&
+                (mirrored || null == lease || lease.holds(nowNs)))
             {
                 writeLatencyUs.recordValue(Math.min(writeLatencyUs.getHighestTrackableValue(),
                     Math.max(0, (nowNs - request.submittedNs) / 1000)));

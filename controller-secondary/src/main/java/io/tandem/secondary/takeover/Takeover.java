@@ -419,7 +419,8 @@ public final class Takeover
         cpLsnBefore = superblock.cpLsn();
         cpLsnAfter = superblock.cpLsn();
         journalStep(LOAD_SUPERBLOCK, "DONE", "epoch " + newEpoch + ", CP LSN " +
-            superblock.cpLsn() + ", mirror " + superblock.mirrorState() + " generation " + superblock.mirrorGeneration());
+            superblock.cpLsn() + ", mirror " + superblock.mirrorState() + " generation " +
+            superblock.mirrorGeneration());
     }
 
     private void scan(final int stream)

@@ -6,13 +6,11 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static io.tandem.controller.nbd.NbdProtocol.CMD_FLUSH;
 import static io.tandem.controller.nbd.NbdProtocol.CMD_READ;
 import static io.tandem.controller.nbd.NbdProtocol.OK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,17 +56,17 @@ class NbdIdleTimeoutTest
         {
             try (RawNbdClient refused = new RawNbdClient(server.port()))
             {
-                stepUntil(() -> 1 == server.counters().connectionsRejected());
+                ServerSteps.stepUntil(server, () -> 1 == server.counters().connectionsRejected());
                 assertTrue(refused.closedByServer(), "over the limit: closed at once, not left in the backlog");
             }
 
             nowNs[0] += IDLE_TIMEOUT_NS - TimeUnit.SECONDS.toNanos(1);
             flush(busy, 1);
-            stepFor20Ms();
+            ServerSteps.stepFor20Ms(server);
             assertEquals(0, server.counters().idleTimeouts());
 
             nowNs[0] += TimeUnit.SECONDS.toNanos(2);
-            stepFor20Ms();
+            ServerSteps.stepFor20Ms(server);
             assertEquals(1, server.counters().idleTimeouts());
             assertTrue(idle.closedByServer());
 
@@ -89,20 +87,20 @@ class NbdIdleTimeoutTest
         {
             client.request(0, CMD_READ, 7, 0, 4096);
             client.flush();
-            stepUntil(() -> 1 == volume.heldCount());
+            ServerSteps.stepUntil(server, () -> 1 == volume.heldCount());
             nowNs[0] += 2 * IDLE_TIMEOUT_NS;
-            stepFor20Ms();
+            ServerSteps.stepFor20Ms(server);
             assertEquals(0, server.counters().idleTimeouts());
 
             volume.hold(false);
             volume.releaseInReverse();
-            stepUntil(() -> available(client) >= NbdSimpleReplyEncoder.HEADER_LENGTH + 4096);
+            ServerSteps.stepUntil(server, () -> available(client) >= NbdSimpleReplyEncoder.HEADER_LENGTH + 4096);
             assertEquals(OK, client.reply());
             assertEquals(7, client.lastHandle);
             client.in.readFully(new byte[4096]);
 
             nowNs[0] += IDLE_TIMEOUT_NS + 1;
-            stepFor20Ms();
+            ServerSteps.stepFor20Ms(server);
             assertEquals(1, server.counters().idleTimeouts());
             assertTrue(client.closedByServer());
         }
@@ -122,12 +120,12 @@ class NbdIdleTimeoutTest
             }
             stalled.flush();
             // 16 MiB of replies: more than loopback's socket buffers take, so buffers stay held for the client
-            stepUntil(() -> volume.submitted().size() >= 8);
-            stepFor20Ms();
+            ServerSteps.stepUntil(server, () -> volume.submitted().size() >= 8);
+            ServerSteps.stepFor20Ms(server);
             assertTrue(server.counters().bufferBytes() >= mib, server.counters().toString());
 
             nowNs[0] += IDLE_TIMEOUT_NS + TimeUnit.SECONDS.toNanos(1);
-            stepFor20Ms();
+            ServerSteps.stepFor20Ms(server);
             assertEquals(1, server.counters().idleTimeouts());
             assertEquals(0, server.counters().bufferBytes(), server.counters().toString());
         }
@@ -136,10 +134,10 @@ class NbdIdleTimeoutTest
     private RawNbdClient connect() throws Exception
     {
         final RawNbdClient client = new RawNbdClient(server.port());
-        stepUntil(() -> available(client) >= NbdHandshakeEncoder.GREETING_LENGTH);
+        ServerSteps.stepUntil(server, () -> available(client) >= NbdHandshakeEncoder.GREETING_LENGTH);
         client.handshake();
         client.option(NbdProtocol.OPT_EXPORT_NAME, new byte[0]);
-        stepUntil(() -> available(client) >= NbdHandshakeEncoder.EXPORT_LENGTH);
+        ServerSteps.stepUntil(server, () -> available(client) >= NbdHandshakeEncoder.EXPORT_LENGTH);
         assertEquals(SIZE, client.in.readLong());
         client.in.readUnsignedShort();
         return client;
@@ -149,7 +147,7 @@ class NbdIdleTimeoutTest
     {
         client.request(0, CMD_FLUSH, handle, 0, 0);
         client.flush();
-        stepUntil(() -> available(client) >= NbdSimpleReplyEncoder.HEADER_LENGTH);
+        ServerSteps.stepUntil(server, () -> available(client) >= NbdSimpleReplyEncoder.HEADER_LENGTH);
         assertEquals(OK, client.reply());
         assertEquals(handle, client.lastHandle);
     }
@@ -166,23 +164,5 @@ class NbdIdleTimeoutTest
         }
     }
 
-    /** Loopback delivers within microseconds: 20 ms of steps with the clock standing still. */
-    private void stepFor20Ms()
-    {
-        final long endNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-        while (System.nanoTime() < endNs)
-        {
-            server.invoker().invoke();
-        }
-    }
 
-    private void stepUntil(final BooleanSupplier condition)
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean())
-        {
-            assertFalse(System.nanoTime() > deadlineNs, "condition not met in time");
-            server.invoker().invoke();
-        }
-    }
 }

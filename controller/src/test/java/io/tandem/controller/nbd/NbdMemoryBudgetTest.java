@@ -7,15 +7,12 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import static io.tandem.controller.nbd.NbdProtocol.CMD_READ;
 import static io.tandem.controller.nbd.NbdProtocol.CMD_WRITE;
 import static io.tandem.controller.nbd.NbdProtocol.OK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,7 +77,7 @@ class NbdMemoryBudgetTest
     {
         start(64 << 10);
         queueLargeRequestsOnTwoConnectionsAndDrain(CMD_READ);
-        stepUntil(() -> 0 == server.counters().bufferBytes());
+        ServerSteps.stepUntil(server, () -> 0 == server.counters().bufferBytes());
     }
 
     private void queueLargeRequestsOnTwoConnectionsAndDrain(final int type) throws Exception
@@ -120,8 +117,8 @@ class NbdMemoryBudgetTest
             }
 
             final long inBudget = BUDGET / MIB;
-            stepUntil(() -> volume.submitted().size() >= inBudget);
-            stepFor20Ms();
+            ServerSteps.stepUntil(server, () -> volume.submitted().size() >= inBudget);
+            ServerSteps.stepFor20Ms(server);
             assertEquals(inBudget, volume.submitted().size(), "requests past the budget were read");
             assertTrue(server.counters().bufferWaits() > 0, server.counters().toString());
             assertTrue(server.counters().bufferBytes() <= BUDGET, server.counters().toString());
@@ -171,10 +168,10 @@ class NbdMemoryBudgetTest
     private RawNbdClient connect() throws Exception
     {
         final RawNbdClient client = new RawNbdClient(server.port());
-        stepUntil(() -> available(client) >= NbdHandshakeEncoder.GREETING_LENGTH);
+        ServerSteps.stepUntil(server, () -> available(client) >= NbdHandshakeEncoder.GREETING_LENGTH);
         client.handshake();
         client.option(NbdProtocol.OPT_EXPORT_NAME, new byte[0]);
-        stepUntil(() -> available(client) >= NbdHandshakeEncoder.EXPORT_LENGTH);
+        ServerSteps.stepUntil(server, () -> available(client) >= NbdHandshakeEncoder.EXPORT_LENGTH);
         assertEquals(SIZE, client.in.readLong());
         client.in.readUnsignedShort();
         return client;
@@ -214,22 +211,5 @@ class NbdMemoryBudgetTest
         }
     }
 
-    private void stepFor20Ms()
-    {
-        final long endNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-        while (System.nanoTime() < endNs)
-        {
-            server.invoker().invoke();
-        }
-    }
 
-    private void stepUntil(final BooleanSupplier condition)
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean())
-        {
-            assertFalse(System.nanoTime() > deadlineNs, "condition not met in time");
-            server.invoker().invoke();
-        }
-    }
 }
