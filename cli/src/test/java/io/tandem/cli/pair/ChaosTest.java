@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Chaos under a verifying workload: each cycle plays a schedule drawn from the seed, and not only against a
  * settled pair: kill -9 of whichever controller serves (settled, or at a random moment right after a path
  * flap), the secondary killed and restarted and the primary killed as soon as the restarted one hears it,
- * the primary paused (SIGSTOP) longer than the heartbeat staleness, `ctl takeover` without --force against a
+ * the primary paused (SIGSTOP) past the heartbeat staleness and resumed (SIGCONT) at a moment drawn from the
+ * seed, so the takeover is anywhere from not begun to done, `ctl takeover` without --force against a
  * live primary, a giveback with every path pulled, and a plain giveback. Killed controllers restart (the
  * killed one rejoins as secondary and is resynced). No acknowledged write may be lost or read back wrong, and
  * no two controllers may ever have served the pool in the same epoch (each serving role takes the pool at an
@@ -118,18 +119,28 @@ class ChaosTest
                         takeovers++;
                         break;
                     case PAUSE_PRIMARY:
+                    {
+                        // paused past the partner's staleness, then resumed at a moment drawn from the seed: the
+                        // partner may have fenced and killed it, be part-way through, or not have begun
                         signal("STOP", controllers[serving]);
-                        // the partner fences and kills the paused one once its heartbeat is stale
-                        await("controller " + partner + " to take over from the paused primary", 60,
-                            () -> "primary".equals(field(pair.controlBase + partner, "role")));
-                        controllers[serving].waitFor(30, TimeUnit.SECONDS);
-                        assertFalse(controllers[serving].isAlive(), "the takeover killed the paused primary");
-                        controllers[serving].close();
-                        controllers[serving] = pair.start(serving, "secondary");
-                        serving = partner;
-                        await("the paused controller to rejoin and be resynced", 60, () -> mirrored(pair, partner));
-                        takeovers++;
+                        Thread.sleep(1_000 + random.nextInt(1_000));
+                        signal("CONT", controllers[serving]);
+                        await("the pair to settle after the pause", 60,
+                            () -> "primary".equals(field(pair.controlBase + partner, "role")) ||
+                                mirrored(pair, current));
+                        if ("primary".equals(field(pair.controlBase + partner, "role")))
+                        {
+                            controllers[serving].waitFor(30, TimeUnit.SECONDS);
+                            assertFalse(controllers[serving].isAlive(), "the takeover killed the paused primary");
+                            controllers[serving].close();
+                            controllers[serving] = pair.start(serving, "secondary");
+                            serving = partner;
+                            takeovers++;
+                        }
+                        final int now = serving;
+                        await("the pair to mirror after the pause", 60, () -> mirrored(pair, now));
                         break;
+                    }
                     case UNFORCED_TAKEOVER:
                         assertTrue(command(pair.controlBase + partner, "takeover").startsWith("ERROR takeover " +
                             "refused: no: the primary is alive"), "an unforced takeover of a live primary");
