@@ -124,7 +124,7 @@ class ChaosTest
                         // partner may have fenced and killed it, be part-way through, or not have begun
                         signal("STOP", controllers[serving]);
                         Thread.sleep(1_000 + random.nextInt(1_000));
-                        signal("CONT", controllers[serving]);
+                        resume(controllers[serving]);
                         await("the pair to settle after the pause", 60,
                             () -> "primary".equals(field(pair.controlBase + partner, "role")) ||
                                 mirrored(pair, current));
@@ -231,6 +231,15 @@ class ChaosTest
     private static void signal(final String signal, final ChildJvm child) throws Exception
     {
         assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start().waitFor());
+    }
+
+    /**
+     * Resumes a paused controller, unless the partner's takeover killed it first.
+     */
+    private static void resume(final ChildJvm child) throws Exception
+    {
+        final int exit = new ProcessBuilder("kill", "-CONT", Long.toString(child.pid())).start().waitFor();
+        assertTrue(0 == exit || !child.isAlive(), "kill -CONT of a live process failed");
     }
 
 }
