@@ -1,5 +1,7 @@
 package io.tandem.cli.pair;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.staging.testing.ExternalProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static io.tandem.cli.pair.PairControl.await;
 import static io.tandem.cli.pair.PairControl.field;
@@ -34,7 +37,7 @@ class LaunchedPairTest
 
     private static boolean servesAtNewEpoch(final int controlPort)
     {
-        final com.fasterxml.jackson.databind.JsonNode status = statusJson(controlPort);
+        final JsonNode status = statusJson(controlPort);
         return "primary".equals(status.path("role").asText()) && status.path("epoch").asLong() >= 2;
     }
 
@@ -71,6 +74,20 @@ class LaunchedPairTest
             final String[] status = run("ctl", "--controller", pair.controllers(), "status");
             assertEquals("0", status[0], status[2]);
             assertTrue(status[1].matches("(?s).*role=primary.*writes\\.completed=\\d{4,}.*"), status[1]);
+            final String[] json = run("ctl", "--controller", pair.controllers(), "status", "--json");
+            assertEquals("0", json[0], json[2]);
+            final List<String> objects = json[1].lines().collect(Collectors.toList());
+            assertEquals(2, objects.size(), "one JSON object per controller and line:\n" + json[1]);
+            final ObjectMapper mapper = new ObjectMapper();
+            final JsonNode primary = mapper.readTree(objects.get(0));
+            final JsonNode secondary = mapper.readTree(objects.get(1));
+            assertEquals("127.0.0.1:" + pair.controlBase, primary.path("at").asText());
+            assertEquals("primary", primary.path("role").asText());
+            assertEquals("MIRRORED", primary.path("mirror").asText());
+            assertTrue(primary.path("writes.completed").asLong() >= 1000, objects.get(0));
+            assertEquals("secondary", secondary.path("role").asText());
+            assertEquals("IN_SYNC", secondary.path("mode").asText(), "the secondary holds the pool's generation");
+            assertEquals("PRIMARY_ALIVE", secondary.path("takeover.reason").asText());
             final String[] cp = run("ctl", "--controller", pair.controllers(), "cp");
             assertEquals("0", cp[0], cp[2]);
         }
