@@ -38,14 +38,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * flap), the secondary killed and restarted and the primary killed as soon as the restarted one hears it,
  * the primary paused (SIGSTOP) past the heartbeat staleness and resumed (SIGCONT) at a moment drawn from the
  * seed, so the takeover is anywhere from not begun to done, `ctl takeover` without --force against a
- * live primary, a giveback with every path pulled, and a plain giveback. Killed controllers restart (the
+ * live primary (refused), `ctl takeover --force` against it (it is killed; its mirror was in sync, so nothing is
+ * lost), a giveback with every path pulled, and a plain giveback. Killed controllers restart (the
  * killed one rejoins as secondary and is resynced). No acknowledged write may be lost or read back wrong, and
  * no two controllers may ever have served the pool in the same epoch (each serving role takes the pool at an
  * epoch of its own: checked in both journals).
  */
 class ChaosTest
 {
-    private static final int CYCLES = 7;
+    /** Cycles to play: every schedule once by default; more (bench/chaos --cycles N) draws them from the seed. */
+    private static final int CYCLES = Integer.getInteger("tandem.chaos.cycles", Schedule.values().length);
 
     /**
      * What a cycle does to the pair.
@@ -53,7 +55,7 @@ class ChaosTest
     private enum Schedule
     {
         KILL_SETTLED, KILL_AFTER_FLAP, RESTART_SECONDARY_THEN_KILL_PRIMARY, PAUSE_PRIMARY, UNFORCED_TAKEOVER,
-        GIVEBACK_PATHS_PULLED, GIVEBACK
+        FORCED_TAKEOVER, GIVEBACK_PATHS_PULLED, GIVEBACK
     }
 
     @TempDir
@@ -79,17 +81,22 @@ class ChaosTest
                 new WorkloadContext()
                     .targets(List.of(new InetSocketAddress("127.0.0.1", pair.nbdBase),
                         new InetSocketAddress("127.0.0.1", pair.nbdBase + 1)))
-                    .queueDepth(16).readPercent(30).span(48L << 20).durationNs(TimeUnit.MINUTES.toNanos(10))
+                    .queueDepth(16).readPercent(30).span(48L << 20)
+                    .durationNs(TimeUnit.SECONDS.toNanos(Math.max(600, 60L * CYCLES)))
                     .failoverTimeoutNs(TimeUnit.SECONDS.toNanos(60)).failoverAttempts(100_000)
                     .seed(seed).stopSignal(stop).progressOut(new PrintWriter(notices, true))));
 
             final Schedule[] schedules = Schedule.values();
+            final java.util.Map<Schedule, Integer> counts = new java.util.EnumMap<>(Schedule.class);
             int serving = 0;
             int takeovers = 0;
             for (int cycle = 0; cycle < CYCLES; cycle++)
             {
-                // every schedule once, in an order drawn from the seed
-                final Schedule schedule = schedules[(int)Math.floorMod(seed + cycle, (long)schedules.length)];
+                // every schedule once, in an order drawn from the seed; then drawn from the seed
+                final Schedule schedule = cycle < schedules.length ?
+                    schedules[(int)Math.floorMod(seed + cycle, (long)schedules.length)] :
+                    schedules[random.nextInt(schedules.length)];
+                final long cycleStartNs = System.nanoTime();
                 final int current = serving;
                 final int partner = 1 - serving;
                 System.out.println("chaos cycle " + cycle + ": " + schedule + ", controller " + serving + " serving");
@@ -146,6 +153,18 @@ class ChaosTest
                             "refused: no: the primary is alive"), "an unforced takeover of a live primary");
                         assertTrue(controllers[serving].isAlive());
                         break;
+                    case FORCED_TAKEOVER:
+                        // forced over a live primary whose mirror is in sync: it is killed, and nothing is lost
+                        assertTrue(command(pair.controlBase + partner, "takeover force").startsWith("OK"));
+                        await("the forced takeover", 60, () -> "primary".equals(field(pair.controlBase + partner,
+                            "role")));
+                        controllers[serving].waitFor(30, TimeUnit.SECONDS);
+                        assertFalse(controllers[serving].isAlive(), "the forced takeover killed the live primary");
+                        controllers[serving].close();
+                        controllers[serving] = pair.start(serving, "secondary");
+                        serving = partner;
+                        takeovers++;
+                        break;
                     case GIVEBACK_PATHS_PULLED:
                     {
                         // pulled cables the primary has not noticed yet: the giveback starts, and cannot quiesce
@@ -174,6 +193,12 @@ class ChaosTest
                         serving = partner;
                         break;
                 }
+                final int settled = serving;
+                await("the pair back in sync after the cycle", 60, () -> mirrored(pair, settled));
+                counts.merge(schedule, 1, Integer::sum);
+                System.out.println("chaos cycle " + cycle + ": " + schedule + " done, the pair mirrored again after " +
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cycleStartNs) + " ms; controller " +
+                    serving + " serving");
             }
 
             stop.set(true);
@@ -181,6 +206,14 @@ class ChaosTest
             final StringWriter printed = new StringWriter();
             report.print(new PrintWriter(printed, true));
             System.out.println(printed);
+            long longestOutageMs = 0;
+            for (final io.tandem.cli.workload.Failover failover : report.failovers())
+            {
+                longestOutageMs = Math.max(longestOutageMs, TimeUnit.NANOSECONDS.toMillis(failover.durationNs()));
+            }
+            System.out.println("chaos summary: " + CYCLES + " cycles " + counts + ", " + takeovers + " takeovers, " +
+                report.failovers().size() + " client failovers, the longest " + longestOutageMs + " ms, outcome " +
+                report.outcome());
             assertEquals(WorkloadOutcome.OK, report.outcome(), printed + "\n" + notices);
             assertTrue(report.failovers().size() >= takeovers, "the workload followed the volume: " + printed);
 
