@@ -80,6 +80,8 @@ public final class PrimaryController implements AutoCloseable
     private final EpochLease epochLease;
     private volatile PrimaryMode mode = PrimaryMode.SYNCING;
     private volatile PrimaryTransition lastTransition;
+    /** Mode changes so far: a reader can tell a transition it asked for from one made before. */
+    private volatile long transitions;
     private volatile String checkpointWhy = "";
     private final boolean[] pulled;
 
@@ -570,6 +572,7 @@ public final class PrimaryController implements AutoCloseable
             journal("primary", mode + " -> " + change.to() + ": " + change.why());
             mode = change.to();
             lastTransition = change;
+            transitions++;
         }
 
         private int modes(final long nowNs)
@@ -1033,6 +1036,7 @@ public final class PrimaryController implements AutoCloseable
         out.role = fenced ? "fenced" : PrimaryMode.GIVEN_BACK == mode ? "gave-back" : "primary";
         out.mode = mode;
         out.lastTransition = lastTransition;
+        out.transitions = transitions;
         out.epoch = epoch;
         out.intakeHolds = nbd.counters().intakeHolds();
         out.liveMask = sender.liveMask();

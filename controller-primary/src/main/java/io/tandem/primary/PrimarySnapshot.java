@@ -16,6 +16,7 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
     String role = "primary";
     PrimaryMode mode = PrimaryMode.SYNCING;
     PrimaryTransition lastTransition;
+    long transitions;
     int controllerId;
     long epoch;
     String nbd = "";
@@ -68,6 +69,7 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
         role = from.role;
         mode = from.mode;
         lastTransition = from.lastTransition;
+        transitions = from.transitions;
         controllerId = from.controllerId;
         epoch = from.epoch;
         nbd = from.nbd;
@@ -118,7 +120,8 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
         out.field("mirror.last", null == last ? "-" : last.name().toLowerCase() + ": " + last.why());
         if (out.isJson())
         {
-            out.field("mirror.lastTransition", null == last ? "" : last.name());
+            out.field("mirror.lastTransition", null == last ? "" : last.name()).field("mirror.transitions",
+                transitions);
         }
         out.field("nbd", nbd).field("durability", durability).field("agent.idle", agentIdle);
         if (0 == coalesceDepth)

@@ -28,6 +28,7 @@ import static io.tandem.cli.pair.PairControl.mirrored;
 import static io.tandem.cli.pair.PairControl.command;
 import static io.tandem.cli.pair.PairControl.field;
 import static io.tandem.cli.pair.PairControl.run;
+import static io.tandem.cli.pair.PairControl.statusJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -168,13 +169,14 @@ class ChaosTest
                     case GIVEBACK_PATHS_PULLED:
                     {
                         // pulled cables the primary has not noticed yet: the giveback starts, and cannot quiesce
+                        final long before = statusJson(pair.controlBase + serving).path("mirror.transitions").asLong();
                         command(pair.controlBase + serving, "path pull 0");
                         command(pair.controlBase + serving, "path pull 1");
                         if (command(pair.controlBase + serving, "giveback").startsWith("OK"))
                         {
-                            // it aborts at its deadline, or it quiesced before the pulls took effect and handed over
-                            await("the giveback to end", 30, () ->
-                                "GIVEBACK_ABORTED".equals(field(pair.controlBase + current, "mirror.lastTransition")) ||
+                            // it aborts at its deadline, or it quiesced before the pulls took effect and handed over;
+                            // an abort of an earlier cycle's giveback must not count, hence the transition count
+                            await("the giveback to end", 30, () -> gaveUpGiveback(pair, current, before) ||
                                 "primary".equals(field(pair.controlBase + partner, "role")));
                         }
                         command(pair.controlBase + serving, "path restore 0");
@@ -234,6 +236,17 @@ class ChaosTest
             }
             assertTrue(order.size() >= 1 + takeovers, "every takeover took the pool: " + order);
         }
+    }
+
+    /**
+     * @return the giveback asked of controller {@code primary} after it had made {@code before} transitions was
+     * aborted.
+     */
+    private static boolean gaveUpGiveback(final LaunchedPair pair, final int primary, final long before)
+    {
+        final com.fasterxml.jackson.databind.JsonNode status = statusJson(pair.controlBase + primary);
+        return status.path("mirror.transitions").asLong() > before &&
+            "GIVEBACK_ABORTED".equals(status.path("mirror.lastTransition").asText());
     }
 
     private static void flapPaths(final LaunchedPair pair, final int serving, final Random random)
