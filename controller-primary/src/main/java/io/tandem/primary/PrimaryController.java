@@ -14,7 +14,6 @@ import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.pool.PoolOwnedByPartnerException;
 import io.tandem.controller.pool.Superblock;
-import io.tandem.controller.status.StatusWriter;
 import io.tandem.interconnect.InterconnectEndpoint;
 import io.tandem.interconnect.MirrorSender;
 import io.tandem.nvlog.NvLog;
@@ -1082,9 +1081,6 @@ public final class PrimaryController implements AutoCloseable
     {
         final PrimarySnapshot copy = new PrimarySnapshot(pulled.length, published.streamSent.length);
         copy.copyFrom(published);
-        final StringBuilder extra = new StringBuilder();
-        ctx.health().appendStatus(extra);
-        errors.appendStatus(extra);
-        return StatusWriter.render(copy, json, extra);
+        return shell.renderStatus(copy, json);
     }
 }

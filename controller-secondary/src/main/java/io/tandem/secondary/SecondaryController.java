@@ -3,7 +3,6 @@ package io.tandem.secondary;
 import io.tandem.controller.AgentIdling;
 import io.tandem.controller.ControllerContext;
 import io.tandem.controller.ControllerShell;
-import io.tandem.controller.errors.CountedErrorLog;
 import io.tandem.controller.nbd.NbdServer;
 import io.tandem.controller.nbd.NbdServerContext;
 import io.tandem.controller.pool.Mailbox;
@@ -12,7 +11,6 @@ import io.tandem.controller.pool.MirrorState;
 import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.pool.Superblock;
-import io.tandem.controller.status.StatusWriter;
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.InterconnectEndpoint;
 import io.tandem.interconnect.MirrorReceiver;
@@ -60,7 +58,6 @@ public final class SecondaryController implements AutoCloseable
     private final Pool pool;
     private final NbdServer nbd;
     private final AgentIdling agentIdle;
-    private final CountedErrorLog errors;
     private int controlPort;
     private volatile PartnerView partner = PartnerView.NONE;
     private final SecondarySnapshot published;
@@ -83,7 +80,6 @@ public final class SecondaryController implements AutoCloseable
         this.ctx = ctx;
         this.shell = ControllerShell.open(ctx);
         this.agentIdle = shell.agentIdle();
-        this.errors = shell.errors();
         this.pool = shell.pool();
         this.progress = progress;
         this.pulled = new boolean[ctx.pathCount()];
@@ -631,10 +627,7 @@ public final class SecondaryController implements AutoCloseable
     {
         final SecondarySnapshot copy = new SecondarySnapshot(pulled.length, published.delivered.length);
         copy.copyFrom(published);
-        final StringBuilder extra = new StringBuilder();
-        ctx.health().appendStatus(extra);
-        errors.appendStatus(extra);
-        return StatusWriter.render(copy, json, extra);
+        return shell.renderStatus(copy, json);
     }
 
     /**

@@ -5,6 +5,8 @@ import io.tandem.controller.control.ControlServer;
 import io.tandem.controller.errors.CountedErrorLog;
 import io.tandem.controller.pool.MailboxFile;
 import io.tandem.controller.pool.Pool;
+import io.tandem.controller.status.StatusSnapshot;
+import io.tandem.controller.status.StatusWriter;
 import io.tandem.nvlog.NvLogContext;
 import io.tandem.staging.NvramContext;
 import org.agrona.CloseHelper;
@@ -159,6 +161,18 @@ public final class ControllerShell implements AutoCloseable
             .nvram(new NvramContext().file(nvramFile()).capacity(ctx.nvramCapacity()).durability(ctx.durability())
                 .useAgentInvoker(ctx.stepsNvramFlusher())
                 .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> agentIdle.wake()));
+    }
+
+    /**
+     * Renders a role's status snapshot (a copy of its own) followed by the health's and the error log's lines, as
+     * text or JSON: what `tandem ctl status` shows. On the caller's thread, never the agent.
+     */
+    public String renderStatus(final StatusSnapshot<?> snapshot, final boolean json)
+    {
+        final StringBuilder extra = new StringBuilder();
+        ctx.health().appendStatus(extra);
+        errors.appendStatus(extra);
+        return StatusWriter.render(snapshot, json, extra);
     }
 
     /**

@@ -620,14 +620,7 @@ public final class WritePath
         if (mirrored)
         {
             mirrored = false;
-            for (int i = 0; i < inFlightCount; i++)
-            {
-                java.util.Arrays.fill(inFlight[i].maxSequence, 0);
-            }
-            for (long i = pendingHead; i < pendingTail; i++)
-            {
-                java.util.Arrays.fill(pending[(int)(i & pendingMask)].maxSequence, 0);
-            }
+            forgetMirrorAcks();
             final long head = pendingHead;
             if (head < pendingTail)
             {
