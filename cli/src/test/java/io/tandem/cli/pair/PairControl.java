@@ -138,6 +138,24 @@ final class PairControl
     }
 
     /**
+     * {@link #await(String, long, BooleanSupplier)}, and on a timeout both controllers' status in the failure, so
+     * a run that failed on a machine nobody can log into still says where the pair was.
+     */
+    static void await(final LaunchedPair pair, final String what, final long seconds,
+        final BooleanSupplier condition) throws InterruptedException
+    {
+        try
+        {
+            await(what, seconds, condition);
+        }
+        catch (final AssertionError ex)
+        {
+            throw new AssertionError(ex.getMessage() + "\n--- controller 0:\n" + status(pair.controlBase) +
+                "\n--- controller 1:\n" + status(pair.controlBase + 1), ex);
+        }
+    }
+
+    /**
      * Checks for {@code seconds} that {@code condition} holds all along.
      */
     static void holds(final String what, final long seconds, final BooleanSupplier condition)
