@@ -5,7 +5,7 @@ import io.tandem.controller.ControllerContext;
 import io.tandem.controller.ControllerShell;
 import io.tandem.controller.errors.CountedErrorLog;
 import io.tandem.controller.errors.FatalFault;
-import io.tandem.controller.nbd.NbdServer;
+import io.tandem.controller.nbd.NbdFrontEnd;
 import io.tandem.controller.nbd.NbdServerContext;
 import io.tandem.controller.pool.EpochLease;
 import io.tandem.controller.pool.MailboxFile;
@@ -14,7 +14,7 @@ import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.pool.PoolOwnedByPartnerException;
 import io.tandem.controller.pool.Superblock;
-import io.tandem.interconnect.InterconnectEndpoint;
+import io.tandem.interconnect.MirrorLink;
 import io.tandem.interconnect.MirrorSender;
 import io.tandem.nvlog.NvLog;
 import io.tandem.primary.cache.ConsistencyPoint;
@@ -60,10 +60,10 @@ public final class PrimaryController implements AutoCloseable
     private final NvLog log;
     private final PageCache cache;
     private ConsistencyPoint consistencyPoint;
-    private volatile InterconnectEndpoint interconnect;
+    private volatile MirrorLink interconnect;
     private MirrorSender sender;
     private final WritePath writePath;
-    private final NbdServer nbd;
+    private final NbdFrontEnd nbd;
     private final AgentIdling agentIdle;
     private final CountedErrorLog errors;
     private final ScheduledExecutorService housekeeping;
@@ -97,8 +97,8 @@ public final class PrimaryController implements AutoCloseable
         NvLog log = null;
         PageCache cache = null;
         ConsistencyPoint consistencyPoint = null;
-        InterconnectEndpoint interconnect = null;
-        NbdServer nbd = null;
+        MirrorLink interconnect = null;
+        NbdFrontEnd nbd = null;
         try
         {
             this.ownership = new Ownership(pool.superblocks());
@@ -152,7 +152,7 @@ public final class PrimaryController implements AutoCloseable
             progress.println("controller " + ctx.controllerId() + ": replayed " + replay.replayed() +
                 " records above CP LSN " + superblock.cpLsn() + "; next LSN " + firstLsn);
 
-            interconnect = InterconnectEndpoint.launchSender(ctx.newInterconnect(epoch, agentIdle.watcher()));
+            interconnect = ctx.platform().launchSender(ctx.newInterconnect(epoch, agentIdle.watcher()));
             this.sender = interconnect.sender();
             final NbdServerContext nbdCtx = new NbdServerContext().bindAddress(ctx.bindAddress())
                 .port(ctx.nbdPort()).useAgentInvoker(true)
@@ -192,7 +192,7 @@ public final class PrimaryController implements AutoCloseable
             final MirroredVolume volume = new MirroredVolume();
             volume.writePath(writePath);
             nbdCtx.volume(volume);
-            nbd = NbdServer.launch(nbdCtx);
+            nbd = ctx.platform().launchFrontEnd(nbdCtx);
 
             this.log = log;
             this.cache = cache;
@@ -241,9 +241,9 @@ public final class PrimaryController implements AutoCloseable
      */
     private void startMirrorSession(final long sessionEpoch)
     {
-        final InterconnectEndpoint old = interconnect;
+        final MirrorLink old = interconnect;
         CloseHelper.quietClose(old);
-        final InterconnectEndpoint fresh = InterconnectEndpoint.launchSender(
+        final MirrorLink fresh = ctx.platform().launchSender(
             ctx.newInterconnect(sessionEpoch, agentIdle.watcher()));
         for (int path = 0; path < pulled.length; path++)
         {
@@ -265,7 +265,8 @@ public final class PrimaryController implements AutoCloseable
     {
         return new ConsistencyPoint(new ConsistencyPointContext().cache(cache).ownership(ownership)
             .epoch(cpEpoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()).onStepDone(agentIdle::wake)
-            .forcePool(Durability.POWER == ctx.durability()).epochLease(epochLease));
+            .forcePool(Durability.POWER == ctx.durability()).epochLease(epochLease)
+            .ioExecutor(ctx.platform().consistencyPointIo()));
     }
 
     private void journal(final String subject, final String message)

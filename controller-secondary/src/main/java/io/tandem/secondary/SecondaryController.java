@@ -3,7 +3,7 @@ package io.tandem.secondary;
 import io.tandem.controller.AgentIdling;
 import io.tandem.controller.ControllerContext;
 import io.tandem.controller.ControllerShell;
-import io.tandem.controller.nbd.NbdServer;
+import io.tandem.controller.nbd.NbdFrontEnd;
 import io.tandem.controller.nbd.NbdServerContext;
 import io.tandem.controller.pool.Mailbox;
 import io.tandem.controller.pool.MailboxFile;
@@ -12,7 +12,7 @@ import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.pool.Superblock;
 import io.tandem.interconnect.InterconnectContext;
-import io.tandem.interconnect.InterconnectEndpoint;
+import io.tandem.interconnect.MirrorLink;
 import io.tandem.interconnect.MirrorReceiver;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
@@ -56,7 +56,7 @@ public final class SecondaryController implements AutoCloseable
     private final PrintStream progress;
     private final ControllerShell shell;
     private final Pool pool;
-    private final NbdServer nbd;
+    private final NbdFrontEnd nbd;
     private final AgentIdling agentIdle;
     private int controlPort;
     private volatile PartnerView partner = PartnerView.NONE;
@@ -86,10 +86,10 @@ public final class SecondaryController implements AutoCloseable
         this.published = new SecondarySnapshot(ctx.pathCount(), ctx.newInterconnect(0).streamCount());
         published.controllerId = ctx.controllerId();
         published.agentIdle = ctx.agentIdle().name().toLowerCase();
-        NbdServer nbd = null;
+        NbdFrontEnd nbd = null;
         try
         {
-            nbd = NbdServer.launch(new NbdServerContext().bindAddress(ctx.bindAddress()).port(ctx.nbdPort())
+            nbd = ctx.platform().launchFrontEnd(new NbdServerContext().bindAddress(ctx.bindAddress()).port(ctx.nbdPort())
                 .useAgentInvoker(true).refuseIo(true).volume(new StandbyVolume(ctx.volumeSize()))
                 .channelWatcher(agentIdle.watcher())
                 .exportDescription("tandem controller " + ctx.controllerId() + " (secondary)"));
@@ -271,7 +271,7 @@ public final class SecondaryController implements AutoCloseable
         final long epoch;
         final NvLog log;
         final MirrorStore store;
-        final InterconnectEndpoint interconnect;
+        final MirrorLink interconnect;
         final MirrorReceiver receiver;
 
         Session(final long epoch) throws IOException
@@ -290,7 +290,7 @@ public final class SecondaryController implements AutoCloseable
 
             final InterconnectContext interconnectCtx = ctx.newInterconnect(epoch, agentIdle.watcher());
             NvLog log = null;
-            InterconnectEndpoint interconnect = null;
+            MirrorLink interconnect = null;
             try
             {
                 log = openMirrorLog(nvram, interconnectCtx.streamCount(), existing);
@@ -299,7 +299,7 @@ public final class SecondaryController implements AutoCloseable
                     new KeptLog(ctx.controllerDir(), ctx.journal()), ctx.epochClock());
                 if (!existing)
                 {
-                    interconnect = InterconnectEndpoint.launchReceiver(interconnectCtx.recordSink(store));
+                    interconnect = ctx.platform().launchReceiver(interconnectCtx.recordSink(store));
                     for (int path = 0; path < pulled.length; path++)
                     {
                         if (pulled[path])
@@ -503,10 +503,8 @@ public final class SecondaryController implements AutoCloseable
         failedMirror = null;
         final boolean forced = requested && takeoverForced;
         final long detectedAfterMs = view.heartbeatAgeMs();
-        final Thread thread = new Thread(() -> takeOver(mirror, forced, detectedAfterMs, requested),
-            "tandem-takeover-" + ctx.controllerId());
-        thread.setDaemon(true);
-        thread.start();
+        ctx.platform().startJob("tandem-takeover-" + ctx.controllerId(),
+            () -> takeOver(mirror, forced, detectedAfterMs, requested));
         return 1;
     }
 
@@ -531,7 +529,8 @@ public final class SecondaryController implements AutoCloseable
                 .journalReader(reader)
                 .controllerId(ctx.controllerId())
                 .forced(forced)
-                .nanoClock(ctx.nanoClock()));
+                .nanoClock(ctx.nanoClock())
+                .platform(ctx.platform()));
             final long totalMs = (ctx.nanoClock().nanoTime() - startNs) / 1_000_000;
             if (result.passed())
             {

@@ -8,6 +8,8 @@ import io.tandem.controller.errors.ControllerHealth;
 import io.tandem.controller.errors.CountedErrorLog;
 import io.tandem.controller.errors.FatalFaultHandler;
 import io.tandem.controller.nbd.NbdServerContext;
+import io.tandem.controller.platform.ControllerPlatform;
+import io.tandem.controller.platform.OsPlatform;
 import io.tandem.controller.pool.PairSettings;
 import io.tandem.controller.pool.PoolContext;
 import io.tandem.recovery.journal.EventJournal;
@@ -175,6 +177,7 @@ public final class ControllerContext
     private EventJournal journal;
     private NanoClock nanoClock;
     private EpochClock epochClock;
+    private ControllerPlatform platform = OsPlatform.INSTANCE;
     private boolean concluded;
 
     /**
@@ -251,6 +254,21 @@ public final class ControllerContext
         {
             throw new IllegalArgumentException(name + " must be 0 to 65535: " + port);
         }
+    }
+
+    /**
+     * @return where the controller's threads, process identity, transport and front end come from: the OS by
+     * default, the deterministic simulator's world in a simulation.
+     */
+    public ControllerPlatform platform()
+    {
+        return platform;
+    }
+
+    public ControllerContext platform(final ControllerPlatform platform)
+    {
+        this.platform = platform;
+        return this;
     }
 
     public int controllerId()
@@ -531,9 +549,10 @@ public final class ControllerContext
     {
         return new InterconnectContext()
             .directory(aeronDir)
-            .endpointName("tandem-" + ProcessHandle.current().pid() + "-controller-" + controllerId + "-epoch-" + epoch)
+            .endpointName("tandem-" + platform.run().pid() + "-controller-" + controllerId + "-epoch-" + epoch)
             .clusterId(clusterId)
             .epoch(epoch)
+            .nanoClock(nanoClock)
             .pathCount(pathCount)
             .pathAddresses(pathAddresses)
             .dataPortBase(dataPortBase)
@@ -786,6 +805,7 @@ public final class ControllerContext
         copy.health = health;
         copy.nanoClock = nanoClock;
         copy.epochClock = epochClock;
+        copy.platform = platform;
         return copy;
     }
 

@@ -11,20 +11,19 @@ import io.tandem.nvlog.NvLogContext;
 import io.tandem.staging.NvramContext;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.AgentRunner;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What either role sets up around its agent, written once: the controller's directory, the pool and both
  * mailboxes, the housekeeping thread with the heartbeat on it, the agent's runner and error log, the control
- * port, and the context of the controller's own NVLog. Threads, decided here: the agent's (one, through
- * {@link #start(Agent)}), the housekeeping thread, and the control port's handlers.
+ * port, and the context of the controller's own NVLog. Threads, decided here and taken from the
+ * {@link io.tandem.controller.platform.ControllerPlatform}: the agent's (one, through {@link #start(Agent)}), the
+ * housekeeping thread, and the control port's handlers.
  * <p>
  * A heartbeat task that throws is counted in the error log and runs again at the next beat: an error never
  * cancels the heartbeat silently, as a bare {@code scheduleWithFixedDelay} would.
@@ -40,7 +39,7 @@ public final class ControllerShell implements AutoCloseable
     private final MailboxFile mailbox;
     private final MailboxFile partnerMailbox;
     private final ScheduledExecutorService housekeeping;
-    private AgentRunner runner;
+    private AutoCloseable runner;
     private ControlServer control;
 
     private ControllerShell(final ControllerContext ctx, final Pool pool)
@@ -49,14 +48,9 @@ public final class ControllerShell implements AutoCloseable
         this.pool = pool;
         this.agentIdle = ctx.newAgentIdling();
         this.errors = ctx.newErrorLog();
-        this.mailbox = pool.mailbox(ctx.controllerId());
+        this.mailbox = pool.mailbox(ctx.controllerId()).run(ctx.platform().run());
         this.partnerMailbox = pool.mailbox(ctx.partnerId());
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r ->
-        {
-            final Thread thread = new Thread(r, "tandem-housekeeping-" + ctx.controllerId());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.housekeeping = ctx.platform().newHousekeeping(ctx.controllerId());
     }
 
     /**
@@ -134,17 +128,20 @@ public final class ControllerShell implements AutoCloseable
      */
     public void start(final Agent agent)
     {
-        runner = new AgentRunner(agentIdle.strategy(), errors, null, agent);
-        AgentRunner.startOnThread(runner);
+        runner = ctx.platform().startAgent(agent, agentIdle.strategy(), errors);
     }
 
     /**
-     * Opens the control port.
+     * Opens the control port, unless the platform commands the controller by calls (a simulation).
      *
-     * @return the port it listens on.
+     * @return the port it listens on, or -1.
      */
     public int serveControl(final ControlHandler handler) throws IOException
     {
+        if (!ctx.platform().servesControlPort())
+        {
+            return -1;
+        }
         control = ControlServer.start(ctx.bindAddress(), ctx.controlPort(), handler,
             "tandem-control-" + ctx.controllerId());
         return control.port();
@@ -157,9 +154,10 @@ public final class ControllerShell implements AutoCloseable
     public NvLogContext nvlogContext(final int streams)
     {
         return new NvLogContext().clusterId(ctx.clusterId()).stripeSize(ctx.stripeSize()).streamCount(streams)
+            .epochClock(ctx.epochClock())
             .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
             .nvram(new NvramContext().file(nvramFile()).capacity(ctx.nvramCapacity()).durability(ctx.durability())
-                .useAgentInvoker(ctx.stepsNvramFlusher())
+                .nanoClock(ctx.nanoClock()).useAgentInvoker(ctx.stepsNvramFlusher())
                 .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> agentIdle.wake()));
     }
 

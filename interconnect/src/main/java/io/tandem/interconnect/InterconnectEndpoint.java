@@ -37,7 +37,7 @@ import java.nio.file.Path;
  * Thread-safe: {@link #pull(int)}, {@link #restore(int)}, {@link #isPulled(int)}; the rest belongs to the thread
  * that launched it (and {@link #close()} must not race the invoker).
  */
-public final class InterconnectEndpoint implements AutoCloseable
+public final class InterconnectEndpoint implements MirrorLink
 {
     static
     {

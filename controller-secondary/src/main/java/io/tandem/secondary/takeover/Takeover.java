@@ -1,5 +1,6 @@
 package io.tandem.secondary.takeover;
 
+import io.tandem.controller.platform.RunStop;
 import io.tandem.controller.pool.MirrorState;
 import io.tandem.controller.pool.Superblock;
 import io.tandem.controller.replay.PoolWriter;
@@ -234,7 +235,8 @@ public final class Takeover
             .listener(null == journal ? ConsumerListener.NONE : journal.consumerListener())
             .engineContext(new GraphEngineContext()
                 .failurePolicy(FailurePolicy.HALT)
-                .maxParallelism(ctx.maxParallelism()));
+                .maxParallelism(ctx.maxParallelism())
+                .executor(ctx.platform().recoveryActions()));
         walk = current;
         TakeoverResult result;
         try
@@ -334,12 +336,12 @@ public final class Takeover
     {
         final Superblock superblock = ctx.pool().superblocks().read();
         final String fenced;
-        final PartnerProcess.Stop stop;
+        final RunStop stop;
         if (superblock.owner() == controllerId && superblock.epoch() == previousEpoch + 1)
         {
             newEpoch = superblock.epoch();
             fenced = "the pool is already this controller's in epoch " + newEpoch + " (a resumed takeover)";
-            stop = PartnerProcess.stop(ctx.partnerMailbox(), ctx.partnerExitTimeoutMs());
+            stop = PartnerProcess.stop(ctx.partnerMailbox(), ctx.partnerExitTimeoutMs(), ctx.platform());
         }
         else
         {
@@ -377,7 +379,7 @@ public final class Takeover
                 }
             }
             // the partner's run is stopped first: hung, it may hold the pool's lock, which its death releases
-            stop = PartnerProcess.stop(ctx.partnerMailbox(), ctx.partnerExitTimeoutMs());
+            stop = PartnerProcess.stop(ctx.partnerMailbox(), ctx.partnerExitTimeoutMs(), ctx.platform());
             newEpoch = ctx.ownership().take(controllerId, superblock);
             if (-1 == newEpoch)
             {
@@ -393,7 +395,8 @@ public final class Takeover
                 controllerId;
         }
         final String partner = stop.visible() ? stop.detail() :
-            PartnerProcess.awaitFenced(ctx.partnerMailbox(), newEpoch, ctx.partnerExitTimeoutMs(), stop.detail());
+            PartnerProcess.awaitFenced(ctx.partnerMailbox(), newEpoch, ctx.partnerExitTimeoutMs(), stop.detail(),
+                ctx.nanoClock());
         fenceDetail = fenced + "; " + partner;
         journalStep(FENCE, "DONE", fenceDetail);
     }

@@ -1,5 +1,7 @@
 package io.tandem.secondary.takeover;
 
+import io.tandem.controller.platform.ControllerPlatform;
+import io.tandem.controller.platform.OsPlatform;
 import io.tandem.controller.pool.MailboxFile;
 import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
@@ -44,6 +46,7 @@ public final class TakeoverContext
     private long stepTimeoutMs = Long.getLong(STEP_TIMEOUT_PROP_NAME, STEP_TIMEOUT_DEFAULT_MS);
     private int maxParallelism = Integer.getInteger(MAX_PARALLELISM_PROP_NAME, MAX_PARALLELISM_DEFAULT);
     private NanoClock nanoClock;
+    private ControllerPlatform platform = OsPlatform.INSTANCE;
     private Consumer<String> stepHook;
     private boolean concluded;
 
@@ -247,6 +250,20 @@ public final class TakeoverContext
     /**
      * @return times the steps.
      */
+    /**
+     * @return how the partner's run is stopped and where the graph's actions run.
+     */
+    public ControllerPlatform platform()
+    {
+        return platform;
+    }
+
+    public TakeoverContext platform(final ControllerPlatform platform)
+    {
+        this.platform = platform;
+        return this;
+    }
+
     public NanoClock nanoClock()
     {
         return nanoClock;

@@ -1,5 +1,6 @@
 package io.tandem.secondary.takeover;
 
+import io.tandem.controller.platform.RunStop;
 import io.tandem.controller.pool.Mailbox;
 import io.tandem.controller.pool.MailboxFile;
 import io.tandem.controller.pool.RunIdentity;
@@ -73,7 +74,7 @@ class PartnerProcessTest
         final RunIdentity self = RunIdentity.current();
         final RunIdentity elsewhere = new RunIdentity(999_999, 1_000, 42, self.pidNamespace() + 1);
         forge(elsewhere, MailboxFile.ROLE_PRIMARY);
-        final PartnerProcess.Stop stop = PartnerProcess.stop(new MailboxFile(dir, PARTNER_ID), 100);
+        final RunStop stop = PartnerProcess.stop(new MailboxFile(dir, PARTNER_ID), 100);
         assertFalse(stop.visible());
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
             () -> PartnerProcess.awaitFenced(new MailboxFile(dir, PARTNER_ID), 2, 100, stop.detail()));

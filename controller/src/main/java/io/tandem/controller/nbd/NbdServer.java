@@ -28,7 +28,7 @@ import java.nio.channels.ServerSocketChannel;
  * <p>
  * Thread-safe: every method may be called from any thread.
  */
-public final class NbdServer implements AutoCloseable
+public final class NbdServer implements NbdFrontEnd
 {
     private static final int CLOSE_RETRY_MS = 100;
 

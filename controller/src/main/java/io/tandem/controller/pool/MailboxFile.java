@@ -35,6 +35,7 @@ public final class MailboxFile implements AutoCloseable
     private final Mailbox mailbox = new Mailbox().wrap(bytes);
     private FileChannel channel;
     private long heartbeatCount;
+    private RunIdentity run = RunIdentity.current();
 
     public MailboxFile(final Path poolDir, final int controllerId)
     {
@@ -58,6 +59,16 @@ public final class MailboxFile implements AutoCloseable
         }
     }
 
+    /**
+     * Names the run heartbeats publish; this JVM's ({@link RunIdentity#current()}) unless the platform says
+     * otherwise (a simulated process).
+     */
+    public MailboxFile run(final RunIdentity run)
+    {
+        this.run = run;
+        return this;
+    }
+
     public Path file()
     {
         return file;
@@ -72,7 +83,7 @@ public final class MailboxFile implements AutoCloseable
     }
 
     /**
-     * Writes a heartbeat naming this process's run ({@link RunIdentity#current()}) and the mirror generation
+     * Writes a heartbeat naming this process's run ({@link #run(RunIdentity)}) and the mirror generation
      * this controller's NVLog holds complete.
      */
     public void beat(
@@ -83,7 +94,7 @@ public final class MailboxFile implements AutoCloseable
         {
             channel = FileChannel.open(file, CREATE, READ, WRITE);
         }
-        mailbox.fill(controllerId, role, RunIdentity.current(), epoch, heldGeneration, nowMs, ++heartbeatCount);
+        mailbox.fill(controllerId, role, run, epoch, heldGeneration, nowMs, ++heartbeatCount);
         final ByteBuffer src = bytes.byteBuffer().duplicate().clear();
         while (src.hasRemaining())
         {

@@ -1,0 +1,166 @@
+package io.tandem.controller.platform;
+
+import io.tandem.controller.nbd.NbdFrontEnd;
+import io.tandem.controller.nbd.NbdServer;
+import io.tandem.controller.nbd.NbdServerContext;
+import io.tandem.controller.pool.Mailbox;
+import io.tandem.controller.pool.MailboxFile;
+import io.tandem.controller.pool.RunIdentity;
+import io.tandem.interconnect.InterconnectContext;
+import io.tandem.interconnect.InterconnectEndpoint;
+import io.tandem.interconnect.MirrorLink;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The real world: an agent and a housekeeping executor on threads of their own, a takeover on a thread of its
+ * own, Aeron over UDP, NBD over TCP, this JVM's process identity, and the partner's process stopped through the
+ * OS.
+ * <p>
+ * A process id alone proves nothing: it may have been reused, or belong to another pid namespace. So the
+ * partner's run counts as gone only when this process shares its pid namespace and finds no process with that
+ * id, or one that started at another time; it is killed only when the process found started when the run
+ * did. A paused process (SIGSTOP) is killed like any other. When neither can be shown (another pid namespace,
+ * the OS hides start times) the stop says it could not see the partner.
+ * <p>
+ * Stateless; thread-safe.
+ */
+public final class OsPlatform implements ControllerPlatform
+{
+    /** The one instance. */
+    public static final OsPlatform INSTANCE = new OsPlatform();
+
+    /** Slack for the coarse start times the OS reports. */
+    private static final long START_SLACK_MS = 1_000;
+
+    private OsPlatform()
+    {
+    }
+
+    public ScheduledExecutorService newHousekeeping(final int controllerId)
+    {
+        return Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "tandem-housekeeping-" + controllerId);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public AutoCloseable startAgent(final Agent agent, final IdleStrategy idle, final ErrorHandler errors)
+    {
+        final AgentRunner runner = new AgentRunner(idle, errors, null, agent);
+        AgentRunner.startOnThread(runner);
+        return runner;
+    }
+
+    public void startJob(final String name, final Runnable job)
+    {
+        final Thread thread = new Thread(job, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public Executor consistencyPointIo()
+    {
+        return null;
+    }
+
+    public Executor recoveryActions()
+    {
+        return null;
+    }
+
+    public MirrorLink launchSender(final InterconnectContext ctx)
+    {
+        return InterconnectEndpoint.launchSender(ctx);
+    }
+
+    public MirrorLink launchReceiver(final InterconnectContext ctx)
+    {
+        return InterconnectEndpoint.launchReceiver(ctx);
+    }
+
+    public NbdFrontEnd launchFrontEnd(final NbdServerContext ctx) throws IOException
+    {
+        return NbdServer.launch(ctx);
+    }
+
+    public boolean servesControlPort()
+    {
+        return true;
+    }
+
+    public RunIdentity run()
+    {
+        return RunIdentity.current();
+    }
+
+    public RunStop stopRun(final Mailbox mailbox, final long exitTimeoutMs) throws InterruptedException
+    {
+        final RunIdentity partner = mailbox.run();
+        final RunIdentity self = run();
+        final String role = MailboxFile.roleName(mailbox.role());
+        if (partner.runId() == self.runId())
+        {
+            return new RunStop(true, "partner (" + role + ") runs in this process, pid " + partner.pid() + ": not killed");
+        }
+        if (partner.pidNamespace() < 0 || partner.pidNamespace() != self.pidNamespace())
+        {
+            return new RunStop(false, "partner (" + role + ") pid " + partner.pid() + " runs in pid namespace " +
+                partner.pidNamespace() + ", this controller in " + self.pidNamespace() +
+                ": its process cannot be seen from here");
+        }
+        final Optional<ProcessHandle> found = ProcessHandle.of(partner.pid());
+        if (found.isEmpty() || !found.get().isAlive())
+        {
+            return new RunStop(true, "partner (" + role + ") pid " + partner.pid() + " is gone (no such process in this " +
+                "pid namespace)");
+        }
+        final ProcessHandle process = found.get();
+        final Optional<java.time.Instant> started = process.info().startInstant();
+        if (partner.startMs() < 0 || started.isEmpty())
+        {
+            return new RunStop(false, "partner (" + role + ") pid " + partner.pid() + ": the OS does not say when the " +
+                "process started, so it cannot be told from another");
+        }
+        if (Math.abs(started.get().toEpochMilli() - partner.startMs()) > START_SLACK_MS)
+        {
+            return new RunStop(true, "partner (" + role + ") pid " + partner.pid() + " is gone: the pid now names a " +
+                "process started at " + started.get().toEpochMilli() + " ms, the partner's started at " +
+                partner.startMs() + " ms");
+        }
+
+        final long startNs = System.nanoTime();
+        process.destroyForcibly();
+        try
+        {
+            process.onExit().get(exitTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new IllegalStateException("partner (" + role + ") pid " + partner.pid() + " still runs " +
+                exitTimeoutMs + " ms after it was killed: the pool is fenced by its epoch, but the takeover does not " +
+                "serve while the old owner may still have writes in flight", ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IllegalStateException("waiting for partner pid " + partner.pid() + " to exit failed",
+                ex.getCause());
+        }
+        return new RunStop(true, "partner (" + role + ", last heartbeat at " + mailbox.heartbeatMs() + " ms) pid " +
+            partner.pid() + " was alive: killed, gone after " +
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " ms");
+    }
+}
