@@ -1,0 +1,30 @@
+package io.tandem.simulator;
+
+/**
+ * The faults the simulation draws from its seed.
+ */
+enum Fault
+{
+    /** kill -9 of a controller's process; it restarts after a delay, in a role drawn from the seed. */
+    CRASH,
+    /** The mirroring controller killed and restarted, and the serving one killed once the restarted one hears it. */
+    RESTART_SECONDARY_THEN_KILL_PRIMARY,
+    /** A process stopped (SIGSTOP) for a while, then resumed with its old view of the world. */
+    PAUSE,
+    /** A cable pulled at one controller's end for a while. */
+    PULL_PATH,
+    /** A path lost in the network, both ways, for longer than the detection time. */
+    LOSE_PATH,
+    /** Frames of a path dropped at a rate for a while. */
+    DROP_FRAMES,
+    /** Frames of a path delayed for a while. */
+    DELAY_FRAMES,
+    /** The pool slow to answer for a while. */
+    SLOW_POOL,
+    /** `ctl takeover`, forced or not. */
+    TAKEOVER,
+    /** `ctl giveback`. */
+    GIVEBACK,
+    /** `ctl cp`. */
+    CHECKPOINT
+}

@@ -1,0 +1,370 @@
+package io.tandem.simulator;
+
+import io.tandem.controller.ControllerContext;
+import io.tandem.controller.nbd.NbdFrontEnd;
+import io.tandem.controller.nbd.NbdServerContext;
+import io.tandem.controller.platform.ControllerPlatform;
+import io.tandem.controller.platform.RunStop;
+import io.tandem.controller.pool.Mailbox;
+import io.tandem.controller.pool.PoolOwnedByPartnerException;
+import io.tandem.controller.pool.RunIdentity;
+import io.tandem.interconnect.InterconnectContext;
+import io.tandem.interconnect.MirrorLink;
+import io.tandem.primary.PrimaryController;
+import io.tandem.secondary.Handover;
+import io.tandem.secondary.SecondaryController;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * One run of one controller process, simulated, and the world it sees ({@link ControllerPlatform}): its agents
+ * are stepped by the simulation, its housekeeping and its consistency points' I/O are events on the simulation's
+ * queue, its mirror sessions run over the simulated network, its clients call its volume directly. It runs the
+ * role the pool gives it and changes role as the launcher's supervisor does: a primary that gave the volume back
+ * or was fenced becomes the secondary, a secondary handed the volume becomes the primary.
+ * <p>
+ * Killing it drops every object it made, unclosed: its NVRAM's bytes not yet written to the device file are lost,
+ * as at durability {@code process} on kill -9; what it wrote to its files stays. Pausing it stops its agents and
+ * holds its events until it resumes, with its old view of the world.
+ * <p>
+ * Not thread-safe: the simulation has one thread.
+ */
+final class SimProcess implements ControllerPlatform
+{
+    private static final long ROLE_RETRY_NS = 200_000_000L;
+
+    private final Simulation simulation;
+    private final ControllerContext template;
+    private final RunIdentity run;
+    private final PrintStream progress;
+    private final List<Agent> agents = new ArrayList<>();
+    private final List<EventQueue.Event> held = new ArrayList<>();
+    private boolean alive = true;
+    private boolean paused;
+    private boolean inline;
+    private PrimaryController primary;
+    private SecondaryController secondary;
+    private SimFrontEnd frontEnd;
+    private boolean startWithoutMirror;
+    private boolean wantPrimary;
+    private long roleRetryAtNs = -1;
+    private long agentErrors;
+
+    SimProcess(final Simulation simulation, final ControllerContext template, final long pid, final boolean primary)
+    {
+        this.simulation = simulation;
+        this.template = template;
+        this.run = new RunIdentity(pid, simulation.clock().time(), simulation.random().nextLong() | 1, 1);
+        this.progress = simulation.journal().printer("c" + template.controllerId());
+        this.wantPrimary = primary;
+    }
+
+    int controllerId()
+    {
+        return template.controllerId();
+    }
+
+    boolean isAlive()
+    {
+        return alive;
+    }
+
+    boolean isPaused()
+    {
+        return paused;
+    }
+
+    PrimaryController primary()
+    {
+        return primary;
+    }
+
+    SecondaryController secondary()
+    {
+        return secondary;
+    }
+
+    /**
+     * @return the front end of the role it runs now, or null between roles.
+     */
+    SimFrontEnd frontEnd()
+    {
+        return frontEnd;
+    }
+
+    long agentErrors()
+    {
+        return agentErrors;
+    }
+
+    void onAgentError(final Throwable error)
+    {
+        agentErrors++;
+    }
+
+    /**
+     * Starts the role it wants (or the one the pool gives it); a start that fails is tried again later, as the
+     * supervisor does.
+     */
+    void startRole()
+    {
+        inline = true;
+        try
+        {
+            if (wantPrimary)
+            {
+                try
+                {
+                    primary = PrimaryController.launch(template.copy().platform(this).startWithoutMirror(startWithoutMirror),
+                        progress);
+                    roleRetryAtNs = -1;
+                    return;
+                }
+                catch (final PoolOwnedByPartnerException ex)
+                {
+                    progress.println(ex.getMessage() + " Rejoining as secondary");
+                    wantPrimary = false;
+                }
+            }
+            secondary = SecondaryController.launch(template.copy().platform(this), progress);
+            roleRetryAtNs = -1;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            progress.println("cannot start as " + (wantPrimary ? "primary" : "secondary") + " yet: " + ex);
+            agents.clear();
+            frontEnd = null;
+            roleRetryAtNs = simulation.clock().nanoTime() + ROLE_RETRY_NS;
+        }
+        finally
+        {
+            inline = false;
+        }
+    }
+
+    /**
+     * Steps every agent once, then changes role if the running one says so.
+     *
+     * @return work done.
+     */
+    int step()
+    {
+        if (!alive || paused)
+        {
+            return 0;
+        }
+        if (roleRetryAtNs >= 0)
+        {
+            if (simulation.clock().nanoTime() >= roleRetryAtNs)
+            {
+                startRole();
+            }
+            return 0;
+        }
+        int work = 0;
+        for (int i = 0; i < agents.size() && alive && !paused; i++)
+        {
+            try
+            {
+                work += agents.get(i).doWork();
+            }
+            catch (final Exception ex)
+            {
+                onAgentError(ex);
+            }
+        }
+        if (alive)
+        {
+            supervise();
+        }
+        return work;
+    }
+
+    private void supervise()
+    {
+        if (null != primary && (primary.gaveBack() || primary.isFenced()))
+        {
+            progress.println((primary.gaveBack() ? "gave the volume back" : "was fenced") + "; becoming secondary");
+            closeRole(primary);
+            primary = null;
+            wantPrimary = false;
+            startWithoutMirror = false;
+            startRole();
+        }
+        else if (null != secondary)
+        {
+            final Handover handover = secondary.handover();
+            if (null != handover)
+            {
+                progress.println(handover.summary() + "; serving as primary");
+                closeRole(secondary);
+                secondary = null;
+                wantPrimary = true;
+                startWithoutMirror = handover.tookOver();
+                startRole();
+            }
+        }
+    }
+
+    private void closeRole(final AutoCloseable role)
+    {
+        inline = true;
+        try
+        {
+            role.close();
+        }
+        catch (final Exception ex)
+        {
+            onAgentError(ex);
+        }
+        finally
+        {
+            inline = false;
+            agents.clear();
+            frontEnd = null;
+        }
+    }
+
+    /**
+     * kill -9: everything this run made is dropped where it stands.
+     */
+    void kill()
+    {
+        alive = false;
+        paused = false;
+        agents.clear();
+        held.clear();
+        primary = null;
+        secondary = null;
+        frontEnd = null;
+    }
+
+    void pause()
+    {
+        paused = true;
+    }
+
+    void resume()
+    {
+        if (!paused)
+        {
+            return;
+        }
+        paused = false;
+        for (final EventQueue.Event event : held)
+        {
+            simulation.events().requeue(simulation.clock().nanoTime(), event);
+        }
+        held.clear();
+    }
+
+    void holdWhilePaused(final EventQueue.Event event)
+    {
+        held.add(event);
+    }
+
+    RunIdentity identity()
+    {
+        return run;
+    }
+
+    // ControllerPlatform
+
+    public ScheduledExecutorService newHousekeeping(final int controllerId)
+    {
+        return new SimHousekeeping(simulation, this);
+    }
+
+    public AutoCloseable startAgent(final Agent agent, final IdleStrategy idle, final ErrorHandler errors)
+    {
+        try
+        {
+            agent.onStart();
+        }
+        catch (final Exception ex)
+        {
+            onAgentError(ex);
+        }
+        agents.add(agent);
+        return () ->
+        {
+            agents.remove(agent);
+            agent.onClose();
+        };
+    }
+
+    public void startJob(final String name, final Runnable job)
+    {
+        simulation.events().schedule(simulation.clock().nanoTime() + simulation.poolLatencyNs(), this, () ->
+        {
+            inline = true;
+            try
+            {
+                job.run();
+            }
+            finally
+            {
+                inline = false;
+            }
+        });
+    }
+
+    public Executor consistencyPointIo()
+    {
+        return step ->
+        {
+            if (inline)
+            {
+                step.run(); // a role starting or closing runs its consistency point to the end on its own thread
+            }
+            else
+            {
+                simulation.events().schedule(simulation.clock().nanoTime() + simulation.poolLatencyNs(), this, step);
+            }
+        };
+    }
+
+    public Executor recoveryActions()
+    {
+        return Runnable::run;
+    }
+
+    public MirrorLink launchSender(final InterconnectContext ctx)
+    {
+        return new SimLink(simulation.network(), this, ctx, true);
+    }
+
+    public MirrorLink launchReceiver(final InterconnectContext ctx)
+    {
+        return new SimLink(simulation.network(), this, ctx, false);
+    }
+
+    public NbdFrontEnd launchFrontEnd(final NbdServerContext ctx)
+    {
+        frontEnd = new SimFrontEnd(this, ctx);
+        return frontEnd;
+    }
+
+    public boolean servesControlPort()
+    {
+        return false;
+    }
+
+    public RunIdentity run()
+    {
+        return run;
+    }
+
+    public RunStop stopRun(final Mailbox partner, final long exitTimeoutMs)
+    {
+        return simulation.stopRun(partner.run());
+    }
+}

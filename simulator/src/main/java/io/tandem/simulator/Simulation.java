@@ -1,0 +1,552 @@
+package io.tandem.simulator;
+
+import io.tandem.controller.ControllerContext;
+import io.tandem.controller.errors.ControllerHealth;
+import io.tandem.controller.platform.RunStop;
+import io.tandem.controller.pool.RunIdentity;
+import io.tandem.controller.pool.Superblock;
+import io.tandem.controller.pool.SuperblockStore;
+import io.tandem.primary.PrimaryController;
+import io.tandem.primary.PrimaryMode;
+import io.tandem.secondary.SecondaryController;
+import io.tandem.secondary.takeover.TakeoverVerdict;
+import org.agrona.IoUtil;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One seed's run: both controllers' own code, the paths between them, their NVRAM, the pool and verifying
+ * clients on this one thread, on one simulated clock, with faults drawn from one seeded random source. Same seed,
+ * same run, same journal.
+ * <p>
+ * The run: the pair starts and mirrors; for {@link SimulationContext#faultTimeNs()} faults are injected at moments
+ * drawn from the seed while the clients write and read; then every fault is healed and the pair must serve again
+ * and mirror in sync within {@link SimulationContext#recoveryTimeNs()}, by itself; then every block is read back.
+ * Checked all along: every read against what was acknowledged (no lost or torn write), every acknowledgement
+ * against who owns the pool (a controller that lost it acknowledges nothing more).
+ * <p>
+ * Not thread-safe: one thread runs it.
+ */
+public final class Simulation
+{
+    private static final long TICK_NS = 1_000_000L;
+    private static final int BLOCKS = 256;
+    private static final int CLIENTS = 2;
+
+    private final SimulationContext ctx;
+    private final Random random;
+    private final SimClock clock = new SimClock();
+    private final EventQueue events = new EventQueue();
+    private final Journal journal = new Journal(clock);
+    private final SimNetwork network;
+    private final Path dir;
+    private final SimProcess[] processes = new SimProcess[2];
+    private final ControllerContext[] templates = new ControllerContext[2];
+    private final VolumeModel model;
+    private final SimClient[] clients = new SimClient[CLIENTS];
+    private final Map<Fault, Integer> faults = new EnumMap<>(Fault.class);
+    private final List<String> schedule = new ArrayList<>();
+    private final List<String> violations = new ArrayList<>();
+    private final SuperblockStore superblocks;
+    private long nextPid = 1000;
+    private long poolSlowUntilNs = -1;
+    private long checks;
+    private int killPrimaryWhenHeard = -1;
+
+    private Simulation(final SimulationContext ctx) throws IOException
+    {
+        this.ctx = ctx;
+        this.random = new Random(ctx.seed());
+        this.network = new SimNetwork(this, 2);
+        this.dir = Files.createTempDirectory(ctx.workDir(), "seed-" + ctx.seed() + "-");
+        this.model = new VolumeModel(BLOCKS, ctx.seed());
+        this.superblocks = new SuperblockStore(dir.resolve("data").resolve("pool"), clock);
+    }
+
+    /**
+     * Runs one seed.
+     */
+    public static SimulationResult run(final SimulationContext ctx) throws IOException
+    {
+        final Simulation simulation = new Simulation(ctx);
+        try
+        {
+            return simulation.play();
+        }
+        finally
+        {
+            IoUtil.delete(simulation.dir.toFile(), true);
+        }
+    }
+
+    private SimulationResult play()
+    {
+        for (int id = 0; id < 2; id++)
+        {
+            templates[id] = new ControllerContext().controllerId(id).dataDir(dir.resolve("data"))
+                .volumeSize(4L << 20).nvramCapacity(4L << 20).cacheCapacity(2L << 20).stripeSize(4096)
+                .cpIntervalMs(200 + random.nextInt(2000)).heartbeatIntervalMs(100).partnerStaleMs(1000)
+                .givebackTimeoutMs(3000).pathCount(2).nbdPort(0).controlPort(0)
+                .aeronDir(dir.resolve("aeron-" + id)).nanoClock(clock).epochClock(clock);
+        }
+        for (int id = 0; id < 2; id++)
+        {
+            final int controllerId = id;
+            templates[id].health(new ControllerHealth((fault, cause) -> exit(processes[controllerId],
+                "fatal fault " + fault + ": " + cause), clock));
+        }
+        for (int c = 0; c < CLIENTS; c++)
+        {
+            clients[c] = new SimClient(this, model, c, CLIENTS);
+        }
+        processes[1] = start(1, false);
+        processes[0] = start(0, true);
+
+        final long faultsEndNs = clock.nanoTime() + ctx.faultTimeNs();
+        long nextFaultNs = clock.nanoTime() + 2_000_000_000L + drawDelayNs();
+        while (clock.nanoTime() < faultsEndNs && violations.isEmpty())
+        {
+            if (clock.nanoTime() >= nextFaultNs)
+            {
+                injectFault();
+                nextFaultNs = clock.nanoTime() + drawDelayNs();
+            }
+            tick(true);
+        }
+        heal();
+        final long recoverByNs = clock.nanoTime() + ctx.recoveryTimeNs();
+        while (violations.isEmpty() && !mirrored())
+        {
+            if (clock.nanoTime() > recoverByNs)
+            {
+                violation("the pair did not serve mirrored again within " +
+                    TimeUnit.NANOSECONDS.toSeconds(ctx.recoveryTimeNs()) + " s of the last fault");
+                break;
+            }
+            tick(true);
+        }
+        if (violations.isEmpty())
+        {
+            for (final SimClient client : clients)
+            {
+                client.sweep();
+            }
+            final long sweepByNs = clock.nanoTime() + ctx.recoveryTimeNs();
+            while (violations.isEmpty() && !sweepDone())
+            {
+                if (clock.nanoTime() > sweepByNs)
+                {
+                    violation("the final read-back did not finish");
+                    break;
+                }
+                tick(false);
+            }
+        }
+        long acked = 0;
+        long reads = 0;
+        long failovers = 0;
+        for (final SimClient client : clients)
+        {
+            acked += client.writesAcked();
+            reads += client.readsChecked();
+            failovers += client.failovers();
+        }
+        return new SimulationResult(ctx.seed(), violations, schedule, journal.lines(), journal.digest(), faults,
+            checks, acked, reads, failovers, clock.elapsedMs());
+    }
+
+    private void tick(final boolean clientsWrite)
+    {
+        clock.advanceTo(clock.nanoTime() + TICK_NS);
+        events.runDue(clock.nanoTime());
+        network.dropUnclaimed();
+        final int first = random.nextInt(2);
+        for (int i = 0; i < 2; i++)
+        {
+            final SimProcess process = processes[(first + i) % 2];
+            if (null != process)
+            {
+                for (int round = 0; round < 4 && process.step() > 0; round++)
+                {
+                    // a duty cycle runs again at once while it finds work, as an agent does
+                }
+            }
+        }
+        for (final SimClient client : clients)
+        {
+            client.step();
+        }
+        if (killPrimaryWhenHeard >= 0)
+        {
+            final SimProcess restarted = processes[1 - killPrimaryWhenHeard];
+            final SecondaryController secondary = null == restarted ? null : restarted.secondary();
+            final TakeoverVerdict verdict = null == secondary ? null : secondary.verdict();
+            if (null != verdict && verdict.inputs().livePaths() > 0)
+            {
+                final int victim = killPrimaryWhenHeard;
+                killPrimaryWhenHeard = -1;
+                crash(victim, "the restarted secondary hears the primary: killing the primary");
+            }
+        }
+        checks++;
+    }
+
+    private SimProcess start(final int id, final boolean primary)
+    {
+        final SimProcess process = new SimProcess(this, templates[id], nextPid++, primary);
+        processes[id] = process;
+        journal.add("sim", "controller " + id + " starts as " + (primary ? "primary" : "secondary") + " (pid " +
+            process.identity().pid() + ")");
+        process.startRole();
+        return process;
+    }
+
+    private void crash(final int id, final String why)
+    {
+        final SimProcess process = processes[id];
+        if (null == process || !process.isAlive())
+        {
+            return;
+        }
+        journal.add("sim", "kill -9 controller " + id + " (pid " + process.identity().pid() + "): " + why);
+        process.kill();
+        scheduleRestart(id, 200_000_000L + random.nextInt(2_000) * 1_000_000L);
+    }
+
+    private void exit(final SimProcess process, final String why)
+    {
+        if (null != process && process.isAlive())
+        {
+            journal.add("sim", "controller " + process.controllerId() + " exits: " + why);
+            process.kill();
+            scheduleRestart(process.controllerId(), 500_000_000L);
+        }
+    }
+
+    private void scheduleRestart(final int id, final long afterNs)
+    {
+        final SimProcess dead = processes[id];
+        events.schedule(clock.nanoTime() + afterNs, null, () ->
+        {
+            if (processes[id] == dead && !dead.isAlive())
+            {
+                start(id, random.nextBoolean());
+            }
+        });
+    }
+
+    /**
+     * What a takeover's fence does to the partner's run ({@link SimProcess#stopRun}): kills it if it still runs.
+     */
+    RunStop stopRun(final RunIdentity partner)
+    {
+        for (final SimProcess process : processes)
+        {
+            if (null != process && process.identity().runId() == partner.runId())
+            {
+                if (process.isAlive())
+                {
+                    crash(process.controllerId(), "fenced by the partner's takeover");
+                    return new RunStop(true, "partner pid " + partner.pid() + " was alive: killed");
+                }
+                return new RunStop(true, "partner pid " + partner.pid() + " is gone");
+            }
+        }
+        return new RunStop(true, "partner pid " + partner.pid() + " is gone (an earlier run)");
+    }
+
+    private void injectFault()
+    {
+        final Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+        final int id = random.nextInt(2);
+        final int path = random.nextInt(network.pathCount());
+        final long forNs = 100_000_000L + random.nextInt(3_000) * 1_000_000L;
+        String what = null;
+        switch (fault)
+        {
+            case CRASH:
+                what = "kill -9 controller " + id;
+                crash(id, "fault");
+                break;
+            case RESTART_SECONDARY_THEN_KILL_PRIMARY:
+            {
+                final int primary = servingPrimary();
+                if (primary >= 0 && null != processes[1 - primary] && processes[1 - primary].isAlive())
+                {
+                    what = "restart secondary " + (1 - primary) + ", then kill primary " + primary + " once heard";
+                    final SimProcess secondary = processes[1 - primary];
+                    journal.add("sim", "kill -9 controller " + (1 - primary) + " and restart it at once");
+                    secondary.kill();
+                    start(1 - primary, false);
+                    killPrimaryWhenHeard = primary;
+                }
+                break;
+            }
+            case PAUSE:
+            {
+                final SimProcess process = processes[id];
+                if (null != process && process.isAlive() && !process.isPaused())
+                {
+                    what = "pause controller " + id + " for " + forNs / 1_000_000 + " ms";
+                    journal.add("sim", "SIGSTOP controller " + id);
+                    process.pause();
+                    events.schedule(clock.nanoTime() + forNs, null, () ->
+                    {
+                        journal.add("sim", "SIGCONT controller " + id);
+                        process.resume();
+                    });
+                }
+                break;
+            }
+            case PULL_PATH:
+            {
+                final SimProcess process = processes[id];
+                if (null != process && process.isAlive())
+                {
+                    what = "pull path " + path + " at controller " + id + " for " + forNs / 1_000_000 + " ms";
+                    pull(process, path, true);
+                    events.schedule(clock.nanoTime() + forNs, null, () -> pull(process, path, false));
+                }
+                break;
+            }
+            case LOSE_PATH:
+                what = "lose path " + path + " in the network for " + forNs / 1_000_000 + " ms";
+                network.lose(path, true);
+                events.schedule(clock.nanoTime() + forNs, null, () -> network.lose(path, false));
+                break;
+            case DROP_FRAMES:
+            {
+                final int percent = 1 + random.nextInt(50);
+                what = "drop " + percent + "% of path " + path + "'s frames for " + forNs / 1_000_000 + " ms";
+                network.dropRate(path, percent);
+                events.schedule(clock.nanoTime() + forNs, null, () -> network.dropRate(path, 0));
+                break;
+            }
+            case DELAY_FRAMES:
+            {
+                final long delayNs = random.nextInt(300) * 1_000_000L;
+                what = "delay path " + path + "'s frames " + delayNs / 1_000_000 + " ms for " + forNs / 1_000_000 +
+                    " ms";
+                network.delay(path, delayNs);
+                events.schedule(clock.nanoTime() + forNs, null, () -> network.delay(path, 0));
+                break;
+            }
+            case SLOW_POOL:
+                what = "slow pool for " + forNs / 1_000_000 + " ms";
+                poolSlowUntilNs = clock.nanoTime() + forNs;
+                break;
+            case TAKEOVER:
+            {
+                final SecondaryController secondary = null == processes[id] ? null : processes[id].secondary();
+                if (null != secondary)
+                {
+                    final boolean force = random.nextInt(4) == 0;
+                    what = "ctl takeover" + (force ? " --force" : "") + " at controller " + id + ": " +
+                        secondary.requestTakeover(force);
+                }
+                break;
+            }
+            case GIVEBACK:
+            {
+                final PrimaryController primary = null == processes[id] ? null : processes[id].primary();
+                if (null != primary)
+                {
+                    final String refused = primary.requestGiveback();
+                    what = "ctl giveback at controller " + id + (null == refused ? "" : ": " + refused);
+                }
+                break;
+            }
+            default:
+            {
+                final PrimaryController primary = null == processes[id] ? null : processes[id].primary();
+                if (null != primary)
+                {
+                    what = "ctl cp at controller " + id;
+                    primary.requestCheckpoint();
+                }
+                break;
+            }
+        }
+        if (null != what)
+        {
+            faults.merge(fault, 1, Integer::sum);
+            final long ms = clock.elapsedMs();
+            schedule.add(String.format("%6d.%03d %s", ms / 1000, ms % 1000, what));
+            journal.add("fault", what);
+        }
+    }
+
+    private void pull(final SimProcess process, final int path, final boolean pull)
+    {
+        if (!process.isAlive())
+        {
+            return;
+        }
+        if (null != process.primary())
+        {
+            if (pull)
+            {
+                process.primary().pull(path);
+            }
+            else
+            {
+                process.primary().restore(path);
+            }
+        }
+        else if (null != process.secondary())
+        {
+            if (pull)
+            {
+                process.secondary().pull(path);
+            }
+            else
+            {
+                process.secondary().restore(path);
+            }
+        }
+    }
+
+    /**
+     * Ends every fault: paths restored at both ends and in the network, paused processes resumed, the pool
+     * fast; dead processes restart as scheduled.
+     */
+    private void heal()
+    {
+        journal.add("sim", "faults stop: healing every path, resuming every process");
+        killPrimaryWhenHeard = -1;
+        poolSlowUntilNs = -1;
+        for (int path = 0; path < network.pathCount(); path++)
+        {
+            network.lose(path, false);
+            network.dropRate(path, 0);
+            network.delay(path, 0);
+        }
+        for (final SimProcess process : processes)
+        {
+            if (null != process && process.isAlive())
+            {
+                process.resume();
+                for (int path = 0; path < network.pathCount(); path++)
+                {
+                    pull(process, path, false);
+                }
+            }
+        }
+    }
+
+    private int servingPrimary()
+    {
+        for (final SimProcess process : processes)
+        {
+            if (null != process && process.isAlive() && null != process.primary())
+            {
+                return process.controllerId();
+            }
+        }
+        return -1;
+    }
+
+    private boolean mirrored()
+    {
+        final int primaryId = servingPrimary();
+        if (primaryId < 0)
+        {
+            return false;
+        }
+        final PrimaryController primary = processes[primaryId].primary();
+        final SimProcess partner = processes[1 - primaryId];
+        return PrimaryMode.MIRRORED == primary.mode() && null != partner && partner.isAlive() &&
+            null != partner.secondary() && partner.secondary().sessionEpoch() == primary.epoch();
+    }
+
+    private boolean sweepDone()
+    {
+        for (final SimClient client : clients)
+        {
+            if (!client.sweepDone())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long drawDelayNs()
+    {
+        return (long)(-Math.log(1 - random.nextDouble()) * ctx.meanFaultIntervalNs());
+    }
+
+    /**
+     * Checks that the controller that acknowledged a write owns the pool at the epoch it serves in.
+     */
+    void checkAcknowledger(final SimProcess process, final String what)
+    {
+        final PrimaryController primary = process.primary();
+        try
+        {
+            final Superblock superblock = superblocks.read();
+            if (null == primary || superblock.owner() != process.controllerId() ||
+                superblock.epoch() != primary.epoch())
+            {
+                violation("controller " + process.controllerId() + " acknowledged a " + what + " without owning " +
+                    "the pool (pool: owner " + superblock.owner() + " epoch " + superblock.epoch() + "; it serves " +
+                    (null == primary ? "no primary" : "epoch " + primary.epoch()) + ")");
+            }
+        }
+        catch (final IOException ex)
+        {
+            violation("cannot read the superblock: " + ex);
+        }
+    }
+
+    void violation(final String what)
+    {
+        journal.add("CHECK", "VIOLATION: " + what);
+        violations.add(what);
+    }
+
+    SimFrontEnd frontEnd(final int controllerId)
+    {
+        final SimProcess process = processes[controllerId];
+        return null == process || !process.isAlive() ? null : process.frontEnd();
+    }
+
+    long poolLatencyNs()
+    {
+        final long base = 50_000L + random.nextInt(1_000_000);
+        return clock.nanoTime() < poolSlowUntilNs ? base + random.nextInt(300) * 1_000_000L : base;
+    }
+
+    SimClock clock()
+    {
+        return clock;
+    }
+
+    EventQueue events()
+    {
+        return events;
+    }
+
+    Journal journal()
+    {
+        return journal;
+    }
+
+    SimNetwork network()
+    {
+        return network;
+    }
+
+    Random random()
+    {
+        return random;
+    }
+}
