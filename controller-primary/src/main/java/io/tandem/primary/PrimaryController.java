@@ -130,6 +130,7 @@ public final class PrimaryController implements AutoCloseable
             consistencyPoint = newConsistencyPoint(cache, epoch);
 
             final Superblock superblock = pool.superblocks().read();
+            cache.appliedUpTo(superblock.cpLsn());
             final LogReplay replay = new LogReplay(cache, consistencyPoint, ctx.nanoClock());
             replay.replay(log, Integer.MIN_VALUE, superblock.cpLsn());
             try

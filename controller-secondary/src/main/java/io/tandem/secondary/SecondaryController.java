@@ -382,6 +382,21 @@ public final class SecondaryController implements AutoCloseable
                 current.close();
                 session = current = null;
             }
+            final Session failed = failedMirror;
+            if (null != failed && takeoverFailed && !takingOver && null == handover &&
+                view.poolOwner() == ctx.partnerId() && view.poolEpoch() > failed.epoch &&
+                view.heartbeatAgeMs() >= 0 && view.heartbeatAgeMs() <= ctx.partnerStaleMs())
+            {
+                // the partner took the pool again since, replaying what it acknowledged, and serves: the failed
+                // takeover is moot. The NVLog stays as it is until the next mirror generation empties it.
+                progress.println("controller " + ctx.controllerId() + ": controller " + ctx.partnerId() +
+                    " serves the pool again at epoch " + view.poolEpoch() + ": the takeover that failed is moot; " +
+                    "mirroring again");
+                failedMirror = null;
+                failed.close();
+                takeoverFailed = false;
+                work++;
+            }
             if (null == current && !takingOver && null == handover && null == failedMirror &&
                 view.poolOwner() == ctx.partnerId() &&
                 nowNs >= nextSessionAttemptNs)
@@ -463,22 +478,19 @@ public final class SecondaryController implements AutoCloseable
             }
             if (!resumeAttempted)
             {
-                // this controller owns the pool but never mirrored in this life: it crashed part-way through a
-                // takeover (or as primary); finish the takeover from its own NVRAM, resuming from the journal
+                // this controller owns the pool but never mirrored in this life: it crashed as primary, or part-way
+                // through a takeover after its fence took the pool. Either way its NVLog holds what the pool may
+                // lack (its own log, or the mirror the takeover was replaying), and its partner was fenced by the
+                // epoch it took: it serves as primary, whose start replays that log above the pool's CP. Resuming
+                // a takeover instead would scan its own primary's log as a mirror, fail, and serve nothing.
+                // Alone (the partner is gone) it serves as after a takeover; with a live partner it resyncs it.
                 resumeAttempted = true;
-                try
-                {
-                    failedMirror = new Session(view.poolEpoch(), true);
-                }
-                catch (final IOException | RuntimeException ex)
-                {
-                    takeoverOutcome = "cannot open this controller's mirror to finish the takeover: " + ex;
-                    takeoverFailed = true;
-                    return 1;
-                }
-                takeoverRequested = true;
-                progress.println("controller " + ctx.controllerId() + ": this controller owns the pool at epoch " +
-                    view.poolEpoch() + ": finishing the takeover it had begun");
+                final boolean partnerGone = view.heartbeatAgeMs() < 0 || view.heartbeatAgeMs() > ctx.partnerStaleMs();
+                handover = new Handover(partnerGone, view.poolEpoch(), "this controller owns the pool at epoch " +
+                    view.poolEpoch() + " but has not served it since it started: finishing the takeover it had " +
+                    "begun, or its own service as primary, from its NVLog" + (partnerGone ? " (the partner is " +
+                    "gone)" : " (the partner is alive: resyncing it)"));
+                return 1;
             }
         }
         final boolean requested = takeoverRequested;

@@ -8,6 +8,7 @@ package io.tandem.secondary;
  *  CATCHING_UP / IN_SYNC --the session ends (the primary took a new epoch)--> WAITING
  *  WAITING / CATCHING_UP / IN_SYNC / TAKEOVER_FAILED --takeover started--> TAKING_OVER
  *  TAKING_OVER --failed--> TAKEOVER_FAILED;  TAKING_OVER --done--> SERVING
+ *  TAKEOVER_FAILED --the partner serves again at a newer epoch--> WAITING
  *  WAITING / CATCHING_UP / IN_SYNC --the partner gave the volume back--> SERVING
  * </pre>
  */
@@ -21,7 +22,10 @@ public enum SecondaryMode
     IN_SYNC,
     /** The takeover graph runs. */
     TAKING_OVER,
-    /** The takeover failed: the mirror is kept, the volume is not served; a forced takeover retries. */
+    /**
+     * The takeover failed: the mirror is kept, the volume is not served; a forced takeover retries, until the
+     * partner serves the pool again at a newer epoch.
+     */
     TAKEOVER_FAILED,
     /** This controller is to serve the volume: it took over or was given it back. */
     SERVING

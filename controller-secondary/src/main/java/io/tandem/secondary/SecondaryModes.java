@@ -51,7 +51,7 @@ final class SecondaryModes
         }
         else if (SecondaryMode.TAKEOVER_FAILED == current)
         {
-            next = null;
+            next = takeoverFailed ? null : SecondaryTransition.FAILED_TAKEOVER_MOOT;
         }
         else if (!hasSession)
         {

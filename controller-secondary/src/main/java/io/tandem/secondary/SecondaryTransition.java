@@ -20,6 +20,8 @@ public enum SecondaryTransition
         SecondaryMode.TAKEOVER_FAILED),
     TAKEOVER_FAILED(SecondaryMode.TAKEOVER_FAILED, "the takeover failed: the volume is not served, the mirror is " +
         "kept", TAKING_OVER),
+    FAILED_TAKEOVER_MOOT(WAITING, "the partner serves the pool again at a newer epoch: the failed takeover is " +
+        "moot, and this controller mirrors it again", SecondaryMode.TAKEOVER_FAILED),
     TOOK_OVER(SERVING, "the takeover is done: serving the volume", TAKING_OVER),
     GIVEN_BACK(SERVING, "the partner gave the volume back", WAITING, CATCHING_UP, IN_SYNC);
 

@@ -65,6 +65,21 @@ class SecondaryModesTest
     }
 
     @Test
+    void aFailedTakeoverIsMootOnceThePartnerServesAgainAndTheSecondaryMirrorsAgain()
+    {
+        step(true, true, false, false, false, false);
+        step(false, true, true, false, false, false);
+        step(false, false, false, true, false, false);
+        assertEquals(SecondaryMode.TAKEOVER_FAILED, modes.mode());
+        step(false, false, false, false, false, false); // the partner serves at a newer epoch: failure cleared
+        step(true, false, false, false, false, false);
+        assertEquals(List.of(SecondaryTransition.SESSION_STARTED, SecondaryTransition.TAKEOVER_STARTED,
+            SecondaryTransition.TAKEOVER_FAILED, SecondaryTransition.FAILED_TAKEOVER_MOOT,
+            SecondaryTransition.SESSION_STARTED), made);
+        assertEquals(SecondaryMode.CATCHING_UP, modes.mode());
+    }
+
+    @Test
     void aGivebackServesFromAnyMirroringMode()
     {
         step(true, false, false, false, false, false);

@@ -59,7 +59,7 @@ final class SimClient implements IoCompletion
         this.model = model;
         this.id = id;
         this.clients = clients;
-        this.slots = new Request[8];
+        this.slots = new Request[4];
         for (int i = 0; i < slots.length; i++)
         {
             slots[i] = new Request();

@@ -31,6 +31,8 @@ final class SimLink implements MirrorLink, PathTransport
     private final MirrorReceiver receiver;
     private final AgentInvoker invoker;
     private boolean closed;
+    private long framesIn;
+    private long framesOut;
 
     SimLink(final SimNetwork network, final SimProcess process, final InterconnectContext ctx, final boolean isSender)
     {
@@ -60,6 +62,13 @@ final class SimLink implements MirrorLink, PathTransport
     SimProcess process()
     {
         return process;
+    }
+
+    String describe()
+    {
+        return "pid " + process.identity().pid() + (process.isAlive() ? "" : " (dead)") + (closed ? " closed" : "") +
+            " pulled " + java.util.Arrays.toString(pulled) + " in " + framesIn + " out " + framesOut +
+            (isSender ? " live " + sender.liveMask() : " live " + receiver.liveMask());
     }
 
     public MirrorSender sender()
@@ -115,6 +124,7 @@ final class SimLink implements MirrorLink, PathTransport
         }
         if (!pulled[path])
         {
+            framesOut++;
             network.send(this, path, buffer, offset, length);
         }
         return length;
@@ -134,6 +144,7 @@ final class SimLink implements MirrorLink, PathTransport
             read++;
             if (!pulled[path])
             {
+                framesIn++;
                 handler.onFrame(path, frame.bytes, 0, frame.bytes.capacity());
             }
         }

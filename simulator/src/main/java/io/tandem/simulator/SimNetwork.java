@@ -28,6 +28,7 @@ final class SimNetwork
     private SimLink receiver;
     private long framesSent;
     private long framesDropped;
+    private long framesDelivered;
 
     /**
      * One frame on the wire.
@@ -131,7 +132,25 @@ final class SimNetwork
         {
             return null;
         }
+        framesDelivered++;
         return queue.pollFirst();
+    }
+
+    /**
+     * @return the network's state, for a violation's report.
+     */
+    String describe()
+    {
+        final StringBuilder out = new StringBuilder("--- network: sent " + framesSent + ", dropped " + framesDropped +
+            ", delivered " + framesDelivered + "; sender " + (null == sender ? "none" : sender.describe()) +
+            ", receiver " + (null == receiver ? "none" : receiver.describe()));
+        for (int path = 0; path < pathCount; path++)
+        {
+            out.append("\n  path ").append(path).append(lost[path] ? " lost" : "").append(": ")
+                .append(toReceiver[path].size()).append(" frames to the receiver, ").append(toSender[path].size())
+                .append(" to the sender in flight");
+        }
+        return out.toString();
     }
 
     /**

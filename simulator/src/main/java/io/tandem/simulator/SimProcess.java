@@ -46,7 +46,9 @@ final class SimProcess implements ControllerPlatform
     private final RunIdentity run;
     private final PrintStream progress;
     private final List<Agent> agents = new ArrayList<>();
+    private final List<ErrorHandler> agentErrorHandlers = new ArrayList<>();
     private final List<EventQueue.Event> held = new ArrayList<>();
+    private final java.util.Set<String> journalledErrors = new java.util.HashSet<>();
     private boolean alive = true;
     private boolean paused;
     private boolean inline;
@@ -100,14 +102,28 @@ final class SimProcess implements ControllerPlatform
         return frontEnd;
     }
 
+    int agentCount()
+    {
+        return agents.size();
+    }
+
     long agentErrors()
     {
         return agentErrors;
     }
 
+    /**
+     * An error a duty cycle threw: counted, and journalled the first time its message is seen in this run (an
+     * agent that throws on every duty cycle is wedged, and the journal says with what).
+     */
     void onAgentError(final Throwable error)
     {
         agentErrors++;
+        final String what = String.valueOf(error);
+        if (journalledErrors.add(what))
+        {
+            simulation.journal().add("c" + template.controllerId(), "agent error: " + what);
+        }
     }
 
     /**
@@ -116,6 +132,7 @@ final class SimProcess implements ControllerPlatform
      */
     void startRole()
     {
+        simulation.poolMayHaveChanged();
         inline = true;
         try
         {
@@ -141,6 +158,7 @@ final class SimProcess implements ControllerPlatform
         {
             progress.println("cannot start as " + (wantPrimary ? "primary" : "secondary") + " yet: " + ex);
             agents.clear();
+            agentErrorHandlers.clear();
             frontEnd = null;
             roleRetryAtNs = simulation.clock().nanoTime() + ROLE_RETRY_NS;
         }
@@ -179,6 +197,7 @@ final class SimProcess implements ControllerPlatform
             catch (final Exception ex)
             {
                 onAgentError(ex);
+                agentErrorHandlers.get(i).onError(ex); // as its runner would: the controller counts it
             }
         }
         if (alive)
@@ -216,6 +235,7 @@ final class SimProcess implements ControllerPlatform
 
     private void closeRole(final AutoCloseable role)
     {
+        simulation.poolMayHaveChanged();
         inline = true;
         try
         {
@@ -229,6 +249,7 @@ final class SimProcess implements ControllerPlatform
         {
             inline = false;
             agents.clear();
+            agentErrorHandlers.clear();
             frontEnd = null;
         }
     }
@@ -241,6 +262,7 @@ final class SimProcess implements ControllerPlatform
         alive = false;
         paused = false;
         agents.clear();
+        agentErrorHandlers.clear();
         held.clear();
         primary = null;
         secondary = null;
@@ -294,9 +316,15 @@ final class SimProcess implements ControllerPlatform
             onAgentError(ex);
         }
         agents.add(agent);
+        agentErrorHandlers.add(errors);
         return () ->
         {
-            agents.remove(agent);
+            final int index = agents.indexOf(agent);
+            if (index >= 0)
+            {
+                agents.remove(index);
+                agentErrorHandlers.remove(index);
+            }
             agent.onClose();
         };
     }

@@ -1,14 +1,20 @@
 package io.tandem.simulator;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bench/simulate}: one seed replayed ({@code --seed S}), or many seeds in a row ({@code --seeds N}, from
- * {@code --first S}, for at most {@code --time T} seconds), with seeds per second, faults injected by kind, checks
- * run and violations. Exit 0 only if no seed found a violation; the first violation is printed whole and ends
+ * {@code bench/simulate}: one seed replayed ({@code --seed S}), or many seeds ({@code --seeds N}, from
+ * {@code --first S}, for at most {@code --time T} seconds, on {@code --threads} threads: one per core by default),
+ * with seeds per second, faults injected by kind, checks run and violations. Exit 0 only if no seed found a violation; the first violation is printed whole and ends
  * the run.
  */
 public final class Simulate
@@ -24,6 +30,7 @@ public final class Simulate
         long seeds = 100;
         long timeS = Long.MAX_VALUE;
         boolean verbose = false;
+        int threads = Runtime.getRuntime().availableProcessors();
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -33,6 +40,7 @@ public final class Simulate
                 case "--seeds" -> seeds = Long.parseLong(args[++i]);
                 case "--time" -> timeS = Long.parseLong(args[++i]);
                 case "--journal" -> verbose = true;
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
                 default ->
                 {
                     System.err.println("bench/simulate: unknown option " + args[i] + " (see --help)");
@@ -51,7 +59,7 @@ public final class Simulate
             System.out.println(summary(result));
             System.exit(result.passed() ? 0 : 1);
         }
-        final Runs runs = runMany(ctx, first, seeds, TimeUnit.SECONDS.toNanos(Math.min(timeS, Long.MAX_VALUE / 2_000_000_000L)),
+        final Runs runs = runMany(ctx, first, seeds, TimeUnit.SECONDS.toNanos(Math.min(timeS, 1L << 32)), threads,
             System.out);
         System.exit(null == runs.failed ? 0 : 1);
     }
@@ -69,40 +77,82 @@ public final class Simulate
         long elapsedNs;
         final Map<Fault, Long> faults = new EnumMap<>(Fault.class);
         SimulationResult failed;
+
+        void add(final SimulationResult result)
+        {
+            seedsRun++;
+            checks += result.checks();
+            writesAcked += result.writesAcked();
+            readsChecked += result.readsChecked();
+            simulatedMs += result.simulatedMs();
+            result.faults().forEach((fault, count) -> faults.merge(fault, (long)count, Long::sum));
+        }
+
+        double seedsPerSecond()
+        {
+            return seedsRun / (elapsedNs / 1e9);
+        }
+
+        String summary()
+        {
+            return String.format("%d seeds in %.1f s: %.1f seeds/s, %d simulated s; faults %s; %d checks, %d " +
+                "writes acknowledged, %d reads verified; %d violations", seedsRun, elapsedNs / 1e9, seedsPerSecond(),
+                simulatedMs / 1000, faults, checks, writesAcked, readsChecked, null == failed ? 0 : 1);
+        }
     }
 
     /**
-     * Runs seeds {@code first}, {@code first + 1}... until {@code seeds} ran, {@code budgetNs} passed or one
-     * fails, and prints the totals.
+     * Runs seeds {@code first}, {@code first + 1}... on {@code threads} threads (each seed on one thread, alone)
+     * until {@code seeds} ran, {@code budgetNs} passed or one fails, and prints the totals. A violation is printed
+     * whole, with its seed.
      */
     static Runs runMany(
-        final SimulationContext ctx, final long first, final long seeds, final long budgetNs, final PrintStream out)
-        throws Exception
+        final SimulationContext ctx, final long first, final long seeds, final long budgetNs, final int threads,
+        final PrintStream out) throws Exception
     {
         final Runs runs = new Runs();
         final long startNs = System.nanoTime();
-        for (long seed = first; seed < first + seeds && System.nanoTime() - startNs < budgetNs; seed++)
+        final AtomicLong next = new AtomicLong(first);
+        final ExecutorService pool = Executors.newFixedThreadPool(threads);
+        final List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++)
         {
-            final SimulationResult result = Simulation.run(ctx.copy().seed(seed));
-            runs.seedsRun++;
-            runs.checks += result.checks();
-            runs.writesAcked += result.writesAcked();
-            runs.readsChecked += result.readsChecked();
-            runs.simulatedMs += result.simulatedMs();
-            result.faults().forEach((fault, count) -> runs.faults.merge(fault, (long)count, Long::sum));
-            if (!result.passed())
+            workers.add(pool.submit(() ->
             {
-                runs.failed = result;
-                result.printFailure(out);
-                break;
-            }
+                long seed;
+                while ((seed = next.getAndIncrement()) < first + seeds && System.nanoTime() - startNs < budgetNs)
+                {
+                    synchronized (runs)
+                    {
+                        if (null != runs.failed)
+                        {
+                            return null;
+                        }
+                    }
+                    final SimulationResult result = Simulation.run(ctx.copy().seed(seed));
+                    synchronized (runs)
+                    {
+                        runs.add(result);
+                        if (!result.passed() && (null == runs.failed || result.seed() < runs.failed.seed()))
+                        {
+                            runs.failed = result;
+                        }
+                    }
+                }
+                return null;
+            }));
         }
+        for (final Future<?> worker : workers)
+        {
+            worker.get();
+        }
+        pool.shutdown();
         runs.elapsedNs = System.nanoTime() - startNs;
-        final double seconds = runs.elapsedNs / 1e9;
-        out.printf("%d seeds (%d..%d) in %.1f s: %.1f seeds/s, %d simulated s; faults %s; %d checks, %d writes " +
-            "acknowledged, %d reads verified; %d violations%n", runs.seedsRun, first, first + runs.seedsRun - 1,
-            seconds, runs.seedsRun / seconds, runs.simulatedMs / 1000, runs.faults, runs.checks, runs.writesAcked,
-            runs.readsChecked, null == runs.failed ? 0 : 1);
+        if (null != runs.failed)
+        {
+            runs.failed.printFailure(out);
+        }
+        out.println(runs.summary());
         return runs;
     }
 

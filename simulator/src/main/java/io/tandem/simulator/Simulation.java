@@ -59,6 +59,8 @@ public final class Simulation
     private long nextPid = 1000;
     private long poolSlowUntilNs = -1;
     private long checks;
+    /** The pool's superblock as last read; null once anything that may change it ran. */
+    private Superblock superblock;
     private int killPrimaryWhenHeard = -1;
 
     private Simulation(final SimulationContext ctx) throws IOException
@@ -111,7 +113,7 @@ public final class Simulation
         processes[0] = start(0, true);
 
         final long faultsEndNs = clock.nanoTime() + ctx.faultTimeNs();
-        long nextFaultNs = clock.nanoTime() + 2_000_000_000L + drawDelayNs();
+        long nextFaultNs = clock.nanoTime() + 1_000_000_000L + drawDelayNs();
         while (clock.nanoTime() < faultsEndNs && violations.isEmpty())
         {
             if (clock.nanoTime() >= nextFaultNs)
@@ -128,7 +130,8 @@ public final class Simulation
             if (clock.nanoTime() > recoverByNs)
             {
                 violation("the pair did not serve mirrored again within " +
-                    TimeUnit.NANOSECONDS.toSeconds(ctx.recoveryTimeNs()) + " s of the last fault");
+                    TimeUnit.NANOSECONDS.toSeconds(ctx.recoveryTimeNs()) + " s of the last fault\n" +
+                    statusOf(0) + "\n" + statusOf(1) + "\n" + network.describe());
                 break;
             }
             tick(true);
@@ -166,7 +169,10 @@ public final class Simulation
     private void tick(final boolean clientsWrite)
     {
         clock.advanceTo(clock.nanoTime() + TICK_NS);
-        events.runDue(clock.nanoTime());
+        if (events.runDue(clock.nanoTime()) > 0)
+        {
+            poolMayHaveChanged();
+        }
         network.dropUnclaimed();
         final int first = random.nextInt(2);
         for (int i = 0; i < 2; i++)
@@ -174,7 +180,7 @@ public final class Simulation
             final SimProcess process = processes[(first + i) % 2];
             if (null != process)
             {
-                for (int round = 0; round < 4 && process.step() > 0; round++)
+                for (int round = 0; round < 3 && process.step() > 0; round++)
                 {
                     // a duty cycle runs again at once while it finds work, as an agent does
                 }
@@ -467,6 +473,18 @@ public final class Simulation
             null != partner.secondary() && partner.secondary().sessionEpoch() == primary.epoch();
     }
 
+    private String statusOf(final int id)
+    {
+        final SimProcess process = processes[id];
+        if (null == process || !process.isAlive())
+        {
+            return "--- controller " + id + ": not running";
+        }
+        final String status = null != process.primary() ? process.primary().status() :
+            null != process.secondary() ? process.secondary().status() : "changing role";
+        return "--- controller " + id + ":\n" + status;
+    }
+
     private boolean sweepDone()
     {
         for (final SimClient client : clients)
@@ -492,7 +510,10 @@ public final class Simulation
         final PrimaryController primary = process.primary();
         try
         {
-            final Superblock superblock = superblocks.read();
+            if (null == superblock)
+            {
+                superblock = superblocks.read();
+            }
             if (null == primary || superblock.owner() != process.controllerId() ||
                 superblock.epoch() != primary.epoch())
             {
@@ -505,6 +526,15 @@ public final class Simulation
         {
             violation("cannot read the superblock: " + ex);
         }
+    }
+
+    /**
+     * Something that may change the superblock ran (an event, a role starting or closing): read it again
+     * before the next check.
+     */
+    void poolMayHaveChanged()
+    {
+        superblock = null;
     }
 
     void violation(final String what)

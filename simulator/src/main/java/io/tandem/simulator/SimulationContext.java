@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 public final class SimulationContext
 {
     private long seed;
-    private long faultTimeNs = TimeUnit.SECONDS.toNanos(20);
+    private long faultTimeNs = TimeUnit.SECONDS.toNanos(12);
     private long recoveryTimeNs = TimeUnit.SECONDS.toNanos(30);
-    private long meanFaultIntervalNs = TimeUnit.MILLISECONDS.toNanos(1_500);
+    private long meanFaultIntervalNs = TimeUnit.MILLISECONDS.toNanos(1_000);
     private Path workDir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") :
         Path.of(System.getProperty("java.io.tmpdir"));
 

@@ -245,6 +245,20 @@ public final class PageCache implements AutoCloseable
         return highestLsn;
     }
 
+    /**
+     * Says every write up to {@code lsn} is in the pool already (its CP LSN when the cache starts), so a
+     * consistency point covers at least that far even before a newer write is applied: the log halves holding
+     * only such records are then released. Without it a controller that starts on a log full of records the
+     * pool holds (after a takeover, say) would record CP LSN 0 and never free the log.
+     */
+    public void appliedUpTo(final long lsn)
+    {
+        if (lsn > highestLsn)
+        {
+            highestLsn = lsn;
+        }
+    }
+
     public int pagesCached()
     {
         return frameCount - freeCount;

@@ -490,6 +490,22 @@ public final class WritePath
             markerSequence[stream] = nextSequence[stream]++;
         }
         markersPending = markerStage.length;
+        if (pendingHead < pendingTail)
+        {
+            // mirrorTo numbered the piece the queue stopped at in this session; the markers go out first, so on
+            // its stream the marker takes the piece's sequence and the piece the one after. Left as it was, the
+            // marker would be offered with a sequence after one never sent, refused on every duty cycle.
+            final WriteRequest request = pending[(int)(pendingHead & pendingMask)];
+            if (WriteRequest.KIND_CP_MARKER != request.kind && WriteRequest.STAGE_NEW != request.stage)
+            {
+                final int stream = partitioner.streamOf(volumeId, request.cursor);
+                if (request.pieceSequence == markerSequence[stream] - 1)
+                {
+                    markerSequence[stream] = request.pieceSequence;
+                    request.pieceSequence = markerSequence[stream] + 1;
+                }
+            }
+        }
     }
 
     /**
