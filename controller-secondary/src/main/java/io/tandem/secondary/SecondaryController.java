@@ -17,6 +17,7 @@ import io.tandem.interconnect.MirrorReceiver;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
 import io.tandem.recovery.journal.EventJournalReader;
+import io.tandem.secondary.takeover.RevertedFixes;
 import io.tandem.secondary.takeover.Takeover;
 import io.tandem.secondary.takeover.TakeoverContext;
 import io.tandem.secondary.takeover.TakeoverDecision;
@@ -336,7 +337,12 @@ public final class SecondaryController implements AutoCloseable
             }
             try
             {
-                return NvLog.open(logCtx);
+                final NvLog log = NvLog.open(logCtx);
+                if (RevertedFixes.MIRROR_GENERATIONS)
+                {
+                    log.discardAll(); // as before mirror generations: each session started from an empty log
+                }
+                return log;
             }
             catch (final IOException ex)
             {

@@ -113,6 +113,7 @@ public final class Simulate
         final Runs runs = new Runs();
         final long startNs = System.nanoTime();
         final AtomicLong next = new AtomicLong(first);
+        final long end = seeds > Long.MAX_VALUE - first ? Long.MAX_VALUE : first + seeds;
         final ExecutorService pool = Executors.newFixedThreadPool(threads);
         final List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++)
@@ -120,7 +121,7 @@ public final class Simulate
             workers.add(pool.submit(() ->
             {
                 long seed;
-                while ((seed = next.getAndIncrement()) < first + seeds && System.nanoTime() - startNs < budgetNs)
+                while ((seed = next.getAndIncrement()) < end && System.nanoTime() - startNs < budgetNs)
                 {
                     synchronized (runs)
                     {

@@ -112,8 +112,23 @@ public final class Simulation
         processes[1] = start(1, false);
         processes[0] = start(0, true);
 
-        final long faultsEndNs = clock.nanoTime() + ctx.faultTimeNs();
-        long nextFaultNs = clock.nanoTime() + 1_000_000_000L + drawDelayNs();
+        final Script script = ctx.script();
+        final long faultsEndNs = clock.nanoTime() + (null == script ? ctx.faultTimeNs() :
+            TimeUnit.MILLISECONDS.toNanos(script.endMs()));
+        long nextFaultNs = null == script ? clock.nanoTime() + 1_000_000_000L + drawDelayNs() : Long.MAX_VALUE;
+        if (null != script)
+        {
+            for (final Script.Step step : script.steps())
+            {
+                events.schedule(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(step.atMs()), null, () ->
+                {
+                    journal.add("fault", step.what());
+                    schedule.add(String.format("%6d.%03d %s", clock.elapsedMs() / 1000, clock.elapsedMs() % 1000,
+                        step.what()));
+                    step.action().accept(this);
+                });
+            }
+        }
         while (clock.nanoTime() < faultsEndNs && violations.isEmpty())
         {
             if (clock.nanoTime() >= nextFaultNs)
@@ -163,7 +178,7 @@ public final class Simulation
             failovers += client.failovers();
         }
         return new SimulationResult(ctx.seed(), violations, schedule, journal.lines(), journal.digest(), faults,
-            checks, acked, reads, failovers, clock.elapsedMs());
+            checks, acked, reads, failovers, clock.elapsedMs(), null != ctx.script());
     }
 
     private void tick(final boolean clientsWrite)
@@ -224,7 +239,10 @@ public final class Simulation
         }
         journal.add("sim", "kill -9 controller " + id + " (pid " + process.identity().pid() + "): " + why);
         process.kill();
-        scheduleRestart(id, 200_000_000L + random.nextInt(2_000) * 1_000_000L);
+        if (null == ctx.script())
+        {
+            scheduleRestart(id, 200_000_000L + random.nextInt(2_000) * 1_000_000L);
+        }
     }
 
     private void exit(final SimProcess process, final String why)
@@ -247,6 +265,44 @@ public final class Simulation
                 start(id, random.nextBoolean());
             }
         });
+    }
+
+    /**
+     * A script's step: kill -9 of controller {@code id}; it stays dead until {@link #startController}.
+     */
+    public void killController(final int id)
+    {
+        crash(id, "scripted");
+    }
+
+    /**
+     * A script's step: starts controller {@code id} (dead or never started) as primary or secondary.
+     */
+    public void startController(final int id, final boolean primary)
+    {
+        final SimProcess process = processes[id];
+        if (null == process || !process.isAlive())
+        {
+            start(id, primary);
+        }
+    }
+
+    /**
+     * A script's step: {@code ctl takeover [--force]} at controller {@code id}.
+     */
+    public String takeover(final int id, final boolean force)
+    {
+        final SecondaryController secondary = null == processes[id] ? null : processes[id].secondary();
+        return null == secondary ? "not a secondary" : secondary.requestTakeover(force);
+    }
+
+    /**
+     * A script's step: {@code ctl giveback} at controller {@code id}.
+     */
+    public String giveback(final int id)
+    {
+        final PrimaryController primary = null == processes[id] ? null : processes[id].primary();
+        return null == primary ? "not a primary" : primary.requestGiveback();
     }
 
     /**

@@ -14,6 +14,7 @@ public final class SimulationContext
     private long faultTimeNs = TimeUnit.SECONDS.toNanos(12);
     private long recoveryTimeNs = TimeUnit.SECONDS.toNanos(30);
     private long meanFaultIntervalNs = TimeUnit.MILLISECONDS.toNanos(1_000);
+    private Script script;
     private Path workDir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") :
         Path.of(System.getProperty("java.io.tmpdir"));
 
@@ -68,6 +69,20 @@ public final class SimulationContext
         return this;
     }
 
+    /**
+     * @return the hand-written fault schedule to play instead of faults drawn from the seed, or null.
+     */
+    public Script script()
+    {
+        return script;
+    }
+
+    public SimulationContext script(final Script script)
+    {
+        this.script = script;
+        return this;
+    }
+
     public Path workDir()
     {
         return workDir;
@@ -85,6 +100,6 @@ public final class SimulationContext
     public SimulationContext copy()
     {
         return new SimulationContext().seed(seed).faultTimeNs(faultTimeNs).recoveryTimeNs(recoveryTimeNs)
-            .meanFaultIntervalNs(meanFaultIntervalNs).workDir(workDir);
+            .meanFaultIntervalNs(meanFaultIntervalNs).workDir(workDir).script(script);
     }
 }

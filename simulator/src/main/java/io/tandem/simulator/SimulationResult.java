@@ -18,6 +18,7 @@ import java.util.Map;
  * @param readsChecked reads checked against the model.
  * @param failovers    times a client moved to the other controller.
  * @param simulatedMs  simulated time the run took.
+ * @param scripted     the faults came from a {@link Script}, not from the seed.
  */
 public record SimulationResult(
     long seed,
@@ -30,7 +31,8 @@ public record SimulationResult(
     long writesAcked,
     long readsChecked,
     long failovers,
-    long simulatedMs)
+    long simulatedMs,
+    boolean scripted)
 {
     public boolean passed()
     {
@@ -43,7 +45,8 @@ public record SimulationResult(
      */
     public void printFailure(final PrintStream out)
     {
-        out.println("VIOLATION with seed " + seed + " (replay: bench/simulate --seed " + seed + ")");
+        out.println("VIOLATION with seed " + seed + (scripted ? " (a scripted schedule; the seed drew the rest)" :
+            " (replay: bench/simulate --seed " + seed + ")"));
         violations.forEach(v -> out.println("  " + v));
         out.println("fault schedule:");
         schedule.forEach(line -> out.println("  " + line));

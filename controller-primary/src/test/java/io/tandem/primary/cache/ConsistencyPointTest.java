@@ -109,6 +109,30 @@ class ConsistencyPointTest
         }
     }
 
+    /**
+     * The simulator's seed 125 (before the fix): a primary that started on a log full of records the pool
+     * already held recorded CP LSN 0, its cache having applied nothing, so no log half was ever released and
+     * writes stalled on "log full" for good.
+     */
+    @Test
+    void aCpOfACacheThatStartedAtThePoolsCpLsnCoversItWithNothingDirty() throws IOException
+    {
+        try (PoolFixture fixture = new PoolFixture(dir, VOLUME_PAGES, 16, 2))
+        {
+            fixture.cache.appliedUpTo(7157);
+            assertTrue(fixture.cp.start(Reason.LOG_HALF_FULL));
+            assertEquals(State.DONE, fixture.finishCp());
+            assertEquals(7157, fixture.cp.lastCpLsn(), "the log up to the pool's CP LSN may be released");
+            assertEquals(List.of(), fixture.device.takeWrites(), "nothing to destage");
+
+            write(fixture.cache, 3L * PAGE, PAGE, 1, 7158);
+            fixture.cache.appliedUpTo(10); // never backwards
+            assertTrue(fixture.cp.start(Reason.COMMAND));
+            assertEquals(State.DONE, fixture.finishCp());
+            assertEquals(7158, fixture.cp.lastCpLsn());
+        }
+    }
+
     @Test
     void atProcessDurabilityACpRecordsItsLsnWithoutForcingThePool() throws IOException
     {

@@ -350,7 +350,7 @@ public final class Takeover
                 throw new IllegalStateException("the pool moved to epoch " + superblock.epoch() + " (owner " +
                     superblock.owner() + ") since the takeover from epoch " + previousEpoch + " began");
             }
-            if (MirrorState.IN_SYNC == superblock.mirrorState() &&
+            if (MirrorState.IN_SYNC == superblock.mirrorState() && !RevertedFixes.MIRROR_GENERATIONS &&
                 superblock.mirrorGeneration() != mirror.heldGeneration())
             {
                 final String loss = "the pool vouches for mirror generation " + superblock.mirrorGeneration() +

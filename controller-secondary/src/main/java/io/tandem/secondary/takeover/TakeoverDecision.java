@@ -60,7 +60,8 @@ public final class TakeoverDecision
         switch (in.mirrorState())
         {
             case IN_SYNC:
-                return in.heldGeneration() == in.mirrorGeneration() && 0 != in.heldGeneration() ?
+                return in.heldGeneration() == in.mirrorGeneration() && 0 != in.heldGeneration() ||
+                    RevertedFixes.MIRROR_GENERATIONS ?
                     verdict(TAKE_OVER, TakeoverVerdict.Reason.PARTNER_GONE_MIRROR_HELD, in) :
                     verdict(REFUSE, TakeoverVerdict.Reason.GENERATION_NOT_HELD, in);
             case SYNCING:

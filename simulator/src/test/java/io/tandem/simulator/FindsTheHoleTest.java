@@ -1,0 +1,46 @@
+package io.tandem.simulator;
+
+import io.tandem.staging.testing.ChildJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A simulator that has never failed has not been shown to work. With the mirror-generation fix reverted (a
+ * test-only switch, in a JVM of its own), the seeds find the hole it closed: a secondary restarted just before
+ * the primary dies takes over from an empty mirror, and an acknowledged write is read back old.
+ */
+class FindsTheHoleTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void withTheMirrorGenerationFixRevertedTheSeedsFindTheRestartedSecondaryHole() throws Exception
+    {
+        final StringBuilder printed = new StringBuilder();
+        try (ChildJvm child = ChildJvm.start(Simulate.class, dir.resolve("stderr"),
+            List.of("-Dtandem.test.revert.mirrorGenerations=true"),
+            "--first", "1", "--seeds", "200", "--threads", "1"))
+        {
+            String line;
+            while (null != (line = child.readLine()))
+            {
+                printed.append(line).append('\n');
+            }
+            assertEquals(1, child.waitFor(60, TimeUnit.SECONDS), printed + Files.readString(dir.resolve("stderr")));
+        }
+        final String report = printed.toString();
+        assertTrue(report.contains("VIOLATION with seed 22"), report);
+        assertTrue(report.contains("an acknowledged write was lost"), report);
+        assertTrue(report.contains("restart secondary 1, then kill primary 0 once heard"), report);
+        assertTrue(report.contains("replay 0 ms (0 records"), "it took over from an empty mirror: " + report);
+    }
+}

@@ -1,0 +1,74 @@
+package io.tandem.simulator;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hand-written fault schedules, played by the simulator over the controllers' own code: the defects it found, as
+ * regression tests that do not depend on what a seed draws.
+ */
+class ScenarioTest
+{
+    private static SimulationResult play(final long seed, final Script script) throws Exception
+    {
+        return Simulation.run(new SimulationContext().seed(seed).script(script));
+    }
+
+    private static String report(final SimulationResult result)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        result.printFailure(new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The simulator's seed 16 (before the fix): the primary, serving alone after its partner died, is killed and
+     * started again as secondary. It owns the pool: it must serve again from its NVLog, and resync its partner
+     * when that returns. It used to "finish a takeover" by scanning its own log as a mirror, fail, and serve
+     * nothing.
+     */
+    @Test
+    void anOwnerRestartedAsSecondaryServesFromItsLogAndResyncsItsPartner() throws Exception
+    {
+        for (long seed = 1; seed <= 3; seed++)
+        {
+            final SimulationResult result = play(seed, new Script()
+                .at(1_000, "kill -9 the secondary (1)", sim -> sim.killController(1))
+                .at(3_500, "kill -9 the primary (0), serving alone", sim -> sim.killController(0))
+                .at(4_000, "start controller 0 as secondary", sim -> sim.startController(0, false))
+                .at(6_000, "start controller 1 as secondary", sim -> sim.startController(1, false))
+                .endAt(7_000));
+            assertTrue(result.passed(), report(result));
+            assertTrue(String.join("\n", result.journal()).contains("has not served it since it started"),
+                report(result));
+        }
+    }
+
+    /**
+     * The schedule of the restarted-secondary hole: the secondary is killed and restarted, and the primary dies
+     * as soon as the restarted one hears it, before it holds the mirror generation; then the old primary comes
+     * back. The restarted secondary may take over only if the pool vouches that nothing was acknowledged since.
+     */
+    @Test
+    void aSecondaryRestartedJustBeforeThePrimaryDiesLosesNoAcknowledgedWrite() throws Exception
+    {
+        for (long seed = 1; seed <= 3; seed++)
+        {
+            final SimulationResult result = play(seed, new Script()
+                .at(2_000, "kill -9 the secondary (1) and start it again", sim ->
+                {
+                    sim.killController(1);
+                    sim.startController(1, false);
+                })
+                .at(2_030, "kill -9 the primary (0)", sim -> sim.killController(0))
+                .at(5_000, "start controller 0 as secondary", sim -> sim.startController(0, false))
+                .endAt(6_000));
+            assertTrue(result.passed(), report(result));
+        }
+    }
+}
