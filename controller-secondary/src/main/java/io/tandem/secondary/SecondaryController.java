@@ -53,6 +53,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SecondaryController implements AutoCloseable
 {
+    /** How long a takeover that took the pool but failed on the pool's I/O waits before it tries again. */
+    private static final long TAKEOVER_RETRY_NS = TimeUnit.SECONDS.toNanos(1);
+
     private final ControllerContext ctx;
     private final PrintStream progress;
     private final ControllerShell shell;
@@ -75,6 +78,8 @@ public final class SecondaryController implements AutoCloseable
     private volatile boolean everMirrored;
     private volatile boolean resumeAttempted;
     private volatile Session failedMirror;
+    /** When a takeover that took the pool but failed on its I/O tries again by itself; 0 for never. */
+    private volatile long retryTakeoverAtNs;
 
     private SecondaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
     {
@@ -499,6 +504,12 @@ public final class SecondaryController implements AutoCloseable
                 return 1;
             }
         }
+        if (0 != retryTakeoverAtNs && takeoverFailed && nowNs >= retryTakeoverAtNs)
+        {
+            retryTakeoverAtNs = 0;
+            takeoverRequested = true;
+            progress.println("controller " + ctx.controllerId() + ": trying the takeover again");
+        }
         final boolean requested = takeoverRequested;
         final TakeoverVerdict decided = verdict;
         final boolean possible = null != current && null != decided && !takeoverFailed &&
@@ -569,6 +580,14 @@ public final class SecondaryController implements AutoCloseable
             else
             {
                 failed(mirror, "takeover failed at " + result.failedStep() + ": " + result.cause());
+                if (result.newEpoch() > 0 && isIoError(result.cause()))
+                {
+                    // the fence took the pool and the partner is stopped: only the pool's I/O failed (a failing
+                    // or full disk). Nobody else can serve now, so the takeover tries again by itself, resuming.
+                    retryTakeoverAtNs = ctx.nanoClock().nanoTime() + TAKEOVER_RETRY_NS;
+                    takeoverOutcome = takeoverOutcome + "; trying again in " +
+                        TimeUnit.NANOSECONDS.toMillis(TAKEOVER_RETRY_NS) + " ms: this controller owns the pool";
+                }
             }
         }
         catch (final RuntimeException ex)
@@ -581,6 +600,18 @@ public final class SecondaryController implements AutoCloseable
      * A failed takeover keeps the mirror as it is (a retry, forced or resumed, needs it) and serves nothing:
      * the volume stays down rather than served without writes the mirror was to hold.
      */
+    private static boolean isIoError(final Throwable cause)
+    {
+        for (Throwable t = cause; null != t; t = t.getCause())
+        {
+            if (t instanceof IOException || t instanceof java.io.UncheckedIOException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void failed(final Session mirror, final String outcome)
     {
         takeoverOutcome = outcome + " (the volume is not served; `tandem ctl takeover --force` retries)";

@@ -753,7 +753,7 @@ public final class ControllerContext
     public PoolContext newPool()
     {
         return new PoolContext().dir(poolDir()).clusterId(clusterId).volumeSize(volumeSize).epochClock(epochClock)
-            .pairSettings(pairSettings());
+            .pairSettings(pairSettings()).volumeWrapper(platform::poolVolume);
     }
 
     /**

@@ -3,7 +3,7 @@ package io.tandem.simulator;
 /**
  * The faults the simulation draws from its seed.
  */
-enum Fault
+public enum Fault
 {
     /** kill -9 of a controller's process; it restarts after a delay, in a role drawn from the seed. */
     CRASH,
@@ -21,6 +21,10 @@ enum Fault
     DELAY_FRAMES,
     /** The pool slow to answer for a while. */
     SLOW_POOL,
+    /** The pool's writes fail (EIO) for a while. */
+    POOL_EIO,
+    /** The pool's disk full (ENOSPC) for a while. */
+    POOL_FULL,
     /** `ctl takeover`, forced or not. */
     TAKEOVER,
     /** `ctl giveback`. */

@@ -13,6 +13,7 @@ import io.tandem.interconnect.MirrorLink;
 import io.tandem.primary.PrimaryController;
 import io.tandem.secondary.Handover;
 import io.tandem.secondary.SecondaryController;
+import io.tandem.staging.block.BlockDevice;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
@@ -379,6 +380,11 @@ final class SimProcess implements ControllerPlatform
     {
         frontEnd = new SimFrontEnd(this, ctx);
         return frontEnd;
+    }
+
+    public BlockDevice poolVolume(final BlockDevice volume)
+    {
+        return new SimPoolVolume(simulation, this, volume);
     }
 
     public boolean servesControlPort()

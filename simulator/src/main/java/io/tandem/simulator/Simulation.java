@@ -58,6 +58,8 @@ public final class Simulation
     private final SuperblockStore superblocks;
     private long nextPid = 1000;
     private long poolSlowUntilNs = -1;
+    private Fault poolFault;
+    private long poolFaultUntilNs = -1;
     private long checks;
     /** The pool's superblock as last read; null once anything that may change it ran. */
     private Superblock superblock;
@@ -293,7 +295,33 @@ public final class Simulation
     public String takeover(final int id, final boolean force)
     {
         final SecondaryController secondary = null == processes[id] ? null : processes[id].secondary();
-        return null == secondary ? "not a secondary" : secondary.requestTakeover(force);
+        final String refused = null == secondary ? "not a secondary" : secondary.requestTakeover(force);
+        if (force && null == refused)
+        {
+            forcedTakeover();
+        }
+        return refused;
+    }
+
+    /**
+     * The operator forced a takeover, accepting to lose what the taker's mirror lacks: the clients' model takes
+     * that as given for what was acknowledged so far.
+     */
+    private void forcedTakeover()
+    {
+        journal.add("sim", "a forced takeover: writes acknowledged before it may be lost, as the operator " +
+            "accepted; those acknowledged after it may not");
+        model.forgiveAll();
+    }
+
+    /**
+     * A script's step: the pool's writes fail ({@link Fault#POOL_EIO}) or its disk is full
+     * ({@link Fault#POOL_FULL}) for {@code forMs}.
+     */
+    public void failPool(final Fault fault, final long forMs)
+    {
+        poolFault = fault;
+        poolFaultUntilNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(forMs);
     }
 
     /**
@@ -405,14 +433,29 @@ public final class Simulation
                 what = "slow pool for " + forNs / 1_000_000 + " ms";
                 poolSlowUntilNs = clock.nanoTime() + forNs;
                 break;
+            case POOL_EIO:
+            case POOL_FULL:
+            {
+                final long shortNs = forNs / 4;
+                what = (Fault.POOL_EIO == fault ? "the pool's writes fail (EIO)" : "the pool's disk is full") +
+                    " for " + shortNs / 1_000_000 + " ms";
+                poolFault = fault;
+                poolFaultUntilNs = clock.nanoTime() + shortNs;
+                break;
+            }
             case TAKEOVER:
             {
                 final SecondaryController secondary = null == processes[id] ? null : processes[id].secondary();
                 if (null != secondary)
                 {
                     final boolean force = random.nextInt(4) == 0;
+                    final String refused = secondary.requestTakeover(force);
                     what = "ctl takeover" + (force ? " --force" : "") + " at controller " + id + ": " +
-                        secondary.requestTakeover(force);
+                        (null == refused ? "accepted" : refused);
+                    if (force && null == refused)
+                    {
+                        forcedTakeover();
+                    }
                 }
                 break;
             }
@@ -485,6 +528,7 @@ public final class Simulation
         journal.add("sim", "faults stop: healing every path, resuming every process");
         killPrimaryWhenHeard = -1;
         poolSlowUntilNs = -1;
+        poolFaultUntilNs = -1;
         for (int path = 0; path < network.pathCount(); path++)
         {
             network.lose(path, false);
@@ -556,6 +600,36 @@ public final class Simulation
     private long drawDelayNs()
     {
         return (long)(-Math.log(1 - random.nextDouble()) * ctx.meanFaultIntervalNs());
+    }
+
+    /**
+     * @return the disk fault in force now, or null.
+     */
+    Fault poolFault()
+    {
+        return clock.nanoTime() < poolFaultUntilNs ? poolFault : null;
+    }
+
+    /**
+     * Checks that the controller writing the pool owns it, by the superblock as it is now (a takeover in the same
+     * event may just have changed it).
+     */
+    void checkPoolWriter(final SimProcess process, final long blockIndex)
+    {
+        try
+        {
+            final Superblock superblock = superblocks.read();
+            if (superblock.owner() != process.controllerId())
+            {
+                violation("controller " + process.controllerId() + " (pid " + process.identity().pid() + ") wrote " +
+                    "block " + blockIndex + " of the pool, which controller " + superblock.owner() + " owns at epoch " +
+                    superblock.epoch());
+            }
+        }
+        catch (final IOException ex)
+        {
+            violation("cannot read the superblock: " + ex);
+        }
     }
 
     /**

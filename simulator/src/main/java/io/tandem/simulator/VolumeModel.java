@@ -25,6 +25,7 @@ final class VolumeModel
     private final long[] nextVersion;
     private final long[][] uncertain;
     private final int[] uncertainCount;
+    private final boolean[] forgiven;
 
     VolumeModel(final int blocks, final long seed)
     {
@@ -33,6 +34,17 @@ final class VolumeModel
         this.nextVersion = new long[blocks];
         this.uncertain = new long[blocks][MAX_UNCERTAIN];
         this.uncertainCount = new int[blocks];
+        this.forgiven = new boolean[blocks];
+    }
+
+    /**
+     * A forced takeover went ahead: the operator accepted losing what the taker's mirror lacks, so until a block
+     * is written and acknowledged again, any whole version of it ever written (or zeroes) is acceptable. Torn
+     * blocks still are not, and every write acknowledged from now on is held to the promise.
+     */
+    void forgiveAll()
+    {
+        java.util.Arrays.fill(forgiven, true);
     }
 
     int blocks()
@@ -47,6 +59,7 @@ final class VolumeModel
 
     void acked(final int block, final long version)
     {
+        forgiven[block] = false;
         if (version > acked[block])
         {
             acked[block] = version;
@@ -106,7 +119,7 @@ final class VolumeModel
             return "block " + block + " is torn or foreign (" + describe(block, data) + "), acknowledged version " +
                 acked[block];
         }
-        if (version == acked[block])
+        if (version == acked[block] || forgiven[block] && version <= nextVersion[block])
         {
             return null;
         }

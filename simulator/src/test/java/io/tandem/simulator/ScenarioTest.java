@@ -71,4 +71,26 @@ class ScenarioTest
             assertTrue(result.passed(), report(result));
         }
     }
+
+    /**
+     * The simulator's seed 29 (before the fix): the pool's disk is full while the secondary takes over. Its fence
+     * took the pool and stopped the partner, then the replay failed on the pool's I/O, and the takeover waited for
+     * an operator's forced retry for good: nobody served. It now tries again by itself once it owns the pool.
+     */
+    @Test
+    void aTakeoverThatTookThePoolButFailedOnAFullDiskTriesAgainOnceTheDiskHasRoom() throws Exception
+    {
+        for (long seed = 1; seed <= 3; seed++)
+        {
+            final SimulationResult result = play(seed, new Script()
+                .at(2_000, "kill -9 the primary (0)", sim -> sim.killController(0))
+                .at(2_900, "the pool's disk is full for 1500 ms", sim -> sim.failPool(Fault.POOL_FULL, 1_500))
+                .at(6_500, "start controller 0 as secondary", sim -> sim.startController(0, false))
+                .endAt(7_000));
+            assertTrue(result.passed(), report(result));
+            final String journal = String.join("\n", result.journal());
+            assertTrue(journal.contains("takeover failed at") && journal.contains("trying the takeover again"),
+                "the takeover failed on the full disk and tried again: " + report(result));
+        }
+    }
 }

@@ -6,6 +6,7 @@ import io.tandem.controller.pool.Mailbox;
 import io.tandem.controller.pool.RunIdentity;
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.MirrorLink;
+import io.tandem.staging.block.BlockDevice;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
@@ -67,6 +68,12 @@ public interface ControllerPlatform
      * Opens the clients' front end on the volume {@code ctx} names, stepped through its invoker.
      */
     NbdFrontEnd launchFrontEnd(NbdServerContext ctx) throws IOException;
+
+    /**
+     * @return the pool's volume as this controller reaches it: {@code volume} itself, or a device in front of it
+     * (the simulator's checks who writes the pool, and fails writes as a failing or full disk would).
+     */
+    BlockDevice poolVolume(BlockDevice volume);
 
     /**
      * @return true if the controller opens a control port; a simulated one is commanded by calls.

@@ -9,6 +9,7 @@ import io.tandem.controller.pool.RunIdentity;
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.InterconnectEndpoint;
 import io.tandem.interconnect.MirrorLink;
+import io.tandem.staging.block.BlockDevice;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -95,6 +96,11 @@ public final class OsPlatform implements ControllerPlatform
     public NbdFrontEnd launchFrontEnd(final NbdServerContext ctx) throws IOException
     {
         return NbdServer.launch(ctx);
+    }
+
+    public BlockDevice poolVolume(final BlockDevice volume)
+    {
+        return volume;
     }
 
     public boolean servesControlPort()

@@ -86,9 +86,9 @@ public final class Pool implements AutoCloseable
         }
         final Path volumeFile = dir.resolve(VOLUME_FILE_NAME);
         final long blocks = ctx.volumeSize() / ctx.blockSize();
-        final BlockDevice volume = ctx.mappedVolume() ?
+        final BlockDevice volume = ctx.volumeWrapper().apply(ctx.mappedVolume() ?
             MappedBlockDevice.open(volumeFile, ctx.blockSize(), blocks, true) :
-            FileBlockDevice.open(volumeFile, ctx.blockSize(), blocks, true);
+            FileBlockDevice.open(volumeFile, ctx.blockSize(), blocks, true));
         return new Pool(ctx, superblocks, volume);
     }
 
@@ -118,8 +118,8 @@ public final class Pool implements AutoCloseable
      */
     public BlockDevice openVolume() throws IOException
     {
-        return FileBlockDevice.open(ctx.dir().resolve(VOLUME_FILE_NAME), ctx.blockSize(),
-            ctx.volumeSize() / ctx.blockSize(), false);
+        return ctx.volumeWrapper().apply(FileBlockDevice.open(ctx.dir().resolve(VOLUME_FILE_NAME), ctx.blockSize(),
+            ctx.volumeSize() / ctx.blockSize(), false));
     }
 
     public long volumeSize()

@@ -1,10 +1,12 @@
 package io.tandem.controller.pool;
 
+import io.tandem.staging.block.BlockDevice;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * Configuration of the pool a controller opens, concluded once by {@link Pool#open(PoolContext)}. Both
@@ -47,6 +49,7 @@ public final class PoolContext
     private boolean mappedVolume = Boolean.parseBoolean(
         System.getProperty(MAPPED_VOLUME_PROP_NAME, Boolean.toString(MAPPED_VOLUME_DEFAULT)));
     private EpochClock epochClock;
+    private UnaryOperator<BlockDevice> volumeWrapper = UnaryOperator.identity();
     private boolean concluded;
 
     /**
@@ -134,6 +137,21 @@ public final class PoolContext
     public PoolContext createIfMissing(final boolean createIfMissing)
     {
         this.createIfMissing = createIfMissing;
+        return this;
+    }
+
+    /**
+     * @return what the volume's blocks are reached through: the device as opened, by default; the simulator
+     * watches who writes them and makes them fail.
+     */
+    public UnaryOperator<BlockDevice> volumeWrapper()
+    {
+        return volumeWrapper;
+    }
+
+    public PoolContext volumeWrapper(final UnaryOperator<BlockDevice> volumeWrapper)
+    {
+        this.volumeWrapper = volumeWrapper;
         return this;
     }
 
