@@ -95,7 +95,8 @@ public final class SecondaryController implements AutoCloseable
         NbdFrontEnd nbd = null;
         try
         {
-            nbd = ctx.platform().launchFrontEnd(new NbdServerContext().bindAddress(ctx.bindAddress()).port(ctx.nbdPort())
+            nbd = ctx.platform().launchFrontEnd(new NbdServerContext().bindAddress(ctx.bindAddress())
+                .port(ctx.nbdPort())
                 .useAgentInvoker(true).refuseIo(true).volume(new StandbyVolume(ctx.volumeSize()))
                 .channelWatcher(agentIdle.watcher())
                 .exportDescription("tandem controller " + ctx.controllerId() + " (secondary)"));

@@ -6,11 +6,12 @@ import io.tandem.controller.nbd.NbdProtocol;
 import java.nio.ByteBuffer;
 
 /**
- * A verifying client, as {@code tandem workload} is one: it writes, overwrites, reads and flushes its own blocks
- * at a queue depth drawn from the seed, on the controller it believes serves; when that one refuses, drops the
- * connection or stops answering, it fails over to the other. Every read is checked against the
- * {@link VolumeModel}; every acknowledgement against who owns the pool. A block has at most one request in
- * flight at a time, so its order is the order the client chose.
+ * A verifying client, as {@code tandem workload} is one: it writes, overwrites, reads, trims, writes zeroes and
+ * flushes ranges of one to four blocks of its own half of the volume, at a queue depth drawn from the seed, on
+ * the controller it believes serves; when that one refuses, drops the connection or stops answering, it fails
+ * over to the other. Every read is checked against the {@link VolumeModel}; every acknowledgement against who
+ * owns the pool. A block has at most one request in flight at a time, so its order is the order the client
+ * chose.
  * <p>
  * Not thread-safe: the simulation has one thread.
  */
@@ -18,6 +19,7 @@ final class SimClient implements IoCompletion
 {
     private static final long RETRY_NS = 100_000_000L;
     private static final long TIMEOUT_NS = 8_000_000_000L;
+    private static final int MAX_BLOCKS = 4;
 
     private final Simulation simulation;
     private final VolumeModel model;
@@ -35,7 +37,7 @@ final class SimClient implements IoCompletion
 
     private enum Kind
     {
-        WRITE, READ, FLUSH
+        WRITE, READ, FLUSH, TRIM, WRITE_ZEROES
     }
 
     /**
@@ -43,11 +45,12 @@ final class SimClient implements IoCompletion
      */
     private static final class Request
     {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(VolumeModel.BLOCK);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_BLOCKS * VolumeModel.BLOCK);
         long serial;
         Kind kind;
         int block;
-        long version;
+        int blocks;
+        final long[] versions = new long[MAX_BLOCKS];
         long submittedNs;
         SimFrontEnd frontEnd;
         boolean inFlight;
@@ -112,12 +115,12 @@ final class SimClient implements IoCompletion
      */
     void sweep()
     {
-        sweepNext = id;
+        sweepNext = id * (model.blocks() / clients);
     }
 
     boolean sweepDone()
     {
-        return sweepNext >= model.blocks() && idle();
+        return sweepNext >= (id + 1) * (model.blocks() / clients) && idle();
     }
 
     boolean idle()
@@ -134,65 +137,90 @@ final class SimClient implements IoCompletion
 
     private boolean submit(final Request request, final SimFrontEnd frontEnd, final long nowNs)
     {
+        final int half = model.blocks() / clients;
+        final int firstOwned = id * half;
         final int block;
+        final int blocks;
         final Kind kind;
         if (sweepNext >= 0)
         {
-            if (sweepNext >= model.blocks() || busy[sweepNext])
+            if (sweepNext >= firstOwned + half || busy[sweepNext])
             {
                 return false;
             }
             block = sweepNext;
-            sweepNext += clients;
+            blocks = 1;
+            sweepNext++;
             kind = Kind.READ;
         }
         else
         {
             final int roll = simulation.random().nextInt(100);
-            kind = roll < 60 ? Kind.WRITE : roll < 95 ? Kind.READ : Kind.FLUSH;
-            final int owned = (model.blocks() - id + clients - 1) / clients;
-            final int candidate = id + clients * simulation.random().nextInt(owned);
-            if (busy[candidate])
+            kind = roll < 55 ? Kind.WRITE : roll < 85 ? Kind.READ : roll < 90 ? Kind.FLUSH : roll < 95 ? Kind.TRIM :
+                Kind.WRITE_ZEROES;
+            final int length = 1 + simulation.random().nextInt(MAX_BLOCKS);
+            final int start = firstOwned + simulation.random().nextInt(half - length + 1);
+            for (int b = start; b < start + length; b++)
             {
-                return true;
+                if (busy[b])
+                {
+                    return true;
+                }
             }
-            block = candidate;
+            block = start;
+            blocks = Kind.FLUSH == kind ? 0 : length;
         }
         request.kind = kind;
         request.block = block;
+        request.blocks = blocks;
         request.submittedNs = nowNs;
         request.frontEnd = frontEnd;
         request.inFlight = true;
         request.serial++;
         final long token = tokenOf(request);
-        if (Kind.FLUSH == kind)
+        if (!frontEnd.servesIo())
         {
-            frontEnd.volume().submitFlush(token, this);
-            return true;
+            request.inFlight = false; // refused (ESHUTDOWN) before it reached the volume
+            failOver(nowNs);
+            return false;
         }
-        busy[block] = true;
-        request.buffer.clear();
-        if (Kind.WRITE == kind)
+        for (int i = 0; i < blocks; i++)
         {
-            request.version = model.newVersion(block);
-            model.fill(block, request.version, request.buffer);
-            request.buffer.clear();
-            if (!frontEnd.servesIo())
-            {
-                onComplete(token, NbdProtocol.ESHUTDOWN);
-                return false;
-            }
-            frontEnd.volume().submitWrite(token, (long)block * VolumeModel.BLOCK, request.buffer,
-                simulation.random().nextInt(8) == 0, this);
+            busy[block + i] = true;
         }
-        else
+        final long offset = (long)block * VolumeModel.BLOCK;
+        final int length = blocks * VolumeModel.BLOCK;
+        switch (kind)
         {
-            if (!frontEnd.servesIo())
-            {
-                onComplete(token, NbdProtocol.ESHUTDOWN);
-                return false;
-            }
-            frontEnd.volume().submitRead(token, (long)block * VolumeModel.BLOCK, request.buffer, this);
+            case WRITE:
+                request.buffer.clear();
+                for (int i = 0; i < blocks; i++)
+                {
+                    request.versions[i] = model.newVersion(block + i);
+                    model.fill(block + i, request.versions[i], request.buffer.slice(i * VolumeModel.BLOCK,
+                        VolumeModel.BLOCK));
+                }
+                request.buffer.clear().limit(length);
+                frontEnd.volume().submitWrite(token, offset, request.buffer, simulation.random().nextInt(8) == 0,
+                    this);
+                break;
+            case WRITE_ZEROES:
+                for (int i = 0; i < blocks; i++)
+                {
+                    request.versions[i] = model.newVersion(block + i);
+                }
+                frontEnd.volume().submitWriteZeroes(token, offset, length, false, false, this);
+                break;
+            case TRIM:
+                frontEnd.volume().submitTrim(token, offset, length, false, this);
+                break;
+            case READ:
+                request.buffer.clear().limit(length);
+                frontEnd.volume().submitRead(token, offset, request.buffer, this);
+                break;
+            default:
+                frontEnd.volume().submitFlush(token, this);
+                break;
         }
         return true;
     }
@@ -222,23 +250,40 @@ final class SimClient implements IoCompletion
             return;
         }
         request.inFlight = false;
+        for (int i = 0; i < request.blocks; i++)
+        {
+            busy[request.block + i] = false;
+        }
         switch (request.kind)
         {
             case WRITE:
-                busy[request.block] = false;
-                simulation.checkAcknowledger(request.frontEnd.process(), "write of block " + request.block);
-                model.acked(request.block, request.version);
+            case WRITE_ZEROES:
+                simulation.checkAcknowledger(request.frontEnd.process(), request.kind + " of blocks " +
+                    request.block + ".." + (request.block + request.blocks - 1));
+                for (int i = 0; i < request.blocks; i++)
+                {
+                    model.acked(request.block + i, request.versions[i], Kind.WRITE_ZEROES == request.kind);
+                }
                 writesAcked++;
                 break;
-            case READ:
-                busy[request.block] = false;
-                readsChecked++;
-                request.buffer.clear();
-                final String wrong = model.check(request.block, request.buffer);
-                if (null != wrong)
+            case TRIM:
+                for (int i = 0; i < request.blocks; i++)
                 {
-                    simulation.violation("client " + id + " read from controller " +
-                        request.frontEnd.process().controllerId() + ": " + wrong);
+                    model.trimmed(request.block + i);
+                }
+                break;
+            case READ:
+                readsChecked++;
+                request.buffer.clear(); // the volume may have moved its position and limit
+                for (int i = 0; i < request.blocks; i++)
+                {
+                    final String wrong = model.check(request.block + i,
+                        request.buffer.slice(i * VolumeModel.BLOCK, VolumeModel.BLOCK));
+                    if (null != wrong)
+                    {
+                        simulation.violation("client " + id + " read from controller " +
+                            request.frontEnd.process().controllerId() + ": " + wrong);
+                    }
                 }
                 break;
             default:
@@ -249,14 +294,18 @@ final class SimClient implements IoCompletion
     private void fail(final Request request)
     {
         request.inFlight = false;
-        request.buffer = ByteBuffer.allocateDirect(VolumeModel.BLOCK); // the old one may still be the volume's
-        if (Kind.FLUSH != request.kind)
+        request.buffer = ByteBuffer.allocateDirect(MAX_BLOCKS * VolumeModel.BLOCK); // the old one may be the volume's
+        for (int i = 0; i < request.blocks; i++)
         {
-            busy[request.block] = false;
-        }
-        if (Kind.WRITE == request.kind)
-        {
-            model.uncertain(request.block, request.version);
+            busy[request.block + i] = false;
+            if (Kind.WRITE == request.kind || Kind.WRITE_ZEROES == request.kind)
+            {
+                model.uncertain(request.block + i, request.versions[i], Kind.WRITE_ZEROES == request.kind);
+            }
+            else if (Kind.TRIM == request.kind)
+            {
+                model.trimmed(request.block + i); // it may have reached the volume
+            }
         }
         if (Kind.READ == request.kind && sweepNext >= 0)
         {

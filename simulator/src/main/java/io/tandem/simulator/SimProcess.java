@@ -141,8 +141,8 @@ final class SimProcess implements ControllerPlatform
             {
                 try
                 {
-                    primary = PrimaryController.launch(template.copy().platform(this).startWithoutMirror(startWithoutMirror),
-                        progress);
+                    primary = PrimaryController.launch(
+                        template.copy().platform(this).startWithoutMirror(startWithoutMirror), progress);
                     roleRetryAtNs = -1;
                     return;
                 }

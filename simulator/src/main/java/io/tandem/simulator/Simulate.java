@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code bench/simulate}: one seed replayed ({@code --seed S}), or many seeds ({@code --seeds N}, from
  * {@code --first S}, for at most {@code --time T} seconds, on {@code --threads} threads: one per core by default),
- * with seeds per second, faults injected by kind, checks run and violations. Exit 0 only if no seed found a violation; the first violation is printed whole and ends
- * the run.
+ * with seeds per second, faults injected by kind, checks run and violations. Exit 0 only if no seed found a
+ * violation; the lowest failing seed found is printed whole.
  */
 public final class Simulate
 {
@@ -24,6 +24,19 @@ public final class Simulate
     }
 
     public static void main(final String[] args) throws Exception
+    {
+        try
+        {
+            run(args);
+        }
+        catch (final NumberFormatException | ArrayIndexOutOfBoundsException ex)
+        {
+            System.err.println("bench/simulate: an option lacks its number (" + ex.getMessage() + "); see --help");
+            System.exit(2);
+        }
+    }
+
+    private static void run(final String[] args) throws Exception
     {
         long seed = -1;
         long first = 1;

@@ -85,6 +85,14 @@ public final class Simulation
         {
             return simulation.play();
         }
+        catch (final RuntimeException | Error ex)
+        {
+            // the simulation itself broke: that seed fails, with what broke it, and the run goes on
+            final java.io.StringWriter trace = new java.io.StringWriter();
+            ex.printStackTrace(new java.io.PrintWriter(trace));
+            simulation.violation("the simulation stopped: " + trace);
+            return simulation.result();
+        }
         finally
         {
             IoUtil.delete(simulation.dir.toFile(), true);
@@ -170,6 +178,11 @@ public final class Simulation
                 tick(false);
             }
         }
+        return result();
+    }
+
+    private SimulationResult result()
+    {
         long acked = 0;
         long reads = 0;
         long failovers = 0;

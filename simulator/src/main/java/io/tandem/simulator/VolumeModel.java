@@ -7,7 +7,9 @@ import java.util.Arrays;
  * What the clients know the volume must hold, block by block, as {@code tandem workload} keeps it: the version
  * last acknowledged, and the versions written but never acknowledged (the request failed or its connection
  * dropped), which may or may not have reached the volume. A read must return the acknowledged version, or one of
- * the unacknowledged ones newer than it, whole: any other content is a lost or torn write.
+ * the unacknowledged ones newer than it, whole: any other content is a lost or torn write. A write of zeroes is a
+ * version too, whose content is zeroes; a trim leaves the block undefined (any whole version, or zeroes) until
+ * it is written again.
  * <p>
  * Each block's content names its block and version in a header and fills the rest with a pattern of both, so a
  * block made of pieces of two writes (torn) is told from a whole one.
@@ -26,6 +28,7 @@ final class VolumeModel
     private final long[][] uncertain;
     private final int[] uncertainCount;
     private final boolean[] forgiven;
+    private final boolean[] ackedZero;
 
     VolumeModel(final int blocks, final long seed)
     {
@@ -35,6 +38,15 @@ final class VolumeModel
         this.uncertain = new long[blocks][MAX_UNCERTAIN];
         this.uncertainCount = new int[blocks];
         this.forgiven = new boolean[blocks];
+        this.ackedZero = new boolean[blocks];
+    }
+
+    /**
+     * A trim of {@code block} was acknowledged: its content is undefined until it is written again.
+     */
+    void trimmed(final int block)
+    {
+        forgiven[block] = true;
     }
 
     /**
@@ -57,17 +69,21 @@ final class VolumeModel
         return ++nextVersion[block];
     }
 
-    void acked(final int block, final long version)
+    /**
+     * {@code version} of {@code block} was acknowledged; {@code zero} if it was a write of zeroes.
+     */
+    void acked(final int block, final long version, final boolean zero)
     {
         forgiven[block] = false;
         if (version > acked[block])
         {
             acked[block] = version;
+            ackedZero[block] = zero;
         }
         int kept = 0;
         for (int i = 0; i < uncertainCount[block]; i++)
         {
-            if (uncertain[block][i] > acked[block])
+            if (Math.abs(uncertain[block][i]) > acked[block])
             {
                 uncertain[block][kept++] = uncertain[block][i];
             }
@@ -75,7 +91,11 @@ final class VolumeModel
         uncertainCount[block] = kept;
     }
 
-    void uncertain(final int block, final long version)
+    /**
+     * {@code version} of {@code block} may or may not have reached the volume; {@code zero} if it was a write of
+     * zeroes.
+     */
+    void uncertain(final int block, final long version, final boolean zero)
     {
         if (version <= acked[block])
         {
@@ -86,7 +106,7 @@ final class VolumeModel
             System.arraycopy(uncertain[block], 1, uncertain[block], 0, MAX_UNCERTAIN - 1);
             uncertainCount[block]--;
         }
-        uncertain[block][uncertainCount[block]++] = version;
+        uncertain[block][uncertainCount[block]++] = zero ? -version : version;
     }
 
     long ackedVersion(final int block)
@@ -119,21 +139,43 @@ final class VolumeModel
             return "block " + block + " is torn or foreign (" + describe(block, data) + "), acknowledged version " +
                 acked[block];
         }
-        if (version == acked[block] || forgiven[block] && version <= nextVersion[block])
+        if (forgiven[block] && version <= nextVersion[block])
         {
             return null;
         }
-        for (int i = 0; i < uncertainCount[block]; i++)
+        if (0 == version)
         {
-            if (uncertain[block][i] == version)
+            if (0 == acked[block] || ackedZero[block])
             {
                 return null;
             }
+            for (int i = 0; i < uncertainCount[block]; i++)
+            {
+                if (uncertain[block][i] < 0)
+                {
+                    return null;
+                }
+            }
         }
-        return "block " + block + " reads version " + version + (0 == version ? " (zeroes, never written)" : "") +
-            ", acknowledged version " + acked[block] + (version < acked[block] ? ": an acknowledged write was lost" :
+        else
+        {
+            if (version == acked[block] && !ackedZero[block])
+            {
+                return null;
+            }
+            for (int i = 0; i < uncertainCount[block]; i++)
+            {
+                if (uncertain[block][i] == version)
+                {
+                    return null;
+                }
+            }
+        }
+        return "block " + block + " reads " + (0 == version ? "zeroes" : "version " + version) +
+            ", acknowledged version " + acked[block] + (ackedZero[block] ? " (zeroes)" : "") +
+            (0 != version && version < acked[block] || 0 == version ? ": an acknowledged write was lost" :
             ": a version never written") + "; unacknowledged versions " +
-            Arrays.toString(Arrays.copyOf(uncertain[block], uncertainCount[block]));
+            Arrays.toString(Arrays.copyOf(uncertain[block], uncertainCount[block])) + " (negative: zeroes)";
     }
 
     /**

@@ -120,7 +120,8 @@ public final class OsPlatform implements ControllerPlatform
         final String role = MailboxFile.roleName(mailbox.role());
         if (partner.runId() == self.runId())
         {
-            return new RunStop(true, "partner (" + role + ") runs in this process, pid " + partner.pid() + ": not killed");
+            return new RunStop(true, "partner (" + role + ") runs in this process, pid " + partner.pid() +
+                ": not killed");
         }
         if (partner.pidNamespace() < 0 || partner.pidNamespace() != self.pidNamespace())
         {
@@ -131,15 +132,15 @@ public final class OsPlatform implements ControllerPlatform
         final Optional<ProcessHandle> found = ProcessHandle.of(partner.pid());
         if (found.isEmpty() || !found.get().isAlive())
         {
-            return new RunStop(true, "partner (" + role + ") pid " + partner.pid() + " is gone (no such process in this " +
-                "pid namespace)");
+            return new RunStop(true, "partner (" + role + ") pid " + partner.pid() + " is gone (no such process " +
+                "in this pid namespace)");
         }
         final ProcessHandle process = found.get();
         final Optional<java.time.Instant> started = process.info().startInstant();
         if (partner.startMs() < 0 || started.isEmpty())
         {
-            return new RunStop(false, "partner (" + role + ") pid " + partner.pid() + ": the OS does not say when the " +
-                "process started, so it cannot be told from another");
+            return new RunStop(false, "partner (" + role + ") pid " + partner.pid() + ": the OS does not say when " +
+                "the process started, so it cannot be told from another");
         }
         if (Math.abs(started.get().toEpochMilli() - partner.startMs()) > START_SLACK_MS)
         {
