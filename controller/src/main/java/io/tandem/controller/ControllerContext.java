@@ -835,11 +835,12 @@ public final class ControllerContext
      * @return true when the controller's agent steps its NVRAM flusher itself instead of giving it a thread: at
      * {@code process} durability a commit is a {@code pwrite} of a few microseconds, cheaper than handing every
      * write to another thread and back on two cores. At {@code power} the force would block the agent, so the
-     * flusher keeps its thread.
+     * flusher keeps its thread, unless the platform gives none ({@link ControllerPlatform#threadsOfItsOwn()}: a
+     * simulation steps everything).
      */
     public boolean stepsNvramFlusher()
     {
-        return Durability.PROCESS == durability;
+        return Durability.PROCESS == durability || !platform.threadsOfItsOwn();
     }
 
     public long heartbeatIntervalNs()

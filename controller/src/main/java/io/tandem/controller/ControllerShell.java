@@ -158,6 +158,7 @@ public final class ControllerShell implements AutoCloseable
             .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
             .nvram(new NvramContext().file(nvramFile()).capacity(ctx.nvramCapacity()).durability(ctx.durability())
                 .nanoClock(ctx.nanoClock()).useAgentInvoker(ctx.stepsNvramFlusher())
+                .deviceFiles(ctx.platform()::openNvram)
                 .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> agentIdle.wake()));
     }
 

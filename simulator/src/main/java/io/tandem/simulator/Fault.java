@@ -7,6 +7,11 @@ public enum Fault
 {
     /** kill -9 of a controller's process; it restarts after a delay, in a role drawn from the seed. */
     CRASH,
+    /**
+     * A controller's power cut (durability {@code power} only): what it wrote and did not force is lost or torn
+     * at sector granularity; it restarts after a delay.
+     */
+    POWER_LOSS,
     /** The mirroring controller killed and restarted, and the serving one killed once the restarted one hears it. */
     RESTART_SECONDARY_THEN_KILL_PRIMARY,
     /** A process stopped (SIGSTOP) for a while, then resumed with its old view of the world. */
@@ -21,6 +26,8 @@ public enum Fault
     DELAY_FRAMES,
     /** The pool slow to answer for a while. */
     SLOW_POOL,
+    /** A controller's NVRAM fails its writes (EIO) for a while. */
+    NVRAM_EIO,
     /** The pool's writes fail (EIO) for a while. */
     POOL_EIO,
     /** The pool's disk full (ENOSPC) for a while. */

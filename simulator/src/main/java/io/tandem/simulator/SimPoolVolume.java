@@ -8,21 +8,24 @@ import java.nio.ByteBuffer;
 /**
  * The pool's volume as one simulated process reaches it: every write is checked against who owns the pool (only
  * the owner, never a fenced or given-back controller, writes it), and while the simulation says the disk fails
- * or is full, writes and flushes fail as the JDK reports those (EIO; "No space left on device").
+ * or is full, writes and flushes fail as the JDK reports those (EIO; "No space left on device"). At durability
+ * {@code power} what the process wrote and did not flush is remembered, for a power loss to lose.
  * <p>
  * Not thread-safe: the simulation has one thread.
  */
-final class SimPoolVolume implements BlockDevice
+final class SimPoolVolume implements BlockDevice, Unforced.Io
 {
     private final Simulation simulation;
     private final SimProcess process;
     private final BlockDevice volume;
+    private final Unforced unforced;
 
     SimPoolVolume(final Simulation simulation, final SimProcess process, final BlockDevice volume)
     {
         this.simulation = simulation;
         this.process = process;
         this.volume = volume;
+        this.unforced = new Unforced(volume.blockSize());
     }
 
     public int blockSize()
@@ -44,6 +47,10 @@ final class SimPoolVolume implements BlockDevice
     {
         simulation.checkPoolWriter(process, blockIndex);
         failIfFaulty();
+        if (simulation.tracksPower())
+        {
+            unforced.beforeWrite(this, blockIndex * volume.blockSize(), src.remaining());
+        }
         volume.write(blockIndex, src);
     }
 
@@ -51,6 +58,27 @@ final class SimPoolVolume implements BlockDevice
     {
         failIfFaulty();
         volume.flush();
+        unforced.forced();
+    }
+
+    public void readFully(final ByteBuffer dst, final long position) throws IOException
+    {
+        volume.read(position / volume.blockSize(), dst);
+    }
+
+    public void writeFully(final ByteBuffer src, final long position) throws IOException
+    {
+        volume.write(position / volume.blockSize(), src);
+    }
+
+    /**
+     * The power is cut: what this process wrote to the pool and did not flush is lost or kept, block by block.
+     *
+     * @return blocks lost.
+     */
+    int losePower(final java.util.Random random) throws IOException
+    {
+        return unforced.losePower(this, random);
     }
 
     public void close() throws IOException

@@ -1,6 +1,7 @@
 package io.tandem.simulator;
 
 import io.tandem.controller.ControllerContext;
+import io.tandem.controller.errors.ControllerHealth;
 import io.tandem.controller.nbd.NbdFrontEnd;
 import io.tandem.controller.nbd.NbdServerContext;
 import io.tandem.controller.platform.ControllerPlatform;
@@ -13,6 +14,7 @@ import io.tandem.interconnect.MirrorLink;
 import io.tandem.primary.PrimaryController;
 import io.tandem.secondary.Handover;
 import io.tandem.secondary.SecondaryController;
+import io.tandem.staging.DeviceFile;
 import io.tandem.staging.block.BlockDevice;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
@@ -20,6 +22,7 @@ import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -33,7 +36,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * or was fenced becomes the secondary, a secondary handed the volume becomes the primary.
  * <p>
  * Killing it drops every object it made, unclosed: its NVRAM's bytes not yet written to the device file are lost,
- * as at durability {@code process} on kill -9; what it wrote to its files stays. Pausing it stops its agents and
+ * as at durability {@code process} on kill -9; what it wrote to its files stays. Cutting its power also loses or
+ * tears what it wrote and did not force, in its NVRAM and in the pool ({@link #losePower}). Pausing it stops its agents and
  * holds its events until it resumes, with its old view of the world.
  * <p>
  * Not thread-safe: the simulation has one thread.
@@ -47,6 +51,8 @@ final class SimProcess implements ControllerPlatform
     private final RunIdentity run;
     private final PrintStream progress;
     private final List<Agent> agents = new ArrayList<>();
+    private final List<SimDeviceFile> deviceFiles = new ArrayList<>();
+    private final List<SimPoolVolume> poolVolumes = new ArrayList<>();
     private final List<ErrorHandler> agentErrorHandlers = new ArrayList<>();
     private final List<EventQueue.Event> held = new ArrayList<>();
     private final java.util.Set<String> journalledErrors = new java.util.HashSet<>();
@@ -64,7 +70,9 @@ final class SimProcess implements ControllerPlatform
     SimProcess(final Simulation simulation, final ControllerContext template, final long pid, final boolean primary)
     {
         this.simulation = simulation;
-        this.template = template;
+        // one health per process, as the launcher makes one: a fatal fault ends this run only
+        this.template = template.copy().health(new ControllerHealth((fault, cause) ->
+            simulation.exit(this, "fatal fault " + fault + ": " + cause), simulation.clock()));
         this.run = new RunIdentity(pid, simulation.clock().time(), simulation.random().nextLong() | 1, 1);
         this.progress = simulation.journal().printer("c" + template.controllerId());
         this.wantPrimary = primary;
@@ -384,7 +392,41 @@ final class SimProcess implements ControllerPlatform
 
     public BlockDevice poolVolume(final BlockDevice volume)
     {
-        return new SimPoolVolume(simulation, this, volume);
+        final SimPoolVolume simulated = new SimPoolVolume(simulation, this, volume);
+        poolVolumes.add(simulated);
+        return simulated;
+    }
+
+    public DeviceFile openNvram(final Path file) throws IOException
+    {
+        final SimDeviceFile simulated = new SimDeviceFile(simulation, this, DeviceFile.open(file));
+        deviceFiles.add(simulated);
+        return simulated;
+    }
+
+    public boolean threadsOfItsOwn()
+    {
+        return false;
+    }
+
+    /**
+     * The power is cut under this process (it is dead already): whatever it wrote to its NVRAM and to the pool and
+     * did not force is lost, kept or torn, as the seed draws.
+     *
+     * @return sectors and blocks lost.
+     */
+    int losePower(final java.util.Random random) throws IOException
+    {
+        int lost = 0;
+        for (final SimDeviceFile file : deviceFiles)
+        {
+            lost += file.losePower(random);
+        }
+        for (final SimPoolVolume volume : poolVolumes)
+        {
+            lost += volume.losePower(random);
+        }
+        return lost;
     }
 
     public boolean servesControlPort()

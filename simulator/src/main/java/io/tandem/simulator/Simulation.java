@@ -1,7 +1,6 @@
 package io.tandem.simulator;
 
 import io.tandem.controller.ControllerContext;
-import io.tandem.controller.errors.ControllerHealth;
 import io.tandem.controller.platform.RunStop;
 import io.tandem.controller.pool.RunIdentity;
 import io.tandem.controller.pool.Superblock;
@@ -10,6 +9,7 @@ import io.tandem.primary.PrimaryController;
 import io.tandem.primary.PrimaryMode;
 import io.tandem.secondary.SecondaryController;
 import io.tandem.secondary.takeover.TakeoverVerdict;
+import io.tandem.staging.Durability;
 import org.agrona.IoUtil;
 
 import java.io.IOException;
@@ -59,6 +59,8 @@ public final class Simulation
     private long nextPid = 1000;
     private long poolSlowUntilNs = -1;
     private Fault poolFault;
+    private final long[] nvramFailsUntilNs = {-1, -1};
+    private final Durability durability;
     private long poolFaultUntilNs = -1;
     private long checks;
     /** The pool's superblock as last read; null once anything that may change it ran. */
@@ -68,11 +70,25 @@ public final class Simulation
     private Simulation(final SimulationContext ctx) throws IOException
     {
         this.ctx = ctx;
-        this.random = new Random(ctx.seed());
+        this.random = new Random(scramble(ctx.seed())); // nearby seeds would draw alike first
         this.network = new SimNetwork(this, 2);
         this.dir = Files.createTempDirectory(ctx.workDir(), "seed-" + ctx.seed() + "-");
         this.model = new VolumeModel(BLOCKS, ctx.seed());
+        this.durability = null != ctx.durability() ? ctx.durability() :
+            random.nextBoolean() ? Durability.PROCESS : Durability.POWER;
         this.superblocks = new SuperblockStore(dir.resolve("data").resolve("pool"), clock);
+    }
+
+    /**
+     * java.util.Random's first draws of nearby seeds are alike (seeds 1..N all drew the same durability): a seed
+     * goes through a 64-bit finaliser first.
+     */
+    private static long scramble(final long seed)
+    {
+        long x = seed + 0x9E3779B97F4A7C15L;
+        x = (x ^ (x >>> 33)) * 0xFF51AFD7ED558CCDL;
+        x = (x ^ (x >>> 33)) * 0xC4CEB9FE1A85EC53L;
+        return x ^ (x >>> 33);
     }
 
     /**
@@ -107,18 +123,13 @@ public final class Simulation
                 .volumeSize(4L << 20).nvramCapacity(4L << 20).cacheCapacity(2L << 20).stripeSize(4096)
                 .cpIntervalMs(200 + random.nextInt(2000)).heartbeatIntervalMs(100).partnerStaleMs(1000)
                 .givebackTimeoutMs(3000).pathCount(2).nbdPort(0).controlPort(0)
-                .aeronDir(dir.resolve("aeron-" + id)).nanoClock(clock).epochClock(clock);
-        }
-        for (int id = 0; id < 2; id++)
-        {
-            final int controllerId = id;
-            templates[id].health(new ControllerHealth((fault, cause) -> exit(processes[controllerId],
-                "fatal fault " + fault + ": " + cause), clock));
+                .aeronDir(dir.resolve("aeron-" + id)).nanoClock(clock).epochClock(clock).durability(durability);
         }
         for (int c = 0; c < CLIENTS; c++)
         {
             clients[c] = new SimClient(this, model, c, CLIENTS);
         }
+        journal.add("sim", "durability " + durability.name().toLowerCase());
         processes[1] = start(1, false);
         processes[0] = start(0, true);
 
@@ -260,7 +271,10 @@ public final class Simulation
         }
     }
 
-    private void exit(final SimProcess process, final String why)
+    /**
+     * A process's fatal fault: it exits, as the launcher exits with the fault's code, and restarts later.
+     */
+    void exit(final SimProcess process, final String why)
     {
         if (null != process && process.isAlive())
         {
@@ -379,6 +393,20 @@ public final class Simulation
                 what = "kill -9 controller " + id;
                 crash(id, "fault");
                 break;
+            case POWER_LOSS:
+                if (Durability.POWER == durability && null != processes[id] && processes[id].isAlive())
+                {
+                    what = "cut the power of controller " + id;
+                    losePower(id);
+                }
+                break;
+            case NVRAM_EIO:
+            {
+                final long shortNs = forNs / 4;
+                what = "controller " + id + "'s NVRAM fails its writes (EIO) for " + shortNs / 1_000_000 + " ms";
+                nvramFailsUntilNs[id] = clock.nanoTime() + shortNs;
+                break;
+            }
             case RESTART_SECONDARY_THEN_KILL_PRIMARY:
             {
                 final int primary = servingPrimary();
@@ -542,6 +570,8 @@ public final class Simulation
         killPrimaryWhenHeard = -1;
         poolSlowUntilNs = -1;
         poolFaultUntilNs = -1;
+        nvramFailsUntilNs[0] = -1;
+        nvramFailsUntilNs[1] = -1;
         for (int path = 0; path < network.pathCount(); path++)
         {
             network.lose(path, false);
@@ -613,6 +643,49 @@ public final class Simulation
     private long drawDelayNs()
     {
         return (long)(-Math.log(1 - random.nextDouble()) * ctx.meanFaultIntervalNs());
+    }
+
+    /**
+     * Cuts controller {@code id}'s power: it dies, and what it wrote and did not force is lost or torn.
+     */
+    private void losePower(final int id)
+    {
+        final SimProcess process = processes[id];
+        crash(id, "power cut");
+        try
+        {
+            journal.add("sim", "the power cut lost " + process.losePower(random) + " unforced sectors and blocks of " +
+                "controller " + id);
+        }
+        catch (final IOException ex)
+        {
+            violation("cannot simulate the power cut: " + ex);
+        }
+    }
+
+    /**
+     * A script's step: cuts controller {@code id}'s power (at durability {@code power}).
+     */
+    public void cutPower(final int id)
+    {
+        losePower(id);
+    }
+
+    /**
+     * @return true while {@code process}'s NVRAM fails its writes.
+     */
+    boolean nvramFails(final SimProcess process)
+    {
+        return clock.nanoTime() < nvramFailsUntilNs[process.controllerId()];
+    }
+
+    /**
+     * @return true if writes not yet forced must be remembered, for a power cut to lose: at durability
+     * {@code power} only (at {@code process} the promise does not cover a power loss).
+     */
+    boolean tracksPower()
+    {
+        return Durability.POWER == durability;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.tandem.simulator;
 
+import io.tandem.staging.Durability;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ public final class SimulationContext
     private long recoveryTimeNs = TimeUnit.SECONDS.toNanos(30);
     private long meanFaultIntervalNs = TimeUnit.MILLISECONDS.toNanos(1_000);
     private Script script;
+    private Durability durability;
     private Path workDir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") :
         Path.of(System.getProperty("java.io.tmpdir"));
 
@@ -83,6 +86,20 @@ public final class SimulationContext
         return this;
     }
 
+    /**
+     * @return the pair's durability, or null to draw it from the seed.
+     */
+    public Durability durability()
+    {
+        return durability;
+    }
+
+    public SimulationContext durability(final Durability durability)
+    {
+        this.durability = durability;
+        return this;
+    }
+
     public Path workDir()
     {
         return workDir;
@@ -100,6 +117,6 @@ public final class SimulationContext
     public SimulationContext copy()
     {
         return new SimulationContext().seed(seed).faultTimeNs(faultTimeNs).recoveryTimeNs(recoveryTimeNs)
-            .meanFaultIntervalNs(meanFaultIntervalNs).workDir(workDir).script(script);
+            .meanFaultIntervalNs(meanFaultIntervalNs).workDir(workDir).script(script).durability(durability);
     }
 }

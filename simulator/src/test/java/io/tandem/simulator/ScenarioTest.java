@@ -93,4 +93,34 @@ class ScenarioTest
                 "the takeover failed on the full disk and tried again: " + report(result));
         }
     }
+
+    /**
+     * At durability {@code power} an acknowledged write survives the power of either controller, or of both at
+     * once, being cut: what was not forced when the power went is lost or torn at sector granularity (NVRAM) or
+     * block by block (the pool), and none of it was acknowledged.
+     */
+    @Test
+    void powerCutsOfEitherControllerAndOfBothLoseNoAcknowledgedWriteAtDurabilityPower() throws Exception
+    {
+        for (long seed = 1; seed <= 3; seed++)
+        {
+            final SimulationResult result = Simulation.run(new SimulationContext().seed(seed)
+                .durability(io.tandem.staging.Durability.POWER).script(new Script()
+                .at(2_000, "cut the power of the primary (0)", sim -> sim.cutPower(0))
+                .at(3_500, "start controller 0 as secondary", sim -> sim.startController(0, false))
+                .at(6_000, "cut the power of the primary (1)", sim -> sim.cutPower(1))
+                .at(7_500, "start controller 1 as secondary", sim -> sim.startController(1, false))
+                .at(10_000, "cut the power of both", sim ->
+                {
+                    sim.cutPower(0);
+                    sim.cutPower(1);
+                })
+                .at(10_500, "start controller 0 as primary", sim -> sim.startController(0, true))
+                .at(10_700, "start controller 1 as secondary", sim -> sim.startController(1, false))
+                .endAt(11_500)));
+            assertTrue(result.passed(), report(result));
+            final String journal = String.join("\n", result.journal());
+            assertTrue(journal.contains("durability power") && journal.contains("unforced sectors"), report(result));
+        }
+    }
 }

@@ -67,6 +67,7 @@ public final class NvramContext
     private int maxPendingWrites = Integer.getInteger(MAX_PENDING_WRITES_PROP_NAME, MAX_PENDING_WRITES_DEFAULT);
     private boolean createIfMissing = true;
     private boolean useAgentInvoker = false;
+    private DeviceFile.Opener deviceFiles = DeviceFile::open;
     private NanoClock nanoClock;
     private IdleStrategy idleStrategy;
     private CompletionHandler completionHandler;
@@ -133,6 +134,21 @@ public final class NvramContext
     public Path file()
     {
         return file;
+    }
+
+    /**
+     * @return how the device file is opened: {@link DeviceFile#open(Path)} by default; the simulator opens one
+     * that can lose unforced bytes in a power loss and fail writes.
+     */
+    public DeviceFile.Opener deviceFiles()
+    {
+        return deviceFiles;
+    }
+
+    public NvramContext deviceFiles(final DeviceFile.Opener deviceFiles)
+    {
+        this.deviceFiles = deviceFiles;
+        return this;
     }
 
     public NvramContext file(final Path file)

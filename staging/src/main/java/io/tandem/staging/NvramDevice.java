@@ -50,7 +50,7 @@ public final class NvramDevice implements AutoCloseable
     private static final long FLUSHER_MAX_PARK_NS = 1_000_000;
 
     private final NvramContext ctx;
-    private final FileChannel channel;
+    private final DeviceFile channel;
     private final ByteBuffer stagingByteBuffer;
     private final UnsafeBuffer staging;
     private final PendingWrites pending;
@@ -62,7 +62,7 @@ public final class NvramDevice implements AutoCloseable
     private final FlusherIdleStrategy flusherIdle;
     private volatile boolean closed;
 
-    private NvramDevice(final NvramContext ctx, final FileChannel channel, final ByteBuffer stagingByteBuffer)
+    private NvramDevice(final NvramContext ctx, final DeviceFile channel, final ByteBuffer stagingByteBuffer)
     {
         this.ctx = ctx;
         this.channel = channel;
@@ -112,7 +112,7 @@ public final class NvramDevice implements AutoCloseable
         check(ctx);
 
         final ByteBuffer stagingByteBuffer = BufferUtil.allocateDirectAligned((int)ctx.capacity(), 4096);
-        final FileChannel channel = FileChannel.open(file, READ, WRITE);
+        final DeviceFile channel = ctx.deviceFiles().open(file);
         try
         {
             final ByteBuffer load = stagingByteBuffer.duplicate();

@@ -6,7 +6,6 @@ import org.agrona.concurrent.NanoClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 
 /**
  * Makes queued writes durable, in arrival order, with group commit (conditions in {@link NvramContext}).
@@ -24,7 +23,7 @@ import java.nio.channels.FileChannel;
 final class NvramFlusher implements Agent
 {
     private final PendingWrites pending;
-    private final FileChannel channel;
+    private final DeviceFile channel;
     private final ByteBuffer writeView;
     private final long fileOffset;
     private final long capacity;
@@ -50,7 +49,7 @@ final class NvramFlusher implements Agent
     NvramFlusher(
         final NvramContext ctx,
         final PendingWrites pending,
-        final FileChannel channel,
+        final DeviceFile channel,
         final ByteBuffer staging,
         final long fileOffset,
         final CompletionWaiters waiters)
@@ -141,7 +140,7 @@ final class NvramFlusher implements Agent
             writeRun(runStart, runEnd);
             if (force)
             {
-                channel.force(false);
+                channel.force();
                 forces++;
             }
         }

@@ -2,15 +2,14 @@ package io.tandem.primary.cache;
 
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.MirrorSender;
-import io.tandem.interconnect.path.PathTransport;
 import io.tandem.interconnect.status.InterconnectCounters;
+import io.tandem.primary.NoPathTransport;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
 import io.tandem.primary.cache.ConsistencyPoint.Reason;
 import io.tandem.primary.write.WritePath;
 import io.tandem.primary.write.WriteStatus;
 import io.tandem.staging.NvramContext;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 import org.junit.jupiter.api.AfterEach;
@@ -65,8 +64,8 @@ class PoolFullWriteTest
         final int streams = log.partitioner().streamCount();
         final InterconnectContext interconnect = new InterconnectContext().endpointName("test").pathCount(1)
             .streamCount(streams).nanoClock(() -> fixture.nowNs).conclude();
-        final MirrorSender sender = new MirrorSender(interconnect, new NoPath(), InterconnectCounters.inManager(
-            new CountersManager(new UnsafeBuffer(new byte[CountersManager.METADATA_LENGTH * 256]),
+        final MirrorSender sender = new MirrorSender(interconnect, new NoPathTransport(),
+            InterconnectCounters.inManager(new CountersManager(new UnsafeBuffer(new byte[CountersManager.METADATA_LENGTH * 256]),
                 new UnsafeBuffer(new byte[CountersManager.COUNTER_LENGTH * 256])),
             InterconnectCounters.ROLE_SENDER, "p", 1, streams));
         writePath = new WritePath(log, sender, fixture.cache, why -> checkpointRequested = true,
@@ -198,31 +197,5 @@ class PoolFullWriteTest
             }
         }
         fixture.nowNs += STEP_NS;
-    }
-
-    /**
-     * An interconnect with no path up: the write path runs without the mirror here.
-     */
-    private static final class NoPath implements PathTransport
-    {
-        public int pathCount()
-        {
-            return 1;
-        }
-
-        public long offer(final int path, final DirectBuffer buffer, final int offset, final int length)
-        {
-            return NOT_SENT;
-        }
-
-        public boolean isConnected(final int path)
-        {
-            return false;
-        }
-
-        public int poll(final int path, final FrameHandler handler, final int fragmentLimit)
-        {
-            return 0;
-        }
     }
 }

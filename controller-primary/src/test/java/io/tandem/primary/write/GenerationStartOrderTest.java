@@ -2,8 +2,8 @@ package io.tandem.primary.write;
 
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.MirrorSender;
-import io.tandem.interconnect.path.PathTransport;
 import io.tandem.interconnect.status.InterconnectCounters;
+import io.tandem.primary.NoPathTransport;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
 import io.tandem.primary.cache.PageCache;
@@ -12,7 +12,6 @@ import io.tandem.staging.NvramContext;
 import io.tandem.staging.block.FileBlockDevice;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 import org.junit.jupiter.api.Test;
@@ -88,33 +87,9 @@ class GenerationStartOrderTest
     {
         final InterconnectContext ctx = new InterconnectContext().endpointName("test").pathCount(1)
             .streamCount(streams).epoch(epoch).nanoClock(() -> nowNs).conclude();
-        return new MirrorSender(ctx, new NoPath(), InterconnectCounters.inManager(
+        return new MirrorSender(ctx, new NoPathTransport(), InterconnectCounters.inManager(
             new CountersManager(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
                 CountersManager.METADATA_LENGTH * 256, 64)), new UnsafeBuffer(BufferUtil.allocateDirectAligned(
                 CountersManager.COUNTER_LENGTH * 256, 64))), InterconnectCounters.ROLE_SENDER, "p", 1, streams));
-    }
-
-    /** A path that never connects: what is logged stays unmirrored. */
-    private static final class NoPath implements PathTransport
-    {
-        public int pathCount()
-        {
-            return 1;
-        }
-
-        public long offer(final int path, final DirectBuffer buffer, final int offset, final int length)
-        {
-            return NOT_SENT;
-        }
-
-        public boolean isConnected(final int path)
-        {
-            return false;
-        }
-
-        public int poll(final int path, final FrameHandler handler, final int fragmentLimit)
-        {
-            return 0;
-        }
     }
 }

@@ -6,12 +6,14 @@ import io.tandem.controller.pool.Mailbox;
 import io.tandem.controller.pool.RunIdentity;
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.MirrorLink;
+import io.tandem.staging.DeviceFile;
 import io.tandem.staging.block.BlockDevice;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -74,6 +76,18 @@ public interface ControllerPlatform
      * (the simulator's checks who writes the pool, and fails writes as a failing or full disk would).
      */
     BlockDevice poolVolume(BlockDevice volume);
+
+    /**
+     * Opens the file under this controller's NVRAM device: as it is on disk ({@link DeviceFile#open(Path)}), or
+     * through one that can lose what was not forced when the simulator cuts the power.
+     */
+    DeviceFile openNvram(Path file) throws IOException;
+
+    /**
+     * @return true if the controller may run work on threads of its own (the NVRAM flusher at durability
+     * {@code power}); false when everything must be stepped by its agent (a simulation).
+     */
+    boolean threadsOfItsOwn();
 
     /**
      * @return true if the controller opens a control port; a simulated one is commanded by calls.

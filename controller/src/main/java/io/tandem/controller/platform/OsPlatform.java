@@ -9,6 +9,7 @@ import io.tandem.controller.pool.RunIdentity;
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.InterconnectEndpoint;
 import io.tandem.interconnect.MirrorLink;
+import io.tandem.staging.DeviceFile;
 import io.tandem.staging.block.BlockDevice;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
@@ -16,6 +17,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -101,6 +103,16 @@ public final class OsPlatform implements ControllerPlatform
     public BlockDevice poolVolume(final BlockDevice volume)
     {
         return volume;
+    }
+
+    public DeviceFile openNvram(final Path file) throws IOException
+    {
+        return DeviceFile.open(file);
+    }
+
+    public boolean threadsOfItsOwn()
+    {
+        return true;
     }
 
     public boolean servesControlPort()
