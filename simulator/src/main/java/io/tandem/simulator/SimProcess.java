@@ -278,6 +278,23 @@ final class SimProcess implements ControllerPlatform
         frontEnd = null;
     }
 
+    /**
+     * Closes the device files and pool volumes this run opened, at the end of the seed.
+     */
+    void releaseFiles()
+    {
+        for (final SimDeviceFile file : deviceFiles)
+        {
+            org.agrona.CloseHelper.quietClose(file);
+        }
+        for (final SimPoolVolume volume : poolVolumes)
+        {
+            org.agrona.CloseHelper.quietClose(volume);
+        }
+        deviceFiles.clear();
+        poolVolumes.clear();
+    }
+
     void pause()
     {
         paused = true;

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Simulate
 {
+    private static final int GC_EVERY_SEEDS = 20;
+
     private Simulate()
     {
     }
@@ -147,6 +149,12 @@ public final class Simulate
                     synchronized (runs)
                     {
                         runs.add(result);
+                        if (0 == runs.seedsRun % GC_EVERY_SEEDS)
+                        {
+                            // killed processes leave channels (their mailboxes) to their cleaners: collect them
+                            // before the open files run out, and their NVRAM's direct buffers with them
+                            System.gc();
+                        }
                         if (!result.passed() && (null == runs.failed || result.seed() < runs.failed.seed()))
                         {
                             runs.failed = result;

@@ -49,6 +49,7 @@ public final class Simulation
     private final SimNetwork network;
     private final Path dir;
     private final SimProcess[] processes = new SimProcess[2];
+    private final List<SimProcess> everyProcess = new ArrayList<>();
     private final ControllerContext[] templates = new ControllerContext[2];
     private final VolumeModel model;
     private final SimClient[] clients = new SimClient[CLIENTS];
@@ -111,6 +112,7 @@ public final class Simulation
         }
         finally
         {
+            simulation.release();
             IoUtil.delete(simulation.dir.toFile(), true);
         }
     }
@@ -123,7 +125,9 @@ public final class Simulation
                 .volumeSize(4L << 20).nvramCapacity(4L << 20).cacheCapacity(2L << 20).stripeSize(4096)
                 .cpIntervalMs(200 + random.nextInt(2000)).heartbeatIntervalMs(100).partnerStaleMs(1000)
                 .givebackTimeoutMs(3000).pathCount(2).nbdPort(0).controlPort(0)
-                .aeronDir(dir.resolve("aeron-" + id)).nanoClock(clock).epochClock(clock).durability(durability);
+                .aeronDir(dir.resolve("aeron-" + id)).nanoClock(clock).epochClock(clock).durability(durability)
+                // a simulated agent is stepped, never idles on its own: no selector to open (and leak when killed)
+                .agentIdle(ControllerContext.AgentIdle.BACKOFF);
         }
         for (int c = 0; c < CLIENTS; c++)
         {
@@ -192,6 +196,20 @@ public final class Simulation
         return result();
     }
 
+    /**
+     * Closes the files every run of the seed left open: a killed process's objects were dropped unclosed, as its
+     * death requires, and its device files and pool volumes are closed here; what else it had open (mailbox
+     * channels) its cleaners close once collected ({@link Simulate} collects every few seeds).
+     */
+    private void release()
+    {
+        for (final SimProcess process : everyProcess)
+        {
+            process.releaseFiles();
+        }
+        everyProcess.clear();
+    }
+
     private SimulationResult result()
     {
         long acked = 0;
@@ -249,6 +267,7 @@ public final class Simulation
     private SimProcess start(final int id, final boolean primary)
     {
         final SimProcess process = new SimProcess(this, templates[id], nextPid++, primary);
+        everyProcess.add(process);
         processes[id] = process;
         journal.add("sim", "controller " + id + " starts as " + (primary ? "primary" : "secondary") + " (pid " +
             process.identity().pid() + ")");
