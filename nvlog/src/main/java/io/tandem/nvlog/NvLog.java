@@ -701,7 +701,15 @@ public final class NvLog implements AutoCloseable
                 handler.onRecord(flyweight);
                 visited++;
             }
-            at += flyweight.alignedLength();
+            final int length = flyweight.alignedLength();
+            if (length < LogRecord.HEADER_LENGTH)
+            {
+                // an empty frame below the append address: the walk would never end (the simulator found a
+                // takeover's scan spinning here); say where, and let the caller fail rather than serve
+                throw new IllegalStateException("NVLog half " + half.index + ": a record of length " + length +
+                    " at address " + at + ", below the append address " + half.appendAddress);
+            }
+            at += length;
         }
         return visited;
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class Simulate
 {
     private static final int GC_EVERY_SEEDS = 20;
+    private static final int PROGRESS_EVERY_SEEDS = 500;
 
     private Simulate()
     {
@@ -110,8 +111,13 @@ public final class Simulate
 
         String summary()
         {
+            return summary(elapsedNs);
+        }
+
+        String summary(final long elapsedNs)
+        {
             return String.format("%d seeds in %.1f s: %.1f seeds/s, %d simulated s; faults %s; %d checks, %d " +
-                "writes acknowledged, %d reads verified; %d violations", seedsRun, elapsedNs / 1e9, seedsPerSecond(),
+                "writes acknowledged, %d reads verified; %d violations", seedsRun, elapsedNs / 1e9, seedsRun / (elapsedNs / 1e9),
                 simulatedMs / 1000, faults, checks, writesAcked, readsChecked, null == failed ? 0 : 1);
         }
     }
@@ -124,6 +130,17 @@ public final class Simulate
     static Runs runMany(
         final SimulationContext ctx, final long first, final long seeds, final long budgetNs, final int threads,
         final PrintStream out) throws Exception
+    {
+        return runMany(ctx, first, seeds, budgetNs, threads, out, System.err);
+    }
+
+    /**
+     * {@link #runMany(SimulationContext, long, long, long, int, PrintStream)}, with a progress line every 500 seeds
+     * on {@code progress}.
+     */
+    static Runs runMany(
+        final SimulationContext ctx, final long first, final long seeds, final long budgetNs, final int threads,
+        final PrintStream out, final PrintStream progress) throws Exception
     {
         final Runs runs = new Runs();
         final long startNs = System.nanoTime();
@@ -149,6 +166,11 @@ public final class Simulate
                     synchronized (runs)
                     {
                         runs.add(result);
+                        if (0 == runs.seedsRun % PROGRESS_EVERY_SEEDS)
+                        {
+                            progress.println("... " + runs.summary(System.nanoTime() - startNs) + "; now at seed " +
+                                seed);
+                        }
                         if (0 == runs.seedsRun % GC_EVERY_SEEDS)
                         {
                             // killed processes leave channels (their mailboxes) to their cleaners: collect them
