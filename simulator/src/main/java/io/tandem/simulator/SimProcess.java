@@ -37,8 +37,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>
  * Killing it drops every object it made, unclosed: its NVRAM's bytes not yet written to the device file are lost,
  * as at durability {@code process} on kill -9; what it wrote to its files stays. Cutting its power also loses or
- * tears what it wrote and did not force, in its NVRAM and in the pool ({@link #losePower}). Pausing it stops its agents and
- * holds its events until it resumes, with its old view of the world.
+ * tears what it wrote and did not force, in its NVRAM and in the pool ({@link #losePower}). Pausing it stops its
+ * agents and holds its events until it resumes, with its old view of the world.
  * <p>
  * Not thread-safe: the simulation has one thread.
  */

@@ -104,11 +104,6 @@ public final class Simulate
             result.faults().forEach((fault, count) -> faults.merge(fault, (long)count, Long::sum));
         }
 
-        double seedsPerSecond()
-        {
-            return seedsRun / (elapsedNs / 1e9);
-        }
-
         String summary()
         {
             return summary(elapsedNs);
@@ -117,7 +112,8 @@ public final class Simulate
         String summary(final long elapsedNs)
         {
             return String.format("%d seeds in %.1f s: %.1f seeds/s, %d simulated s; faults %s; %d checks, %d " +
-                "writes acknowledged, %d reads verified; %d violations", seedsRun, elapsedNs / 1e9, seedsRun / (elapsedNs / 1e9),
+                "writes acknowledged, %d reads verified; %d violations", seedsRun, elapsedNs / 1e9,
+                seedsRun / (elapsedNs / 1e9),
                 simulatedMs / 1000, faults, checks, writesAcked, readsChecked, null == failed ? 0 : 1);
         }
     }
