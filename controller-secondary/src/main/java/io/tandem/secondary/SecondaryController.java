@@ -283,15 +283,6 @@ public final class SecondaryController implements AutoCloseable
 
         Session(final long epoch) throws IOException
         {
-            this(epoch, false);
-        }
-
-        /**
-         * @param existing open the mirror this controller already holds, to finish an interrupted takeover,
-         *                 with no interconnect; otherwise start an empty mirror and receive into it.
-         */
-        Session(final long epoch, final boolean existing) throws IOException
-        {
             this.epoch = epoch;
             final Path nvram = shell.nvramFile();
 
@@ -300,19 +291,16 @@ public final class SecondaryController implements AutoCloseable
             MirrorLink interconnect = null;
             try
             {
-                log = openMirrorLog(nvram, interconnectCtx.streamCount(), existing);
+                log = openMirrorLog(nvram, interconnectCtx.streamCount());
                 log.epoch(epoch);
                 this.store = new MirrorStore(log, log.device().maxPendingWrites(),
                     new KeptLog(ctx.controllerDir(), ctx.journal()), ctx.epochClock());
-                if (!existing)
+                interconnect = ctx.platform().launchReceiver(interconnectCtx.recordSink(store));
+                for (int path = 0; path < pulled.length; path++)
                 {
-                    interconnect = ctx.platform().launchReceiver(interconnectCtx.recordSink(store));
-                    for (int path = 0; path < pulled.length; path++)
+                    if (pulled[path])
                     {
-                        if (pulled[path])
-                        {
-                            interconnect.pull(path);
-                        }
+                        interconnect.pull(path);
                     }
                 }
             }
@@ -323,7 +311,7 @@ public final class SecondaryController implements AutoCloseable
             }
             this.log = log;
             this.interconnect = interconnect;
-            this.receiver = null == interconnect ? null : interconnect.receiver();
+            this.receiver = interconnect.receiver();
             store.receiver(receiver);
         }
 
@@ -334,13 +322,9 @@ public final class SecondaryController implements AutoCloseable
          * file is reused (re-creating it means zero-filling it); one that cannot be opened as this controller's
          * log is replaced.
          */
-        private NvLog openMirrorLog(final Path nvram, final int streams, final boolean existing) throws IOException
+        private NvLog openMirrorLog(final Path nvram, final int streams) throws IOException
         {
             final NvLogContext logCtx = shell.nvlogContext(streams);
-            if (existing)
-            {
-                return NvLog.open(logCtx);
-            }
             try
             {
                 final NvLog log = NvLog.open(logCtx);
@@ -542,8 +526,7 @@ public final class SecondaryController implements AutoCloseable
         final Session mirror, final boolean forced, final long detectedAfterMs, final boolean requested)
     {
         final long startNs = ctx.nanoClock().nanoTime();
-        progress.println("controller " + ctx.controllerId() + ": taking over" + (resumeAttempted ?
-            " (finishing an interrupted takeover)" : requested ? " on command" :
+        progress.println("controller " + ctx.controllerId() + ": taking over" + (requested ? " on command" :
             " (the primary is gone on every path; heartbeat " + detectedAfterMs + " ms old)") +
             (forced ? ", forced" : ""));
         CloseHelper.quietClose(mirror.interconnect);
@@ -565,8 +548,7 @@ public final class SecondaryController implements AutoCloseable
             if (result.passed())
             {
                 final String summary = "took over at epoch " + result.newEpoch() + ": detection " +
-                    (resumeAttempted ? "- (resumed after a restart)" : requested ? "- (on command)" :
-                    detectedAfterMs + " ms") + ", fence " + result.fenceMs() +
+                    (requested ? "- (on command)" : detectedAfterMs + " ms") + ", fence " + result.fenceMs() +
                     " ms, scan " + result.scanMs() + " ms, replay " + result.replayMs() + " ms (" +
                     result.recordsReplayed() + " records, " + result.bytesReplayed() + " bytes), CP " +
                     result.cpMs() + " ms, total " + totalMs + " ms before serving";
@@ -601,18 +583,6 @@ public final class SecondaryController implements AutoCloseable
      * A failed takeover keeps the mirror as it is (a retry, forced or resumed, needs it) and serves nothing:
      * the volume stays down rather than served without writes the mirror was to hold.
      */
-    private static boolean isIoError(final Throwable cause)
-    {
-        for (Throwable t = cause; null != t; t = t.getCause())
-        {
-            if (t instanceof IOException || t instanceof java.io.UncheckedIOException)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void failed(final Session mirror, final String outcome)
     {
         takeoverOutcome = outcome + " (the volume is not served; `tandem ctl takeover --force` retries)";
@@ -624,6 +594,21 @@ public final class SecondaryController implements AutoCloseable
         failedMirror = mirror;
         takeoverFailed = true;
         takingOver = false;
+    }
+
+    /**
+     * @return {@code cause}, or one of its causes, is an I/O error: the pool's device failed, not a safety check.
+     */
+    private static boolean isIoError(final Throwable cause)
+    {
+        for (Throwable t = cause; null != t; t = t.getCause())
+        {
+            if (t instanceof IOException || t instanceof java.io.UncheckedIOException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

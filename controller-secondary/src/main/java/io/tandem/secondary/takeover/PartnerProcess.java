@@ -1,13 +1,11 @@
 package io.tandem.secondary.takeover;
 
 import io.tandem.controller.platform.ControllerPlatform;
-import io.tandem.controller.platform.OsPlatform;
 import io.tandem.controller.platform.RunStop;
 import io.tandem.controller.pool.Mailbox;
 import io.tandem.controller.pool.MailboxFile;
 import io.tandem.controller.pool.RunIdentity;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Stops the partner's process for good, by the run it published in its mailbox ({@link RunIdentity}), so a hung
  * or paused old primary can never wake up and write the pool after a takeover. How a run is stopped is the
- * platform's ({@link OsPlatform} through the OS's processes; the simulator drops a simulated process). When the
+ * platform's ({@link io.tandem.controller.platform.OsPlatform} through the OS's processes; the simulator drops a simulated process). When the
  * partner's process cannot be seen, the step waits for the partner's own word that it is fenced in its mailbox,
  * and fails with the reason if that does not come: the takeover then does not serve, rather than risk two
  * writers.
@@ -28,15 +26,6 @@ final class PartnerProcess
 
     private PartnerProcess()
     {
-    }
-
-    /**
-     * {@link #stop(MailboxFile, long, ControllerPlatform)} through the OS.
-     */
-    static RunStop stop(final MailboxFile mailboxFile, final long exitTimeoutMs)
-        throws IOException, InterruptedException
-    {
-        return stop(mailboxFile, exitTimeoutMs, OsPlatform.INSTANCE);
     }
 
     /**
@@ -56,16 +45,6 @@ final class PartnerProcess
                 "no process to stop");
         }
         return platform.stopRun(mailbox, exitTimeoutMs);
-    }
-
-    /**
-     * {@link #awaitFenced(MailboxFile, long, long, String, NanoClock)} on the system clock.
-     */
-    static String awaitFenced(
-        final MailboxFile mailboxFile, final long newEpoch, final long timeoutMs, final String why)
-        throws IOException, InterruptedException
-    {
-        return awaitFenced(mailboxFile, newEpoch, timeoutMs, why, SystemNanoClock.INSTANCE);
     }
 
     /**

@@ -248,9 +248,6 @@ public final class TakeoverContext
     }
 
     /**
-     * @return times the steps.
-     */
-    /**
      * @return how the partner's run is stopped and where the graph's actions run.
      */
     public ControllerPlatform platform()
@@ -264,6 +261,9 @@ public final class TakeoverContext
         return this;
     }
 
+    /**
+     * @return times the steps.
+     */
     public NanoClock nanoClock()
     {
         return nanoClock;
