@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NvLogTest
@@ -74,6 +76,32 @@ class NvLogTest
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), lsns(log));
             append(log, payload, 11, 100);
             assertEquals(11, lsns(log).size());
+        }
+    }
+
+    /**
+     * The 10,000-seed simulation found a takeover's scan spinning on a record of length 0 below the append
+     * address: the walk never advanced. It now fails, saying where.
+     */
+    @Test
+    void aWalkThatMeetsAnEmptyRecordBelowTheAppendAddressFailsInsteadOfSpinning() throws IOException
+    {
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            for (long lsn = 1; lsn <= 10; lsn++)
+            {
+                append(log, payload, lsn, 100);
+            }
+            append(log, payload, 11, 100);
+            final long emptied = log.lastAppendAddress();
+            append(log, payload, 12, 100);
+            final UnsafeBuffer zeroes = new UnsafeBuffer(new byte[LogRecord.HEADER_LENGTH]);
+            log.device().awaitCompletion(log.device().write(emptied, zeroes, 0, zeroes.capacity()));
+            final IllegalStateException thrown = assertThrows(IllegalStateException.class, () ->
+                assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> log.forEachInStream(Integer.MIN_VALUE, 0, record -> {})));
+            assertTrue(thrown.getMessage().contains("a record of length 0 at address " + emptied),
+                thrown.getMessage());
         }
     }
 
