@@ -147,9 +147,7 @@ public final class Simulation
             {
                 events.schedule(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(step.atMs()), null, () ->
                 {
-                    journal.add("fault", step.what());
-                    schedule.add(String.format("%6d.%03d %s", clock.elapsedMs() / 1000, clock.elapsedMs() % 1000,
-                        step.what()));
+                    recordFault(step.what());
                     step.action().accept(this);
                 });
             }
@@ -543,10 +541,18 @@ public final class Simulation
         if (null != what)
         {
             faults.merge(fault, 1, Integer::sum);
-            final long ms = clock.elapsedMs();
-            schedule.add(String.format("%6d.%03d %s", ms / 1000, ms % 1000, what));
-            journal.add("fault", what);
+            recordFault(what);
         }
+    }
+
+    /**
+     * Puts a fault in the schedule a violation prints, and in the journal, at the simulated time.
+     */
+    private void recordFault(final String what)
+    {
+        final long ms = clock.elapsedMs();
+        schedule.add(String.format("%6d.%03d %s", ms / 1000, ms % 1000, what));
+        journal.add("fault", what);
     }
 
     private void pull(final SimProcess process, final int path, final boolean pull)
