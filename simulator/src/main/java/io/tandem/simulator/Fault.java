@@ -26,6 +26,11 @@ public enum Fault
     DELAY_FRAMES,
     /** The pool slow to answer for a while. */
     SLOW_POOL,
+    /**
+     * A controller's NVRAM slow for a while: each write holds the thread that makes it (the agent, which steps
+     * the NVRAM's flusher in the simulation) for up to 50 ms, while its housekeeping (heartbeats) goes on.
+     */
+    SLOW_NVRAM,
     /** A controller's NVRAM fails its writes (EIO) for a while. */
     NVRAM_EIO,
     /** The pool's writes fail (EIO) for a while. */
@@ -37,5 +42,10 @@ public enum Fault
     /** `ctl giveback`. */
     GIVEBACK,
     /** `ctl cp`. */
-    CHECKPOINT
+    CHECKPOINT,
+    /**
+     * A controller killed (or its power cut) part-way through a takeover, before a step of its graph drawn from
+     * the seed: drawn when a takeover starts, not at a random moment.
+     */
+    CRASH_IN_TAKEOVER
 }

@@ -34,10 +34,11 @@ final class SimDeviceFile implements DeviceFile, Unforced.Io
 
     public int write(final ByteBuffer src, final long position) throws IOException
     {
-        if (simulation.nvramFails(process))
+        if (simulation.injector().nvramFails(process.controllerId()))
         {
             throw new IOException("Input/output error");
         }
+        process.stall(simulation.injector().nvramWriteNs(process.controllerId()));
         if (simulation.tracksPower())
         {
             unforced.beforeWrite(this, position, src.remaining());

@@ -35,8 +35,8 @@ final class SimHousekeeping extends AbstractExecutorService implements Scheduled
     {
         if (!shutdown)
         {
-            simulation.events().schedule(simulation.clock().nanoTime() + simulation.poolLatencyNs(), process,
-                command);
+            final long atNs = simulation.clock().nanoTime() + simulation.injector().poolLatencyNs();
+            simulation.events().schedule(atNs, process, command);
         }
     }
 

@@ -88,7 +88,7 @@ final class SimPoolVolume implements BlockDevice, Unforced.Io
 
     private void failIfFaulty() throws IOException
     {
-        final Fault fault = simulation.poolFault();
+        final Fault fault = simulation.injector().poolFault();
         if (Fault.POOL_FULL == fault)
         {
             throw new IOException("No space left on device");

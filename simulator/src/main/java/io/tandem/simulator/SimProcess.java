@@ -66,6 +66,7 @@ final class SimProcess implements ControllerPlatform
     private boolean wantPrimary;
     private long roleRetryAtNs = -1;
     private long agentErrors;
+    private long stalledUntilNs = -1;
 
     SimProcess(final Simulation simulation, final ControllerContext template, final long pid, final boolean primary)
     {
@@ -184,7 +185,7 @@ final class SimProcess implements ControllerPlatform
      */
     int step()
     {
-        if (!alive || paused)
+        if (!alive || paused || simulation.clock().nanoTime() < stalledUntilNs)
         {
             return 0;
         }
@@ -295,6 +296,18 @@ final class SimProcess implements ControllerPlatform
         poolVolumes.clear();
     }
 
+    /**
+     * A slow write holds the thread that made it: the agents run again {@code ns} from now. The housekeeping
+     * runs on (it has threads of its own in a real controller).
+     */
+    void stall(final long ns)
+    {
+        if (ns > 0)
+        {
+            stalledUntilNs = Math.max(stalledUntilNs, simulation.clock().nanoTime() + ns);
+        }
+    }
+
     void pause()
     {
         paused = true;
@@ -357,12 +370,21 @@ final class SimProcess implements ControllerPlatform
 
     public void startJob(final String name, final Runnable job)
     {
-        simulation.events().schedule(simulation.clock().nanoTime() + simulation.poolLatencyNs(), this, () ->
+        final long atNs = simulation.clock().nanoTime() + simulation.injector().poolLatencyNs();
+        simulation.events().schedule(atNs, this, () ->
         {
+            if (name.contains("takeover"))
+            {
+                simulation.injector().takeoverStarts(controllerId());
+            }
             inline = true;
             try
             {
                 job.run();
+            }
+            catch (final Killed ignore)
+            {
+                // killed part-way: nothing after the kill runs
             }
             finally
             {
@@ -381,14 +403,26 @@ final class SimProcess implements ControllerPlatform
             }
             else
             {
-                simulation.events().schedule(simulation.clock().nanoTime() + simulation.poolLatencyNs(), this, step);
+                final long atNs = simulation.clock().nanoTime() + simulation.injector().poolLatencyNs();
+                simulation.events().schedule(atNs, this, step);
             }
         };
     }
 
+    /**
+     * The takeover's steps run inline, each one unless the seed kills the process before it
+     * ({@link FaultInjector#beforeTakeoverStep}): then the takeover unwinds and nothing after the kill runs.
+     */
     public Executor recoveryActions()
     {
-        return Runnable::run;
+        return action ->
+        {
+            if (simulation.injector().beforeTakeoverStep(controllerId()))
+            {
+                throw Killed.INSTANCE;
+            }
+            action.run();
+        };
     }
 
     public MirrorLink launchSender(final InterconnectContext ctx)
@@ -459,5 +493,20 @@ final class SimProcess implements ControllerPlatform
     public RunStop stopRun(final Mailbox partner, final long exitTimeoutMs)
     {
         return simulation.stopRun(partner.run());
+    }
+
+    /**
+     * Unwinds a job whose process was killed part-way: an Error, so no catch of the product's code handles it as
+     * a failure and acts on it.
+     */
+    private static final class Killed extends Error
+    {
+        private static final long serialVersionUID = 1L;
+        static final Killed INSTANCE = new Killed();
+
+        private Killed()
+        {
+            super("killed", null, false, false);
+        }
     }
 }

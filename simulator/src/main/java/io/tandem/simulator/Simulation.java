@@ -8,7 +8,6 @@ import io.tandem.controller.pool.SuperblockStore;
 import io.tandem.primary.PrimaryController;
 import io.tandem.primary.PrimaryMode;
 import io.tandem.secondary.SecondaryController;
-import io.tandem.secondary.takeover.TakeoverVerdict;
 import io.tandem.staging.Durability;
 import org.agrona.IoUtil;
 
@@ -58,21 +57,18 @@ public final class Simulation
     private final List<String> violations = new ArrayList<>();
     private final SuperblockStore superblocks;
     private long nextPid = 1000;
-    private long poolSlowUntilNs = -1;
-    private Fault poolFault;
-    private final long[] nvramFailsUntilNs = {-1, -1};
+    private final FaultInjector faultInjector;
     private final Durability durability;
-    private long poolFaultUntilNs = -1;
     private long checks;
     /** The pool's superblock as last read; null once anything that may change it ran. */
     private Superblock superblock;
-    private int killPrimaryWhenHeard = -1;
 
     private Simulation(final SimulationContext ctx) throws IOException
     {
         this.ctx = ctx;
         this.random = new Random(scramble(ctx.seed())); // nearby seeds would draw alike first
         this.network = new SimNetwork(this, 2);
+        this.faultInjector = new FaultInjector(this, random);
         this.dir = Files.createTempDirectory(ctx.workDir(), "seed-" + ctx.seed() + "-");
         this.model = new VolumeModel(BLOCKS, ctx.seed());
         this.durability = null != ctx.durability() ? ctx.durability() :
@@ -147,7 +143,7 @@ public final class Simulation
             {
                 events.schedule(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(step.atMs()), null, () ->
                 {
-                    recordFault(step.what());
+                    recordFault(null, step.what());
                     step.action().accept(this);
                 });
             }
@@ -156,12 +152,12 @@ public final class Simulation
         {
             if (clock.nanoTime() >= nextFaultNs)
             {
-                injectFault();
+                faultInjector.inject();
                 nextFaultNs = clock.nanoTime() + drawDelayNs();
             }
             tick(true);
         }
-        heal();
+        faultInjector.heal();
         final long recoverByNs = clock.nanoTime() + ctx.recoveryTimeNs();
         while (violations.isEmpty() && !mirrored())
         {
@@ -247,22 +243,11 @@ public final class Simulation
         {
             client.step();
         }
-        if (killPrimaryWhenHeard >= 0)
-        {
-            final SimProcess restarted = processes[1 - killPrimaryWhenHeard];
-            final SecondaryController secondary = null == restarted ? null : restarted.secondary();
-            final TakeoverVerdict verdict = null == secondary ? null : secondary.verdict();
-            if (null != verdict && verdict.inputs().livePaths() > 0)
-            {
-                final int victim = killPrimaryWhenHeard;
-                killPrimaryWhenHeard = -1;
-                crash(victim, "the restarted secondary hears the primary: killing the primary");
-            }
-        }
+        faultInjector.afterTick();
         checks++;
     }
 
-    private SimProcess start(final int id, final boolean primary)
+    SimProcess start(final int id, final boolean primary)
     {
         final SimProcess process = new SimProcess(this, templates[id], nextPid++, primary);
         everyProcess.add(process);
@@ -273,7 +258,7 @@ public final class Simulation
         return process;
     }
 
-    private void crash(final int id, final String why)
+    void crash(final int id, final String why)
     {
         final SimProcess process = processes[id];
         if (null == process || !process.isAlive())
@@ -351,7 +336,7 @@ public final class Simulation
      * The operator forced a takeover, accepting to lose what the taker's mirror lacks: the clients' model takes
      * that as given for what was acknowledged so far.
      */
-    private void forcedTakeover()
+    void forcedTakeover()
     {
         journal.add("sim", "a forced takeover: writes acknowledged before it may be lost, as the operator " +
             "accepted; those acknowledged after it may not");
@@ -364,8 +349,7 @@ public final class Simulation
      */
     public void failPool(final Fault fault, final long forMs)
     {
-        poolFault = fault;
-        poolFaultUntilNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(forMs);
+        faultInjector.failPool(fault, forMs);
     }
 
     /**
@@ -397,226 +381,21 @@ public final class Simulation
         return new RunStop(true, "partner pid " + partner.pid() + " is gone (an earlier run)");
     }
 
-    private void injectFault()
-    {
-        final Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
-        final int id = random.nextInt(2);
-        final int path = random.nextInt(network.pathCount());
-        final long forNs = 100_000_000L + random.nextInt(3_000) * 1_000_000L;
-        String what = null;
-        switch (fault)
-        {
-            case CRASH:
-                what = "kill -9 controller " + id;
-                crash(id, "fault");
-                break;
-            case POWER_LOSS:
-                if (Durability.POWER == durability && null != processes[id] && processes[id].isAlive())
-                {
-                    what = "cut the power of controller " + id;
-                    losePower(id);
-                }
-                break;
-            case NVRAM_EIO:
-            {
-                final long shortNs = forNs / 4;
-                what = "controller " + id + "'s NVRAM fails its writes (EIO) for " + shortNs / 1_000_000 + " ms";
-                nvramFailsUntilNs[id] = clock.nanoTime() + shortNs;
-                break;
-            }
-            case RESTART_SECONDARY_THEN_KILL_PRIMARY:
-            {
-                final int primary = servingPrimary();
-                if (primary >= 0 && null != processes[1 - primary] && processes[1 - primary].isAlive())
-                {
-                    what = "restart secondary " + (1 - primary) + ", then kill primary " + primary + " once heard";
-                    final SimProcess secondary = processes[1 - primary];
-                    journal.add("sim", "kill -9 controller " + (1 - primary) + " and restart it at once");
-                    secondary.kill();
-                    start(1 - primary, false);
-                    killPrimaryWhenHeard = primary;
-                }
-                break;
-            }
-            case PAUSE:
-            {
-                final SimProcess process = processes[id];
-                if (null != process && process.isAlive() && !process.isPaused())
-                {
-                    what = "pause controller " + id + " for " + forNs / 1_000_000 + " ms";
-                    journal.add("sim", "SIGSTOP controller " + id);
-                    process.pause();
-                    events.schedule(clock.nanoTime() + forNs, null, () ->
-                    {
-                        journal.add("sim", "SIGCONT controller " + id);
-                        process.resume();
-                    });
-                }
-                break;
-            }
-            case PULL_PATH:
-            {
-                final SimProcess process = processes[id];
-                if (null != process && process.isAlive())
-                {
-                    what = "pull path " + path + " at controller " + id + " for " + forNs / 1_000_000 + " ms";
-                    pull(process, path, true);
-                    events.schedule(clock.nanoTime() + forNs, null, () -> pull(process, path, false));
-                }
-                break;
-            }
-            case LOSE_PATH:
-                what = "lose path " + path + " in the network for " + forNs / 1_000_000 + " ms";
-                network.lose(path, true);
-                events.schedule(clock.nanoTime() + forNs, null, () -> network.lose(path, false));
-                break;
-            case DROP_FRAMES:
-            {
-                final int percent = 1 + random.nextInt(50);
-                what = "drop " + percent + "% of path " + path + "'s frames for " + forNs / 1_000_000 + " ms";
-                network.dropRate(path, percent);
-                events.schedule(clock.nanoTime() + forNs, null, () -> network.dropRate(path, 0));
-                break;
-            }
-            case DELAY_FRAMES:
-            {
-                final long delayNs = random.nextInt(300) * 1_000_000L;
-                what = "delay path " + path + "'s frames " + delayNs / 1_000_000 + " ms for " + forNs / 1_000_000 +
-                    " ms";
-                network.delay(path, delayNs);
-                events.schedule(clock.nanoTime() + forNs, null, () -> network.delay(path, 0));
-                break;
-            }
-            case SLOW_POOL:
-                what = "slow pool for " + forNs / 1_000_000 + " ms";
-                poolSlowUntilNs = clock.nanoTime() + forNs;
-                break;
-            case POOL_EIO:
-            case POOL_FULL:
-            {
-                final long shortNs = forNs / 4;
-                what = (Fault.POOL_EIO == fault ? "the pool's writes fail (EIO)" : "the pool's disk is full") +
-                    " for " + shortNs / 1_000_000 + " ms";
-                poolFault = fault;
-                poolFaultUntilNs = clock.nanoTime() + shortNs;
-                break;
-            }
-            case TAKEOVER:
-            {
-                final SecondaryController secondary = null == processes[id] ? null : processes[id].secondary();
-                if (null != secondary)
-                {
-                    final boolean force = random.nextInt(4) == 0;
-                    final String refused = secondary.requestTakeover(force);
-                    what = "ctl takeover" + (force ? " --force" : "") + " at controller " + id + ": " +
-                        (null == refused ? "accepted" : refused);
-                    if (force && null == refused)
-                    {
-                        forcedTakeover();
-                    }
-                }
-                break;
-            }
-            case GIVEBACK:
-            {
-                final PrimaryController primary = null == processes[id] ? null : processes[id].primary();
-                if (null != primary)
-                {
-                    final String refused = primary.requestGiveback();
-                    what = "ctl giveback at controller " + id + (null == refused ? "" : ": " + refused);
-                }
-                break;
-            }
-            default:
-            {
-                final PrimaryController primary = null == processes[id] ? null : processes[id].primary();
-                if (null != primary)
-                {
-                    what = "ctl cp at controller " + id;
-                    primary.requestCheckpoint();
-                }
-                break;
-            }
-        }
-        if (null != what)
-        {
-            faults.merge(fault, 1, Integer::sum);
-            recordFault(what);
-        }
-    }
-
     /**
      * Puts a fault in the schedule a violation prints, and in the journal, at the simulated time.
      */
-    private void recordFault(final String what)
+    void recordFault(final Fault fault, final String what)
     {
+        if (null != fault)
+        {
+            faults.merge(fault, 1, Integer::sum);
+        }
         final long ms = clock.elapsedMs();
         schedule.add(String.format("%6d.%03d %s", ms / 1000, ms % 1000, what));
         journal.add("fault", what);
     }
 
-    private void pull(final SimProcess process, final int path, final boolean pull)
-    {
-        if (!process.isAlive())
-        {
-            return;
-        }
-        if (null != process.primary())
-        {
-            if (pull)
-            {
-                process.primary().pull(path);
-            }
-            else
-            {
-                process.primary().restore(path);
-            }
-        }
-        else if (null != process.secondary())
-        {
-            if (pull)
-            {
-                process.secondary().pull(path);
-            }
-            else
-            {
-                process.secondary().restore(path);
-            }
-        }
-    }
-
-    /**
-     * Ends every fault: paths restored at both ends and in the network, paused processes resumed, the pool
-     * fast; dead processes restart as scheduled.
-     */
-    private void heal()
-    {
-        journal.add("sim", "faults stop: healing every path, resuming every process");
-        killPrimaryWhenHeard = -1;
-        poolSlowUntilNs = -1;
-        poolFaultUntilNs = -1;
-        nvramFailsUntilNs[0] = -1;
-        nvramFailsUntilNs[1] = -1;
-        for (int path = 0; path < network.pathCount(); path++)
-        {
-            network.lose(path, false);
-            network.dropRate(path, 0);
-            network.delay(path, 0);
-        }
-        for (final SimProcess process : processes)
-        {
-            if (null != process && process.isAlive())
-            {
-                process.resume();
-                for (int path = 0; path < network.pathCount(); path++)
-                {
-                    pull(process, path, false);
-                }
-            }
-        }
-    }
-
-    private int servingPrimary()
+    int servingPrimary()
     {
         for (final SimProcess process : processes)
         {
@@ -673,7 +452,7 @@ public final class Simulation
     /**
      * Cuts controller {@code id}'s power: it dies, and what it wrote and did not force is lost or torn.
      */
-    private void losePower(final int id)
+    void losePower(final int id)
     {
         final SimProcess process = processes[id];
         crash(id, "power cut");
@@ -697,28 +476,12 @@ public final class Simulation
     }
 
     /**
-     * @return true while {@code process}'s NVRAM fails its writes.
-     */
-    boolean nvramFails(final SimProcess process)
-    {
-        return clock.nanoTime() < nvramFailsUntilNs[process.controllerId()];
-    }
-
-    /**
      * @return true if writes not yet forced must be remembered, for a power cut to lose: at durability
      * {@code power} only (at {@code process} the promise does not cover a power loss).
      */
     boolean tracksPower()
     {
         return Durability.POWER == durability;
-    }
-
-    /**
-     * @return the disk fault in force now, or null.
-     */
-    Fault poolFault()
-    {
-        return clock.nanoTime() < poolFaultUntilNs ? poolFault : null;
     }
 
     /**
@@ -790,10 +553,19 @@ public final class Simulation
         return null == process || !process.isAlive() ? null : process.frontEnd();
     }
 
-    long poolLatencyNs()
+    FaultInjector injector()
     {
-        final long base = 50_000L + random.nextInt(1_000_000);
-        return clock.nanoTime() < poolSlowUntilNs ? base + random.nextInt(300) * 1_000_000L : base;
+        return faultInjector;
+    }
+
+    SimProcess process(final int id)
+    {
+        return processes[id];
+    }
+
+    Durability durability()
+    {
+        return durability;
     }
 
     SimClock clock()
