@@ -893,10 +893,13 @@ public final class PrimaryController implements AutoCloseable
 
         private int giveback(final long nowNs)
         {
-            if (stage < 2 && nowNs >= givebackDeadlineNs)
+            if (stage < 2 && (nowNs >= givebackDeadlineNs || !sender.hasLivePath()))
             {
+                // writes in flight wait for the partner's acks: with no path they cannot finish before the
+                // deadline, and the mirror-loss policy (not a giveback) decides what happens to them
                 nbd.refuseIo(false);
-                transition(PrimaryTransition.GIVEBACK_ABORTED);
+                transition(sender.hasLivePath() ? PrimaryTransition.GIVEBACK_ABORTED :
+                    PrimaryTransition.GIVEBACK_PATHS_LOST);
                 return 1;
             }
             switch (stage)

@@ -12,7 +12,7 @@ package io.tandem.primary;
  *  MIRRORED --the partner restarted--> RESYNC
  *  RESYNC --CP, new epoch recorded SYNCING--> SYNCING
  *  MIRRORED --ctl giveback--> GIVEBACK --quiet, CP, pool handed over--> GIVEN_BACK
- *  GIVEBACK --deadline passed--> MIRRORED
+ *  GIVEBACK --deadline passed, or no path up--> MIRRORED
  *  any --a newer epoch in the pool--> FENCED
  * </pre>
  * With no path and policy {@code suspend} the primary stays in MIRRORED (or SYNCING) and writes wait.

@@ -32,6 +32,8 @@ public enum PrimaryTransition
         "mirror generation", RESYNC),
     GIVEBACK_REQUESTED(GIVEBACK, "giveback requested: no new I/O, writes in flight finish", MIRRORED),
     GIVEBACK_ABORTED(MIRRORED, "the giveback could not quiesce before its deadline: serving again", GIVEBACK),
+    GIVEBACK_PATHS_LOST(MIRRORED, "every interconnect path went down: writes in flight cannot finish, the " +
+        "giveback cannot quiesce; serving again", GIVEBACK),
     GAVE_BACK(GIVEN_BACK, "the pool is handed to the partner", GIVEBACK),
     FENCED_BY_PARTNER(FENCED, "the pool's epoch is newer than this controller's: it was fenced, serving and " +
         "writing nothing more", SYNCING, MIRRORED, RECORDING_STALE, DEGRADED, RESYNC, GIVEBACK);
