@@ -259,6 +259,10 @@ public final class Workload
         rngState = BlockPattern.mix(seed) | 1;
         phase = ctx.verifyOnly() ? Phase.VERIFY : Phase.RUN;
         runStartNs = System.nanoTime();
+        if (null != ctx.outageMeter())
+        {
+            ctx.outageMeter().completed(runStartNs);
+        }
         runDeadlineNs = ctx.durationNs() > 0 ? runStartNs + ctx.durationNs() : Long.MAX_VALUE;
         lastProgressNs = runStartNs;
         nextProgressNs = runStartNs + ctx.progressIntervalNs();
@@ -651,6 +655,10 @@ public final class Workload
 
     private void served(final WorkloadConnection conn, final long nowNs)
     {
+        if (null != ctx.outageMeter())
+        {
+            ctx.outageMeter().completed(nowNs);
+        }
         conn.everServed = true;
         if (conn.awaitingSuccess)
         {

@@ -50,6 +50,7 @@ public final class WorkloadContext
     private Path stateFile;
     private long progressIntervalNs;
     private PrintWriter progressOut;
+    private OutageMeter outageMeter;
     private java.util.concurrent.atomic.AtomicBoolean stopSignal;
     private long connectTimeoutNs = CONNECT_TIMEOUT_NS_DEFAULT;
     private long failoverTimeoutNs = FAILOVER_TIMEOUT_NS_DEFAULT;
@@ -304,6 +305,21 @@ public final class WorkloadContext
     public WorkloadContext stopSignal(final java.util.concurrent.atomic.AtomicBoolean stopSignal)
     {
         this.stopSignal = stopSignal;
+        return this;
+    }
+
+    /**
+     * @return marked at every completed request, for another thread to read the outages the client saw; null
+     * for none.
+     */
+    public OutageMeter outageMeter()
+    {
+        return outageMeter;
+    }
+
+    public WorkloadContext outageMeter(final OutageMeter outageMeter)
+    {
+        this.outageMeter = outageMeter;
         return this;
     }
 

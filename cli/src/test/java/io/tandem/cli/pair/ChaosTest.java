@@ -1,5 +1,6 @@
 package io.tandem.cli.pair;
 
+import io.tandem.cli.workload.OutageMeter;
 import io.tandem.cli.workload.Workload;
 import io.tandem.cli.workload.WorkloadContext;
 import io.tandem.cli.workload.WorkloadOutcome;
@@ -49,6 +50,10 @@ class ChaosTest
 {
     /** Cycles to play: every schedule once by default; more (bench/chaos --cycles N) draws them from the seed. */
     private static final int CYCLES = Integer.getInteger("tandem.chaos.cycles", Schedule.values().length);
+    /** The longest a client may see no request complete in one cycle (bench/chaos --max-outage). */
+    private static final long MAX_OUTAGE_MS = Long.getLong("tandem.chaos.maxOutageMs", 5_000);
+    /** The schedules to play, comma-separated (bench/chaos --schedules); all by default. */
+    private static final String SCHEDULES = System.getProperty("tandem.chaos.schedules", "");
 
     /**
      * What a cycle does to the pair.
@@ -78,6 +83,7 @@ class ChaosTest
 
             final AtomicBoolean stop = new AtomicBoolean();
             final StringWriter notices = new StringWriter();
+            final OutageMeter outages = new OutageMeter();
             final CompletableFuture<WorkloadReport> workload = CompletableFuture.supplyAsync(() -> Workload.run(
                 new WorkloadContext()
                     .targets(List.of(new InetSocketAddress("127.0.0.1", pair.nbdBase),
@@ -85,10 +91,12 @@ class ChaosTest
                     .queueDepth(16).readPercent(30).span(48L << 20)
                     .durationNs(TimeUnit.SECONDS.toNanos(Math.max(600, 60L * CYCLES)))
                     .failoverTimeoutNs(TimeUnit.SECONDS.toNanos(60)).failoverAttempts(100_000)
-                    .seed(seed).stopSignal(stop).progressOut(new PrintWriter(notices, true))));
+                    .seed(seed).stopSignal(stop).outageMeter(outages).progressOut(new PrintWriter(notices, true))));
 
-            final Schedule[] schedules = Schedule.values();
+            final Schedule[] schedules = schedules();
             final java.util.Map<Schedule, Integer> counts = new java.util.EnumMap<>(Schedule.class);
+            final java.util.Map<Schedule, Long> longestOutages = new java.util.EnumMap<>(Schedule.class);
+            final List<String> overlong = new ArrayList<>();
             int serving = 0;
             int takeovers = 0;
             for (int cycle = 0; cycle < CYCLES; cycle++)
@@ -98,6 +106,7 @@ class ChaosTest
                     schedules[(int)Math.floorMod(seed + cycle, (long)schedules.length)] :
                     schedules[random.nextInt(schedules.length)];
                 final long cycleStartNs = System.nanoTime();
+                outages.takeLongestNs(cycleStartNs); // this cycle's window starts
                 final int current = serving;
                 final int partner = 1 - serving;
                 System.out.println("chaos cycle " + cycle + ": " + schedule + ", controller " + serving + " serving");
@@ -194,9 +203,16 @@ class ChaosTest
                 final int settled = serving;
                 await(pair, "the pair back in sync after the cycle", 60, () -> mirrored(pair, settled));
                 counts.merge(schedule, 1, Integer::sum);
-                System.out.println("chaos cycle " + cycle + ": " + schedule + " done, the pair mirrored again after " +
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cycleStartNs) + " ms; controller " +
-                    serving + " serving");
+                final long endNs = System.nanoTime();
+                final long outageMs = TimeUnit.NANOSECONDS.toMillis(outages.takeLongestNs(endNs));
+                longestOutages.merge(schedule, outageMs, Math::max);
+                if (outageMs > MAX_OUTAGE_MS)
+                {
+                    overlong.add("cycle " + cycle + " (" + schedule + "): " + outageMs + " ms");
+                }
+                System.out.println("chaos cycle " + cycle + ": " + schedule + " done, clients' longest outage " +
+                    outageMs + " ms, the pair mirrored again after " +
+                    TimeUnit.NANOSECONDS.toMillis(endNs - cycleStartNs) + " ms; controller " + serving + " serving");
             }
 
             stop.set(true);
@@ -212,7 +228,10 @@ class ChaosTest
             System.out.println("chaos summary: " + CYCLES + " cycles " + counts + ", " + takeovers + " takeovers, " +
                 report.failovers().size() + " client failovers, the longest " + longestOutageMs + " ms, outcome " +
                 report.outcome());
+            System.out.println("chaos outages: the longest per schedule " + longestOutages + " ms; over " +
+                MAX_OUTAGE_MS + " ms: " + (overlong.isEmpty() ? "none" : overlong));
             assertEquals(WorkloadOutcome.OK, report.outcome(), printed + "\n" + notices);
+            assertTrue(overlong.isEmpty(), "outages over " + MAX_OUTAGE_MS + " ms: " + overlong + "\n" + notices);
             assertTrue(report.failovers().size() >= takeovers, "the workload followed the volume: " + printed);
 
             final String[] events = run("ctl", "events", "--data-dir", dir.resolve("data").toString());
@@ -232,6 +251,20 @@ class ChaosTest
             }
             assertTrue(order.size() >= 1 + takeovers, "every takeover took the pool: " + order);
         }
+    }
+
+    private static Schedule[] schedules()
+    {
+        if (SCHEDULES.isBlank())
+        {
+            return Schedule.values();
+        }
+        final List<Schedule> chosen = new ArrayList<>();
+        for (final String name : SCHEDULES.split(","))
+        {
+            chosen.add(Schedule.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT)));
+        }
+        return chosen.toArray(new Schedule[0]);
     }
 
     /**
@@ -303,8 +336,10 @@ class ChaosTest
     private static boolean gaveUpGiveback(final LaunchedPair pair, final int primary, final long before)
     {
         final com.fasterxml.jackson.databind.JsonNode status = statusJson(pair.controlBase + primary);
-        return status.path("mirror.transitions").asLong() > before &&
-            "GIVEBACK_ABORTED".equals(status.path("mirror.lastTransition").asText());
+        // the request is one transition, leaving GIVEBACK another; a giveback that handed over leaves no primary
+        final String mode = status.path("mirror").asText();
+        return status.path("mirror.transitions").asLong() >= before + 2 && "primary".equals(status.path("role")
+            .asText()) && !"GIVEBACK".equals(mode) && !"GIVEN_BACK".equals(mode);
     }
 
     private static void flapPaths(final LaunchedPair pair, final int serving, final Random random)
