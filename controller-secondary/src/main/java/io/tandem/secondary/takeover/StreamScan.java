@@ -13,7 +13,8 @@ import io.tandem.nvlog.RecordHandler;
  * Within one epoch a stream's sequence numbers go up by one from record to record, and LSNs only go up. A
  * jump in sequence means the mirror lacks records; that matters only if the missing records may be above the CP
  * LSN, which is so whenever the record after the gap is (a stream's LSNs only go up, so the missing ones lie
- * below it). A new epoch starts a new sequence: the partner's mirror sender starts afresh.
+ * below it). A new epoch starts a new sequence: the partner's mirror sender starts afresh. Whatever is out of
+ * order at or below the CP LSN is harmless in the same way: the pool holds it.
  * <p>
  * Not thread-safe: one scan per stream, on one thread.
  */
@@ -53,7 +54,15 @@ final class StreamScan implements RecordHandler
         records++;
         final long lsn = record.lsn();
         final long sequence = record.streamSequence();
-        if (null == problem && Long.MIN_VALUE != lastLsn)
+        if (null == problem && Long.MIN_VALUE != lastLsn &&
+            (lsn <= lastLsn || record.epoch() == lastEpoch && sequence != lastSequence + 1) && lsn <= cpLsn)
+        {
+            // out of order, but at or below the CP LSN: in the pool already, whatever came before it (a log a
+            // controller kept from its own run as primary, say, whose records acknowledged alone carry no
+            // mirror sequence)
+            harmlessGaps++;
+        }
+        else if (null == problem && Long.MIN_VALUE != lastLsn)
         {
             if (lsn <= lastLsn)
             {
@@ -122,7 +131,7 @@ final class StreamScan implements RecordHandler
     }
 
     /**
-     * @return gaps whose missing records are all at or below the CP LSN, so already in the pool.
+     * @return gaps and records out of order at or below the CP LSN, so already in the pool.
      */
     long harmlessGaps()
     {
