@@ -219,12 +219,13 @@ final class FaultInjector
     }
 
     /**
-     * A takeover starts at controller {@code id}: while faults are drawn, one in {@link #TAKEOVER_CRASH_ODDS}
-     * is to die before a step drawn from the seed ({@link #beforeTakeoverStep}).
+     * A takeover starts at controller {@code id}: while faults are drawn (not in a scripted schedule, which says
+     * every fault itself), one in {@link #TAKEOVER_CRASH_ODDS} is to die before a step drawn from the seed
+     * ({@link #beforeTakeoverStep}).
      */
     void takeoverStarts(final int id)
     {
-        takeoverStepsLeft[id] = !healed && 0 == random.nextInt(TAKEOVER_CRASH_ODDS) ?
+        takeoverStepsLeft[id] = !healed && !simulation.scripted() && 0 == random.nextInt(TAKEOVER_CRASH_ODDS) ?
             random.nextInt(TAKEOVER_STEPS) : -1;
     }
 

@@ -558,6 +558,14 @@ public final class Simulation
         return faultInjector;
     }
 
+    /**
+     * @return true if a hand-written schedule plays the faults, not the seed.
+     */
+    boolean scripted()
+    {
+        return null != ctx.script();
+    }
+
     SimProcess process(final int id)
     {
         return processes[id];
