@@ -73,6 +73,9 @@ final class NbdConnection
     private boolean closeWhenDrained;
     private boolean throttled;
     private boolean dirty;
+    private boolean viaService;
+    private boolean parked;
+    private int parkedSlot = -1;
     private int inFlight;
     private int atVolume;
     private long lastActivityNs;
@@ -109,6 +112,14 @@ final class NbdConnection
     int generation()
     {
         return generation;
+    }
+
+    /**
+     * @return true if the client came in through the volume's service address, not the controller's own port.
+     */
+    boolean viaService()
+    {
+        return viaService;
     }
 
     boolean isClosed()
@@ -154,19 +165,28 @@ final class NbdConnection
      */
     boolean isIdleSince(final long sinceNs)
     {
-        return TRANSMISSION == state && 0 == atVolume && lastActivityNs - sinceNs < 0 &&
+        return TRANSMISSION == state && 0 == atVolume && !parked && lastActivityNs - sinceNs < 0 &&
             (!throttled || replies.hasPending());
     }
 
     /**
      * Starts serving an accepted socket: sends the greeting.
      *
-     * @param watchKey the socket's key with the agent's idle strategy, kept at the same interest as {@code key};
-     *                 or null.
+     * @param watchKey   the socket's key with the agent's idle strategy, kept at the same interest as {@code key};
+     *                   or null.
+     * @param viaService the client came in through the volume's service address.
      */
-    void open(final SocketChannel channel, final SelectionKey key, final SelectionKey watchKey, final long nowNs)
+    void open(
+        final SocketChannel channel,
+        final SelectionKey key,
+        final SelectionKey watchKey,
+        final long nowNs,
+        final boolean viaService)
     {
         this.openedNs = nowNs;
+        this.viaService = viaService;
+        this.parked = false;
+        this.parkedSlot = -1;
         this.channel = channel;
         this.key = key;
         this.watchKey = watchKey;
@@ -361,6 +381,16 @@ final class NbdConnection
             slots.free(payloadSlot);
             payloadSlot = -1;
         }
+        if (parkedSlot >= 0)
+        {
+            slots.free(parkedSlot); // never answered: the client sends it again once it has reconnected
+            parkedSlot = -1;
+        }
+        if (parked)
+        {
+            parked = false;
+            server.onUnparked();
+        }
         replies.discard();
         inFlight = 0;
         atVolume = 0;
@@ -470,6 +500,10 @@ final class NbdConnection
 
     private boolean nextRequest()
     {
+        if (parked || viaService && server.refuseIo() && park())
+        {
+            return false;
+        }
         final int available = recv.position() - readPosition;
         if (payloadSlot >= 0)
         {
@@ -553,6 +587,12 @@ final class NbdConnection
 
     private void submit(final int slot)
     {
+        if (viaService && server.refuseIo())
+        {
+            parkedSlot = slot;
+            park();
+            return;
+        }
         final int result = dispatcher.dispatch(slot, server.refuseIo());
         if (NbdCommandDispatcher.SUBMITTED == result)
         {
@@ -588,6 +628,50 @@ final class NbdConnection
             server.onThrottled();
             interest(interestOps & ~SelectionKey.OP_READ);
         }
+    }
+
+    /**
+     * A client of the service address while the server refuses I/O (a giveback quiescing): its requests are
+     * neither served nor refused (an unmodified client such as qemu takes an error reply as final) but left
+     * unread, until the server serves again ({@link #unpark()}) or lets the service address go and closes the
+     * connection; the client then sends them again to whoever owns the volume.
+     *
+     * @return true: parked.
+     */
+    private boolean park()
+    {
+        if (!parked)
+        {
+            parked = true;
+            server.onParked(this);
+            interest(interestOps & ~SelectionKey.OP_READ);
+        }
+        return true;
+    }
+
+    /**
+     * The server serves again: the parked request goes to the volume, and reading resumes.
+     */
+    void unpark()
+    {
+        if (!parked || CLOSED == state)
+        {
+            return;
+        }
+        parked = false;
+        server.onUnparked();
+        lastActivityNs = server.nowNs(); // the wait was the server's, not the client's
+        if (parkedSlot >= 0)
+        {
+            final int slot = parkedSlot;
+            parkedSlot = -1;
+            submit(slot);
+        }
+        if (!throttled)
+        {
+            interest(interestOps | SelectionKey.OP_READ);
+        }
+        process();
     }
 
     /**

@@ -36,6 +36,8 @@ import java.nio.ByteBuffer;
  *  176  bufferAllocationFailures
  *  184  bufferBytes
  *  192  idleTimeouts
+ *  200  serviceBinds
+ *  208  serviceBindRefusals
  * </pre>
  * {@link #LENGTH} bytes in all, 8-byte aligned.
  * <p>
@@ -69,6 +71,8 @@ public final class NbdCounters
     public static final int BUFFER_ALLOCATION_FAILURES_OFFSET = 176;
     public static final int BUFFER_BYTES_OFFSET = 184;
     public static final int IDLE_TIMEOUTS_OFFSET = 192;
+    public static final int SERVICE_BINDS_OFFSET = 200;
+    public static final int SERVICE_BIND_REFUSALS_OFFSET = 208;
 
     /** The length of the region, with room to add counters. */
     public static final int LENGTH = 256;
@@ -322,6 +326,22 @@ public final class NbdCounters
         return get(IDLE_TIMEOUTS_OFFSET);
     }
 
+    /**
+     * @return times the service address was bound: once per time this controller took the volume.
+     */
+    public long serviceBinds()
+    {
+        return get(SERVICE_BINDS_OFFSET);
+    }
+
+    /**
+     * @return times a bind of the service address was refused (in use: counted once per wait, not per retry).
+     */
+    public long serviceBindRefusals()
+    {
+        return get(SERVICE_BIND_REFUSALS_OFFSET);
+    }
+
     public String toString()
     {
         final StringBuilder text = new StringBuilder();
@@ -350,6 +370,8 @@ public final class NbdCounters
         text.append("bufferAllocationFailures=").append(bufferAllocationFailures()).append(' ');
         text.append("bufferBytes=").append(bufferBytes()).append(' ');
         text.append("idleTimeouts=").append(idleTimeouts()).append(' ');
+        text.append("serviceBinds=").append(serviceBinds()).append(' ');
+        text.append("serviceBindRefusals=").append(serviceBindRefusals()).append(' ');
         text.setLength(text.length() - 1);
         return text.toString();
     }

@@ -24,6 +24,23 @@ public interface NbdFrontEnd extends AutoCloseable
 
     boolean refuseIo();
 
+    /**
+     * Binds the volume's service address ({@code address}) or releases it (null), in the front end's next duty
+     * cycle: only the pool's owner listens on it, and releasing it disconnects the clients that came in through it.
+     * A bind refused because the address is in use is tried again until it succeeds or is called off.
+     */
+    void serviceAddress(java.net.InetSocketAddress address);
+
+    /**
+     * @return where the service address stands.
+     */
+    ServiceAddressState serviceAddressState();
+
+    /**
+     * @return why the last bind of the service address was refused, or "".
+     */
+    String serviceAddressRefusal();
+
     NbdCounters counters();
 
     /**

@@ -111,6 +111,25 @@ public final class NbdServer implements NbdFrontEnd
         return agent.refuseIo();
     }
 
+    public void serviceAddress(final InetSocketAddress address)
+    {
+        agent.serviceAddress(address);
+        if (null != ctx.channelWatcher())
+        {
+            ctx.channelWatcher().wake();
+        }
+    }
+
+    public ServiceAddressState serviceAddressState()
+    {
+        return agent.serviceState();
+    }
+
+    public String serviceAddressRefusal()
+    {
+        return agent.serviceRefusal();
+    }
+
     public NbdCounters counters()
     {
         return counters;

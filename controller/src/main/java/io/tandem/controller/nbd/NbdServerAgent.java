@@ -8,6 +8,7 @@ import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -26,7 +27,11 @@ import java.util.function.Consumer;
  * each reply on its connection;</li>
  * <li>flushes the connections that have replies to send, and resumes connections held back for want of slots;</li>
  * <li>every 100 ms, disconnects clients still in the handshake {@link NbdServerContext#handshakeTimeoutNs()} after
- * connecting, and clients that have left their connection unused for {@link NbdServerContext#idleTimeoutNs()}.</li>
+ * connecting, and clients that have left their connection unused for {@link NbdServerContext#idleTimeoutNs()};</li>
+ * <li>binds or releases the volume's service address as asked ({@link #serviceAddress(InetSocketAddress)}): a
+ * second listening socket whose clients are served as those of the controller's own port, and are disconnected
+ * when it is released. A bind refused (the address in use: the previous owner still holds it) is tried again
+ * every {@link #SERVICE_BIND_RETRY_NS}.</li>
  * </ol>
  * Time is read once per duty cycle from the context's clock.
  * Steady-state traffic allocates nothing: selected keys are handled through a method reference made once, request
@@ -40,6 +45,9 @@ final class NbdServerAgent implements Agent, MessageHandler
     private static final int ACCEPTS_PER_CYCLE = 16;
     private static final int COMPLETIONS_PER_CYCLE = 1024;
     private static final long DEADLINE_CHECK_INTERVAL_NS = 100_000_000L;
+    static final long SERVICE_BIND_RETRY_NS = 20_000_000L;
+    /** The attachment of the service address's listening key (the node port's has none). */
+    private static final Object SERVICE = new Object();
 
     private final NbdServerContext ctx;
     private final ServerSocketChannel serverChannel;
@@ -55,6 +63,7 @@ final class NbdServerAgent implements Agent, MessageHandler
     private final NbdConnection[] dirty;
     private int dirtyCount;
     private int throttledCount;
+    private int parkedCount;
     private int resumeCursor;
     private boolean slotsFreed;
     private final Consumer<SelectionKey> onSelectedKey = this::onSelectedKey;
@@ -70,6 +79,13 @@ final class NbdServerAgent implements Agent, MessageHandler
     private long nowNs;
     private long nextDeadlineCheckNs;
     private volatile boolean refuseIo;
+    private volatile InetSocketAddress serviceWanted;
+    private volatile ServiceAddressState serviceState = ServiceAddressState.OFF;
+    private volatile String serviceRefusal = "";
+    private InetSocketAddress serviceApplied;
+    private ServerSocketChannel serviceChannel;
+    private SelectionKey serviceWatchKey;
+    private long nextServiceBindNs;
 
     NbdServerAgent(final NbdServerContext ctx, final ServerSocketChannel serverChannel, final NbdCounters counters)
         throws IOException
@@ -126,6 +142,11 @@ final class NbdServerAgent implements Agent, MessageHandler
     {
         nowNs = clock.nanoTime();
         int work = 0;
+        if (serviceWanted != serviceApplied ||
+            ServiceAddressState.BUSY == serviceState && nowNs - nextServiceBindNs >= 0)
+        {
+            work += reconcileService();
+        }
         if (intakeOpen())
         {
             work += selector.selectNow(onSelectedKey);
@@ -140,6 +161,10 @@ final class NbdServerAgent implements Agent, MessageHandler
                 resumeThrottled();
                 work += flushDirty();
             }
+        }
+        if (parkedCount > 0 && !refuseIo)
+        {
+            work += unparkAll();
         }
         if (nowNs - nextDeadlineCheckNs >= 0)
         {
@@ -159,7 +184,94 @@ final class NbdServerAgent implements Agent, MessageHandler
             }
         }
         CloseHelper.quietClose(serverChannel);
+        CloseHelper.quietClose(serviceChannel);
+        serviceState = null == serviceWanted ? ServiceAddressState.OFF : ServiceAddressState.RELEASED;
         CloseHelper.quietClose(selector);
+    }
+
+    /**
+     * Asks for the service address to be bound ({@code address}) or released (null), from any thread; the agent
+     * does it in its next duty cycle.
+     */
+    void serviceAddress(final InetSocketAddress address)
+    {
+        serviceWanted = address;
+    }
+
+    ServiceAddressState serviceState()
+    {
+        return serviceState;
+    }
+
+    /**
+     * @return why the last bind of the service address failed, or "".
+     */
+    String serviceRefusal()
+    {
+        return serviceRefusal;
+    }
+
+    /**
+     * Makes the service address's socket what was asked: released (its clients disconnected), or bound, or, after
+     * a refused bind, tried again.
+     */
+    private int reconcileService()
+    {
+        final InetSocketAddress wanted = serviceWanted;
+        int work = 0;
+        if (wanted != serviceApplied && null != serviceChannel)
+        {
+            // released, or moved: let the clients that came in through it go, and the address
+            for (final NbdConnection connection : connections)
+            {
+                if (null != connection && !connection.isClosed() && connection.viaService())
+                {
+                    connection.close();
+                }
+            }
+            CloseHelper.quietClose(serviceChannel); // deregisters its keys with both selectors
+            serviceChannel = null;
+            serviceWatchKey = null;
+            work++;
+        }
+        serviceApplied = wanted;
+        if (null == wanted)
+        {
+            serviceState = ServiceAddressState.OFF == serviceState ? ServiceAddressState.OFF :
+                ServiceAddressState.RELEASED;
+            return work;
+        }
+        if (null != serviceChannel || nowNs - nextServiceBindNs < 0)
+        {
+            return work;
+        }
+        ServerSocketChannel channel = null;
+        try
+        {
+            channel = ServerSocketChannel.open();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(wanted, 128);
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_ACCEPT, SERVICE);
+            serviceWatchKey = null == watcher ? null : watcher.watch(channel, SelectionKey.OP_ACCEPT);
+            serviceChannel = channel;
+            serviceRefusal = "";
+            serviceState = ServiceAddressState.BOUND;
+            counters.increment(NbdCounters.SERVICE_BINDS_OFFSET);
+            return work + 1;
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+            if (ServiceAddressState.BUSY != serviceState)
+            {
+                counters.increment(NbdCounters.SERVICE_BIND_REFUSALS_OFFSET);
+            }
+            serviceRefusal = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            serviceState = ServiceAddressState.BUSY;
+            nextServiceBindNs = nowNs + SERVICE_BIND_RETRY_NS;
+            return work;
+        }
     }
 
     /**
@@ -226,6 +338,16 @@ final class NbdServerAgent implements Agent, MessageHandler
         throttledCount--;
     }
 
+    void onParked(final NbdConnection connection)
+    {
+        parkedCount++;
+    }
+
+    void onUnparked()
+    {
+        parkedCount--;
+    }
+
     void onClosed(final NbdConnection connection)
     {
         freeConnections[freeConnectionCount++] = connection.index();
@@ -254,6 +376,10 @@ final class NbdServerAgent implements Agent, MessageHandler
             {
                 acceptWatchKey.interestOps(hold ? 0 : SelectionKey.OP_ACCEPT);
             }
+            if (null != serviceWatchKey && serviceWatchKey.isValid())
+            {
+                serviceWatchKey.interestOps(hold ? 0 : SelectionKey.OP_ACCEPT);
+            }
             for (final NbdConnection connection : connections)
             {
                 if (null != connection)
@@ -278,7 +404,12 @@ final class NbdServerAgent implements Agent, MessageHandler
         final Object attachment = key.attachment();
         if (null == attachment)
         {
-            accept();
+            accept(serverChannel, false);
+            return;
+        }
+        if (SERVICE == attachment)
+        {
+            accept(serviceChannel, true);
             return;
         }
         final NbdConnection connection = (NbdConnection)attachment;
@@ -293,14 +424,14 @@ final class NbdServerAgent implements Agent, MessageHandler
         }
     }
 
-    private void accept()
+    private void accept(final ServerSocketChannel listener, final boolean viaService)
     {
         for (int i = 0; i < ACCEPTS_PER_CYCLE; i++)
         {
             SocketChannel channel = null;
             try
             {
-                channel = serverChannel.accept();
+                channel = listener.accept();
                 if (null == channel)
                 {
                     return;
@@ -324,7 +455,7 @@ final class NbdServerAgent implements Agent, MessageHandler
                 final SelectionKey key = channel.register(selector, SelectionKey.OP_READ, connection);
                 final SelectionKey watchKey = null == watcher ? null : watcher.watch(channel, SelectionKey.OP_READ);
                 counters.increment(NbdCounters.ACTIVE_CONNECTIONS_OFFSET);
-                connection.open(channel, key, watchKey, nowNs);
+                connection.open(channel, key, watchKey, nowNs, viaService);
             }
             catch (final IOException ex)
             {
@@ -333,6 +464,21 @@ final class NbdServerAgent implements Agent, MessageHandler
                 return;
             }
         }
+    }
+
+    private int unparkAll()
+    {
+        int unparked = 0;
+        for (final NbdConnection connection : connections)
+        {
+            if (null != connection)
+            {
+                final int before = parkedCount;
+                connection.unpark();
+                unparked += before - parkedCount;
+            }
+        }
+        return unparked;
     }
 
     private int flushDirty()
