@@ -7,6 +7,7 @@ import io.tandem.controller.errors.CountedErrorLog;
 import io.tandem.controller.errors.FatalFault;
 import io.tandem.controller.nbd.NbdFrontEnd;
 import io.tandem.controller.nbd.NbdServerContext;
+import io.tandem.controller.nbd.ServiceAddressState;
 import io.tandem.controller.pool.EpochLease;
 import io.tandem.controller.pool.MailboxFile;
 import io.tandem.controller.pool.MirrorState;
@@ -194,6 +195,8 @@ public final class PrimaryController implements AutoCloseable
             volume.writePath(writePath);
             nbdCtx.volume(volume);
             nbd = ctx.platform().launchFrontEnd(nbdCtx);
+            // the pool is this controller's at its epoch: the volume's address follows it here
+            nbd.serviceAddress(ctx.serviceAddress());
 
             this.log = log;
             this.cache = cache;
@@ -203,6 +206,8 @@ public final class PrimaryController implements AutoCloseable
             this.published = new PrimarySnapshot(ctx.pathCount(), log.partitioner().streamCount());
             published.controllerId = ctx.controllerId();
             published.nbd = ctx.bindAddress() + ":" + nbd.port();
+            published.service = null == ctx.serviceAddress() ? "" :
+                ctx.serviceAddress().getHostString() + ":" + ctx.serviceAddress().getPort();
             published.durability = ctx.durability().toString();
             published.agentIdle = ctx.agentIdle().name().toLowerCase();
             published.coalesceDepth = ctx.nbdCoalesceDepth();
@@ -536,6 +541,7 @@ public final class PrimaryController implements AutoCloseable
             }
             if (mode.isFinal())
             {
+                nbd.serviceAddress(null);
                 nbd.refuseIo(true);
                 writePath.refuse(WriteStatus.SHUT_DOWN);
                 return work;
@@ -898,6 +904,7 @@ public final class PrimaryController implements AutoCloseable
                 // writes in flight wait for the partner's acks: with no path they cannot finish before the
                 // deadline, and the mirror-loss policy (not a giveback) decides what happens to them
                 nbd.refuseIo(false);
+                nbd.serviceAddress(ctx.serviceAddress());
                 transition(sender.hasLivePath() ? PrimaryTransition.GIVEBACK_ABORTED :
                     PrimaryTransition.GIVEBACK_PATHS_LOST);
                 return 1;
@@ -909,6 +916,13 @@ public final class PrimaryController implements AutoCloseable
                     if (!checkpointed(writePath.isQuiet()))
                     {
                         return 0;
+                    }
+                    if (ServiceAddressState.BOUND == nbd.serviceAddressState() ||
+                        ServiceAddressState.BUSY == nbd.serviceAddressState())
+                    {
+                        // let go of the volume's address before the partner may take the pool, and so bind it
+                        nbd.serviceAddress(null);
+                        return 1;
                     }
                     final long current = epoch;
                     submit(() ->
@@ -1043,6 +1057,8 @@ public final class PrimaryController implements AutoCloseable
         out.transitions = transitions;
         out.epoch = epoch;
         out.intakeHolds = nbd.counters().intakeHolds();
+        out.serviceState = nbd.serviceAddressState();
+        out.serviceRefusal = nbd.serviceAddressRefusal();
         out.liveMask = sender.liveMask();
         System.arraycopy(pulled, 0, out.pulled, 0, pulled.length);
         for (int stream = 0; stream < out.streamSent.length; stream++)

@@ -1,5 +1,6 @@
 package io.tandem.primary;
 
+import io.tandem.controller.nbd.ServiceAddressState;
 import io.tandem.controller.status.StatusSnapshot;
 import io.tandem.controller.status.StatusWriter;
 import io.tandem.primary.cache.ConsistencyPoint;
@@ -20,6 +21,9 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
     int controllerId;
     long epoch;
     String nbd = "";
+    String service = "";
+    ServiceAddressState serviceState = ServiceAddressState.OFF;
+    String serviceRefusal = "";
     String durability = "";
     String agentIdle = "";
     int coalesceDepth;
@@ -73,6 +77,9 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
         controllerId = from.controllerId;
         epoch = from.epoch;
         nbd = from.nbd;
+        service = from.service;
+        serviceState = from.serviceState;
+        serviceRefusal = from.serviceRefusal;
         durability = from.durability;
         agentIdle = from.agentIdle;
         coalesceDepth = from.coalesceDepth;
@@ -123,7 +130,23 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
             out.field("mirror.lastTransition", null == last ? "" : last.name()).field("mirror.transitions",
                 transitions);
         }
-        out.field("nbd", nbd).field("durability", durability).field("agent.idle", agentIdle);
+        out.field("nbd", nbd);
+        if (!service.isEmpty())
+        {
+            if (out.isJson())
+            {
+                out.field("service", service).field("service.state", serviceState);
+            }
+            else
+            {
+                out.field("service", service + " " + serviceState.name().toLowerCase());
+            }
+            if (ServiceAddressState.BUSY == serviceState)
+            {
+                out.field("service.refused", serviceRefusal + ": the previous owner still holds it; trying again");
+            }
+        }
+        out.field("durability", durability).field("agent.idle", agentIdle);
         if (0 == coalesceDepth)
         {
             out.field("nbd.coalesce", "off");

@@ -138,6 +138,7 @@ public final class ControllerContext
     private String bindAddress = "127.0.0.1";
     private int nbdPort = -1;
     private int controlPort = -1;
+    private java.net.InetSocketAddress serviceAddress;
     private long volumeSize = Long.getLong(VOLUME_SIZE_PROP_NAME, VOLUME_SIZE_DEFAULT);
     private long nvramCapacity = Long.getLong(NVRAM_CAPACITY_PROP_NAME, NVRAM_CAPACITY_DEFAULT);
     private Durability durability = Durability.valueOf(
@@ -210,6 +211,12 @@ public final class ControllerContext
         NbdServerContext.checkCoalescing(
             "nbdCoalesceDepth", nbdCoalesceDepth, "nbdCoalesceWindow", nbdCoalesceWindowNs);
         checkPort("controlPort", controlPort);
+        if (null != serviceAddress && (serviceAddress.isUnresolved() || serviceAddress.getPort() < 1 ||
+            serviceAddress.getPort() == nbdPort || serviceAddress.getPort() == controlPort))
+        {
+            throw new IllegalArgumentException("serviceAddress must be a resolved host and a port of its own (not " +
+                "the NBD or control port): " + serviceAddress);
+        }
         if (cpIntervalMs < 1 || heartbeatIntervalMs < 1 || givebackTimeoutMs < 1)
         {
             throw new IllegalArgumentException("cpIntervalMs, heartbeatIntervalMs and givebackTimeoutMs must be >= 1");
@@ -347,6 +354,21 @@ public final class ControllerContext
     public ControllerContext nbdPort(final int nbdPort)
     {
         this.nbdPort = nbdPort;
+        return this;
+    }
+
+    /**
+     * @return the volume's service address: only the controller that owns the pool listens on it, so a client
+     * that reconnects to it follows the volume; null for none (each controller's own NBD port only).
+     */
+    public java.net.InetSocketAddress serviceAddress()
+    {
+        return serviceAddress;
+    }
+
+    public ControllerContext serviceAddress(final java.net.InetSocketAddress serviceAddress)
+    {
+        this.serviceAddress = serviceAddress;
         return this;
     }
 
@@ -776,6 +798,7 @@ public final class ControllerContext
         copy.clusterId = clusterId;
         copy.bindAddress = bindAddress;
         copy.nbdPort = nbdPort;
+        copy.serviceAddress = serviceAddress;
         copy.controlPort = controlPort;
         copy.volumeSize = volumeSize;
         copy.nvramCapacity = nvramCapacity;

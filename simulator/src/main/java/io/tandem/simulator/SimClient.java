@@ -7,9 +7,11 @@ import java.nio.ByteBuffer;
 
 /**
  * A verifying client, as {@code tandem workload} is one: it writes, overwrites, reads, trims, writes zeroes and
- * flushes ranges of one to four blocks of its own half of the volume, at a queue depth drawn from the seed, on
- * the controller it believes serves; when that one refuses, drops the connection or stops answering, it fails
- * over to the other. Every read is checked against the {@link VolumeModel}; every acknowledgement against who
+ * flushes ranges of one to four blocks of its own half of the volume, at a queue depth drawn from the seed.
+ * The first client connects to the volume's service address, as an unmodified client (qemu with
+ * {@code reconnect-delay}) would: when it is refused or its connection drops, it connects to the same address
+ * again. The others connect to the controller they believe serves, on its own port; when that one refuses, drops
+ * the connection or stops answering, they fail over to the other. Every read is checked against the {@link VolumeModel}; every acknowledgement against who
  * owns the pool. A block has at most one request in flight at a time, so its order is the order the client
  * chose.
  * <p>
@@ -26,6 +28,7 @@ final class SimClient implements IoCompletion
     private final int id;
     private final int clients;
     private final Request[] slots;
+    private final boolean viaService;
     private final boolean[] busy;
     private int queueDepth;
     private int target;
@@ -70,6 +73,7 @@ final class SimClient implements IoCompletion
         this.busy = new boolean[model.blocks()];
         this.queueDepth = 1 + simulation.random().nextInt(slots.length);
         this.target = simulation.random().nextInt(2);
+        this.viaService = 0 == id;
     }
 
     /**
@@ -81,7 +85,8 @@ final class SimClient implements IoCompletion
         for (final Request request : slots)
         {
             if (request.inFlight && (!request.frontEnd.process().isAlive() || request.frontEnd.isClosed() &&
-                !request.frontEnd.process().isPaused() || nowNs - request.submittedNs > TIMEOUT_NS))
+                !request.frontEnd.process().isPaused() || nowNs - request.submittedNs > TIMEOUT_NS ||
+                viaService && !request.frontEnd.holdsService() && !request.frontEnd.process().isPaused()))
             {
                 fail(request); // the connection dropped, or the controller stopped answering
             }
@@ -90,7 +95,7 @@ final class SimClient implements IoCompletion
         {
             return;
         }
-        final SimFrontEnd frontEnd = simulation.frontEnd(target);
+        final SimFrontEnd frontEnd = viaService ? simulation.serviceFrontEnd() : simulation.frontEnd(target);
         if (null == frontEnd || frontEnd.isClosed() || !frontEnd.process().isAlive())
         {
             failOver(nowNs); // connection refused

@@ -4,6 +4,7 @@ import io.tandem.controller.nbd.BlockVolume;
 import io.tandem.controller.nbd.NbdCounters;
 import io.tandem.controller.nbd.NbdFrontEnd;
 import io.tandem.controller.nbd.NbdServerContext;
+import io.tandem.controller.nbd.ServiceAddressState;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 
@@ -11,6 +12,11 @@ import org.agrona.concurrent.AgentInvoker;
  * A controller's front end, simulated: the simulated clients call its volume directly, as the NBD server would
  * for their requests, and get the NBD server's refusal while it refuses I/O. Its process dies with it: the
  * clients see their connection drop.
+ * <p>
+ * The volume's service address is one for the whole simulation ({@link Simulation#bindService}): bound in the
+ * front end's duty cycle as the NBD server binds it, refused while another live process holds it (a paused one
+ * too, as the kernel keeps a stopped process's sockets), let go of when asked or when the process dies; its
+ * clients are disconnected when it is let go of.
  * <p>
  * Not thread-safe: the simulation has one thread.
  */
@@ -22,6 +28,10 @@ final class SimFrontEnd implements NbdFrontEnd
     private final AgentInvoker invoker;
     private boolean refuseIo;
     private boolean closed;
+    private java.net.InetSocketAddress serviceWanted;
+    private java.net.InetSocketAddress serviceApplied;
+    private ServiceAddressState serviceState = ServiceAddressState.OFF;
+    private boolean serviceBound;
 
     SimFrontEnd(final SimProcess process, final NbdServerContext ctx)
     {
@@ -32,7 +42,7 @@ final class SimFrontEnd implements NbdFrontEnd
         {
             public int doWork()
             {
-                return 0;
+                return reconcileService();
             }
 
             public String roleName()
@@ -81,6 +91,58 @@ final class SimFrontEnd implements NbdFrontEnd
         return refuseIo;
     }
 
+    public void serviceAddress(final java.net.InetSocketAddress address)
+    {
+        serviceWanted = address;
+    }
+
+    public ServiceAddressState serviceAddressState()
+    {
+        return serviceState;
+    }
+
+    public String serviceAddressRefusal()
+    {
+        return ServiceAddressState.BUSY == serviceState ? "BindException: Address already in use" : "";
+    }
+
+    /**
+     * @return true while clients connecting to the service address reach this front end.
+     */
+    boolean holdsService()
+    {
+        return serviceBound && !closed && process.isAlive();
+    }
+
+    private int reconcileService()
+    {
+        final java.net.InetSocketAddress wanted = serviceWanted;
+        if (wanted == serviceApplied && ServiceAddressState.BUSY != serviceState)
+        {
+            return 0;
+        }
+        int work = 0;
+        if (wanted != serviceApplied && serviceBound)
+        {
+            process.simulation().releaseService(this);
+            serviceBound = false;
+            work++;
+        }
+        serviceApplied = wanted;
+        if (null == wanted)
+        {
+            serviceState = ServiceAddressState.OFF == serviceState ? ServiceAddressState.OFF :
+                ServiceAddressState.RELEASED;
+            return work;
+        }
+        if (!serviceBound)
+        {
+            serviceBound = process.simulation().bindService(this);
+            serviceState = serviceBound ? ServiceAddressState.BOUND : ServiceAddressState.BUSY;
+        }
+        return work + (serviceBound ? 1 : 0);
+    }
+
     public NbdCounters counters()
     {
         return counters;
@@ -93,6 +155,11 @@ final class SimFrontEnd implements NbdFrontEnd
 
     public void close()
     {
+        if (serviceBound)
+        {
+            process.simulation().releaseService(this);
+            serviceBound = false;
+        }
         closed = true;
         invoker.close();
     }

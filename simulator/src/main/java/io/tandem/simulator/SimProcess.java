@@ -79,6 +79,11 @@ final class SimProcess implements ControllerPlatform
         this.wantPrimary = primary;
     }
 
+    Simulation simulation()
+    {
+        return simulation;
+    }
+
     int controllerId()
     {
         return template.controllerId();

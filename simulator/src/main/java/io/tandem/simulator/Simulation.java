@@ -62,6 +62,8 @@ public final class Simulation
     private long checks;
     /** The pool's superblock as last read; null once anything that may change it ran. */
     private Superblock superblock;
+    /** Who listens on the volume's service address, or null. */
+    private SimFrontEnd serviceHolder;
 
     private Simulation(final SimulationContext ctx) throws IOException
     {
@@ -121,6 +123,7 @@ public final class Simulation
                 .volumeSize(4L << 20).nvramCapacity(4L << 20).cacheCapacity(2L << 20).stripeSize(4096)
                 .cpIntervalMs(200 + random.nextInt(2000)).heartbeatIntervalMs(100).partnerStaleMs(1000)
                 .givebackTimeoutMs(3000).pathCount(2).nbdPort(0).controlPort(0)
+                .serviceAddress(new java.net.InetSocketAddress("127.0.0.1", 10_800))
                 .aeronDir(dir.resolve("aeron-" + id)).nanoClock(clock).epochClock(clock).durability(durability)
                 // a simulated agent is stepped, never idles on its own: no selector to open (and leak when killed)
                 .agentIdle(ControllerContext.AgentIdle.BACKOFF);
@@ -545,6 +548,41 @@ public final class Simulation
     {
         journal.add("CHECK", "VIOLATION: " + what);
         violations.add(what);
+    }
+
+    /**
+     * A front end binds the volume's service address: refused while another live process holds it. Checks that
+     * the binder owns the pool at the epoch it serves in (it binds only once its fence is complete).
+     *
+     * @return true if bound.
+     */
+    boolean bindService(final SimFrontEnd frontEnd)
+    {
+        if (null != serviceHolder && serviceHolder != frontEnd && serviceHolder.holdsService())
+        {
+            return false;
+        }
+        serviceHolder = frontEnd;
+        checkAcknowledger(frontEnd.process(), "bind of the service address");
+        journal.add("c" + frontEnd.process().controllerId(), "bound the service address");
+        return true;
+    }
+
+    void releaseService(final SimFrontEnd frontEnd)
+    {
+        if (serviceHolder == frontEnd)
+        {
+            serviceHolder = null;
+            journal.add("c" + frontEnd.process().controllerId(), "let go of the service address");
+        }
+    }
+
+    /**
+     * @return the front end a client connecting to the service address reaches, or null (connection refused).
+     */
+    SimFrontEnd serviceFrontEnd()
+    {
+        return null != serviceHolder && serviceHolder.holdsService() ? serviceHolder : null;
     }
 
     SimFrontEnd frontEnd(final int controllerId)
