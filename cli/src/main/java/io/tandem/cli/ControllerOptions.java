@@ -25,6 +25,14 @@ public final class ControllerOptions
         description = "NBD port (default: 10809 for controller 0, 10810 for controller 1; 0: any free port).")
     Integer nbdPort;
 
+    @Option(names = "--service-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:10800",
+        converter = ServiceAddressConverter.class,
+        description = "The volume's address: only the controller that owns the pool listens on it, bound once its " +
+            "takeover's fence is complete and let go of before a giveback hands the pool over, so clients that " +
+            "reconnect (qemu with reconnect-delay, tandem workload) follow the volume; none for each controller's " +
+            "own NBD port only. The same for both controllers (default: ${DEFAULT-VALUE}).")
+    java.net.InetSocketAddress serviceAddress;
+
     @Option(names = "--control-port", paramLabel = "PORT",
         description = "Control port `tandem ctl` talks to (default: the NBD port + 100).")
     Integer controlPort;
@@ -138,6 +146,7 @@ public final class ControllerOptions
         {
             ctx.controlPort(controlPort);
         }
+        ctx.serviceAddress(serviceAddress);
         return ctx;
     }
 }

@@ -53,6 +53,11 @@ public final class DemoCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     private int nbdPortBase;
 
+    @Option(names = "--service-port", paramLabel = "PORT",
+        description = "Port of the volume's service address on 127.0.0.1, which the controller that owns the " +
+            "volume listens on (default: the NBD port base - 9, 10800).")
+    private Integer servicePort;
+
     @Option(names = "--interconnect-port-base", paramLabel = "PORT", defaultValue = "24610",
         description = "UDP port of path 0's data channel; ack channels start 20 above (default: ${DEFAULT-VALUE}).")
     private int interconnectPortBase;
@@ -73,6 +78,10 @@ public final class DemoCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         out = spec.commandLine().getOut();
+        if (null == servicePort)
+        {
+            servicePort = nbdPortBase - 9;
+        }
         final Path root = null == dir ? Files.createTempDirectory("tandem-demo") : Files.createDirectories(dir);
         startMs = System.currentTimeMillis();
         try
@@ -114,12 +123,12 @@ public final class DemoCommand implements Callable<Integer>
         final AtomicBoolean stop = new AtomicBoolean();
         final CompletableFuture<WorkloadReport> workload = CompletableFuture.supplyAsync(() -> Workload.run(
             new WorkloadContext()
-                .targets(List.of(new InetSocketAddress("127.0.0.1", nbdPortBase),
-                    new InetSocketAddress("127.0.0.1", nbdPortBase + 1)))
+                .targets(List.of(new InetSocketAddress("127.0.0.1", servicePort)))
                 .queueDepth(16).readPercent(30).span(128L << 20).durationNs(TimeUnit.MINUTES.toNanos(10))
                 .failoverTimeoutNs(TimeUnit.SECONDS.toNanos(90)).failoverAttempts(100_000)
                 .stopSignal(stop).progressOut(new PrintWriter(System.err, true))));
-        say("a verifying workload runs against both ports (queue depth 16, 30% reads)");
+        say("a verifying workload runs against the volume's service address 127.0.0.1:" + servicePort +
+            ", which follows the volume (queue depth 16, 30% reads)");
         pause(3);
 
         say("pulling interconnect path 0");
@@ -180,6 +189,7 @@ public final class DemoCommand implements Callable<Integer>
         command.add(Tandem.class.getName());
         command.addAll(List.of(role, "--id", Integer.toString(id), "--data-dir", root.resolve("data").toString(),
             "--aeron-dir", root.resolve("aeron").toString(), "--nbd-port", Integer.toString(nbdPortBase + id),
+            "--service-address", "127.0.0.1:" + servicePort,
             "--volume-size", "256M", "--nvram-size", "32M",
             "--data-port-base", Integer.toString(interconnectPortBase),
             "--ack-port-base", Integer.toString(interconnectPortBase + 20)));

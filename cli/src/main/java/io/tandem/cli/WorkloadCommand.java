@@ -35,8 +35,9 @@ import java.util.concurrent.Callable;
             "last acknowledged version of its block or a newer one in flight: never older, never garbage. At the " +
             "end every block with an acknowledged write is read back and checked (unless --no-verify-at-end).",
         "",
-        "With several --target, a connection that breaks or is refused (ESHUTDOWN) fails over to the next target, " +
-            "within --failover-timeout, and verification goes on.",
+        "A connection that breaks or is refused (ESHUTDOWN) connects again within --failover-timeout, and " +
+            "verification goes on: to the same target (a pair's service address, which follows the volume), or " +
+            "with several --target, to the next one.",
     },
     sortOptions = false)
 public final class WorkloadCommand implements Callable<Integer>
@@ -44,10 +45,11 @@ public final class WorkloadCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-t", "--target"}, paramLabel = "HOST:PORT", split = ",", defaultValue = "127.0.0.1:10809",
+    @Option(names = {"-t", "--target"}, paramLabel = "HOST:PORT", split = ",", defaultValue = "127.0.0.1:10800",
         converter = TargetConverter.class,
-        description = "NBD server, repeatable: the first reachable is used, the next ones on failover " +
-            "(default: ${DEFAULT-VALUE}).")
+        description = "NBD server, repeatable: the first reachable is used, the next ones on failover; the default " +
+            "is a pair's service address, served by whichever controller owns the volume (default: " +
+            "${DEFAULT-VALUE}).")
     private List<InetSocketAddress> targets;
 
     @Option(names = {"-b", "--block-size"}, paramLabel = "SIZE", defaultValue = "4096",
@@ -107,8 +109,8 @@ public final class WorkloadCommand implements Callable<Integer>
         description = "How long a broken connection may look for a target that serves (default: ${DEFAULT-VALUE}).")
     private Duration failoverTimeout;
 
-    @Option(names = "--failover-attempts", paramLabel = "N", defaultValue = "1000",
-        description = "Connection attempts allowed for one failover, 100 ms apart (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--failover-attempts", paramLabel = "N", defaultValue = "10000",
+        description = "Connection attempts allowed for one failover, 10 ms apart (default: ${DEFAULT-VALUE}).")
     private int failoverAttempts;
 
     @Option(names = "--connect-timeout", paramLabel = "TIME", defaultValue = "2s", converter = DurationConverter.class,

@@ -723,17 +723,15 @@ public final class Workload
         }
         conn.awaitingSuccess = false;
         conn.lastError = cause;
-        if (targets.size() == 1)
+        if (targets.size() == 1 && !conn.everServed)
         {
-            if (!conn.everServed)
-            {
-                throw new WorkloadFailure(WorkloadOutcome.UNREACHABLE, cause + (cause.contains("ESHUTDOWN") ?
-                    ": it does not serve the volume (a secondary before takeover?)" : ""));
-            }
-            throw new WorkloadFailure(WorkloadOutcome.RUN_FAILED, "connection " + conn.index + " to " + client +
-                " broke: " + cause + "; give more than one --target to fail over");
+            throw new WorkloadFailure(WorkloadOutcome.UNREACHABLE, cause + (cause.contains("ESHUTDOWN") ?
+                ": it does not serve the volume (a secondary before takeover?)" : ""));
         }
-        notice("connection " + conn.index + ": " + cause + "; failing over");
+        // one target (a pair's service address, which moves with the volume): connect to it again; several: the
+        // next one
+        notice("connection " + conn.index + ": " + cause + (targets.size() == 1 ? "; reconnecting" :
+            "; failing over"));
     }
 
     private int reconnect(final WorkloadConnection conn, final long nowNs) throws WorkloadFailure

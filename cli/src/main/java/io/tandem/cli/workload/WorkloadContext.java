@@ -30,8 +30,9 @@ public final class WorkloadContext
     public static final int READ_PERCENT_DEFAULT = 30;
     public static final long CONNECT_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(2);
     public static final long FAILOVER_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(30);
-    public static final int FAILOVER_ATTEMPTS_DEFAULT = 1000;
-    public static final long RETRY_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(100);
+    public static final int FAILOVER_ATTEMPTS_DEFAULT = 10_000;
+    /** Between connection attempts: short, so that the outage measured is the server's, not the client's wait. */
+    public static final long RETRY_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(10);
     /** Verification errors described one by one in the report; the rest are counted. */
     public static final int ERROR_DETAILS_DEFAULT = 10;
 

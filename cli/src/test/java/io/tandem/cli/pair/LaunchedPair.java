@@ -20,6 +20,8 @@ final class LaunchedPair implements AutoCloseable
     final Path dir;
     final int nbdBase;
     final int controlBase;
+    /** The volume's service address's port: the owner of the pool listens on it. */
+    final int servicePort;
     final int portBase;
     ChildJvm primary;
     ChildJvm secondary;
@@ -34,6 +36,7 @@ final class LaunchedPair implements AutoCloseable
         this.dir = dir;
         this.nbdBase = nbdBase;
         this.controlBase = nbdBase + 100;
+        this.servicePort = nbdBase + 2;
         this.portBase = portBase;
     }
 
@@ -44,6 +47,7 @@ final class LaunchedPair implements AutoCloseable
             "--aeron-dir", dir.resolve("aeron").toString(),
             "--nbd-port", Integer.toString(nbdBase + id),
             "--control-port", Integer.toString(controlBase + id),
+            "--service-address", "127.0.0.1:" + servicePort,
             "--volume-size", VOLUME_SIZE,
             "--nvram-size", "8M",
             "--cache-size", "32M",
