@@ -33,6 +33,13 @@ public final class ControllerOptions
             "own NBD port only. The same for both controllers (default: ${DEFAULT-VALUE}).")
     java.net.InetSocketAddress serviceAddress;
 
+    @Option(names = "--partner-exit-watch", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Learn of the partner process's exit at once from this host (a lock the kernel lets go when " +
+            "it exits), as a service processor reports a crashed controller, instead of waiting for its heartbeat " +
+            "to go stale; a hung partner is still found by heartbeats. Both controllers on one host only " +
+            "(default: on).")
+    boolean partnerExitWatch;
+
     @Option(names = "--control-port", paramLabel = "PORT",
         description = "Control port `tandem ctl` talks to (default: the NBD port + 100).")
     Integer controlPort;
@@ -147,6 +154,7 @@ public final class ControllerOptions
             ctx.controlPort(controlPort);
         }
         ctx.serviceAddress(serviceAddress);
+        ctx.partnerExitWatch(partnerExitWatch);
         return ctx;
     }
 }

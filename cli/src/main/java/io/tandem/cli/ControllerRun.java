@@ -23,6 +23,13 @@ final class ControllerRun
     /** How long a controller that hit a fatal fault may take to close before the JVM is halted. */
     static final long FATAL_CLOSE_MS = 10_000;
 
+    /**
+     * Held, and reachable, for the life of the process: a lock whose channel the collector closed would be let go
+     * of, and the partner would be told this process exited (it checks the process table too, but must not need
+     * to).
+     */
+    private static io.tandem.controller.platform.RunLock runLock;
+
     private ControllerRun()
     {
     }
@@ -42,7 +49,13 @@ final class ControllerRun
         final RoleSupervisor controller;
         try
         {
-            controller = RoleSupervisor.launch(options.toContext(id).health(health), role, System.out);
+            final io.tandem.controller.ControllerContext ctx = options.toContext(id).health(health);
+            // this process's claim on the controller's directory, for its whole life: the kernel lets it go at
+            // the exit, which tells the partner's exit watch at once; a second process for this controller stops here
+            java.nio.file.Files.createDirectories(ctx.controllerDir());
+            runLock = io.tandem.controller.platform.RunLock.hold(ctx.controllerDir(),
+                io.tandem.controller.pool.RunIdentity.current().runId());
+            controller = RoleSupervisor.launch(ctx, role, System.out);
         }
         catch (final IOException | IllegalStateException | IllegalArgumentException ex)
         {

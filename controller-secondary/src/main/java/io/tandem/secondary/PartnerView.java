@@ -14,6 +14,7 @@ import io.tandem.controller.pool.MirrorState;
  * @param heartbeatAgeMs   age of the partner's mailbox heartbeat, -1 if it has none.
  * @param partnerRole      the role the partner's mailbox shows.
  * @param partnerPid       the process id the partner's mailbox shows, -1 if none.
+ * @param partnerRun       the run the partner's mailbox shows, null if none.
  */
 record PartnerView(
     long poolEpoch,
@@ -23,7 +24,8 @@ record PartnerView(
     long cpLsn,
     long heartbeatAgeMs,
     int partnerRole,
-    long partnerPid)
+    long partnerPid,
+    io.tandem.controller.pool.RunIdentity partnerRun)
 {
-    static final PartnerView NONE = new PartnerView(0, -1, MirrorState.STALE, 0, 0, -1, 0, -1);
+    static final PartnerView NONE = new PartnerView(0, -1, MirrorState.STALE, 0, 0, -1, 0, -1, null);
 }

@@ -59,6 +59,7 @@ public final class SecondaryController implements AutoCloseable
     private final ControllerContext ctx;
     private final PrintStream progress;
     private final ControllerShell shell;
+    private final io.tandem.controller.platform.PartnerExitWatch exitWatch;
     private final Pool pool;
     private final NbdFrontEnd nbd;
     private final AgentIdling agentIdle;
@@ -89,6 +90,9 @@ public final class SecondaryController implements AutoCloseable
         this.pool = shell.pool();
         this.progress = progress;
         this.pulled = new boolean[ctx.pathCount()];
+        this.exitWatch = ctx.partnerExitWatch() ? ctx.platform().watchPartnerExit(
+            ctx.dataDir().resolve("controller-" + ctx.partnerId()), ctx.partnerId()) :
+            io.tandem.controller.platform.PartnerExitWatch.NONE;
         this.published = new SecondarySnapshot(ctx.pathCount(), ctx.newInterconnect(0).streamCount());
         published.controllerId = ctx.controllerId();
         published.agentIdle = ctx.agentIdle().name().toLowerCase();
@@ -111,7 +115,7 @@ public final class SecondaryController implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             shell.stopServing();
-            CloseHelper.quietClose(nbd);
+            CloseHelper.quietCloseAll(nbd, exitWatch);
             shell.close();
             throw ex;
         }
@@ -146,7 +150,8 @@ public final class SecondaryController implements AutoCloseable
                 superblock.cpLsn(),
                 null == partnerBox ? -1 : Math.max(0, nowMs - partnerBox.heartbeatMs()),
                 null == partnerBox ? MailboxFile.ROLE_NONE : partnerBox.role(),
-                null == partnerBox ? -1 : partnerBox.pid());
+                null == partnerBox ? -1 : partnerBox.pid(),
+                null == partnerBox ? null : partnerBox.run());
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -264,7 +269,7 @@ public final class SecondaryController implements AutoCloseable
         {
             failed.close();
         }
-        CloseHelper.quietClose(nbd);
+        CloseHelper.quietCloseAll(nbd, exitWatch);
         shell.close();
     }
 
@@ -517,17 +522,23 @@ public final class SecondaryController implements AutoCloseable
         failedMirror = null;
         final boolean forced = requested && takeoverForced;
         final long detectedAfterMs = view.heartbeatAgeMs();
+        final boolean exited = null != decided && decided.inputs().partnerExited();
         ctx.platform().startJob("tandem-takeover-" + ctx.controllerId(),
-            () -> takeOver(mirror, forced, detectedAfterMs, requested));
+            () -> takeOver(mirror, forced, detectedAfterMs, requested, exited));
         return 1;
     }
 
     private void takeOver(
-        final Session mirror, final boolean forced, final long detectedAfterMs, final boolean requested)
+        final Session mirror,
+        final boolean forced,
+        final long detectedAfterMs,
+        final boolean requested,
+        final boolean exited)
     {
         final long startNs = ctx.nanoClock().nanoTime();
         progress.println("controller " + ctx.controllerId() + ": taking over" + (requested ? " on command" :
-            " (the primary is gone on every path; heartbeat " + detectedAfterMs + " ms old)") +
+            exited ? " (the primary's process exited, the host says; its heartbeat is " + detectedAfterMs +
+            " ms old)" : " (the primary is gone on every path; heartbeat " + detectedAfterMs + " ms old)") +
             (forced ? ", forced" : ""));
         CloseHelper.quietClose(mirror.interconnect);
         try (EventJournalReader reader = null == ctx.journal() ? null :
@@ -681,6 +692,7 @@ public final class SecondaryController implements AutoCloseable
             livePaths,
             view.heartbeatAgeMs(),
             ctx.partnerStaleMs(),
+            null != view.partnerRun() && exitWatch.exited(view.partnerRun()),
             takeoverRequested ? (takeoverForced ? TakeoverRequest.FORCED : TakeoverRequest.ASKED) :
                 TakeoverRequest.NONE));
     }

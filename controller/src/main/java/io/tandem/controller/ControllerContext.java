@@ -139,6 +139,7 @@ public final class ControllerContext
     private int nbdPort = -1;
     private int controlPort = -1;
     private java.net.InetSocketAddress serviceAddress;
+    private boolean partnerExitWatch;
     private long volumeSize = Long.getLong(VOLUME_SIZE_PROP_NAME, VOLUME_SIZE_DEFAULT);
     private long nvramCapacity = Long.getLong(NVRAM_CAPACITY_PROP_NAME, NVRAM_CAPACITY_DEFAULT);
     private Durability durability = Durability.valueOf(
@@ -369,6 +370,22 @@ public final class ControllerContext
     public ControllerContext serviceAddress(final java.net.InetSocketAddress serviceAddress)
     {
         this.serviceAddress = serviceAddress;
+        return this;
+    }
+
+    /**
+     * @return whether the secondary learns of the partner process's exit at once from the host
+     * ({@link io.tandem.controller.platform.PartnerExitWatch}), on top of heartbeats. Needs each controller in a
+     * process of its own, holding its {@link io.tandem.controller.platform.RunLock}; off by default.
+     */
+    public boolean partnerExitWatch()
+    {
+        return partnerExitWatch;
+    }
+
+    public ControllerContext partnerExitWatch(final boolean partnerExitWatch)
+    {
+        this.partnerExitWatch = partnerExitWatch;
         return this;
     }
 
@@ -799,6 +816,7 @@ public final class ControllerContext
         copy.bindAddress = bindAddress;
         copy.nbdPort = nbdPort;
         copy.serviceAddress = serviceAddress;
+        copy.partnerExitWatch = partnerExitWatch;
         copy.controlPort = controlPort;
         copy.volumeSize = volumeSize;
         copy.nvramCapacity = nvramCapacity;

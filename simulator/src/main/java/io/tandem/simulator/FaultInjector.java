@@ -175,6 +175,7 @@ final class FaultInjector
         }
         simulation.journal().add("sim", "kill -9 controller " + (1 - primary) + " and restart it at once");
         secondary.kill();
+        simulation.exited(secondary);
         simulation.start(1 - primary, false);
         killPrimaryWhenHeard = primary;
         return "restart secondary " + (1 - primary) + ", then kill primary " + primary + " once heard";

@@ -495,6 +495,25 @@ final class SimProcess implements ControllerPlatform
         return run;
     }
 
+    /**
+     * The simulation's host tells at once which of the partner's runs exited.
+     */
+    public io.tandem.controller.platform.PartnerExitWatch watchPartnerExit(
+        final Path partnerDir, final int partnerId)
+    {
+        return new io.tandem.controller.platform.PartnerExitWatch()
+        {
+            public boolean exited(final io.tandem.controller.pool.RunIdentity run)
+            {
+                return run.runId() == simulation.exitedRunId(partnerId);
+            }
+
+            public void close()
+            {
+            }
+        };
+    }
+
     public RunStop stopRun(final Mailbox partner, final long exitTimeoutMs)
     {
         return simulation.stopRun(partner.run());

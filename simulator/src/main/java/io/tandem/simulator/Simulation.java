@@ -64,6 +64,7 @@ public final class Simulation
     private Superblock superblock;
     /** Who listens on the volume's service address, or null. */
     private SimFrontEnd serviceHolder;
+    private final long[] exitedRunIds = new long[2];
 
     private Simulation(final SimulationContext ctx) throws IOException
     {
@@ -117,9 +118,10 @@ public final class Simulation
 
     private SimulationResult play()
     {
+        final boolean exitWatch = random.nextBoolean();
         for (int id = 0; id < 2; id++)
         {
-            templates[id] = new ControllerContext().controllerId(id).dataDir(dir.resolve("data"))
+            templates[id] = new ControllerContext().partnerExitWatch(exitWatch).controllerId(id).dataDir(dir.resolve("data"))
                 .volumeSize(4L << 20).nvramCapacity(4L << 20).cacheCapacity(2L << 20).stripeSize(4096)
                 .cpIntervalMs(200 + random.nextInt(2000)).heartbeatIntervalMs(100).partnerStaleMs(1000)
                 .givebackTimeoutMs(3000).pathCount(2).nbdPort(0).controlPort(0)
@@ -132,7 +134,8 @@ public final class Simulation
         {
             clients[c] = new SimClient(this, model, c, CLIENTS);
         }
-        journal.add("sim", "durability " + durability.name().toLowerCase());
+        journal.add("sim", "durability " + durability.name().toLowerCase() + ", partner exit watch " +
+            (exitWatch ? "on" : "off"));
         processes[1] = start(1, false);
         processes[0] = start(0, true);
 
@@ -270,6 +273,7 @@ public final class Simulation
         }
         journal.add("sim", "kill -9 controller " + id + " (pid " + process.identity().pid() + "): " + why);
         process.kill();
+        exited(process);
         if (null == ctx.script())
         {
             scheduleRestart(id, 200_000_000L + random.nextInt(2_000) * 1_000_000L);
@@ -285,6 +289,7 @@ public final class Simulation
         {
             journal.add("sim", "controller " + process.controllerId() + " exits: " + why);
             process.kill();
+            exited(process);
             scheduleRestart(process.controllerId(), 500_000_000L);
         }
     }
@@ -583,6 +588,23 @@ public final class Simulation
     SimFrontEnd serviceFrontEnd()
     {
         return null != serviceHolder && serviceHolder.holdsService() ? serviceHolder : null;
+    }
+
+    /**
+     * @return the id of controller {@code id}'s last run that exited, 0 if none: what a watch of the partner's
+     * exit learns from the host.
+     */
+    long exitedRunId(final int id)
+    {
+        return exitedRunIds[id];
+    }
+
+    /**
+     * A process died: the host knows it at once.
+     */
+    void exited(final SimProcess process)
+    {
+        exitedRunIds[process.controllerId()] = process.identity().runId();
     }
 
     SimFrontEnd frontEnd(final int controllerId)

@@ -12,8 +12,9 @@ import static io.tandem.secondary.takeover.TakeoverVerdict.Kind.TAKE_OVER;
  * <ul>
  *   <li>A takeover needs a primary to take over from (the partner owns the pool) and a mirror to replay.</li>
  *   <li>Forced, that is enough: the operator accepts what it loses.</li>
- *   <li>Otherwise, asked or automatic alike, the partner must be gone: silent on every path and with a stale
- *   mailbox heartbeat (silent paths with a fresh heartbeat are a failed interconnect, not a dead partner).</li>
+ *   <li>Otherwise, asked or automatic alike, the partner must be gone: its process exited, as the host reports
+ *   it at once ({@code PartnerExitWatch}), or silent on every path and with a stale mailbox heartbeat (silent
+ *   paths with a fresh heartbeat are a failed interconnect, not a dead partner).</li>
  *   <li>And nothing acknowledged may be lost: the pool vouches for the generation this controller's log holds
  *   complete ({@link MirrorState#IN_SYNC}), or for itself ({@link MirrorState#SYNCING}); never over a
  *   {@link MirrorState#STALE} mirror.</li>
@@ -45,17 +46,20 @@ public final class TakeoverDecision
         {
             return verdict(TAKE_OVER, TakeoverVerdict.Reason.FORCED, in);
         }
-        if (in.livePaths() > 0)
+        if (!in.partnerExited())
         {
-            return verdict(REFUSE, TakeoverVerdict.Reason.PRIMARY_ALIVE, in);
-        }
-        if (in.partnerHeartbeatAgeMs() < 0)
-        {
-            return verdict(REFUSE, TakeoverVerdict.Reason.NO_HEARTBEAT, in);
-        }
-        if (in.partnerHeartbeatAgeMs() <= in.partnerStaleMs())
-        {
-            return verdict(REFUSE, TakeoverVerdict.Reason.INTERCONNECT_FAILED, in);
+            if (in.livePaths() > 0)
+            {
+                return verdict(REFUSE, TakeoverVerdict.Reason.PRIMARY_ALIVE, in);
+            }
+            if (in.partnerHeartbeatAgeMs() < 0)
+            {
+                return verdict(REFUSE, TakeoverVerdict.Reason.NO_HEARTBEAT, in);
+            }
+            if (in.partnerHeartbeatAgeMs() <= in.partnerStaleMs())
+            {
+                return verdict(REFUSE, TakeoverVerdict.Reason.INTERCONNECT_FAILED, in);
+            }
         }
         switch (in.mirrorState())
         {

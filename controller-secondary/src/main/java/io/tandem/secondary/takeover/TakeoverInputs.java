@@ -18,6 +18,7 @@ import io.tandem.controller.pool.MirrorState;
  * @param livePaths              interconnect paths on which the partner is heard now.
  * @param partnerHeartbeatAgeMs  age of the partner's mailbox heartbeat, -1 if it has none.
  * @param partnerStaleMs         a heartbeat older than this is stale.
+ * @param partnerExited          the host reports that the partner's run (the one its mailbox names) exited.
  * @param request                what the operator asked for.
  */
 public record TakeoverInputs(
@@ -32,6 +33,7 @@ public record TakeoverInputs(
     int livePaths,
     long partnerHeartbeatAgeMs,
     long partnerStaleMs,
+    boolean partnerExited,
     TakeoverRequest request)
 {
 }

@@ -90,13 +90,17 @@ public record TakeoverVerdict(Kind kind, Reason reason, TakeoverInputs inputs)
                     in.heldGeneration()) + " complete (restarted, or joined late): a takeover would lose writes " +
                     "the primary acknowledged";
             case PARTNER_GONE_MIRROR_HELD:
-                return prefix + "the primary is gone on every path, its heartbeat is " + in.partnerHeartbeatAgeMs() +
-                    " ms old, and this mirror holds generation " + in.heldGeneration();
+                return prefix + gone(in) + ", and this mirror holds generation " + in.heldGeneration();
             case PARTNER_GONE_POOL_HOLDS_ALL:
-                return prefix + "the primary is gone on every path, its heartbeat is " + in.partnerHeartbeatAgeMs() +
-                    " ms old, and the pool holds every acknowledged write";
+                return prefix + gone(in) + ", and the pool holds every acknowledged write";
             default:
                 return prefix + "forced by the operator";
         }
+    }
+
+    private static String gone(final TakeoverInputs in)
+    {
+        return in.partnerExited() ? "the primary's process exited (the host says so)" :
+            "the primary is gone on every path, its heartbeat is " + in.partnerHeartbeatAgeMs() + " ms old";
     }
 }

@@ -53,6 +53,13 @@ class TakeoverDecisionTest
             row("heartbeat fresh: the interconnect failed", gone().age(STALE_MS), REFUSE,
                 Reason.INTERCONNECT_FAILED),
             row("heartbeat just stale", gone().age(STALE_MS + 1), TAKE_OVER, Reason.PARTNER_GONE_MIRROR_HELD),
+            row("exited, heartbeat fresh and still heard: the host says so", gone().age(10).livePaths(2)
+                .exited(true), TAKE_OVER, Reason.PARTNER_GONE_MIRROR_HELD),
+            row("exited, but the mirror is stale", gone().exited(true).state(MirrorState.STALE), REFUSE,
+                Reason.MIRROR_STALE),
+            row("exited, but the generation is not held", gone().exited(true).held(GENERATION - 1), REFUSE,
+                Reason.GENERATION_NOT_HELD),
+            row("exited, but no mirror log", gone().exited(true).hasMirror(false), REFUSE, Reason.NO_MIRROR),
             row("mirror stale", gone().state(MirrorState.STALE), REFUSE, Reason.MIRROR_STALE),
             row("mirror stale, asked", gone().state(MirrorState.STALE).request(TakeoverRequest.ASKED), REFUSE,
                 Reason.MIRROR_STALE),
@@ -100,6 +107,13 @@ class TakeoverDecisionTest
         private int livePaths;
         private long ageMs = 5_000;
         private TakeoverRequest request = TakeoverRequest.NONE;
+        private boolean exited;
+
+        Inputs exited(final boolean exited)
+        {
+            this.exited = exited;
+            return this;
+        }
 
         Inputs owner(final int owner)
         {
@@ -158,7 +172,7 @@ class TakeoverDecisionTest
         TakeoverInputs build()
         {
             return new TakeoverInputs(ME, PARTNER, owner, state, generation, hasMirror, held, resumable, livePaths,
-                ageMs, STALE_MS, request);
+                ageMs, STALE_MS, exited, request);
         }
 
         public String toString()

@@ -106,4 +106,11 @@ public interface ControllerPlatform
      * @throws IllegalStateException if it was killed and is still there after the timeout.
      */
     RunStop stopRun(Mailbox partner, long exitTimeoutMs) throws InterruptedException;
+
+    /**
+     * Starts learning of the partner's exit at once, where the platform can ({@link PartnerExitWatch}).
+     *
+     * @param partnerDir the partner's controller directory.
+     */
+    PartnerExitWatch watchPartnerExit(java.nio.file.Path partnerDir, int partnerId);
 }

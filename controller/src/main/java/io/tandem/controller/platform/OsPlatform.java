@@ -120,6 +120,48 @@ public final class OsPlatform implements ControllerPlatform
         return true;
     }
 
+    /**
+     * @return true if no process of {@code run} is left, as far as this process can tell: it shares the run's
+     * pid namespace and finds no process with its pid, one started at another time, or a zombie (dead, not yet
+     * reaped). False whenever it cannot tell.
+     */
+    static boolean processGone(final RunIdentity run)
+    {
+        final RunIdentity self = RunIdentity.current();
+        if (run.pidNamespace() < 0 || run.pidNamespace() != self.pidNamespace())
+        {
+            return false;
+        }
+        final Optional<ProcessHandle> found = ProcessHandle.of(run.pid());
+        if (found.isEmpty() || !found.get().isAlive())
+        {
+            return true;
+        }
+        final Optional<java.time.Instant> started = found.get().info().startInstant();
+        if (started.isPresent() && run.startMs() >= 0 &&
+            Math.abs(started.get().toEpochMilli() - run.startMs()) > START_SLACK_MS)
+        {
+            return true;
+        }
+        try
+        {
+            // /proc/PID/stat: "pid (comm) S ...", the state after the last ')'
+            final String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(run.pid()), "stat"));
+            final int close = stat.lastIndexOf(')');
+            final char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+            return 'Z' == state || 'X' == state;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
+        }
+    }
+
+    public PartnerExitWatch watchPartnerExit(final Path partnerDir, final int partnerId)
+    {
+        return new LockFileExitWatch(partnerDir, "tandem-partner-exit-" + partnerId);
+    }
+
     public RunIdentity run()
     {
         return RunIdentity.current();
