@@ -123,6 +123,7 @@ public final class PrimaryController implements AutoCloseable
             progress.println("controller " + ctx.controllerId() + ": took the pool at epoch " + epoch);
             journal("primary", "took the pool at epoch " + epoch);
 
+            final long logStartNs = ctx.nanoClock().nanoTime();
             log = NvLog.open(shell.nvlogContext(ctx.newInterconnect(epoch).streamCount()));
             log.epoch(epoch);
             progress.println("controller " + ctx.controllerId() + ": NVLog " + log.recoveryReport());
@@ -154,7 +155,9 @@ public final class PrimaryController implements AutoCloseable
             progress.println("controller " + ctx.controllerId() + ": replayed " + replay.replayed() +
                 " records above CP LSN " + superblock.cpLsn() + "; next LSN " + firstLsn);
 
+            final long interconnectStartNs = ctx.nanoClock().nanoTime();
             interconnect = ctx.platform().launchSender(ctx.newInterconnect(epoch, agentIdle.watcher()));
+            final long nbdStartNs = ctx.nanoClock().nanoTime();
             this.sender = interconnect.sender();
             final NbdServerContext nbdCtx = new NbdServerContext().bindAddress(ctx.bindAddress())
                 .port(ctx.nbdPort()).useAgentInvoker(true)
@@ -218,6 +221,11 @@ public final class PrimaryController implements AutoCloseable
             shell.start(new PrimaryAgent());
             serving = true;
             this.controlPort = shell.serveControl(new PrimaryControlHandler(this));
+            final long servingNs = ctx.nanoClock().nanoTime();
+            progress.println("controller " + ctx.controllerId() + ": started in " + ms(servingNs - takeStartNs) +
+                " ms: pool " + ms(logStartNs - takeStartNs) + " ms, NVLog and replay " +
+                ms(interconnectStartNs - logStartNs) + " ms, interconnect " + ms(nbdStartNs - interconnectStartNs) +
+                " ms, NBD and agent " + ms(servingNs - nbdStartNs) + " ms");
             progress.println("controller " + ctx.controllerId() + ": primary serving nbd://" + ctx.bindAddress() + ":" +
                 nbd.port() + " (control port " + controlPort + ", " + ctx.pathCount() + " interconnect paths)");
         }
@@ -228,6 +236,11 @@ public final class PrimaryController implements AutoCloseable
             shell.close();
             throw ex;
         }
+    }
+
+    private static long ms(final long ns)
+    {
+        return TimeUnit.NANOSECONDS.toMillis(ns);
     }
 
     /**

@@ -111,7 +111,7 @@ public final class NvramDevice implements AutoCloseable
         }
         check(ctx);
 
-        final ByteBuffer stagingByteBuffer = BufferUtil.allocateDirectAligned((int)ctx.capacity(), 4096);
+        final ByteBuffer stagingByteBuffer = LazyMemory.allocate((int)ctx.capacity());
         final DeviceFile channel = ctx.deviceFiles().open(file);
         try
         {

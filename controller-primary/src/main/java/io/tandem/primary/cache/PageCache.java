@@ -92,7 +92,7 @@ public final class PageCache implements AutoCloseable
         volumeSize = device.blockCount() * pageSize;
         frameCount = (int)(ctx.capacity() / pageSize);
 
-        memory = ByteBuffer.allocateDirect((int)ctx.capacity());
+        memory = io.tandem.staging.LazyMemory.allocate((int)ctx.capacity());
         memoryBuffer = new UnsafeBuffer(memory);
         memoryView = memory.duplicate();
         scratch = ByteBuffer.allocateDirect(ctx.readScratchLength());
