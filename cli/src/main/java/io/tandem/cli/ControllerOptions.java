@@ -97,7 +97,9 @@ public final class ControllerOptions
     @Option(names = "--mirror-loss", paramLabel = "POLICY", defaultValue = "suspend",
         converter = MirrorLossConverter.class,
         description = "With every path down and the partner alive: suspend (hold writes until a path returns) or " +
-            "continue (acknowledge without the mirror, recorded stale in the pool) (default: ${DEFAULT-VALUE}).")
+            "continue (acknowledge without the mirror, recorded stale in the pool). A partner that is gone (its " +
+            "heartbeat stale, or its exit reported by this host) is mirrored no more under either: the pool " +
+            "records the mirror stale and writes go on (default: ${DEFAULT-VALUE}).")
     io.tandem.controller.ControllerContext.MirrorLossPolicy mirrorLoss;
 
     @Option(names = "--agent-idle", paramLabel = "MODE", defaultValue = "select", converter = AgentIdleConverter.class,

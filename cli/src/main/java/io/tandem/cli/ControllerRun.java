@@ -63,7 +63,7 @@ final class ControllerRun
                 id + ": " + ex.getMessage());
             return ExitCodes.FAILED;
         }
-        untilStopped(controller, "controller " + id, stopped);
+        untilStopped(controller, "controller " + id, stopped, health, options.givebackTimeout.toMillis());
         final FatalFault fault = health.fault();
         if (null == fault)
         {
@@ -91,15 +91,26 @@ final class ControllerRun
 
     /**
      * Waits until the JVM is told to stop and the controller is closed, or a fatal fault counts {@code closed}
-     * down first.
+     * down first. Told to stop (SIGTERM, Ctrl-C) while it serves, it hands the volume to an in-sync partner
+     * before it closes ({@link RoleSupervisor#handOverForStop}).
      */
-    private static void untilStopped(final AutoCloseable controller, final String name, final CountDownLatch closed)
+    private static void untilStopped(
+        final RoleSupervisor controller,
+        final String name,
+        final CountDownLatch closed,
+        final ControllerHealth health,
+        final long handOverMs)
     {
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             System.err.println(name + ": stopping");
             try
             {
+                if (null == controller.failure() && null == health.fault())
+                {
+                    // a planned stop: the partner gets the volume now rather than after finding this one gone
+                    System.err.println(name + ": " + controller.handOverForStop(handOverMs));
+                }
                 controller.close();
             }
             catch (final Exception ex)

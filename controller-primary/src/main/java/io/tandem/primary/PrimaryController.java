@@ -77,6 +77,11 @@ public final class PrimaryController implements AutoCloseable
     private volatile boolean givebackRequested;
     /** The partner's run id as its mailbox last showed it while it ran as secondary; 0 before. */
     private volatile long partnerRunId;
+    /** The partner is not there to mirror to: no fresh heartbeat, or its process exited. */
+    private volatile boolean partnerGone = true;
+    /** The host reported the partner's process exited: its acks can never come. */
+    private volatile boolean partnerExited;
+    private final io.tandem.controller.platform.PartnerExitWatch exitWatch;
     private final EpochLease epochLease;
     private volatile PrimaryMode mode = PrimaryMode.SYNCING;
     private volatile PrimaryTransition lastTransition;
@@ -95,6 +100,9 @@ public final class PrimaryController implements AutoCloseable
         this.pool = shell.pool();
         this.epochLease = new EpochLease(TimeUnit.MILLISECONDS.toNanos(ctx.partnerStaleMs()));
         this.pulled = new boolean[ctx.pathCount()];
+        this.exitWatch = ctx.partnerExitWatch() ? ctx.platform().watchPartnerExit(
+            ctx.dataDir().resolve("controller-" + ctx.partnerId()), ctx.partnerId()) :
+            io.tandem.controller.platform.PartnerExitWatch.NONE;
         NvLog log = null;
         PageCache cache = null;
         ConsistencyPoint consistencyPoint = null;
@@ -232,7 +240,7 @@ public final class PrimaryController implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             shell.stopServing();
-            CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, log);
+            CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, log, exitWatch);
             shell.close();
             throw ex;
         }
@@ -330,11 +338,14 @@ public final class PrimaryController implements AutoCloseable
                 PrimaryMode.GIVEN_BACK == mode ? MailboxFile.ROLE_STOPPED : MailboxFile.ROLE_PRIMARY;
             shell.mailbox().beat(ctx.controllerId(), role, epoch, ctx.epochClock().time());
             final io.tandem.controller.pool.Mailbox partner = shell.partnerMailbox().read();
-            if (null != partner && MailboxFile.ROLE_SECONDARY == partner.role() &&
-                ctx.epochClock().time() - partner.heartbeatMs() <= ctx.partnerStaleMs())
+            final boolean fresh = null != partner &&
+                ctx.epochClock().time() - partner.heartbeatMs() <= ctx.partnerStaleMs();
+            if (fresh && MailboxFile.ROLE_SECONDARY == partner.role())
             {
                 partnerRunId = partner.runId();
             }
+            partnerExited = null != partner && exitWatch.exited(partner.run());
+            partnerGone = !fresh || partnerExited;
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -470,7 +481,7 @@ public final class PrimaryController implements AutoCloseable
                 // the log still holds every write the pool may lack: the next start replays it
             }
         }
-        CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, log);
+        CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, log, exitWatch);
         shell.close();
     }
 
@@ -665,10 +676,16 @@ public final class PrimaryController implements AutoCloseable
         }
 
         /**
-         * @return true once no path has been up for the grace time under policy continue: the mirror is lost.
+         * @return true once the mirror is lost: at once if the partner's process exited (its acks can never come);
+         * else once no path has been up for the grace time, under policy continue, or under suspend if the partner
+         * is gone too (no fresh heartbeat).
          */
         private boolean mirrorLost(final long nowNs)
         {
+            if (partnerExited && nowNs >= retryAtNs)
+            {
+                return true;
+            }
             if (sender.hasLivePath())
             {
                 noPathSinceNs = -1;
@@ -678,7 +695,9 @@ public final class PrimaryController implements AutoCloseable
             {
                 noPathSinceNs = nowNs;
             }
-            return ControllerContext.MirrorLossPolicy.CONTINUE == ctx.mirrorLossPolicy() && nowNs >= retryAtNs &&
+            // suspend holds writes for a partner that is alive but cut off; one that is gone is mirrored no more
+            return (ControllerContext.MirrorLossPolicy.CONTINUE == ctx.mirrorLossPolicy() || partnerGone) &&
+                nowNs >= retryAtNs &&
                 nowNs - noPathSinceNs >= TimeUnit.MILLISECONDS.toNanos(ctx.mirrorLossGraceMs());
         }
 
@@ -830,6 +849,7 @@ public final class PrimaryController implements AutoCloseable
                 aloneTicket = 0;
                 staleRecorded = false;
                 writePath.runWithoutMirror(epoch);
+                writePath.hold(false); // from SYNCING, writes were held for a generation that will not come
                 transition(PrimaryTransition.STALE_RECORDED);
                 return 1;
             }

@@ -119,9 +119,11 @@ public final class Simulation
     private SimulationResult play()
     {
         final boolean exitWatch = random.nextBoolean();
+        final ControllerContext.MirrorLossPolicy lossPolicy = random.nextBoolean() ?
+            ControllerContext.MirrorLossPolicy.SUSPEND : ControllerContext.MirrorLossPolicy.CONTINUE;
         for (int id = 0; id < 2; id++)
         {
-            templates[id] = new ControllerContext().partnerExitWatch(exitWatch).controllerId(id).dataDir(dir.resolve("data"))
+            templates[id] = new ControllerContext().partnerExitWatch(exitWatch).mirrorLossPolicy(lossPolicy).controllerId(id).dataDir(dir.resolve("data"))
                 .volumeSize(4L << 20).nvramCapacity(4L << 20).cacheCapacity(2L << 20).stripeSize(4096)
                 .cpIntervalMs(200 + random.nextInt(2000)).heartbeatIntervalMs(100).partnerStaleMs(1000)
                 .givebackTimeoutMs(3000).pathCount(2).nbdPort(0).controlPort(0)
@@ -135,7 +137,7 @@ public final class Simulation
             clients[c] = new SimClient(this, model, c, CLIENTS);
         }
         journal.add("sim", "durability " + durability.name().toLowerCase() + ", partner exit watch " +
-            (exitWatch ? "on" : "off"));
+            (exitWatch ? "on" : "off") + ", mirror loss " + lossPolicy.name().toLowerCase());
         processes[1] = start(1, false);
         processes[0] = start(0, true);
 

@@ -48,6 +48,8 @@ public final class RoleSupervisor implements AutoCloseable
     private volatile PrimaryController primary;
     private volatile SecondaryController secondary;
     private volatile boolean closed;
+    /** A planned stop is handing the volume over: no role change may follow it. */
+    private volatile boolean stopping;
     private volatile Throwable failure;
     private boolean startWithoutMirror;
 
@@ -147,6 +149,11 @@ public final class RoleSupervisor implements AutoCloseable
         {
             try
             {
+                if (stopping)
+                {
+                    TimeUnit.MILLISECONDS.sleep(POLL_MS);
+                    continue;
+                }
                 if (Role.PRIMARY == role)
                 {
                     final PrimaryController current = primary;
@@ -235,6 +242,47 @@ public final class RoleSupervisor implements AutoCloseable
     public Throwable failure()
     {
         return failure;
+    }
+
+    /**
+     * A planned stop (SIGTERM, Ctrl-C) of a serving controller: first hands the volume to the in-sync partner, as
+     * `tandem ctl giveback` does, so that clients move over at once instead of waiting for the partner to find
+     * this controller gone. Waits for the handover at most {@code timeoutMs}; a controller that does not serve,
+     * or whose partner does not hold the mirror, has nothing to hand over.
+     *
+     * @return what happened, in a sentence.
+     */
+    public String handOverForStop(final long timeoutMs) throws InterruptedException
+    {
+        stopping = true;
+        final PrimaryController current = primary;
+        if (null == current)
+        {
+            return "not serving the volume: nothing to hand over";
+        }
+        final String refused = current.requestGiveback();
+        if (null != refused)
+        {
+            return "not handed over (" + refused + "): the partner takes over once it finds this controller gone";
+        }
+        journal.note("controller", "stopping: handing the volume to the partner first");
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        boolean begun = false;
+        while (!current.gaveBack() && System.nanoTime() < deadlineNs)
+        {
+            final io.tandem.primary.PrimaryMode mode = current.mode();
+            if (io.tandem.primary.PrimaryMode.GIVEBACK == mode)
+            {
+                begun = true;
+            }
+            else if (begun || mode.isFinal())
+            {
+                break; // it ended without handing over: aborted, or fenced
+            }
+            TimeUnit.MILLISECONDS.sleep(POLL_MS); // another thread's state machine, on a planned stop
+        }
+        return current.gaveBack() ? "handed the volume to the partner" : "the handover did not finish (" +
+            current.lastTransition() + "): the partner takes over once it finds this controller gone";
     }
 
     public void close() throws InterruptedException
