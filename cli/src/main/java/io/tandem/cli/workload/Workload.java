@@ -821,10 +821,11 @@ public final class Workload
         final Histogram reads = stats.intervalReadLatency();
         final Histogram writes = stats.intervalWriteLatency();
         notices.printf(Locale.ROOT, "[%6.1fs] %s %d ops  %.1f MB/s  %.0f IOPS  read p50 %s p99 %s" +
-            "  write p50 %s p99 %s  failovers %d  errors %d%n",
+            "  write p50 %s p99 %s max %s  failovers %d  errors %d%n",
             (nowNs - runStartNs) / 1e9, phase.name().toLowerCase(Locale.ROOT), ops,
             (bytes - lastProgressBytes) / 1e6 / seconds, (ops - lastProgressOps) / seconds,
             percentile(reads, 50), percentile(reads, 99), percentile(writes, 50), percentile(writes, 99),
+            0 == writes.getTotalCount() ? "-" : WorkloadReport.micros(writes.getMaxValue()),
             failovers.size(), verification.errors());
         notices.flush();
         reads.reset();
