@@ -617,7 +617,8 @@ public final class PrimaryController implements AutoCloseable
                 case RECORDING_STALE:
                     return recordingStale(nowNs);
                 case DEGRADED:
-                    if (sender.hasLivePath())
+                    // a path still counted live for a moment after the partner's exit is not the partner back
+                    if (sender.hasLivePath() && !partnerExited)
                     {
                         writePath.hold(true);
                         stage = 0;
