@@ -14,9 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A simulator that has never failed has not been shown to work. With the mirror-generation fix reverted (a
- * test-only switch, in a JVM of its own), the seeds find the hole it closed: a secondary restarted just before
- * the primary dies takes over from a mirror that lacks what the primary acknowledged, and an acknowledged write
- * is read back old; with the fix, the same seed passes.
+ * test-only switch, in a JVM of its own), the seeds find the hole it closed: a secondary takes over from a mirror
+ * that lacks what the primary acknowledged (restarted just before the primary died, or cut off while it went
+ * on), and an acknowledged write is read back old; with the fix, the same seed passes. Which seed finds it, and
+ * through which schedule, moves as the simulator draws new faults; that the fix alone tells the two apart does
+ * not.
  */
 class FindsTheHoleTest
 {
@@ -42,7 +44,6 @@ class FindsTheHoleTest
         System.out.println(report);
         assertTrue(report.contains("VIOLATION with seed "), report);
         assertTrue(report.contains("an acknowledged write was lost"), report);
-        assertTrue(report.matches("(?s).*restart secondary \\d, then kill primary \\d once heard.*"), report);
         final java.util.regex.Matcher seed = java.util.regex.Pattern.compile("VIOLATION with seed (\\d+)")
             .matcher(report);
         assertTrue(seed.find(), report);
