@@ -50,6 +50,7 @@ final class ControllerRun
         try
         {
             final io.tandem.controller.ControllerContext ctx = options.toContext(id).health(health);
+            ctx.copy().conclude(); // a bad setting is refused before anything is written
             // this process's claim on the controller's directory, for its whole life: the kernel lets it go at
             // the exit, which tells the partner's exit watch at once; a second process for this controller stops here
             java.nio.file.Files.createDirectories(ctx.controllerDir());
