@@ -77,8 +77,14 @@ public final class PrimaryController implements AutoCloseable
     private volatile boolean givebackRequested;
     /** The partner's run id as its mailbox last showed it while it ran as secondary; 0 before. */
     private volatile long partnerRunId;
-    /** The partner is not there to mirror to: no fresh heartbeat, or its process exited. */
-    private volatile boolean partnerGone = true;
+    /**
+     * The partner is not there to mirror to: its process exited, or it has had no fresh heartbeat though this
+     * primary has run long enough for a partner starting beside it to show one ({@link #PARTNER_WAIT_STALE_TIMES}).
+     */
+    private volatile boolean partnerGone;
+    /** A primary waits this many staleness times from its start before it takes a silent partner for gone. */
+    private static final int PARTNER_WAIT_STALE_TIMES = 3;
+    private final long startedMs;
     /** The host reported the partner's process exited: its acks can never come. */
     private volatile boolean partnerExited;
     private final io.tandem.controller.platform.PartnerExitWatch exitWatch;
@@ -100,6 +106,7 @@ public final class PrimaryController implements AutoCloseable
         this.pool = shell.pool();
         this.epochLease = new EpochLease(TimeUnit.MILLISECONDS.toNanos(ctx.partnerStaleMs()));
         this.pulled = new boolean[ctx.pathCount()];
+        this.startedMs = ctx.epochClock().time();
         this.exitWatch = ctx.partnerExitWatch() ? ctx.platform().watchPartnerExit(
             ctx.dataDir().resolve("controller-" + ctx.partnerId()), ctx.partnerId()) :
             io.tandem.controller.platform.PartnerExitWatch.NONE;
@@ -345,7 +352,8 @@ public final class PrimaryController implements AutoCloseable
                 partnerRunId = partner.runId();
             }
             partnerExited = null != partner && exitWatch.exited(partner.run());
-            partnerGone = !fresh || partnerExited;
+            partnerGone = partnerExited || !fresh &&
+                ctx.epochClock().time() - startedMs >= PARTNER_WAIT_STALE_TIMES * ctx.partnerStaleMs();
         }
         catch (final IOException | RuntimeException ex)
         {

@@ -131,8 +131,7 @@ final class SimFrontEnd implements NbdFrontEnd
         serviceApplied = wanted;
         if (null == wanted)
         {
-            serviceState = ServiceAddressState.OFF == serviceState ? ServiceAddressState.OFF :
-                ServiceAddressState.RELEASED;
+            serviceState = serviceState.calledOff();
             return work;
         }
         if (!serviceBound)

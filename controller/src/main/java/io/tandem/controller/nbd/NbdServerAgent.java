@@ -237,8 +237,7 @@ final class NbdServerAgent implements Agent, MessageHandler
         serviceApplied = wanted;
         if (null == wanted)
         {
-            serviceState = ServiceAddressState.OFF == serviceState ? ServiceAddressState.OFF :
-                ServiceAddressState.RELEASED;
+            serviceState = serviceState.calledOff();
             return work;
         }
         if (null != serviceChannel || nowNs - nextServiceBindNs < 0)

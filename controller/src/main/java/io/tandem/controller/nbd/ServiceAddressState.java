@@ -16,5 +16,13 @@ public enum ServiceAddressState
      */
     BUSY,
     /** Let go of: its clients were disconnected, and the partner may bind it. */
-    RELEASED
+    RELEASED;
+
+    /**
+     * @return the state once the address is called off: still {@link #OFF} if it never was asked for.
+     */
+    public ServiceAddressState calledOff()
+    {
+        return OFF == this ? OFF : RELEASED;
+    }
 }

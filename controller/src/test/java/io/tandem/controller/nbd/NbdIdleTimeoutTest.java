@@ -94,7 +94,7 @@ class NbdIdleTimeoutTest
 
             volume.hold(false);
             volume.releaseInReverse();
-            ServerSteps.stepUntil(server, () -> available(client) >= NbdSimpleReplyEncoder.HEADER_LENGTH + 4096);
+            ServerSteps.stepUntil(server, () -> client.available() >= NbdSimpleReplyEncoder.HEADER_LENGTH + 4096);
             assertEquals(OK, client.reply());
             assertEquals(7, client.lastHandle);
             client.in.readFully(new byte[4096]);
@@ -134,10 +134,10 @@ class NbdIdleTimeoutTest
     private RawNbdClient connect() throws Exception
     {
         final RawNbdClient client = new RawNbdClient(server.port());
-        ServerSteps.stepUntil(server, () -> available(client) >= NbdHandshakeEncoder.GREETING_LENGTH);
+        ServerSteps.stepUntil(server, () -> client.available() >= NbdHandshakeEncoder.GREETING_LENGTH);
         client.handshake();
         client.option(NbdProtocol.OPT_EXPORT_NAME, new byte[0]);
-        ServerSteps.stepUntil(server, () -> available(client) >= NbdHandshakeEncoder.EXPORT_LENGTH);
+        ServerSteps.stepUntil(server, () -> client.available() >= NbdHandshakeEncoder.EXPORT_LENGTH);
         assertEquals(SIZE, client.in.readLong());
         client.in.readUnsignedShort();
         return client;
@@ -147,22 +147,8 @@ class NbdIdleTimeoutTest
     {
         client.request(0, CMD_FLUSH, handle, 0, 0);
         client.flush();
-        ServerSteps.stepUntil(server, () -> available(client) >= NbdSimpleReplyEncoder.HEADER_LENGTH);
+        ServerSteps.stepUntil(server, () -> client.available() >= NbdSimpleReplyEncoder.HEADER_LENGTH);
         assertEquals(OK, client.reply());
         assertEquals(handle, client.lastHandle);
     }
-
-    private static int available(final RawNbdClient client)
-    {
-        try
-        {
-            return client.in.available() + client.socket.getInputStream().available();
-        }
-        catch (final IOException ex)
-        {
-            return -1;
-        }
-    }
-
-
 }

@@ -93,10 +93,10 @@ class NbdServiceAddressTest
             viaService.request(0, CMD_FLUSH, 2, 0, 0);
             viaService.flush();
             ServerSteps.stepFor20Ms(serverA);
-            assertEquals(0, available(viaService), "neither served nor refused");
+            assertEquals(0, viaService.available(), "neither served nor refused");
 
             serverA.refuseIo(false);
-            ServerSteps.stepUntil(serverA, () -> available(viaService) >= NbdSimpleReplyEncoder.HEADER_LENGTH);
+            ServerSteps.stepUntil(serverA, () -> viaService.available() >= NbdSimpleReplyEncoder.HEADER_LENGTH);
             assertEquals(OK, viaService.reply());
             assertEquals(2, viaService.lastHandle);
 
@@ -130,10 +130,10 @@ class NbdServiceAddressTest
     private static RawNbdClient connect(final NbdServer server, final int port, final long size) throws Exception
     {
         final RawNbdClient client = new RawNbdClient(port);
-        ServerSteps.stepUntil(server, () -> available(client) >= NbdHandshakeEncoder.GREETING_LENGTH);
+        ServerSteps.stepUntil(server, () -> client.available() >= NbdHandshakeEncoder.GREETING_LENGTH);
         client.handshake();
         client.option(NbdProtocol.OPT_EXPORT_NAME, new byte[0]);
-        ServerSteps.stepUntil(server, () -> available(client) >= NbdHandshakeEncoder.EXPORT_LENGTH);
+        ServerSteps.stepUntil(server, () -> client.available() >= NbdHandshakeEncoder.EXPORT_LENGTH);
         assertEquals(size, client.in.readLong(), "reached the server that holds the address");
         client.in.readUnsignedShort();
         return client;
@@ -144,20 +144,8 @@ class NbdServiceAddressTest
     {
         client.request(0, CMD_FLUSH, handle, 0, 0);
         client.flush();
-        ServerSteps.stepUntil(server, () -> available(client) >= NbdSimpleReplyEncoder.HEADER_LENGTH);
+        ServerSteps.stepUntil(server, () -> client.available() >= NbdSimpleReplyEncoder.HEADER_LENGTH);
         assertEquals(error, client.reply());
         assertEquals(handle, client.lastHandle);
-    }
-
-    private static int available(final RawNbdClient client)
-    {
-        try
-        {
-            return client.in.available() + client.socket.getInputStream().available();
-        }
-        catch (final IOException ex)
-        {
-            return -1;
-        }
     }
 }

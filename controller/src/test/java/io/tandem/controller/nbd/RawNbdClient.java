@@ -180,6 +180,21 @@ final class RawNbdClient implements AutoCloseable
         return error;
     }
 
+    /**
+     * @return bytes the server sent that are waiting to be read, or -1 if the socket failed.
+     */
+    int available()
+    {
+        try
+        {
+            return in.available() + socket.getInputStream().available();
+        }
+        catch (final IOException ex)
+        {
+            return -1;
+        }
+    }
+
     /** True if the server closed the connection: reading gives end of stream or a reset. */
     boolean closedByServer() throws IOException
     {
