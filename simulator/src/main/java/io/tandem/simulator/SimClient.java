@@ -11,9 +11,9 @@ import java.nio.ByteBuffer;
  * The first client connects to the volume's service address, as an unmodified client (qemu with
  * {@code reconnect-delay}) would: when it is refused or its connection drops, it connects to the same address
  * again. The others connect to the controller they believe serves, on its own port; when that one refuses, drops
- * the connection or stops answering, they fail over to the other. Every read is checked against the {@link VolumeModel}; every acknowledgement against who
- * owns the pool. A block has at most one request in flight at a time, so its order is the order the client
- * chose.
+ * the connection or stops answering, they fail over to the other. Every read is checked against the
+ * {@link VolumeModel}; every acknowledgement against who owns the pool. A block has at most one request in flight
+ * at a time, so its order is the order the client chose.
  * <p>
  * Not thread-safe: the simulation has one thread.
  */

@@ -123,7 +123,8 @@ public final class Simulation
             ControllerContext.MirrorLossPolicy.SUSPEND : ControllerContext.MirrorLossPolicy.CONTINUE;
         for (int id = 0; id < 2; id++)
         {
-            templates[id] = new ControllerContext().partnerExitWatch(exitWatch).mirrorLossPolicy(lossPolicy).controllerId(id).dataDir(dir.resolve("data"))
+            templates[id] = new ControllerContext().controllerId(id).dataDir(dir.resolve("data"))
+                .partnerExitWatch(exitWatch).mirrorLossPolicy(lossPolicy)
                 .volumeSize(4L << 20).nvramCapacity(4L << 20).cacheCapacity(2L << 20).stripeSize(4096)
                 .cpIntervalMs(200 + random.nextInt(2000)).heartbeatIntervalMs(100).partnerStaleMs(1000)
                 .givebackTimeoutMs(3000).pathCount(2).nbdPort(0).controlPort(0)
