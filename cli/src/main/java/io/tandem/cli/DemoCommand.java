@@ -4,6 +4,7 @@ import io.tandem.cli.workload.Workload;
 import io.tandem.cli.workload.WorkloadContext;
 import io.tandem.cli.workload.WorkloadOutcome;
 import io.tandem.cli.workload.WorkloadReport;
+import io.tandem.controller.ControllerContext;
 import io.tandem.controller.control.ControlClient;
 import io.tandem.recovery.journal.EventJournalReader;
 import io.tandem.recovery.journal.JournalEvent;
@@ -273,7 +274,7 @@ public final class DemoCommand implements Callable<Integer>
         final List<JournalEvent> events = new ArrayList<>();
         for (int id = 0; id < 2; id++)
         {
-            final Path journal = root.resolve("data").resolve("controller-" + id).resolve("journal");
+            final Path journal = ControllerContext.controllerDir(root.resolve("data"), id).resolve("journal");
             if (Files.isDirectory(journal))
             {
                 try (EventJournalReader reader = EventJournalReader.open(journal))

@@ -1,5 +1,6 @@
 package io.tandem.cli;
 
+import io.tandem.controller.ControllerContext;
 import io.tandem.recovery.journal.EventJournalReader;
 import io.tandem.recovery.journal.JournalEvent;
 
@@ -31,7 +32,7 @@ final class EventsPrinter
         {
             for (int id = 0; id < 2; id++)
             {
-                final Path dir = dataDir.resolve("controller-" + id).resolve("journal");
+                final Path dir = ControllerContext.controllerDir(dataDir, id).resolve("journal");
                 if (Files.isDirectory(dir))
                 {
                     readers.add(EventJournalReader.open(dir));

@@ -107,9 +107,7 @@ public final class PrimaryController implements AutoCloseable
         this.epochLease = new EpochLease(TimeUnit.MILLISECONDS.toNanos(ctx.partnerStaleMs()));
         this.pulled = new boolean[ctx.pathCount()];
         this.startedMs = ctx.epochClock().time();
-        this.exitWatch = ctx.partnerExitWatch() ? ctx.platform().watchPartnerExit(
-            ctx.dataDir().resolve("controller-" + ctx.partnerId()), ctx.partnerId()) :
-            io.tandem.controller.platform.PartnerExitWatch.NONE;
+        this.exitWatch = shell.newPartnerExitWatch();
         NvLog log = null;
         PageCache cache = null;
         ConsistencyPoint consistencyPoint = null;

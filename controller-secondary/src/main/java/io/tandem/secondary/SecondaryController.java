@@ -90,9 +90,7 @@ public final class SecondaryController implements AutoCloseable
         this.pool = shell.pool();
         this.progress = progress;
         this.pulled = new boolean[ctx.pathCount()];
-        this.exitWatch = ctx.partnerExitWatch() ? ctx.platform().watchPartnerExit(
-            ctx.dataDir().resolve("controller-" + ctx.partnerId()), ctx.partnerId()) :
-            io.tandem.controller.platform.PartnerExitWatch.NONE;
+        this.exitWatch = shell.newPartnerExitWatch();
         this.published = new SecondarySnapshot(ctx.pathCount(), ctx.newInterconnect(0).streamCount());
         published.controllerId = ctx.controllerId();
         published.agentIdle = ctx.agentIdle().name().toLowerCase();

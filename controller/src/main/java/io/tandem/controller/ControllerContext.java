@@ -319,7 +319,23 @@ public final class ControllerContext
      */
     public Path controllerDir()
     {
-        return dataDir.resolve("controller-" + controllerId);
+        return controllerDir(dataDir, controllerId);
+    }
+
+    /**
+     * @return the partner's directory: where its run lock and journal are.
+     */
+    public Path partnerDir()
+    {
+        return controllerDir(dataDir, partnerId());
+    }
+
+    /**
+     * @return the directory of controller {@code id} of the pair whose data is in {@code dataDir}.
+     */
+    public static Path controllerDir(final Path dataDir, final int id)
+    {
+        return dataDir.resolve("controller-" + id);
     }
 
     public long clusterId()

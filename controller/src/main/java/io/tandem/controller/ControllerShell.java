@@ -3,6 +3,7 @@ package io.tandem.controller;
 import io.tandem.controller.control.ControlHandler;
 import io.tandem.controller.control.ControlServer;
 import io.tandem.controller.errors.CountedErrorLog;
+import io.tandem.controller.platform.PartnerExitWatch;
 import io.tandem.controller.pool.MailboxFile;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.status.StatusSnapshot;
@@ -102,6 +103,16 @@ public final class ControllerShell implements AutoCloseable
     public ScheduledExecutorService housekeeping()
     {
         return housekeeping;
+    }
+
+    /**
+     * @return a watch of the partner's exit if the context asks for one
+     * ({@link ControllerContext#partnerExitWatch()}), else {@link PartnerExitWatch#NONE}; the role closes it.
+     */
+    public PartnerExitWatch newPartnerExitWatch()
+    {
+        return ctx.partnerExitWatch() ? ctx.platform().watchPartnerExit(ctx.partnerDir(), ctx.partnerId()) :
+            PartnerExitWatch.NONE;
     }
 
     /**
