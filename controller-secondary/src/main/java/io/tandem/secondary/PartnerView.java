@@ -14,7 +14,8 @@ import io.tandem.controller.pool.MirrorState;
  * @param heartbeatAgeMs   age of the partner's mailbox heartbeat, -1 if it has none.
  * @param partnerRole      the role the partner's mailbox shows.
  * @param partnerPid       the process id the partner's mailbox shows, -1 if none.
- * @param partnerRun       the run the partner's mailbox shows, null if none.
+ * @param partnerExited    the host reported that the run the partner's mailbox shows exited, before the
+ *                         superblock above was read.
  */
 record PartnerView(
     long poolEpoch,
@@ -25,7 +26,7 @@ record PartnerView(
     long heartbeatAgeMs,
     int partnerRole,
     long partnerPid,
-    io.tandem.controller.pool.RunIdentity partnerRun)
+    boolean partnerExited)
 {
-    static final PartnerView NONE = new PartnerView(0, -1, MirrorState.STALE, 0, 0, -1, 0, -1, null);
+    static final PartnerView NONE = new PartnerView(0, -1, MirrorState.STALE, 0, 0, -1, 0, -1, false);
 }

@@ -137,8 +137,11 @@ public final class SecondaryController implements AutoCloseable
             }
             shell.mailbox().beat(ctx.controllerId(), MailboxFile.ROLE_SECONDARY, null == current ? 0 : current.epoch,
                 null == current ? 0 : current.store.heldGeneration(), ctx.epochClock().time());
-            final Superblock superblock = pool.superblocks().read();
+            // the exit is looked at before the superblock: a partner that handed the pool over and then exited
+            // wrote the handover before it exited, so this read sees it, and the decision a giveback, not a takeover
             final Mailbox partnerBox = shell.partnerMailbox().read();
+            final boolean exited = null != partnerBox && exitWatch.exited(partnerBox.run());
+            final Superblock superblock = pool.superblocks().read();
             final long nowMs = ctx.epochClock().time();
             partner = new PartnerView(
                 superblock.epoch(),
@@ -149,7 +152,7 @@ public final class SecondaryController implements AutoCloseable
                 null == partnerBox ? -1 : Math.max(0, nowMs - partnerBox.heartbeatMs()),
                 null == partnerBox ? MailboxFile.ROLE_NONE : partnerBox.role(),
                 null == partnerBox ? -1 : partnerBox.pid(),
-                null == partnerBox ? null : partnerBox.run());
+                exited);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -690,7 +693,7 @@ public final class SecondaryController implements AutoCloseable
             livePaths,
             view.heartbeatAgeMs(),
             ctx.partnerStaleMs(),
-            null != view.partnerRun() && exitWatch.exited(view.partnerRun()),
+            view.partnerExited(),
             takeoverRequested ? (takeoverForced ? TakeoverRequest.FORCED : TakeoverRequest.ASKED) :
                 TakeoverRequest.NONE));
     }
