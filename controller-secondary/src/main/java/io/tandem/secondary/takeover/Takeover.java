@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   holds above the CP LSN; streams are scanned in parallel;</li>
  *   <li>replay-stream-i: writes the stream's records above the CP LSN into the pool's volume, in stream order;
  *   streams are replayed in parallel (a block belongs to one stream, see {@link PoolWriter});</li>
- *   <li>consistency-point: forces the volume and records the new CP LSN under the new epoch.</li>
+ *   <li>consistency-point: forces the volume (at durability power) and records the new CP LSN under the new
+ *   epoch.</li>
  * </ul>
  * Serving is the caller's: once {@link #run()} returns a result that {@link TakeoverResult#passed() passed}, the
  * pool is this controller's in {@link TakeoverResult#newEpoch()} and holds every mirrored write up to
@@ -461,7 +462,10 @@ public final class Takeover
 
     private void consistencyPoint() throws IOException
     {
-        volume.flush();
+        if (ctx.forcePool())
+        {
+            volume.flush();
+        }
         long highestLsn = cpLsnBefore;
         for (int s = 0; s < streams; s++)
         {

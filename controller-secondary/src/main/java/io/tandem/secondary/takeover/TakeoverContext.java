@@ -44,6 +44,7 @@ public final class TakeoverContext
     private boolean forced;
     private long partnerExitTimeoutMs = Long.getLong(PARTNER_EXIT_TIMEOUT_PROP_NAME, PARTNER_EXIT_TIMEOUT_DEFAULT_MS);
     private long stepTimeoutMs = Long.getLong(STEP_TIMEOUT_PROP_NAME, STEP_TIMEOUT_DEFAULT_MS);
+    private boolean forcePool = true;
     private int maxParallelism = Integer.getInteger(MAX_PARALLELISM_PROP_NAME, MAX_PARALLELISM_DEFAULT);
     private NanoClock nanoClock;
     private ControllerPlatform platform = OsPlatform.INSTANCE;
@@ -222,6 +223,22 @@ public final class TakeoverContext
     public TakeoverContext partnerExitTimeoutMs(final long partnerExitTimeoutMs)
     {
         this.partnerExitTimeoutMs = partnerExitTimeoutMs;
+        return this;
+    }
+
+    /**
+     * @return whether the consistency point forces the replayed writes to the pool's medium before it records the
+     * new CP LSN: at durability power, as the primary's own consistency points do. At durability process the pool's
+     * page cache outlives the process, as the NVLog does, so the force buys nothing the CP relies on. Default true.
+     */
+    public boolean forcePool()
+    {
+        return forcePool;
+    }
+
+    public TakeoverContext forcePool(final boolean forcePool)
+    {
+        this.forcePool = forcePool;
         return this;
     }
 
