@@ -19,12 +19,10 @@ import org.agrona.concurrent.IdleStrategy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The real world: an agent and a housekeeping executor on threads of their own, a takeover on a thread of its
@@ -46,6 +44,7 @@ public final class OsPlatform implements ControllerPlatform
 
     /** Slack for the coarse start times the OS reports. */
     private static final long START_SLACK_MS = 1_000;
+    private static final long EXIT_POLL_MS = 1;
 
     private OsPlatform()
     {
@@ -205,20 +204,18 @@ public final class OsPlatform implements ControllerPlatform
 
         final long startNs = System.nanoTime();
         process.destroyForcibly();
-        try
+        // the process table says when it is gone (a zombie has let go of everything): looked at every millisecond,
+        // where the JDK's wait for a process that is not our child polls every 100 ms or more
+        final long deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(exitTimeoutMs);
+        while (!processGone(partner))
         {
-            process.onExit().get(exitTimeoutMs, TimeUnit.MILLISECONDS);
-        }
-        catch (final TimeoutException ex)
-        {
-            throw new IllegalStateException("partner (" + role + ") pid " + partner.pid() + " still runs " +
-                exitTimeoutMs + " ms after it was killed: the pool is fenced by its epoch, but the takeover does not " +
-                "serve while the old owner may still have writes in flight", ex);
-        }
-        catch (final ExecutionException ex)
-        {
-            throw new IllegalStateException("waiting for partner pid " + partner.pid() + " to exit failed",
-                ex.getCause());
+            if (System.nanoTime() >= deadlineNs)
+            {
+                throw new IllegalStateException("partner (" + role + ") pid " + partner.pid() + " still runs " +
+                    exitTimeoutMs + " ms after it was killed: the pool is fenced by its epoch, but the takeover does " +
+                    "not serve while the old owner may still have writes in flight");
+            }
+            TimeUnit.MILLISECONDS.sleep(EXIT_POLL_MS); // a takeover step's thread, off every I/O path
         }
         return new RunStop(true, "partner (" + role + ", last heartbeat at " + mailbox.heartbeatMs() + " ms) pid " +
             partner.pid() + " was alive: killed, gone after " +
