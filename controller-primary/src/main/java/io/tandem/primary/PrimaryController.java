@@ -137,9 +137,13 @@ public final class PrimaryController implements AutoCloseable
             journal("primary", "took the pool at epoch " + epoch);
 
             final long logStartNs = ctx.nanoClock().nanoTime();
-            log = NvLog.open(shell.nvlogContext(ctx.newInterconnect(epoch).streamCount()));
+            final int streams = ctx.newInterconnect(epoch).streamCount();
+            final NvLog kept = shell.keptLog(streams);
+            log = null != kept ? kept : NvLog.open(shell.nvlogContext(streams));
             log.epoch(epoch);
-            progress.println("controller " + ctx.controllerId() + ": NVLog " + log.recoveryReport());
+            progress.println("controller " + ctx.controllerId() + ": NVLog " + (null != kept ?
+                "kept open from the role before (" + Math.round(100 * log.fill()) + "% full)" :
+                log.recoveryReport()));
 
             cache = new PageCache(new PageCacheContext().device(pool.volume()).capacity(ctx.cacheCapacity()));
             consistencyPoint = newConsistencyPoint(cache, epoch);
@@ -230,7 +234,7 @@ public final class PrimaryController implements AutoCloseable
             published.coalesceWindowUs = ctx.nbdCoalesceWindowNs() / 1000;
             published.startupReplayed = startupReplayed;
 
-            shell.heartbeat(this::beat);
+            shell.heartbeat(this::beat, exitWatch);
             shell.start(new PrimaryAgent());
             serving = true;
             this.controlPort = shell.serveControl(new PrimaryControlHandler(this));
@@ -487,7 +491,8 @@ public final class PrimaryController implements AutoCloseable
                 // the log still holds every write the pool may lack: the next start replays it
             }
         }
-        CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, log, exitWatch);
+        CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, exitWatch);
+        shell.releaseLog(log);
         shell.close();
     }
 

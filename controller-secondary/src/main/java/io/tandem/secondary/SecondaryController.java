@@ -60,6 +60,9 @@ public final class SecondaryController implements AutoCloseable
     private final PrintStream progress;
     private final ControllerShell shell;
     private final io.tandem.controller.platform.PartnerExitWatch exitWatch;
+    /** The NVLog between sessions: open, as the last session left it. */
+    private final java.util.concurrent.atomic.AtomicReference<NvLog> keptLog =
+        new java.util.concurrent.atomic.AtomicReference<>();
     private final Pool pool;
     private final NbdFrontEnd nbd;
     private final AgentIdling agentIdle;
@@ -104,7 +107,7 @@ public final class SecondaryController implements AutoCloseable
                 .exportDescription("tandem controller " + ctx.controllerId() + " (secondary)"));
             this.nbd = nbd;
             published.nbd = ctx.bindAddress() + ":" + nbd.port();
-            shell.heartbeat(this::watch);
+            shell.heartbeat(this::watch, exitWatch);
             shell.start(new SecondaryAgent());
             this.controlPort = shell.serveControl(new SecondaryControlHandler(this));
             progress.println("controller " + ctx.controllerId() + ": secondary on nbd://" + ctx.bindAddress() + ":" +
@@ -271,7 +274,34 @@ public final class SecondaryController implements AutoCloseable
             failed.close();
         }
         CloseHelper.quietCloseAll(nbd, exitWatch);
+        shell.releaseLog(keptLog.getAndSet(null));
         shell.close();
+    }
+
+    /**
+     * A session is done with the log: kept open, once its pending writes completed, for the next session or role;
+     * closed if its device failed (the next session opens the device again and finds out for itself).
+     */
+    private void keepLog(final NvLog log)
+    {
+        boolean keep = null == log.device().failure();
+        if (keep)
+        {
+            try
+            {
+                log.device().awaitCompletion(log.device().lastTicket());
+            }
+            catch (final RuntimeException ex)
+            {
+                keep = false;
+            }
+        }
+        final NvLog before = keep ? keptLog.getAndSet(log) : null;
+        if (!keep)
+        {
+            CloseHelper.quietClose(log);
+        }
+        CloseHelper.quietClose(before); // none: a session takes the kept log, and one session runs at a time
     }
 
 
@@ -297,7 +327,7 @@ public final class SecondaryController implements AutoCloseable
             MirrorLink interconnect = null;
             try
             {
-                log = openMirrorLog(nvram, interconnectCtx.streamCount());
+                log = takeLog(nvram, interconnectCtx.streamCount());
                 log.epoch(epoch);
                 this.store = new MirrorStore(log, log.device().maxPendingWrites(),
                     new KeptLog(ctx.controllerDir(), ctx.journal()), ctx.epochClock());
@@ -322,23 +352,45 @@ public final class SecondaryController implements AutoCloseable
         }
 
         /**
-         * Opens this controller's NVRAM as it is: what it holds stays until the primary opens a new mirror
+         * This controller's NVLog as it is: kept open from the session before, or from the role before, or opened
+         * from the NVRAM device. What it holds stays until the primary opens a new mirror
          * generation in it (the pool then holds every acknowledged write, see {@link MirrorStore}), so a restarted
          * secondary whose log holds the generation the pool vouches for can still take over from it. The device
          * file is reused (re-creating it means zero-filling it); one that cannot be opened as this controller's
          * log is replaced.
+         */
+        private NvLog takeLog(final Path nvram, final int streams) throws IOException
+        {
+            NvLog log = keptLog.getAndSet(null);
+            if (null != log && log.partitioner().streamCount() != streams)
+            {
+                CloseHelper.quietClose(log);
+                log = null;
+            }
+            if (null == log)
+            {
+                log = shell.keptLog(streams);
+            }
+            if (null == log)
+            {
+                log = openMirrorLog(nvram, streams);
+            }
+            if (RevertedFixes.MIRROR_GENERATIONS)
+            {
+                log.discardAll(); // as before mirror generations: each session started from an empty log
+            }
+            return log;
+        }
+
+        /**
+         * Opens this controller's NVRAM as it is; see {@link #takeLog}.
          */
         private NvLog openMirrorLog(final Path nvram, final int streams) throws IOException
         {
             final NvLogContext logCtx = shell.nvlogContext(streams);
             try
             {
-                final NvLog log = NvLog.open(logCtx);
-                if (RevertedFixes.MIRROR_GENERATIONS)
-                {
-                    log.discardAll(); // as before mirror generations: each session started from an empty log
-                }
-                return log;
+                return NvLog.open(logCtx);
             }
             catch (final IOException ex)
             {
@@ -360,9 +412,13 @@ public final class SecondaryController implements AutoCloseable
         }
 
 
+        /**
+         * Ends the session: the log stays open, as it stands, for the next session or the next role.
+         */
         public void close()
         {
-            CloseHelper.quietCloseAll(interconnect, log);
+            CloseHelper.quietClose(interconnect);
+            keepLog(log);
         }
     }
 
@@ -370,6 +426,7 @@ public final class SecondaryController implements AutoCloseable
     {
         private long nextStatusNs;
         private long nextSessionAttemptNs;
+        private PartnerView decidedView;
 
         public int doWork()
         {
@@ -427,9 +484,11 @@ public final class SecondaryController implements AutoCloseable
                 work += handovers(current, view, nowNs);
             }
             work += modes(current, view);
-            if (nowNs >= nextStatusNs)
+            // an exit the host just reported is decided on now, not at the next status tick
+            if (nowNs >= nextStatusNs || (view.partnerExited() && view != decidedView))
             {
                 nextStatusNs = nowNs + TimeUnit.MILLISECONDS.toNanos(100);
+                decidedView = view;
                 capture(current, view);
             }
             return work;
@@ -554,6 +613,7 @@ public final class SecondaryController implements AutoCloseable
                 .journalReader(reader)
                 .controllerId(ctx.controllerId())
                 .forced(forced)
+                .forcePool(io.tandem.staging.Durability.POWER == ctx.durability())
                 .nanoClock(ctx.nanoClock())
                 .platform(ctx.platform()));
             final long totalMs = (ctx.nanoClock().nanoTime() - startNs) / 1_000_000;

@@ -8,6 +8,7 @@ import io.tandem.controller.pool.MailboxFile;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.status.StatusSnapshot;
 import io.tandem.controller.status.StatusWriter;
+import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
 import io.tandem.staging.NvramContext;
 import org.agrona.CloseHelper;
@@ -52,6 +53,10 @@ public final class ControllerShell implements AutoCloseable
         this.mailbox = pool.mailbox(ctx.controllerId()).run(ctx.platform().run());
         this.partnerMailbox = pool.mailbox(ctx.partnerId());
         this.housekeeping = ctx.platform().newHousekeeping(ctx.controllerId());
+        if (null != ctx.roleHandoff())
+        {
+            ctx.roleHandoff().agent(agentIdle);
+        }
     }
 
     /**
@@ -116,12 +121,14 @@ public final class ControllerShell implements AutoCloseable
     }
 
     /**
-     * Beats once now, on the caller's thread, then every heartbeat interval on the housekeeping thread.
+     * Beats once now, on the caller's thread, then every heartbeat interval on the housekeeping thread, and at
+     * once (then waking the agent) whenever {@code exitWatch} learns of the partner's exit: the beat is where a
+     * role reads its partner, and an exit the host reports should not wait for the next interval.
      */
-    public void heartbeat(final Runnable beat)
+    public void heartbeat(final Runnable beat, final PartnerExitWatch exitWatch)
     {
         beat.run();
-        housekeeping.scheduleWithFixedDelay(() ->
+        final Runnable counted = () ->
         {
             try
             {
@@ -131,7 +138,14 @@ public final class ControllerShell implements AutoCloseable
             {
                 errors.onError(ex);
             }
-        }, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+        };
+        housekeeping.scheduleWithFixedDelay(
+            counted, ctx.heartbeatIntervalMs(), ctx.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+        exitWatch.onExit(() -> housekeeping.execute(() ->
+        {
+            counted.run();
+            agentIdle.wake();
+        }));
     }
 
     /**
@@ -170,7 +184,32 @@ public final class ControllerShell implements AutoCloseable
             .nvram(new NvramContext().file(nvramFile()).capacity(ctx.nvramCapacity()).durability(ctx.durability())
                 .nanoClock(ctx.nanoClock()).useAgentInvoker(ctx.stepsNvramFlusher())
                 .deviceFiles(ctx.platform()::openNvram)
-                .completionHandler(ctx.stepsNvramFlusher() ? null : ticket -> agentIdle.wake()));
+                .completionHandler(ctx.stepsNvramFlusher() ? null :
+                    null != ctx.roleHandoff() ? ctx.roleHandoff().nvramCompletions() : ticket -> agentIdle.wake()));
+    }
+
+    /**
+     * @return the NVLog with {@code streams} streams the role before kept open ({@link RoleHandoff}), now the
+     * caller's; null if there is none, and the caller opens it from the NVRAM device.
+     */
+    public NvLog keptLog(final int streams)
+    {
+        return null == ctx.roleHandoff() ? null : ctx.roleHandoff().takeLog(streams);
+    }
+
+    /**
+     * A role is done with its NVLog: kept open for the next role, or closed when there is none.
+     */
+    public void releaseLog(final NvLog log)
+    {
+        if (null == ctx.roleHandoff())
+        {
+            CloseHelper.quietClose(log);
+        }
+        else
+        {
+            ctx.roleHandoff().keepLog(log);
+        }
     }
 
     /**

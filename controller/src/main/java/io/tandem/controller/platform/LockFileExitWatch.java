@@ -24,6 +24,7 @@ final class LockFileExitWatch implements PartnerExitWatch, Runnable
     private final Path file;
     private final Thread thread;
     private volatile long exitedRunId;
+    private volatile Runnable listener;
     private volatile boolean closed;
     private volatile FileChannel channel;
 
@@ -43,6 +44,11 @@ final class LockFileExitWatch implements PartnerExitWatch, Runnable
     public boolean exited(final RunIdentity run)
     {
         return 0 != run.runId() && run.runId() == exitedRunId && OsPlatform.processGone(run);
+    }
+
+    public void onExit(final Runnable listener)
+    {
+        this.listener = listener;
     }
 
     public void run()
@@ -66,9 +72,14 @@ final class LockFileExitWatch implements PartnerExitWatch, Runnable
                         {
                             run = RunLock.runIdIn(watched);
                         }
-                        if (0 != run)
+                        if (0 != run && run != exitedRunId)
                         {
                             exitedRunId = run;
+                            final Runnable told = listener;
+                            if (null != told)
+                            {
+                                told.run();
+                            }
                         }
                     }
                 }

@@ -31,6 +31,15 @@ public interface PartnerExitWatch extends AutoCloseable
      */
     boolean exited(RunIdentity run);
 
+    /**
+     * Asks to be told, on the watch's own thread, each time it learns of an exit, so the role looks at once
+     * rather than at its next heartbeat. The listener must be quick and must not block. A watch with no thread of
+     * its own (a simulation's) never calls it: the role's heartbeat finds the exit.
+     */
+    default void onExit(final Runnable listener)
+    {
+    }
+
     @Override
     void close();
 }
