@@ -177,6 +177,7 @@ public final class ControllerContext
     private ControllerHealth health;
     private boolean startWithoutMirror;
     private EventJournal journal;
+    private RoleHandoff roleHandoff;
     private NanoClock nanoClock;
     private EpochClock epochClock;
     private ControllerPlatform platform = OsPlatform.INSTANCE;
@@ -607,6 +608,7 @@ public final class ControllerContext
             .endpointName("tandem-" + platform.run().pid() + "-controller-" + controllerId + "-epoch-" + epoch)
             .clusterId(clusterId)
             .epoch(epoch)
+            .driverSpares(null == roleHandoff ? null : roleHandoff.driverSpares())
             .nanoClock(nanoClock)
             .pathCount(pathCount)
             .pathAddresses(pathAddresses)
@@ -717,6 +719,22 @@ public final class ControllerContext
     public ControllerContext startWithoutMirror(final boolean startWithoutMirror)
     {
         this.startWithoutMirror = startWithoutMirror;
+        return this;
+    }
+
+    /**
+     * @return what the controller keeps from one role to the next (its open NVLog, spare media drivers); null (the
+     * default) for a role that opens everything itself. Owned by whoever runs the controller's roles, which
+     * closes it.
+     */
+    public RoleHandoff roleHandoff()
+    {
+        return roleHandoff;
+    }
+
+    public ControllerContext roleHandoff(final RoleHandoff roleHandoff)
+    {
+        this.roleHandoff = roleHandoff;
         return this;
     }
 
@@ -857,6 +875,7 @@ public final class ControllerContext
         copy.givebackTimeoutMs = givebackTimeoutMs;
         copy.startWithoutMirror = startWithoutMirror;
         copy.journal = journal;
+        copy.roleHandoff = roleHandoff;
         copy.noSpaceWaitMs = noSpaceWaitMs;
         copy.errorLogLength = errorLogLength;
         copy.health = health;

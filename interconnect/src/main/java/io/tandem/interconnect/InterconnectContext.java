@@ -132,6 +132,7 @@ public final class InterconnectContext
     private boolean invokedDriver = Boolean.parseBoolean(
         System.getProperty(INVOKED_DRIVER_PROP_NAME, Boolean.toString(INVOKED_DRIVER_DEFAULT)));
     private ChannelWatcher channelWatcher;
+    private DriverSpares driverSpares;
     private NanoClock nanoClock;
     private IdleStrategy idleStrategy;
     private ErrorHandler errorHandler;
@@ -545,6 +546,21 @@ public final class InterconnectContext
     public InterconnectContext invokedDriver(final boolean invokedDriver)
     {
         this.invokedDriver = invokedDriver;
+        return this;
+    }
+
+    /**
+     * @return where the endpoint takes a media driver launched ahead of time from, or null (the default) to launch
+     * its own in {@link #aeronDirectory()}.
+     */
+    public DriverSpares driverSpares()
+    {
+        return driverSpares;
+    }
+
+    public InterconnectContext driverSpares(final DriverSpares driverSpares)
+    {
+        this.driverSpares = driverSpares;
         return this;
     }
 

@@ -1,28 +1,23 @@
 package io.tandem.interconnect;
 
 import io.aeron.Aeron;
-import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.tandem.interconnect.path.AeronPathTransport;
 import io.tandem.interconnect.path.PathFaults;
 import io.tandem.interconnect.status.InterconnectCounters;
 import org.agrona.CloseHelper;
-import org.agrona.IoUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
-import java.io.File;
 import java.nio.file.Path;
 
 /**
- * One end of the interconnect, with everything it runs on: an embedded Aeron media driver (SHARED threading with
- * back-off idling, or INVOKER; no async executor, low timeouts) in its own Aeron directory
- * {@code directory/endpointName} (made fresh at launch, deleted on close), an Aeron client, the paths, the
- * counters, the fault injector, and the protocol agent: a {@link MirrorSender} on the primary, a
- * {@link MirrorReceiver} on the secondary.
+ * One end of the interconnect, with everything it runs on: an embedded Aeron media driver in an Aeron directory of
+ * its own ({@link PreparedDriver}: {@code directory/endpointName}, made fresh at launch, or one a
+ * {@link DriverSpares} launched ahead of time; deleted on close), an Aeron client, the paths, the counters, the
+ * fault injector, and the protocol agent: a {@link MirrorSender} on the primary, a {@link MirrorReceiver} on the
+ * secondary.
  * <p>
  * Threading is decided here and nowhere else. The agent and the Aeron client's conductor form one duty cycle.
  * A sender's duty cycle always runs on the caller's thread through {@link #invoker()}, because
@@ -46,8 +41,8 @@ public final class InterconnectEndpoint implements MirrorLink
 
     private final InterconnectContext ctx;
     private final Path aeronDirectory;
+    private final PreparedDriver prepared;
     private final PathFaults faults;
-    private final MediaDriver driver;
     private final Aeron aeron;
     private final InterconnectCounters counters;
     private final AeronPathTransport transport;
@@ -89,44 +84,18 @@ public final class InterconnectEndpoint implements MirrorLink
     private InterconnectEndpoint(final InterconnectContext ctx, final boolean isSender)
     {
         this.ctx = ctx;
-        this.aeronDirectory = ctx.aeronDirectory();
-        final File dir = aeronDirectory.toFile();
-        if (dir.isDirectory() && CommonContext.isDriverActive(dir, ctx.driverTimeoutNs() / 1_000_000, msg -> {}))
-        {
-            throw new IllegalStateException("an endpoint is already running in " + dir);
-        }
-        // what is left there belongs to an endpoint that died without closing
-        IoUtil.delete(dir, true);
-        IoUtil.ensureDirectoryExists(dir, "interconnect endpoint");
-
-        PathFaults faults = null;
-        MediaDriver driver = null;
+        final PreparedDriver spare = null == ctx.driverSpares() ? null : ctx.driverSpares().take(ctx);
+        final PreparedDriver prepared = null != spare ? spare : PreparedDriver.launch(ctx.aeronDirectory(), ctx);
+        this.aeronDirectory = prepared.directory();
+        final MediaDriver driver = prepared.driver();
         Aeron aeron = null;
         InterconnectCounters counters = null;
         AeronPathTransport transport = null;
         try
         {
-            faults = PathFaults.forDriver();
-            final MediaDriver.Context driverCtx = new MediaDriver.Context()
-                .aeronDirectoryName(dir.getAbsolutePath())
-                .dirDeleteOnStart(false)
-                .dirDeleteOnShutdown(false)
-                .warnIfDirectoryExists(false)
-                .threadingMode(ctx.invokedDriver() ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy())
-                .asyncExecutorEnabled(false)
-                .termBufferSparseFile(true)
-                .performStorageChecks(false)
-                .publicationConnectionTimeoutNs(ctx.driverTimeoutNs())
-                .imageLivenessTimeoutNs(ctx.driverTimeoutNs())
-                .timerIntervalNs(ctx.driverTimerIntervalNs())
-                .publicationLingerTimeoutNs(ctx.driverTimerIntervalNs())
-                .errorHandler(ctx.errorHandler());
-            faults.install(driverCtx, ctx.channelWatcher());
-            driver = MediaDriver.launch(driverCtx);
-            faults.createFile(aeronDirectory);
+            prepared.bind(ctx.channelWatcher(), ctx.errorHandler());
             aeron = Aeron.connect(new Aeron.Context()
-                .aeronDirectoryName(dir.getAbsolutePath())
+                .aeronDirectoryName(aeronDirectory.toAbsolutePath().toString())
                 .driverAgentInvoker(driver.sharedAgentInvoker())
                 .useConductorAgentInvoker(true)
                 .errorHandler(ctx.errorHandler()));
@@ -149,12 +118,11 @@ public final class InterconnectEndpoint implements MirrorLink
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(transport, counters, aeron, driver, faults);
-            IoUtil.delete(dir, true);
+            CloseHelper.quietCloseAll(transport, counters, aeron, prepared);
             throw ex;
         }
-        this.faults = faults;
-        this.driver = driver;
+        this.prepared = prepared;
+        this.faults = prepared.faults();
         this.aeron = aeron;
         this.counters = counters;
         this.transport = transport;
@@ -173,7 +141,7 @@ public final class InterconnectEndpoint implements MirrorLink
             protocol = receiver;
         }
 
-        final Agent dutyCycle = new DutyCycle(driver.sharedAgentInvoker(), aeron.conductorAgentInvoker(), protocol);
+        final Agent dutyCycle = new DutyCycle(prepared.invoker(), aeron.conductorAgentInvoker(), protocol);
         if (ctx.useAgentInvoker())
         {
             invoker = new AgentInvoker(ctx.errorHandler(), null, dutyCycle);
@@ -260,12 +228,11 @@ public final class InterconnectEndpoint implements MirrorLink
     public void close()
     {
         CloseHelper.closeAll(runner, invoker);
-        CloseHelper.closeAll(transport, counters, aeron, driver, faults);
+        CloseHelper.closeAll(transport, counters, aeron, prepared);
         if (null != ctx.channelWatcher())
         {
             ctx.channelWatcher().releaseClosed();
         }
-        IoUtil.delete(aeronDirectory.toFile(), true);
     }
 
     private void checkPath(final int path)

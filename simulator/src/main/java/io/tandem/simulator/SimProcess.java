@@ -1,6 +1,7 @@
 package io.tandem.simulator;
 
 import io.tandem.controller.ControllerContext;
+import io.tandem.controller.RoleHandoff;
 import io.tandem.controller.errors.ControllerHealth;
 import io.tandem.controller.nbd.NbdFrontEnd;
 import io.tandem.controller.nbd.NbdServerContext;
@@ -74,6 +75,12 @@ final class SimProcess implements ControllerPlatform
         // one health per process, as the launcher makes one: a fatal fault ends this run only
         this.template = template.copy().health(new ControllerHealth((fault, cause) ->
             simulation.exit(this, "fatal fault " + fault + ": " + cause), simulation.clock()));
+        // as the CLI's supervisor does, most runs keep their NVLog open from one role to the next; some reopen it
+        // at each role, as a controller run without a supervisor does: both paths are played
+        if (0 != simulation.random().nextInt(4))
+        {
+            this.template.roleHandoff(new RoleHandoff(null));
+        }
         this.run = new RunIdentity(pid, simulation.clock().time(), simulation.random().nextLong() | 1, 1);
         this.progress = simulation.journal().printer("c" + template.controllerId());
         this.wantPrimary = primary;
@@ -516,7 +523,7 @@ final class SimProcess implements ControllerPlatform
 
     public RunStop stopRun(final Mailbox partner, final long exitTimeoutMs)
     {
-        return simulation.stopRun(partner.run());
+        return simulation.stopRun(partner.run(), controllerId());
     }
 
     /**

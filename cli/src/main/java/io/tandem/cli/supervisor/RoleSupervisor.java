@@ -3,6 +3,8 @@ package io.tandem.cli.supervisor;
 import io.tandem.secondary.Handover;
 import io.tandem.secondary.SecondaryController;
 import io.tandem.controller.ControllerContext;
+import io.tandem.controller.RoleHandoff;
+import io.tandem.interconnect.DriverSpares;
 import io.tandem.primary.PrimaryController;
 import io.tandem.controller.pool.PoolOwnedByPartnerException;
 import io.tandem.recovery.journal.EventJournal;
@@ -43,6 +45,8 @@ public final class RoleSupervisor implements AutoCloseable
     private final ControllerContext template;
     private final PrintStream progress;
     private final EventJournal journal;
+    /** The NVLog and spare media drivers kept from one role to the next: a role change reopens neither. */
+    private final RoleHandoff handoff;
     private final Thread supervisor;
     private volatile Role role;
     private volatile PrimaryController primary;
@@ -61,6 +65,9 @@ public final class RoleSupervisor implements AutoCloseable
         this.role = initial;
         template.copy().conclude(); // a bad setting fails here, before anything is written
         Files.createDirectories(template.controllerDir());
+        this.handoff = new RoleHandoff(new DriverSpares("tandem-" + ProcessHandle.current().pid() +
+            "-controller-" + template.controllerId()));
+        template.roleHandoff(handoff);
         this.journal = EventJournal.open(new EventJournalContext()
             .directory(template.controllerDir().resolve("journal")).controllerId(template.controllerId()));
         template.journal(journal);
@@ -84,6 +91,7 @@ public final class RoleSupervisor implements AutoCloseable
         }
         catch (final IOException | RuntimeException ex)
         {
+            controller.handoff.close();
             controller.journal.close();
             throw ex;
         }
@@ -290,7 +298,7 @@ public final class RoleSupervisor implements AutoCloseable
         closed = true;
         supervisor.interrupt();
         supervisor.join(10_000);
-        CloseHelper.quietCloseAll(primary, secondary);
+        CloseHelper.quietCloseAll(primary, secondary, handoff);
         journal.note("controller", "stopped");
         journal.close();
     }
