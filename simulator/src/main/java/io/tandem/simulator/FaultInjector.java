@@ -193,7 +193,7 @@ final class FaultInjector
         final String refused = secondary.requestTakeover(force);
         if (force && null == refused)
         {
-            simulation.forcedTakeover();
+            simulation.forcedTakeover(id);
         }
         return "ctl takeover" + (force ? " --force" : "") + " at controller " + id + ": " +
             (null == refused ? "accepted" : refused);

@@ -48,6 +48,8 @@ public final class Simulation
     private final SimNetwork network;
     private final Path dir;
     private final SimProcess[] processes = new SimProcess[2];
+    /** The controller a forced takeover was asked of and has not yet fenced the primary, or -1. */
+    private int forcedTakeoverBy = -1;
     private final List<SimProcess> everyProcess = new ArrayList<>();
     private final ControllerContext[] templates = new ControllerContext[2];
     private final VolumeModel model;
@@ -338,20 +340,22 @@ public final class Simulation
         final String refused = null == secondary ? "not a secondary" : secondary.requestTakeover(force);
         if (force && null == refused)
         {
-            forcedTakeover();
+            forcedTakeover(id);
         }
         return refused;
     }
 
     /**
-     * The operator forced a takeover, accepting to lose what the taker's mirror lacks: the clients' model takes
-     * that as given for what was acknowledged so far.
+     * The operator forced a takeover at controller {@code id}, accepting to lose what its mirror lacks. The loss
+     * is accepted for what was acknowledged until the takeover fences the old primary ({@link #stopRun}), which
+     * may be much later than the request: a paused or stalled controller acts on it when it runs again, and the
+     * old primary acknowledges writes meanwhile.
      */
-    void forcedTakeover()
+    void forcedTakeover(final int id)
     {
-        journal.add("sim", "a forced takeover: writes acknowledged before it may be lost, as the operator " +
-            "accepted; those acknowledged after it may not");
-        model.forgiveAll();
+        journal.add("sim", "a forced takeover at controller " + id + ": writes acknowledged before it fences the " +
+            "primary may be lost, as the operator accepted; those acknowledged after it may not");
+        forcedTakeoverBy = id;
     }
 
     /**
@@ -375,8 +379,14 @@ public final class Simulation
     /**
      * What a takeover's fence does to the partner's run ({@link SimProcess#stopRun}): kills it if it still runs.
      */
-    RunStop stopRun(final RunIdentity partner)
+    RunStop stopRun(final RunIdentity partner, final int by)
     {
+        if (by == forcedTakeoverBy)
+        {
+            forcedTakeoverBy = -1;
+            journal.add("sim", "the forced takeover fences the primary: what it acknowledged so far may be lost");
+            model.forgiveAll();
+        }
         for (final SimProcess process : processes)
         {
             if (null != process && process.identity().runId() == partner.runId())
