@@ -104,6 +104,11 @@ public final class WorkloadCommand implements Callable<Integer>
         description = "Print ops, MB/s and latency percentiles to stderr this often, e.g. 1s.")
     private Duration progress;
 
+    @Option(names = "--report-stalls", paramLabel = "TIME", converter = DurationConverter.class,
+        description = "Print to stderr every time longer than TIME in which no request completed (the outage " +
+            "the client saw through a failover), e.g. 50ms.")
+    private Duration reportStalls;
+
     @Option(names = "--failover-timeout", paramLabel = "TIME", defaultValue = "30s",
         converter = DurationConverter.class,
         description = "How long a broken connection may look for a target that serves (default: ${DEFAULT-VALUE}).")
@@ -189,6 +194,7 @@ public final class WorkloadCommand implements Callable<Integer>
             .verifyOnly(verifyOnly)
             .stateFile(stateFile)
             .progressIntervalNs(null == progress ? 0 : progress.toNanos())
+            .stallReportNs(null == reportStalls ? 0 : reportStalls.toNanos())
             .progressOut(err)
             .failoverTimeoutNs(failoverTimeout.toNanos())
             .failoverAttempts(failoverAttempts)

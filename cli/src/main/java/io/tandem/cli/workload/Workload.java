@@ -67,6 +67,7 @@ public final class Workload
     private long rngState;
     private long opsIssued;
     private long runStartNs;
+    private long lastServedNs;
     private long runDeadlineNs;
     private int verifyCursor;
     private int[] retryBlocks;
@@ -259,6 +260,7 @@ public final class Workload
         rngState = BlockPattern.mix(seed) | 1;
         phase = ctx.verifyOnly() ? Phase.VERIFY : Phase.RUN;
         runStartNs = System.nanoTime();
+        lastServedNs = runStartNs;
         if (null != ctx.outageMeter())
         {
             ctx.outageMeter().completed(runStartNs);
@@ -659,6 +661,12 @@ public final class Workload
         {
             ctx.outageMeter().completed(nowNs);
         }
+        if (ctx.stallReportNs() > 0 && nowNs - lastServedNs > ctx.stallReportNs())
+        {
+            notice(String.format(Locale.ROOT, "stall: no request completed for %.1f ms, until %.3f s into the run",
+                (nowNs - lastServedNs) / 1e6, (nowNs - runStartNs) / 1e9));
+        }
+        lastServedNs = nowNs;
         conn.everServed = true;
         if (conn.awaitingSuccess)
         {

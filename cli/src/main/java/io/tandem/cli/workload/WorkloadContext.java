@@ -50,6 +50,7 @@ public final class WorkloadContext
     private boolean verifyOnly;
     private Path stateFile;
     private long progressIntervalNs;
+    private long stallReportNs;
     private PrintWriter progressOut;
     private OutageMeter outageMeter;
     private java.util.concurrent.atomic.AtomicBoolean stopSignal;
@@ -81,7 +82,7 @@ public final class WorkloadContext
         {
             throw new IllegalArgumentException("queue depth x block size must stay below 2 GiB");
         }
-        if (ops < 0 || durationNs < 0 || span < 0 || progressIntervalNs < 0)
+        if (ops < 0 || durationNs < 0 || span < 0 || progressIntervalNs < 0 || stallReportNs < 0)
         {
             throw new IllegalArgumentException("ops, duration, span and progress interval cannot be negative");
         }
@@ -291,6 +292,21 @@ public final class WorkloadContext
     public WorkloadContext progressIntervalNs(final long progressIntervalNs)
     {
         this.progressIntervalNs = progressIntervalNs;
+        return this;
+    }
+
+    /**
+     * @return report every time longer than this in which no request completed (a stall or a failover, as the
+     * client saw it), as it ends; 0 (the default) reports none.
+     */
+    public long stallReportNs()
+    {
+        return stallReportNs;
+    }
+
+    public WorkloadContext stallReportNs(final long stallReportNs)
+    {
+        this.stallReportNs = stallReportNs;
         return this;
     }
 
