@@ -278,7 +278,7 @@ public final class PrimaryController implements AutoCloseable
     private void startMirrorSession(final long sessionEpoch)
     {
         final MirrorLink old = interconnect;
-        CloseHelper.quietClose(old);
+        CloseHelper.quietClose(old); // at once: the new session binds the same ports
         final MirrorLink fresh = ctx.platform().launchSender(
             ctx.newInterconnect(sessionEpoch, agentIdle.watcher()));
         for (int path = 0; path < pulled.length; path++)

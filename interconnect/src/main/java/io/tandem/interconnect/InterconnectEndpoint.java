@@ -29,8 +29,9 @@ import java.nio.file.Path;
  * From another process: counters through {@link io.tandem.interconnect.status.InterconnectStatusReader#open(Path)}
  * and pull/restore through {@link PathFaults#open(Path)}, both on {@link #aeronDirectory()}.
  * <p>
- * Thread-safe: {@link #pull(int)}, {@link #restore(int)}, {@link #isPulled(int)}; the rest belongs to the thread
- * that launched it (and {@link #close()} must not race the invoker).
+ * Thread-safe: {@link #pull(int)}, {@link #restore(int)}, {@link #isPulled(int)}, {@link #stop()} and
+ * {@link #close()} (idempotent); the rest belongs to the thread that launched it (and {@link #close()} must not
+ * race the invoker).
  */
 public final class InterconnectEndpoint implements MirrorLink
 {
@@ -50,6 +51,7 @@ public final class InterconnectEndpoint implements MirrorLink
     private final MirrorReceiver receiver;
     private final AgentInvoker invoker;
     private final AgentRunner runner;
+    private boolean closed;
 
     /**
      * Starts the primary's end. Drive it with {@code invoker().invoke()} from the thread that offers.
@@ -223,11 +225,24 @@ public final class InterconnectEndpoint implements MirrorLink
     }
 
     /**
-     * Stops the duty cycle, then the client and the driver, and deletes the Aeron directory.
+     * Stops the duty cycle: nothing more is delivered to the record sink or sent. Idempotent.
      */
-    public void close()
+    public synchronized void stop()
     {
         CloseHelper.closeAll(runner, invoker);
+    }
+
+    /**
+     * Stops the duty cycle, then the client and the driver, and deletes the Aeron directory.
+     */
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        stop();
         CloseHelper.closeAll(transport, counters, aeron, prepared);
         if (null != ctx.channelWatcher())
         {

@@ -36,6 +36,14 @@ public interface MirrorLink extends AutoCloseable
 
     boolean isPulled(int path);
 
+    /**
+     * Stops stepping this end: nothing more is delivered or sent. What {@link #close()} does first; a caller that
+     * must only know that the end is quiet stops it and may close it later, on another thread.
+     */
+    default void stop()
+    {
+    }
+
     @Override
     void close();
 }

@@ -437,6 +437,14 @@ final class SimProcess implements ControllerPlatform
         };
     }
 
+    public void release(final MirrorLink link)
+    {
+        if (null != link)
+        {
+            link.close();
+        }
+    }
+
     public MirrorLink launchSender(final InterconnectContext ctx)
     {
         return new SimLink(simulation.network(), this, ctx, true);

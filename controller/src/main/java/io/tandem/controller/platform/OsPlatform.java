@@ -84,6 +84,15 @@ public final class OsPlatform implements ControllerPlatform
         return null;
     }
 
+    public void release(final MirrorLink link)
+    {
+        if (null != link)
+        {
+            link.stop();
+            startJob("tandem-interconnect-close", link::close);
+        }
+    }
+
     public MirrorLink launchSender(final InterconnectContext ctx)
     {
         return InterconnectEndpoint.launchSender(ctx);
