@@ -59,6 +59,9 @@ public final class SecondaryController implements AutoCloseable
     private final ControllerContext ctx;
     private final PrintStream progress;
     private final ControllerShell shell;
+    /** A mirror session that could not start is tried again this much later. */
+    private static final long SESSION_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final io.tandem.controller.platform.PartnerExitWatch exitWatch;
     /** The NVLog between sessions: open, as the last session left it. */
     private final java.util.concurrent.atomic.AtomicReference<NvLog> keptLog =
@@ -316,6 +319,8 @@ public final class SecondaryController implements AutoCloseable
         final MirrorStore store;
         final MirrorLink interconnect;
         final MirrorReceiver receiver;
+        /** The interconnect was handed to the platform to close (a takeover): this session closes it no more. */
+        volatile boolean released;
 
         Session(final long epoch) throws IOException
         {
@@ -417,7 +422,10 @@ public final class SecondaryController implements AutoCloseable
          */
         public void close()
         {
-            CloseHelper.quietClose(interconnect);
+            if (!released)
+            {
+                CloseHelper.quietClose(interconnect); // at once: the next session binds the same ports
+            }
             keepLog(log);
         }
     }
@@ -469,7 +477,8 @@ public final class SecondaryController implements AutoCloseable
                 }
                 catch (final IOException | RuntimeException ex)
                 {
-                    nextSessionAttemptNs = nowNs + TimeUnit.SECONDS.toNanos(1);
+                    // most often the partner, just turned primary, still closes its receiver on the same ports
+                    nextSessionAttemptNs = nowNs + SESSION_RETRY_NS;
                     progress.println("controller " + ctx.controllerId() + ": cannot start the mirror session: " + ex);
                 }
                 work++;
@@ -600,8 +609,18 @@ public final class SecondaryController implements AutoCloseable
             exited ? " (the primary's process exited, the host says; its heartbeat is " + detectedAfterMs +
             " ms old)" : " (the primary is gone on every path; heartbeat " + detectedAfterMs + " ms old)") +
             (forced ? ", forced" : ""));
-        CloseHelper.quietClose(mirror.interconnect);
-        try (EventJournalReader reader = null == ctx.journal() ? null :
+        // stopped at once, so the mirror log changes no more; closed meanwhile (the primary this controller becomes
+        // binds none of the receiver's ports)
+        if (!mirror.released)
+        {
+            mirror.released = true;
+            ctx.platform().release(mirror.interconnect);
+        }
+        // the journal tells a resumed takeover which steps are done; one that does not own the pool yet (the pool
+        // as last read) has none done that count, and does not pay for reading the journal (tens of ms). Every
+        // step is safe to repeat, so a stale read costs time, not safety.
+        final boolean resuming = partner.poolOwner() == ctx.controllerId();
+        try (EventJournalReader reader = null == ctx.journal() || !resuming ? null :
             EventJournalReader.open(ctx.controllerDir().resolve("journal")))
         {
             final TakeoverResult result = Takeover.run(new TakeoverContext()

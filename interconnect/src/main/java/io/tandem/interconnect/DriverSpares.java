@@ -5,6 +5,8 @@ import org.agrona.CloseHelper;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * closed endpoint's channels linger in it and would be reused with their sockets watched by the old agent.
  * <p>
  * Each {@link #take} returns the spare if it fits the endpoint (the same directory, threading and timeouts) and
- * starts launching the next one on a thread of its own; the first take, or one that does not fit, returns null
- * and the endpoint launches its own driver as before. A spare is an idle driver in a directory of its own,
+ * launches the next one a second later on a thread of its own; the first take, one that does not fit, or one
+ * that comes before the next spare was started, returns null and the endpoint launches its own driver as before. A spare is an idle driver in a directory of its own,
  * {@code <directory>/<prefix>-spare-<n>}; {@link #close()} closes the one waiting.
  * <p>
  * Thread-safe.
@@ -24,9 +26,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DriverSpares implements AutoCloseable
 {
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** How long after a take the next spare is launched. */
+    private static final long LAUNCH_DELAY_MS = 1_000;
 
     private final String prefix;
     private CompletableFuture<PreparedDriver> next;
+    /** Set by whoever comes first: the launch as it starts, or a take or close that calls it off. */
+    private AtomicBoolean nextClaimed;
     private boolean closed;
 
     /**
@@ -47,7 +53,7 @@ public final class DriverSpares implements AutoCloseable
         {
             return null;
         }
-        final PreparedDriver spare = await(next);
+        final PreparedDriver spare = awaitOrCancel(next, nextClaimed);
         next = null;
         PreparedDriver taken = spare;
         if (null != spare && !spare.fits(settings))
@@ -60,20 +66,31 @@ public final class DriverSpares implements AutoCloseable
         final InterconnectContext copy = new InterconnectContext().directory(settings.directory())
             .invokedDriver(settings.invokedDriver()).driverTimeoutNs(settings.driverTimeoutNs())
             .driverTimerIntervalNs(settings.driverTimerIntervalNs());
-        next = CompletableFuture.supplyAsync(() -> PreparedDriver.launch(directory, copy), command ->
-        {
-            final Thread thread = new Thread(command, "tandem-driver-spare");
-            thread.setDaemon(true);
-            thread.start();
-        });
+        // not at once: the role change that took this one is still starting, and on 2 cores the next launch
+        // would compete with it for a CPU
+        final AtomicBoolean claimed = new AtomicBoolean();
+        nextClaimed = claimed;
+        next = CompletableFuture.supplyAsync(() -> claimed.compareAndSet(false, true) ?
+            PreparedDriver.launch(directory, copy) : null,
+            CompletableFuture.delayedExecutor(LAUNCH_DELAY_MS, TimeUnit.MILLISECONDS, command ->
+            {
+                final Thread thread = new Thread(command, "tandem-driver-spare");
+                thread.setDaemon(true);
+                thread.start();
+            }));
         return taken;
     }
 
-    private static PreparedDriver await(final CompletableFuture<PreparedDriver> launching)
+    /**
+     * @return the spare if it is launched or being launched (then waits for it); null if it was not started yet
+     * (it is called off) or failed.
+     */
+    private static PreparedDriver awaitOrCancel(
+        final CompletableFuture<PreparedDriver> launching, final AtomicBoolean claimed)
     {
-        if (null == launching)
+        if (null == launching || claimed.compareAndSet(false, true))
         {
-            return null;
+            return null; // not started: it never will be
         }
         try
         {
@@ -82,7 +99,7 @@ public final class DriverSpares implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            launching.thenAccept(PreparedDriver::close);
+            launching.thenAccept(CloseHelper::quietClose);
             return null;
         }
         catch (final ExecutionException ex)
@@ -97,7 +114,7 @@ public final class DriverSpares implements AutoCloseable
     public synchronized void close()
     {
         closed = true;
-        final PreparedDriver spare = await(next);
+        final PreparedDriver spare = awaitOrCancel(next, nextClaimed);
         next = null;
         CloseHelper.quietClose(spare);
     }
