@@ -1,14 +1,18 @@
 package io.tandem.interconnect.status;
 
 import io.aeron.Aeron;
+import io.aeron.Counter;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The counters of one interconnect endpoint, allocated in its media driver's counters file so another process
@@ -90,6 +94,8 @@ public final class InterconnectCounters implements AutoCloseable
         AtomicCounter newCounter(int typeId, DirectBuffer key, String label);
     }
 
+    private static final long AWAIT_COUNTER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+
     private final CounterFactory factory;
     private final int role;
     private final String prefix;
@@ -97,17 +103,64 @@ public final class InterconnectCounters implements AutoCloseable
 
     /**
      * Counters in the counters file of the driver {@code aeron} is connected to, visible to other processes.
+     * Each counter is a round trip to the driver, about a millisecond when the driver and the client conductor are
+     * stepped by hand: the 50-odd counters of an endpoint are asked for all at once and then awaited, so that an
+     * endpoint launched in a takeover's path costs one round trip, not fifty.
+     *
+     * @param driverInvoker steps an invoked driver while waiting, or null when it has a thread of its own.
      */
     public static InterconnectCounters inAeron(
-        final Aeron aeron, final int role, final String endpointName, final int pathCount, final int streamCount)
+        final Aeron aeron,
+        final AgentInvoker driverInvoker,
+        final int role,
+        final String endpointName,
+        final int pathCount,
+        final int streamCount)
     {
-        return new InterconnectCounters(
+        final java.util.ArrayList<Long> registrations = new java.util.ArrayList<>();
+        final UnsafeBuffer placeholder = new UnsafeBuffer(new byte[CountersReader.COUNTER_LENGTH]);
+        new InterconnectCounters( // asks for every counter, in the order the constructor takes them
             (typeId, key, label) ->
             {
                 final UnsafeBuffer labelBuffer = new UnsafeBuffer(label.getBytes(StandardCharsets.US_ASCII));
-                return aeron.addCounter(typeId, key, 0, KEY_LENGTH, labelBuffer, 0, labelBuffer.capacity());
+                registrations.add(
+                    aeron.asyncAddCounter(typeId, key, 0, KEY_LENGTH, labelBuffer, 0, labelBuffer.capacity()));
+                return new AtomicCounter(placeholder, 0);
             },
             role, endpointName, pathCount, streamCount);
+        final java.util.Iterator<Long> next = registrations.iterator();
+        return new InterconnectCounters(
+            (typeId, key, label) -> awaitCounter(aeron, driverInvoker, next.next()),
+            role, endpointName, pathCount, streamCount);
+    }
+
+    private static AtomicCounter awaitCounter(
+        final Aeron aeron, final AgentInvoker driverInvoker, final long registrationId)
+    {
+        final long deadlineNs = System.nanoTime() + AWAIT_COUNTER_TIMEOUT_NS;
+        Counter counter;
+        while (null == (counter = aeron.getCounter(registrationId)))
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new IllegalStateException("the media driver did not add counter " + registrationId + " in " +
+                    TimeUnit.NANOSECONDS.toMillis(AWAIT_COUNTER_TIMEOUT_NS) + " ms");
+            }
+            if (null != driverInvoker)
+            {
+                driverInvoker.invoke();
+            }
+            final AgentInvoker conductor = aeron.conductorAgentInvoker();
+            if (null != conductor)
+            {
+                conductor.invoke();
+            }
+            else
+            {
+                Thread.onSpinWait();
+            }
+        }
+        return counter;
     }
 
     /**

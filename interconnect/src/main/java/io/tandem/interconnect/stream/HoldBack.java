@@ -1,7 +1,7 @@
 package io.tandem.interconnect.stream;
 
 import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
+import io.tandem.staging.LazyMemory;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -13,7 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <pre>
  *  slot i: | record bytes (maxRecordLength) |      sequence held in slot i: long[i], 0 = empty
  * </pre>
- * All memory is allocated by the constructor.
+ * All memory is allocated by the constructor, untouched until used ({@link LazyMemory}).
  * <p>
  * Not thread-safe: owned by the receiver's duty cycle.
  */
@@ -38,7 +38,7 @@ public final class HoldBack
         }
         this.mask = slots - 1;
         this.slotLength = BitUtil.align(maxRecordLength, 8);
-        this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(slots * slotLength, 64));
+        this.buffer = new UnsafeBuffer(LazyMemory.allocate(slots * slotLength));
         this.sequences = new long[slots];
         this.lengths = new int[slots];
     }

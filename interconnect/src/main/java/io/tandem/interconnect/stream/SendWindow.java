@@ -1,7 +1,7 @@
 package io.tandem.interconnect.stream;
 
 import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
+import io.tandem.staging.LazyMemory;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -16,8 +16,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   ring:  |.....| seq a | seq a+1 | ... | seq b |.....(unused tail)|
  *                ^ head (first unacked)          ^ tail
  * </pre>
- * All memory is allocated by the constructor; {@link #append(long, int)} and {@link #release(long)} allocate
- * nothing.
+ * All memory is allocated by the constructor (untouched until used, {@link LazyMemory});
+ * {@link #append(long, int)} and {@link #release(long)} allocate nothing.
  * <p>
  * Not thread-safe: owned by the sender's duty cycle.
  */
@@ -48,7 +48,7 @@ public final class SendWindow
             throw new IllegalArgumentException("maxRecords must be a power of two: " + maxRecords);
         }
         this.capacity = BitUtil.align(capacity, ALIGNMENT);
-        this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(this.capacity, 64));
+        this.buffer = new UnsafeBuffer(LazyMemory.allocate(this.capacity));
         this.mask = maxRecords - 1;
         this.positions = new long[maxRecords];
         this.lengths = new int[maxRecords];
