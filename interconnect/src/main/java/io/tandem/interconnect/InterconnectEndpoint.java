@@ -109,6 +109,7 @@ public final class InterconnectEndpoint implements MirrorLink
             }
             counters = InterconnectCounters.inAeron(
                 aeron,
+                prepared.invoker(),
                 isSender ? InterconnectCounters.ROLE_SENDER : InterconnectCounters.ROLE_RECEIVER,
                 ctx.endpointName(),
                 ctx.pathCount(),
@@ -246,7 +247,14 @@ public final class InterconnectEndpoint implements MirrorLink
         CloseHelper.closeAll(transport, counters, aeron, prepared);
         if (null != ctx.channelWatcher())
         {
-            ctx.channelWatcher().releaseClosed();
+            try
+            {
+                ctx.channelWatcher().releaseClosed();
+            }
+            catch (final java.nio.channels.ClosedSelectorException ex)
+            {
+                // closed after its agent (a link released by a role that ended): nothing left to let go of
+            }
         }
     }
 
