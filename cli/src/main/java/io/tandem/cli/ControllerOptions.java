@@ -72,11 +72,13 @@ public final class ControllerOptions
     String pathAddresses;
 
     @Option(names = "--data-port-base", paramLabel = "PORT", defaultValue = "24610",
-        description = "UDP port of path 0's data channel; path N uses base + N (default: ${DEFAULT-VALUE}).")
+        description = "UDP port of path 0's data channel into controller 0; path N uses base + N, controller 1's " +
+            "start after controller 0's (base + paths) (default: ${DEFAULT-VALUE}).")
     int dataPortBase;
 
     @Option(names = "--ack-port-base", paramLabel = "PORT", defaultValue = "24630",
-        description = "UDP port of path 0's ack channel; path N uses base + N (default: ${DEFAULT-VALUE}).")
+        description = "UDP port of path 0's ack channel into controller 0; path N uses base + N, controller 1's " +
+            "start after controller 0's (default: ${DEFAULT-VALUE}).")
     int ackPortBase;
 
     @Option(names = "--cp-interval", paramLabel = "TIME", defaultValue = "5s", converter = DurationConverter.class,

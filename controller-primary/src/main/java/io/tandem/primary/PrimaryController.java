@@ -151,7 +151,11 @@ public final class PrimaryController implements AutoCloseable
             final Superblock superblock = pool.superblocks().read();
             cache.appliedUpTo(superblock.cpLsn());
             final LogReplay replay = new LogReplay(cache, consistencyPoint, ctx.nanoClock());
-            replay.replay(log, Integer.MIN_VALUE, superblock.cpLsn());
+            if (Math.max(log.maxLsn(0), log.maxLsn(1)) > superblock.cpLsn())
+            {
+                // a log kept from a takeover or a giveback holds nothing above the CP LSN: nothing to look through
+                replay.replay(log, Integer.MIN_VALUE, superblock.cpLsn());
+            }
             try
             {
                 replay.runConsistencyPoint();
@@ -173,7 +177,7 @@ public final class PrimaryController implements AutoCloseable
                 " records above CP LSN " + superblock.cpLsn() + "; next LSN " + firstLsn);
 
             final long interconnectStartNs = ctx.nanoClock().nanoTime();
-            interconnect = ctx.platform().launchSender(ctx.newInterconnect(epoch, agentIdle.watcher()));
+            interconnect = ctx.platform().launchSender(ctx.newInterconnect(epoch, true, agentIdle.watcher()));
             final long nbdStartNs = ctx.nanoClock().nanoTime();
             this.sender = interconnect.sender();
             final NbdServerContext nbdCtx = new NbdServerContext().bindAddress(ctx.bindAddress())
@@ -249,7 +253,11 @@ public final class PrimaryController implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             shell.stopServing();
-            CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, log, exitWatch);
+            CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, exitWatch);
+            if (null != log)
+            {
+                shell.releaseLog(log); // the role this controller starts instead takes it as it is
+            }
             shell.close();
             throw ex;
         }
@@ -280,7 +288,7 @@ public final class PrimaryController implements AutoCloseable
         final MirrorLink old = interconnect;
         CloseHelper.quietClose(old); // at once: the new session binds the same ports
         final MirrorLink fresh = ctx.platform().launchSender(
-            ctx.newInterconnect(sessionEpoch, agentIdle.watcher()));
+            ctx.newInterconnect(sessionEpoch, true, agentIdle.watcher()));
         for (int path = 0; path < pulled.length; path++)
         {
             if (pulled[path])
@@ -615,6 +623,10 @@ public final class PrimaryController implements AutoCloseable
             mode = change.to();
             lastTransition = change;
             transitions++;
+            if (mode.isFinal())
+            {
+                shell.roleEnding();
+            }
         }
 
         private int modes(final long nowNs)

@@ -327,7 +327,7 @@ public final class SecondaryController implements AutoCloseable
             this.epoch = epoch;
             final Path nvram = shell.nvramFile();
 
-            final InterconnectContext interconnectCtx = ctx.newInterconnect(epoch, agentIdle.watcher());
+            final InterconnectContext interconnectCtx = ctx.newInterconnect(epoch, false, agentIdle.watcher());
             NvLog log = null;
             MirrorLink interconnect = null;
             try
@@ -347,7 +347,11 @@ public final class SecondaryController implements AutoCloseable
             }
             catch (final IOException | RuntimeException ex)
             {
-                CloseHelper.quietCloseAll(interconnect, log);
+                CloseHelper.quietClose(interconnect);
+                if (null != log)
+                {
+                    keepLog(log); // as it was: the next attempt takes it, rather than reloading the NVRAM device
+                }
                 throw ex;
             }
             this.log = log;
@@ -418,6 +422,20 @@ public final class SecondaryController implements AutoCloseable
 
 
         /**
+         * Ends the session as {@link #close()} does, but lets the interconnect close meanwhile: for a session no
+         * other follows on this controller (it becomes the primary).
+         */
+        void release()
+        {
+            if (!released)
+            {
+                released = true;
+                ctx.platform().release(interconnect);
+            }
+            keepLog(log);
+        }
+
+        /**
          * Ends the session: the log stays open, as it stands, for the next session or the next role.
          */
         public void close()
@@ -446,7 +464,16 @@ public final class SecondaryController implements AutoCloseable
             {
                 progress.println("controller " + ctx.controllerId() + ": the primary took the pool at epoch " +
                     view.poolEpoch() + "; ending the mirror session of epoch " + current.epoch);
-                current.close();
+                if (view.poolOwner() == ctx.controllerId())
+                {
+                    // the pool is now this controller's (given back to it): no session follows on the receiver's
+                    // ports, and the primary it becomes does not wait for the receiver to close
+                    current.release();
+                }
+                else
+                {
+                    current.close();
+                }
                 session = current = null;
             }
             final Session failed = failedMirror;
@@ -544,6 +571,7 @@ public final class SecondaryController implements AutoCloseable
             {
                 handover = new Handover(false, view.poolEpoch(), "controller " + ctx.partnerId() +
                     " gave the volume back at epoch " + view.poolEpoch());
+                shell.roleEnding();
                 return 1;
             }
             if (!resumeAttempted)
@@ -560,6 +588,7 @@ public final class SecondaryController implements AutoCloseable
                     view.poolEpoch() + " but has not served it since it started: finishing the takeover it had " +
                     "begun, or its own service as primary, from its NVLog" + (partnerGone ? " (the partner is " +
                     "gone)" : " (the partner is alive: resyncing it)"));
+                shell.roleEnding();
                 return 1;
             }
         }
@@ -650,6 +679,7 @@ public final class SecondaryController implements AutoCloseable
                 }
                 mirror.close();
                 handover = new Handover(true, result.newEpoch(), summary);
+                shell.roleEnding();
             }
             else
             {

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  *  tandem-data/pool/               the shared pool (superblock, mailboxes, volume)
  *  tandem-data/controller-N/       the controller's own NVRAM device and status
  *  NBD 127.0.0.1:10809 (controller 0), :10810 (controller 1); control port = NBD port + 100
- *  interconnect: 2 paths on 127.0.0.1, data ports from 24610, ack ports from 24630
+ *  interconnect: 2 paths on 127.0.0.1, data ports from 24610, ack ports from 24630, each controller its own
+ *                (controller 1 from 24612 and 24632)
  * </pre>
  * Not thread-safe: fill it on one thread, then launch.
  */
@@ -66,7 +67,7 @@ public final class ControllerContext
     public static final long CP_INTERVAL_MS_DEFAULT = 5_000;
 
     public static final String HEARTBEAT_INTERVAL_PROP_NAME = "tandem.mailbox.heartbeatMs";
-    public static final long HEARTBEAT_INTERVAL_MS_DEFAULT = 100;
+    public static final long HEARTBEAT_INTERVAL_MS_DEFAULT = 50;
 
     public static final String MIRROR_LOSS_POLICY_PROP_NAME = "tandem.mirrorLoss.policy";
     public static final MirrorLossPolicy MIRROR_LOSS_POLICY_DEFAULT = MirrorLossPolicy.SUSPEND;
@@ -89,7 +90,7 @@ public final class ControllerContext
 
     /** A partner mailbox heartbeat older than this counts as stale: one input of the takeover decision. */
     public static final String PARTNER_STALE_PROP_NAME = "tandem.partner.staleMs";
-    public static final long PARTNER_STALE_MS_DEFAULT = 1_000;
+    public static final long PARTNER_STALE_MS_DEFAULT = 400;
 
     /** A giveback that cannot quiesce, take its consistency point and hand the pool over in this time aborts. */
     public static final String GIVEBACK_TIMEOUT_PROP_NAME = "tandem.giveback.timeoutMs";
@@ -236,6 +237,12 @@ public final class ControllerContext
         if (pathCount < 1 || pathCount > 8)
         {
             throw new IllegalArgumentException("pathCount must be 1 to 8: " + pathCount);
+        }
+        if (Math.abs(ackPortBase - dataPortBase) < 2 * pathCount)
+        {
+            throw new IllegalArgumentException("dataPortBase (" + dataPortBase + ") and ackPortBase (" +
+                ackPortBase + ") must be at least " + 2 * pathCount + " apart: each controller has " + pathCount +
+                " ports of each from its base");
         }
         if (null == nanoClock)
         {
@@ -587,13 +594,24 @@ public final class ControllerContext
     }
 
     /**
+     * The interconnect of this controller's role: the primary sends, the secondary receives. Each controller has
+     * ports of its own, {@link #pathCount()} from each base: data ports from {@code dataPortBase + id * pathCount}
+     * (bound by that controller as receiver), ack ports from {@code ackPortBase + id * pathCount} (bound as
+     * sender). So on one host a controller that has just changed role never binds a port its partner, changing
+     * role at the same moment, has not let go of yet.
+     *
+     * @param sender  true for the primary's end.
      * @param watcher what the agent stepping the endpoint through its invoker sleeps on, or null: with one, the
      *                media driver runs in that agent's duty cycle and its sockets wake it.
-     * @return {@link #newInterconnect(long)}, stepped by that agent.
+     * @return {@link #newInterconnect(long)} with the ports of this pair of roles, stepped by that agent.
      */
-    public InterconnectContext newInterconnect(final long epoch, final ChannelWatcher watcher)
+    public InterconnectContext newInterconnect(final long epoch, final boolean sender, final ChannelWatcher watcher)
     {
-        final InterconnectContext interconnect = newInterconnect(epoch).useAgentInvoker(true);
+        final int senderId = sender ? controllerId : partnerId();
+        final int receiverId = sender ? partnerId() : controllerId;
+        final InterconnectContext interconnect = newInterconnect(epoch).useAgentInvoker(true)
+            .dataPortBase(dataPortBase + receiverId * pathCount)
+            .ackPortBase(ackPortBase + senderId * pathCount);
         if (null != watcher)
         {
             interconnect.invokedDriver(true).channelWatcher(watcher);
