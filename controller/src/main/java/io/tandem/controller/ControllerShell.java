@@ -198,6 +198,18 @@ public final class ControllerShell implements AutoCloseable
     }
 
     /**
+     * The role has ended (it handed the volume over, gave it back, or was fenced): whoever runs the roles starts
+     * the next one at once rather than at its next look.
+     */
+    public void roleEnding()
+    {
+        if (null != ctx.roleHandoff())
+        {
+            ctx.roleHandoff().roleEnding();
+        }
+    }
+
+    /**
      * A role is done with its NVLog: kept open for the next role, or closed when there is none.
      */
     public void releaseLog(final NvLog log)

@@ -32,6 +32,7 @@ public final class RoleHandoff implements AutoCloseable
             current.wake();
         }
     };
+    private final java.util.concurrent.Semaphore roleEnds = new java.util.concurrent.Semaphore(0);
     private volatile AgentIdling agent;
     private NvLog log;
     private boolean closed;
@@ -110,6 +111,27 @@ public final class RoleHandoff implements AutoCloseable
     CompletionHandler nvramCompletions()
     {
         return nvramCompletions;
+    }
+
+    /**
+     * The running role has ended (a handover, a giveback, a fence): wakes whoever waits to start the next. From
+     * any thread.
+     */
+    public void roleEnding()
+    {
+        roleEnds.release();
+    }
+
+    /**
+     * Waits until a role says it ended, or {@code timeoutMs}: the runner of the roles polls them no longer than
+     * that, and at once when one ends.
+     */
+    public void awaitRoleEnd(final long timeoutMs) throws InterruptedException
+    {
+        if (roleEnds.tryAcquire(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS))
+        {
+            roleEnds.drainPermits();
+        }
     }
 
     /**

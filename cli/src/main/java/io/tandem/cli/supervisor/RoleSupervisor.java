@@ -195,7 +195,7 @@ public final class RoleSupervisor implements AutoCloseable
                         continue;
                     }
                 }
-                TimeUnit.MILLISECONDS.sleep(POLL_MS); // the supervisor polls roles' states; it is off every I/O path
+                handoff.awaitRoleEnd(POLL_MS); // polls the roles' states, and looks at once when one ends
             }
             catch (final InterruptedException ex)
             {
