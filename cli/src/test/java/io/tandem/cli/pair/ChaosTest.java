@@ -120,7 +120,7 @@ class ChaosTest
                 {
                     case KILL_SETTLED:
                     case KILL_AFTER_FLAP:
-                        killAndRestart(pair, controllers, serving, random);
+                        killAndRestart(pair, controllers, serving, random, false);
                         serving = partner;
                         takeovers++;
                         break;
@@ -131,9 +131,11 @@ class ChaosTest
                         await(pair, "the restarted secondary to hear the primary", 30,
                             () -> "up".equals(field(pair.controlBase + partner, "path.0")) ||
                                 "up".equals(field(pair.controlBase + partner, "path.1")));
-                        killAndRestart(pair, controllers, serving, random);
-                        serving = partner;
-                        takeovers++;
+                        // the primary may have recorded the mirror stale when the old secondary exited, and not yet
+                        // recorded the restarted one's resync: then no takeover may happen (it would lose what the
+                        // primary acknowledged alone), and the killed primary serves again from its NVLog
+                        serving = killAndRestart(pair, controllers, serving, random, true);
+                        takeovers += serving == partner ? 1 : 0;
                         break;
                     case PAUSE_PRIMARY:
                     {
@@ -354,17 +356,38 @@ class ChaosTest
         }
     }
 
-    private static void killAndRestart(
-        final LaunchedPair pair, final ChildJvm[] controllers, final int serving, final Random random)
+    /**
+     * Kills the serving controller; the survivor takes over, or, where {@code mayRefuse} and the pool records the
+     * mirror stale, refuses to (nothing else may happen: only the dead owner writes the pool). The killed one is
+     * started again; it rejoins and is resynced, or serves again from its NVLog after a refusal.
+     *
+     * @return the controller that serves afterwards.
+     */
+    private static int killAndRestart(
+        final LaunchedPair pair, final ChildJvm[] controllers, final int serving, final Random random,
+        final boolean mayRefuse)
         throws Exception
     {
         controllers[serving].kill();
         controllers[serving].close();
         final int survivor = 1 - serving;
-        await(pair, "controller " + survivor + " to take over", 60,
-            () -> "primary".equals(field(pair.controlBase + survivor, "role")));
+        await(pair, "controller " + survivor + " to take over" + (mayRefuse ? ", or to refuse over a stale mirror" :
+            ""), 60, () -> "primary".equals(field(pair.controlBase + survivor, "role")) ||
+            mayRefuse && "STALE".equals(field(pair.controlBase + survivor, "pool.mirrorState")) &&
+                "secondary".equals(field(pair.controlBase + survivor, "role")) &&
+                // long after the owner died: the survivor's view of the pool is not one from before the kill
+                heartbeatAgeMs(pair, survivor) > 1_000);
+        final int next = "primary".equals(field(pair.controlBase + survivor, "role")) ? survivor : serving;
         controllers[serving] = pair.start(serving, random.nextBoolean() ? "primary" : "secondary");
-        await(pair, "the killed controller to rejoin and be resynced", 60, () -> mirrored(pair, survivor));
+        await(pair, next == survivor ? "the killed controller to rejoin and be resynced" :
+            "the killed owner to serve from its NVLog and resync its partner", 60, () -> mirrored(pair, next));
+        return next;
+    }
+
+    private static long heartbeatAgeMs(final LaunchedPair pair, final int id)
+    {
+        final String age = field(pair.controlBase + id, "partner.heartbeatAgeMs");
+        return null == age || age.isEmpty() ? -1 : Long.parseLong(age);
     }
 
     private static void signal(final String signal, final ChildJvm child) throws Exception
