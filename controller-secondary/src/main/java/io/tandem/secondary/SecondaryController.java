@@ -287,18 +287,7 @@ public final class SecondaryController implements AutoCloseable
      */
     private void keepLog(final NvLog log)
     {
-        boolean keep = null == log.device().failure();
-        if (keep)
-        {
-            try
-            {
-                log.device().awaitCompletion(log.device().lastTicket());
-            }
-            catch (final RuntimeException ex)
-            {
-                keep = false;
-            }
-        }
+        final boolean keep = io.tandem.controller.RoleHandoff.settled(log);
         final NvLog before = keep ? keptLog.getAndSet(log) : null;
         if (!keep)
         {

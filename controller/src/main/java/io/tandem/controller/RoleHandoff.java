@@ -78,25 +78,34 @@ public final class RoleHandoff implements AutoCloseable
         {
             return;
         }
-        boolean keep = !closed && null == log && null == released.device().failure();
-        if (keep)
-        {
-            try
-            {
-                released.device().awaitCompletion(released.device().lastTicket());
-            }
-            catch (final RuntimeException ex)
-            {
-                keep = false;
-            }
-        }
-        if (keep)
+        if (!closed && null == log && settled(released))
         {
             log = released;
         }
         else
         {
             CloseHelper.quietClose(released);
+        }
+    }
+
+    /**
+     * @return true once every pending write of the log's device completed; false if its device failed (then the
+     * log should be closed, not kept: opening the device again finds out what it holds).
+     */
+    public static boolean settled(final NvLog log)
+    {
+        if (null != log.device().failure())
+        {
+            return false;
+        }
+        try
+        {
+            log.device().awaitCompletion(log.device().lastTicket());
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
         }
     }
 

@@ -35,6 +35,7 @@ public final class DriverSpares implements AutoCloseable
     private static final int COUNT = 2;
 
     private final String prefix;
+    private final long launchDelayMs;
     private final ArrayDeque<Pending> spares = new ArrayDeque<>();
     private boolean closed;
 
@@ -43,7 +44,30 @@ public final class DriverSpares implements AutoCloseable
      */
     public DriverSpares(final String prefix)
     {
+        this(prefix, LAUNCH_DELAY_MS);
+    }
+
+    /**
+     * @param launchDelayMs how long after a take the missing spares are launched (each one this much after the
+     *                      one before).
+     */
+    DriverSpares(final String prefix, final long launchDelayMs)
+    {
         this.prefix = prefix;
+        this.launchDelayMs = launchDelayMs;
+    }
+
+    /**
+     * @return how many spares are launched and waiting.
+     */
+    synchronized int ready()
+    {
+        int ready = 0;
+        for (final Pending spare : spares)
+        {
+            ready += spare.launch.isDone() && !spare.launch.isCompletedExceptionally() ? 1 : 0;
+        }
+        return ready;
     }
 
     /**
@@ -77,7 +101,7 @@ public final class DriverSpares implements AutoCloseable
         for (int i = 0; spares.size() < COUNT; i++)
         {
             spares.add(new Pending(settings.directory().toAbsolutePath()
-                .resolve(prefix + "-spare-" + SEQUENCE.incrementAndGet()), copy, LAUNCH_DELAY_MS * (1 + i)));
+                .resolve(prefix + "-spare-" + SEQUENCE.incrementAndGet()), copy, launchDelayMs * (1 + i)));
         }
         return taken;
     }

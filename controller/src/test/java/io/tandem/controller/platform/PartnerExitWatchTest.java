@@ -31,6 +31,8 @@ class PartnerExitWatchTest
         try (PartnerExitWatch watch = OsPlatform.INSTANCE.watchPartnerExit(dir, 1);
             ChildJvm first = holder(11))
         {
+            final java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+            watch.onExit(told::incrementAndGet); // the role looks at once when told, not at its next heartbeat
             final RunIdentity firstRun = run(first, 11);
             try (ChildJvm second = ChildJvm.start(RunLockHolder.class, dir.resolve("second.err"), dir.toString(),
                 "12"))
@@ -42,6 +44,7 @@ class PartnerExitWatchTest
             signal("STOP", first);
             Thread.sleep(300); // nothing may happen: there is no event to wait for
             assertFalse(watch.exited(firstRun), "a stopped process keeps its lock: not reported");
+            assertEquals(0, told.get(), "nobody told of a stopped process");
             signal("CONT", first);
 
             first.kill();
@@ -49,6 +52,11 @@ class PartnerExitWatchTest
             {
                 Thread.sleep(1); // another process's exit: there is no clock to step
             }
+            while (0 == told.get()) // told right after it publishes the exit, on the watch's thread
+            {
+                Thread.sleep(1);
+            }
+            assertEquals(1, told.get(), "the listener was told of the exit, once");
 
             try (ChildJvm next = holder(13))
             {
