@@ -72,7 +72,7 @@ public final class InterconnectContext
 
     /** Silence after which a path is declared down. */
     public static final String PATH_TIMEOUT_PROP_NAME = "tandem.interconnect.pathTimeoutNs";
-    public static final long PATH_TIMEOUT_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(120);
+    public static final long PATH_TIMEOUT_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(200);
 
     /** No ack progress on a stream with records outstanding for this long: send them again (safety net). */
     public static final String RESEND_TIMEOUT_PROP_NAME = "tandem.interconnect.resendTimeoutNs";
