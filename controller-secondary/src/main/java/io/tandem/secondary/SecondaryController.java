@@ -64,8 +64,7 @@ public final class SecondaryController implements AutoCloseable
 
     private final io.tandem.controller.platform.PartnerExitWatch exitWatch;
     /** The NVLog between sessions: open, as the last session left it. */
-    private final java.util.concurrent.atomic.AtomicReference<NvLog> keptLog =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    private final io.tandem.controller.NvLogKeeper keptLog = new io.tandem.controller.NvLogKeeper();
     private final Pool pool;
     private final NbdFrontEnd nbd;
     private final AgentIdling agentIdle;
@@ -277,23 +276,9 @@ public final class SecondaryController implements AutoCloseable
             failed.close();
         }
         CloseHelper.quietCloseAll(nbd, exitWatch);
-        shell.releaseLog(keptLog.getAndSet(null));
+        shell.releaseLog(keptLog.take(ctx.newInterconnect(0).streamCount()));
+        keptLog.close();
         shell.close();
-    }
-
-    /**
-     * A session is done with the log: kept open, once its pending writes completed, for the next session or role;
-     * closed if its device failed (the next session opens the device again and finds out for itself).
-     */
-    private void keepLog(final NvLog log)
-    {
-        final boolean keep = io.tandem.controller.RoleHandoff.settled(log);
-        final NvLog before = keep ? keptLog.getAndSet(log) : null;
-        if (!keep)
-        {
-            CloseHelper.quietClose(log);
-        }
-        CloseHelper.quietClose(before); // none: a session takes the kept log, and one session runs at a time
     }
 
 
@@ -339,7 +324,7 @@ public final class SecondaryController implements AutoCloseable
                 CloseHelper.quietClose(interconnect);
                 if (null != log)
                 {
-                    keepLog(log); // as it was: the next attempt takes it, rather than reloading the NVRAM device
+                    keptLog.keep(log); // as it was: the next attempt takes it, rather than reloading the device
                 }
                 throw ex;
             }
@@ -359,12 +344,7 @@ public final class SecondaryController implements AutoCloseable
          */
         private NvLog takeLog(final Path nvram, final int streams) throws IOException
         {
-            NvLog log = keptLog.getAndSet(null);
-            if (null != log && log.partitioner().streamCount() != streams)
-            {
-                CloseHelper.quietClose(log);
-                log = null;
-            }
+            NvLog log = keptLog.take(streams);
             if (null == log)
             {
                 log = shell.keptLog(streams);
@@ -416,12 +396,21 @@ public final class SecondaryController implements AutoCloseable
          */
         void release()
         {
+            releaseLink();
+            keptLog.keep(log);
+        }
+
+        /**
+         * Stops the interconnect at once and lets the platform close it meanwhile
+         * ({@link io.tandem.controller.platform.ControllerPlatform#release}).
+         */
+        void releaseLink()
+        {
             if (!released)
             {
                 released = true;
                 ctx.platform().release(interconnect);
             }
-            keepLog(log);
         }
 
         /**
@@ -433,7 +422,7 @@ public final class SecondaryController implements AutoCloseable
             {
                 CloseHelper.quietClose(interconnect); // at once: the next session binds the same ports
             }
-            keepLog(log);
+            keptLog.keep(log);
         }
     }
 
@@ -629,11 +618,7 @@ public final class SecondaryController implements AutoCloseable
             (forced ? ", forced" : ""));
         // stopped at once, so the mirror log changes no more; closed meanwhile (the primary this controller becomes
         // binds none of the receiver's ports)
-        if (!mirror.released)
-        {
-            mirror.released = true;
-            ctx.platform().release(mirror.interconnect);
-        }
+        mirror.releaseLink();
         // the journal tells a resumed takeover which steps are done; one that does not own the pool yet (the pool
         // as last read) has none done that count, and does not pay for reading the journal (tens of ms). Every
         // step is safe to repeat, so a stale read costs time, not safety.
