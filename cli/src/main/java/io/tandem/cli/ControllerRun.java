@@ -55,7 +55,7 @@ final class ControllerRun
             // the exit, which tells the partner's exit watch at once; a second process for this controller stops here
             java.nio.file.Files.createDirectories(ctx.controllerDir());
             runLock = io.tandem.controller.platform.RunLock.hold(ctx.controllerDir(),
-                io.tandem.controller.pool.RunIdentity.current().runId());
+                io.tandem.controller.pool.RunIdentity.current());
             controller = RoleSupervisor.launch(ctx, role, System.out);
         }
         catch (final IOException | IllegalStateException | IllegalArgumentException ex)

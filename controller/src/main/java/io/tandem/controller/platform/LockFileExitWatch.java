@@ -12,14 +12,19 @@ import java.nio.file.StandardOpenOption;
 /**
  * The partner's exit as the kernel reports it on one host: a thread of its own waits for the partner's
  * {@link RunLock}. The kernel grants it the moment the holder exits; the watch reads which run held it, lets it go
- * again at once (the partner's next run takes it), and publishes that run as exited. Found free with a run already
- * reported, it looks again 20 ms later, so that a restarted partner gets in.
+ * again at once (the partner's next run takes it), and publishes that run as exited once the process table agrees.
+ * The kernel lets a dying process's files go before its last thread is gone: a JVM of many threads on a busy host
+ * is a zombie only some tens of milliseconds later, so the watch polls the process table every millisecond for
+ * up to {@link #GONE_WAIT_MS} before it tells the listener, who would otherwise find the run still alive and
+ * decide at its next heartbeat. Found free with a run already reported, it looks again 20 ms later, so that a
+ * restarted partner gets in.
  * <p>
  * Thread-safe.
  */
 final class LockFileExitWatch implements PartnerExitWatch, Runnable
 {
     private static final long RECHECK_MS = 20;
+    static final long GONE_WAIT_MS = 1_000;
 
     private final Path file;
     private final Thread thread;
@@ -67,14 +72,14 @@ final class LockFileExitWatch implements PartnerExitWatch, Runnable
                         {
                             return;
                         }
-                        final long run;
+                        final RunIdentity run;
                         try (FileLock ignore = watched.lock()) // waits while a live partner holds it
                         {
-                            run = RunLock.runIdIn(watched);
+                            run = RunLock.runIn(watched);
                         }
-                        if (0 != run && run != exitedRunId)
+                        if (null != run && run.runId() != exitedRunId && awaitGone(run))
                         {
-                            exitedRunId = run;
+                            exitedRunId = run.runId();
                             final Runnable told = listener;
                             if (null != told)
                             {
@@ -105,6 +110,29 @@ final class LockFileExitWatch implements PartnerExitWatch, Runnable
                 }
             }
         }
+    }
+
+    /**
+     * @return true once the process table agrees that {@code run} is gone (at once for a run whose pid the lock file
+     * does not name); false if it still runs {@link #GONE_WAIT_MS} later: a live process let its lock go, and its
+     * run is looked at again at the next grant.
+     */
+    private boolean awaitGone(final RunIdentity run) throws InterruptedException
+    {
+        if (run.pid() < 0)
+        {
+            return true;
+        }
+        final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(GONE_WAIT_MS);
+        while (!OsPlatform.processGone(run))
+        {
+            if (closed || System.nanoTime() >= deadlineNs)
+            {
+                return false;
+            }
+            Thread.sleep(1); // the watch's own thread: the exit of another process has no event to wait on
+        }
+        return true;
     }
 
     public void close()

@@ -1,5 +1,7 @@
 package io.tandem.controller.platform;
 
+import io.tandem.controller.pool.RunIdentity;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,7 +11,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A controller process's claim on its controller directory, held for the life of the process: an exclusive lock
- * on {@code run.lock}, with the run's id written in the file. The kernel lets the lock go the moment the process
+ * on {@code run.lock}, with the run's identity written in the file (run id, pid, start ms, pid namespace: four
+ * longs; a file of an older version holds the run id alone). The kernel lets the lock go the moment the process
  * exits, however it exits (kill -9 too), and not before: a stopped process (SIGSTOP) keeps it. So a partner
  * waiting on the lock ({@link LockFileExitWatch}) learns of the exit at once and can never take a live process
  * for a dead one; and a second process started for the same controller is refused.
@@ -23,6 +26,7 @@ public final class RunLock implements AutoCloseable
     public static final String FILE_NAME = "run.lock";
     /** A partner's watch holds the lock for an instant when it finds it free: a start waits this long for it. */
     private static final long ACQUIRE_WAIT_MS = 2_000;
+    private static final int IDENTITY_BYTES = 4 * Long.BYTES;
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -34,11 +38,11 @@ public final class RunLock implements AutoCloseable
     }
 
     /**
-     * Takes the lock of {@code controllerDir} for run {@code runId}.
+     * Takes the lock of {@code controllerDir} for {@code run}.
      *
      * @throws IOException if another live process holds it: it runs this controller already.
      */
-    public static RunLock hold(final Path controllerDir, final long runId) throws IOException
+    public static RunLock hold(final Path controllerDir, final RunIdentity run) throws IOException
     {
         final FileChannel channel = FileChannel.open(controllerDir.resolve(FILE_NAME), StandardOpenOption.CREATE,
             StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -55,7 +59,8 @@ public final class RunLock implements AutoCloseable
                 }
                 Thread.sleep(5); // once, at start, off every I/O path
             }
-            channel.write(ByteBuffer.allocate(Long.BYTES).putLong(0, runId), 0);
+            channel.write(ByteBuffer.allocate(IDENTITY_BYTES).putLong(0, run.runId()).putLong(8, run.pid())
+                .putLong(16, run.startMs()).putLong(24, run.pidNamespace()), 0);
             return new RunLock(channel, lock);
         }
         catch (final InterruptedException ex)
@@ -72,12 +77,19 @@ public final class RunLock implements AutoCloseable
     }
 
     /**
-     * @return the run id the last holder of {@code channel}'s file wrote, 0 if none.
+     * @return the run the last holder of {@code channel}'s file wrote, null if none; a file holding a run id alone
+     * gives a run of pid -1 (unknown).
      */
-    static long runIdIn(final FileChannel channel) throws IOException
+    static RunIdentity runIn(final FileChannel channel) throws IOException
     {
-        final ByteBuffer id = ByteBuffer.allocate(Long.BYTES);
-        return channel.read(id, 0) == Long.BYTES ? id.getLong(0) : 0;
+        final ByteBuffer id = ByteBuffer.allocate(IDENTITY_BYTES);
+        final int read = channel.read(id, 0);
+        if (read < Long.BYTES || 0 == id.getLong(0))
+        {
+            return null;
+        }
+        return read >= IDENTITY_BYTES ? new RunIdentity(id.getLong(8), id.getLong(16), id.getLong(0), id.getLong(24)) :
+            new RunIdentity(-1, -1, id.getLong(0), -1);
     }
 
     /**

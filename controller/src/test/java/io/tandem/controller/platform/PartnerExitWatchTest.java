@@ -32,8 +32,19 @@ class PartnerExitWatchTest
             ChildJvm first = holder(11))
         {
             final java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
-            watch.onExit(told::incrementAndGet); // the role looks at once when told, not at its next heartbeat
+            final java.util.concurrent.atomic.AtomicReference<RunIdentity> watched =
+                new java.util.concurrent.atomic.AtomicReference<>();
+            final java.util.concurrent.atomic.AtomicInteger toldTooSoon = new java.util.concurrent.atomic.AtomicInteger();
+            watch.onExit(() -> // the role looks at once when told, not at its next heartbeat, and must find it gone
+            {
+                told.incrementAndGet();
+                if (!watch.exited(watched.get()))
+                {
+                    toldTooSoon.incrementAndGet();
+                }
+            });
             final RunIdentity firstRun = run(first, 11);
+            watched.set(firstRun);
             try (ChildJvm second = ChildJvm.start(RunLockHolder.class, dir.resolve("second.err"), dir.toString(),
                 "12"))
             {
@@ -57,17 +68,22 @@ class PartnerExitWatchTest
                 Thread.sleep(1);
             }
             assertEquals(1, told.get(), "the listener was told of the exit, once");
+            assertEquals(0, toldTooSoon.get(), "told only once the process table agrees (a JVM's files are let go " +
+                "of before its last thread ends)");
 
             try (ChildJvm next = holder(13))
             {
                 final RunIdentity nextRun = run(next, 13);
+                watched.set(nextRun);
                 Thread.sleep(300); // as above: the next run holds the lock, so nothing may be reported
                 assertFalse(watch.exited(nextRun), "the next run is alive");
                 next.kill();
-                while (!watch.exited(nextRun))
+                while (2 != told.get())
                 {
                     Thread.sleep(1);
                 }
+                assertTrue(watch.exited(nextRun));
+                assertEquals(0, toldTooSoon.get(), "the next run's exit too");
             }
         }
     }

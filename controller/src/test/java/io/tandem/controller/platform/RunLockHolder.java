@@ -17,7 +17,9 @@ public final class RunLockHolder
         final RunLock lock;
         try
         {
-            lock = RunLock.hold(Path.of(args[0]), Long.parseLong(args[1]));
+            final io.tandem.controller.pool.RunIdentity self = io.tandem.controller.pool.RunIdentity.current();
+            lock = RunLock.hold(Path.of(args[0]), new io.tandem.controller.pool.RunIdentity(self.pid(),
+                self.startMs(), Long.parseLong(args[1]), self.pidNamespace()));
         }
         catch (final java.io.IOException ex)
         {
