@@ -1,9 +1,16 @@
 package io.tandem.interconnect.path;
 
 /**
- * Decides which paths are up from what was heard on them: a path is up while a valid frame (heartbeat, ack or
- * record) arrived on it within the last {@code timeoutNs} and its outgoing publication is connected; it is down
- * otherwise. Starts with every path down until it is heard.
+ * Decides which paths are up from what was heard on them. A path is up while its outgoing publication is
+ * connected and a valid frame (heartbeat, ack or record) arrived on it within the last {@code timeoutNs}; it is
+ * down otherwise. Starts with every path down until it is heard.
+ * <p>
+ * A path goes down sooner, after {@link #quickTimeoutNs()} (half the timeout) of silence, when another path was
+ * heard steadily all that time: frames on it never more than {@link #steadyGapNs()} (a quarter of the timeout)
+ * apart, the last one that recent. Both ends were then demonstrably running, so the silence is the path's own (a
+ * pulled cable). When every path falls silent together, as it does when either end is starved of CPU, paused or
+ * collecting garbage, no path is heard steadily, and only the full timeout takes a path down: a busy host does
+ * not make a healthy path flap.
  * <p>
  * Time is passed in ({@code nowNs}), never read here, so tests step it.
  * <p>
@@ -11,16 +18,26 @@ package io.tandem.interconnect.path;
  */
 public final class PathLiveness
 {
+    private static final long NOT_YET = Long.MIN_VALUE;
+
     private final long timeoutNs;
+    private final long quickTimeoutNs;
+    private final long steadyGapNs;
     private final long[] lastHeardNs;
     private final boolean[] heard;
+    /** For each path: the longest gap between frames on the other paths since it was last heard; NOT_YET if none. */
+    private final long[] othersMaxGapNs;
     private int liveMask;
 
     public PathLiveness(final int pathCount, final long timeoutNs)
     {
         this.timeoutNs = timeoutNs;
+        this.quickTimeoutNs = timeoutNs / 2;
+        this.steadyGapNs = timeoutNs / 4;
         this.lastHeardNs = new long[pathCount];
         this.heard = new boolean[pathCount];
+        this.othersMaxGapNs = new long[pathCount];
+        java.util.Arrays.fill(othersMaxGapNs, NOT_YET);
     }
 
     /**
@@ -28,8 +45,19 @@ public final class PathLiveness
      */
     public void onHeard(final int path, final long nowNs)
     {
+        // the gap since this path's last frame counts against every other path's silence (a first frame has none)
+        final long gapNs = nowNs - lastHeardNs[path];
+        for (int other = 0; other < lastHeardNs.length; other++)
+        {
+            if (other != path && heard[other] && heard[path])
+            {
+                // a gap that began before the other path's last frame is counted whole: it errs on the slow side
+                othersMaxGapNs[other] = Math.max(othersMaxGapNs[other], gapNs);
+            }
+        }
         lastHeardNs[path] = nowNs;
         heard[path] = true;
+        othersMaxGapNs[path] = NOT_YET;
     }
 
     /**
@@ -43,13 +71,52 @@ public final class PathLiveness
         int mask = 0;
         for (int path = 0; path < lastHeardNs.length; path++)
         {
-            if (heard[path] && nowNs - lastHeardNs[path] <= timeoutNs && (connectedMask & (1 << path)) != 0)
+            if (heard[path] && (connectedMask & (1 << path)) != 0)
             {
-                mask |= 1 << path;
+                final long silentNs = nowNs - lastHeardNs[path];
+                if (silentNs <= quickTimeoutNs || silentNs <= timeoutNs && !othersSteady(path, nowNs))
+                {
+                    mask |= 1 << path;
+                }
             }
         }
         liveMask = mask;
         return mask;
+    }
+
+    /**
+     * @return true if another path was heard steadily since {@code path} was last heard, and just now.
+     */
+    private boolean othersSteady(final int path, final long nowNs)
+    {
+        if (NOT_YET == othersMaxGapNs[path] || othersMaxGapNs[path] > steadyGapNs)
+        {
+            return false;
+        }
+        for (int other = 0; other < lastHeardNs.length; other++)
+        {
+            if (other != path && heard[other] && nowNs - lastHeardNs[other] <= steadyGapNs)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the silence after which a path goes down when another path was heard steadily meanwhile.
+     */
+    public long quickTimeoutNs()
+    {
+        return quickTimeoutNs;
+    }
+
+    /**
+     * @return the longest gap between frames on a path that still counts as hearing it steadily.
+     */
+    public long steadyGapNs()
+    {
+        return steadyGapNs;
     }
 
     /**
