@@ -72,6 +72,10 @@ public final class PrimaryController implements AutoCloseable
     private boolean serving;
     private final PrimarySnapshot published;
     private final long startupReplayed;
+    /** At the start, the pool said it alone holds every acknowledged write (SYNCING) at this epoch. */
+    private final boolean poolSyncing;
+    /** The pool was handed to the partner (a giveback): its newer epoch is this controller's doing. */
+    private volatile boolean handedOver;
     private volatile boolean checkpointRequested;
     private volatile boolean fenced;
     private volatile boolean givebackRequested;
@@ -125,7 +129,9 @@ public final class PrimaryController implements AutoCloseable
                     "instead.");
             }
             final long takeStartNs = ctx.nanoClock().nanoTime();
-            this.epoch = ownership.take(ctx.controllerId(), before);
+            final boolean handed = 0 != ctx.handedEpoch() && before.owner() == ctx.controllerId() &&
+                before.epoch() == ctx.handedEpoch();
+            this.epoch = handed ? before.epoch() : ownership.take(ctx.controllerId(), before);
             if (-1 == epoch)
             {
                 throw new PoolOwnedByPartnerException("the pool changed while this controller started (it was " +
@@ -133,8 +139,10 @@ public final class PrimaryController implements AutoCloseable
                     "the secondary, or start it again.");
             }
             epochLease.renew(takeStartNs);
-            progress.println("controller " + ctx.controllerId() + ": took the pool at epoch " + epoch);
-            journal("primary", "took the pool at epoch " + epoch);
+            final String took = handed ? "serving the pool at epoch " + epoch + ", as it was handed over" :
+                "took the pool at epoch " + epoch;
+            progress.println("controller " + ctx.controllerId() + ": " + took);
+            journal("primary", took);
 
             final long logStartNs = ctx.nanoClock().nanoTime();
             final int streams = ctx.newInterconnect(epoch).streamCount();
@@ -158,7 +166,14 @@ public final class PrimaryController implements AutoCloseable
             }
             try
             {
-                replay.runConsistencyPoint();
+                if (0 == replay.replayed())
+                {
+                    consistencyPoint.poolHolds(superblock.cpLsn()); // nothing replayed: nothing to put in the pool
+                }
+                else
+                {
+                    replay.runConsistencyPoint();
+                }
             }
             catch (final IllegalStateException ex)
             {
@@ -171,6 +186,9 @@ public final class PrimaryController implements AutoCloseable
                 throw ex;
             }
             this.startupReplayed = replay.replayed();
+            // a pool handed over at a giveback, after the partner's last CP, already says the pool alone holds
+            // every acknowledged write, and so does this start's CP: the mirror generation need not record it again
+            this.poolSyncing = MirrorState.SYNCING == superblock.mirrorState() && superblock.epoch() == epoch;
             final long firstLsn = Math.max(superblock.cpLsn(), replay.highestLsn()) + 1;
             releaseSealedHalf(log, consistencyPoint.lastCpLsn());
             progress.println("controller " + ctx.controllerId() + ": replayed " + replay.replayed() +
@@ -339,7 +357,7 @@ public final class PrimaryController implements AutoCloseable
                 return; // a controller that cannot do its job goes silent, so the partner takes over
             }
             final long checkStartNs = ctx.nanoClock().nanoTime();
-            if (!fenced && PrimaryMode.GIVEN_BACK != mode)
+            if (!fenced && !handedOver && PrimaryMode.GIVEN_BACK != mode)
             {
                 if (ownership.isFenced(epoch))
                 {
@@ -499,7 +517,16 @@ public final class PrimaryController implements AutoCloseable
                 // the log still holds every write the pool may lack: the next start replays it
             }
         }
-        CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, exitWatch);
+        if (fenced || handedOver)
+        {
+            // the role that follows (secondary) does not use the sender's ports: the platform closes it meanwhile
+            ctx.platform().release(interconnect);
+            CloseHelper.quietCloseAll(nbd, consistencyPoint, cache, exitWatch);
+        }
+        else
+        {
+            CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, exitWatch);
+        }
         shell.releaseLog(log);
         shell.close();
     }
@@ -562,11 +589,13 @@ public final class PrimaryController implements AutoCloseable
         private long nextStatusNs;
         private long noPathSinceNs = -1;
         private int stage;
-        private int syncStage = SYNC_RECORD;
+        private int syncStage = poolSyncing ? SYNC_START : SYNC_RECORD;
         private long sessionPartnerRunId;
         private int lastLiveMask = -1;
         private long retryAtNs;
         private long givebackDeadlineNs;
+        /** A giveback's first CP, taken while clients still write, is not done yet. */
+        private boolean givebackPreCp;
         private PrimaryMode staleFrom;
         private boolean staleRecorded;
         private long aloneTicket;
@@ -839,8 +868,8 @@ public final class PrimaryController implements AutoCloseable
             {
                 givebackRequested = false;
                 stage = 0;
+                givebackPreCp = true;
                 givebackDeadlineNs = nowNs + TimeUnit.MILLISECONDS.toNanos(ctx.givebackTimeoutMs());
-                nbd.refuseIo(true);
                 transition(PrimaryTransition.GIVEBACK_REQUESTED);
                 return 1;
             }
@@ -966,6 +995,18 @@ public final class PrimaryController implements AutoCloseable
                     PrimaryTransition.GIVEBACK_PATHS_LOST);
                 return 1;
             }
+            if (givebackPreCp)
+            {
+                // a first CP while clients still write: the last one, with writes refused, has little left to do
+                if (!checkpointed(true))
+                {
+                    return 0;
+                }
+                givebackPreCp = false;
+                stage = 0;
+                nbd.refuseIo(true);
+                return 1;
+            }
             switch (stage)
             {
                 case 0:
@@ -984,12 +1025,11 @@ public final class PrimaryController implements AutoCloseable
                     final long current = epoch;
                     submit(() ->
                     {
-                        final long handed = ownership.handOver(current, ctx.partnerId());
-                        if (handed > 0)
-                        {
-                            epoch = handed;
-                        }
-                        return handed > 0;
+                        // this controller keeps its own epoch, which the handed one fences: nothing it may still
+                        // have under way can write the pool its partner serves at the handed epoch
+                        final boolean handed = ownership.handOver(current, ctx.partnerId()) > 0;
+                        handedOver = handed; // the heartbeat does not take the newer epoch for a fence
+                        return handed;
                     });
                     stage = 2;
                     return 1;

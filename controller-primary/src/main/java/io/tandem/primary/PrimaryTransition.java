@@ -30,7 +30,8 @@ public enum PrimaryTransition
         "resyncing it", MIRRORED, SYNCING),
     GENERATION_STARTED(SYNCING, "consistency point taken and a new epoch recorded SYNCING: opening the new " +
         "mirror generation", RESYNC),
-    GIVEBACK_REQUESTED(GIVEBACK, "giveback requested: no new I/O, writes in flight finish", MIRRORED),
+    GIVEBACK_REQUESTED(GIVEBACK, "giveback requested: a CP while clients write, then no new I/O, writes in " +
+        "flight finish", MIRRORED),
     GIVEBACK_ABORTED(MIRRORED, "the giveback could not quiesce before its deadline: serving again", GIVEBACK),
     GIVEBACK_PATHS_LOST(MIRRORED, "every interconnect path went down: writes in flight cannot finish, the " +
         "giveback cannot quiesce; serving again", GIVEBACK),

@@ -177,6 +177,7 @@ public final class ControllerContext
         CountedErrorLog.BUFFER_LENGTH_PROP_NAME, CountedErrorLog.BUFFER_LENGTH_DEFAULT);
     private ControllerHealth health;
     private boolean startWithoutMirror;
+    private long handedEpoch;
     private EventJournal journal;
     private RoleHandoff roleHandoff;
     private NanoClock nanoClock;
@@ -741,6 +742,24 @@ public final class ControllerContext
     }
 
     /**
+     * @return the epoch at which the partner handed the pool to this controller (a giveback), or 0: the primary
+     * serves at that epoch if the pool still names it there, without taking the pool again. The partner let go of
+     * the pool at an older epoch, which the handed one fences, and named this controller its owner: nobody else
+     * writes at it. Serving at it spares a forced superblock write, and lets the partner's first mirror session,
+     * started at the handed epoch, be the one that lasts.
+     */
+    public long handedEpoch()
+    {
+        return handedEpoch;
+    }
+
+    public ControllerContext handedEpoch(final long handedEpoch)
+    {
+        this.handedEpoch = handedEpoch;
+        return this;
+    }
+
+    /**
      * @return what the controller keeps from one role to the next (its open NVLog, spare media drivers); null (the
      * default) for a role that opens everything itself. Owned by whoever runs the controller's roles, which
      * closes it.
@@ -892,6 +911,7 @@ public final class ControllerContext
         copy.partnerStaleMs = partnerStaleMs;
         copy.givebackTimeoutMs = givebackTimeoutMs;
         copy.startWithoutMirror = startWithoutMirror;
+        copy.handedEpoch = handedEpoch;
         copy.journal = journal;
         copy.roleHandoff = roleHandoff;
         copy.noSpaceWaitMs = noSpaceWaitMs;

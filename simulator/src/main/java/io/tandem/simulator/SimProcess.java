@@ -64,6 +64,7 @@ final class SimProcess implements ControllerPlatform
     private SecondaryController secondary;
     private SimFrontEnd frontEnd;
     private boolean startWithoutMirror;
+    private long handedEpoch;
     private boolean wantPrimary;
     private long roleRetryAtNs = -1;
     private long agentErrors;
@@ -163,7 +164,8 @@ final class SimProcess implements ControllerPlatform
                 try
                 {
                     primary = PrimaryController.launch(
-                        template.copy().platform(this).startWithoutMirror(startWithoutMirror), progress);
+                        template.copy().platform(this).startWithoutMirror(startWithoutMirror)
+                            .handedEpoch(handedEpoch), progress);
                     roleRetryAtNs = -1;
                     return;
                 }
@@ -238,6 +240,7 @@ final class SimProcess implements ControllerPlatform
             primary = null;
             wantPrimary = false;
             startWithoutMirror = false;
+            handedEpoch = 0;
             startRole();
         }
         else if (null != secondary)
@@ -250,6 +253,7 @@ final class SimProcess implements ControllerPlatform
                 secondary = null;
                 wantPrimary = true;
                 startWithoutMirror = handover.tookOver();
+                handedEpoch = handover.handedEpoch();
                 startRole();
             }
         }

@@ -99,6 +99,32 @@ class ScenarioTest
     }
 
     /**
+     * A giveback hands the pool over at a new epoch that says the pool alone holds every acknowledged write, and
+     * the partner serves at that epoch without taking the pool again. The new primary is killed at each moment of
+     * the handover, before and after it serves and before its own mirror generation is in sync: the old primary,
+     * now secondary, takes the pool back with nothing lost.
+     */
+    @Test
+    void aGivebackServesAtTheHandedEpochAndANewPrimaryKilledAtAnyMomentOfItLosesNothing() throws Exception
+    {
+        for (final long killAfterMs : new long[] {5, 40, 120, 400})
+        {
+            final SimulationResult result = play(killAfterMs, new Script()
+                .at(2_000, "ctl giveback at controller 0", sim -> sim.giveback(0))
+                .at(2_000 + killAfterMs, "kill -9 controller 1, " + killAfterMs + " ms into the giveback",
+                    sim -> sim.killController(1))
+                .at(5_000, "start controller 1 as secondary", sim -> sim.startController(1, false))
+                .endAt(7_000));
+            assertTrue(result.passed(), report(result));
+        }
+        final SimulationResult settled = play(7, new Script()
+            .at(2_000, "ctl giveback at controller 0", sim -> sim.giveback(0))
+            .endAt(4_000));
+        assertTrue(settled.passed(), report(settled));
+        assertTrue(String.join("\n", settled.journal()).contains("as it was handed over"), report(settled));
+    }
+
+    /**
      * The simulator's seed 29 (before the fix): the pool's disk is full while the secondary takes over. Its fence
      * took the pool and stopped the partner, then the replay failed on the pool's I/O, and the takeover waited for
      * an operator's forced retry for good: nobody served. It now tries again by itself once it owns the pool.

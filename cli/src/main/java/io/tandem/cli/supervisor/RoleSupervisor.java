@@ -56,6 +56,7 @@ public final class RoleSupervisor implements AutoCloseable
     private volatile boolean stopping;
     private volatile Throwable failure;
     private boolean startWithoutMirror;
+    private long handedEpoch;
 
     private RoleSupervisor(final ControllerContext template, final Role initial, final PrintStream progress)
         throws IOException
@@ -105,7 +106,8 @@ public final class RoleSupervisor implements AutoCloseable
         {
             try
             {
-                primary = PrimaryController.launch(template.copy().startWithoutMirror(startWithoutMirror), progress);
+                primary = PrimaryController.launch(template.copy().startWithoutMirror(startWithoutMirror)
+                    .handedEpoch(handedEpoch), progress);
                 journal.roleChange("primary", "secondary");
                 journal.epochChange(primary.epoch(), startWithoutMirror ? "takeover" : "took the pool");
                 return;
@@ -174,6 +176,7 @@ public final class RoleSupervisor implements AutoCloseable
                         primary = null;
                         role = Role.SECONDARY;
                         startWithoutMirror = false;
+                        handedEpoch = 0;
                         restartRole();
                         continue;
                     }
@@ -191,6 +194,7 @@ public final class RoleSupervisor implements AutoCloseable
                         secondary = null;
                         role = Role.PRIMARY;
                         startWithoutMirror = handover.tookOver();
+                        handedEpoch = handover.handedEpoch();
                         restartRole();
                         continue;
                     }

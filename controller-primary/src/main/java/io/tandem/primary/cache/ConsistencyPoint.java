@@ -210,6 +210,19 @@ public final class ConsistencyPoint implements AutoCloseable
     }
 
     /**
+     * Starts from a pool that records {@code cpLsn} already, before any CP ran: a start that replayed nothing
+     * has nothing to put in the pool, and takes no CP.
+     */
+    public void poolHolds(final long cpLsn)
+    {
+        if (State.IDLE == state && cpLsn > lastCpLsn)
+        {
+            lastCpLsn = cpLsn;
+            this.cpLsn = cpLsn;
+        }
+    }
+
+    /**
      * @return the LSN recorded by the last CP that completed (0 before the first).
      */
     public long lastCpLsn()

@@ -73,8 +73,12 @@ public final class Ownership
     }
 
     /**
-     * Hands the pool to {@code partnerId} (giveback): the epoch goes up and the partner owns it, unless the
-     * caller was fenced meanwhile. The mirror state stays: the partner holds the generation on record.
+     * Hands the pool to {@code partnerId} (giveback), after a consistency point that put every acknowledged write
+     * in the pool with writes refused: the epoch goes up, the partner owns it, and the pool alone vouches for the
+     * acknowledged writes ({@link MirrorState#SYNCING}), unless the caller was fenced meanwhile. The partner serves
+     * at the new epoch as it is (no second take), and its new secondary holds no generation yet: should the partner
+     * die before its own generation is in sync, the caller may take the pool back with nothing to replay. The
+     * caller keeps its own epoch, which the new one fences.
      *
      * @return the new epoch, or -1 if the pool's epoch is no longer {@code epoch}.
      */
@@ -87,7 +91,7 @@ public final class Ownership
             {
                 return false;
             }
-            superblock.epoch(epoch + 1).owner(partnerId);
+            superblock.epoch(epoch + 1).owner(partnerId).mirrorState(MirrorState.SYNCING).mirrorGeneration(0);
             handed[0] = epoch + 1;
             return true;
         });
