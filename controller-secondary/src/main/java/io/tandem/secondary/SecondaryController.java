@@ -61,11 +61,6 @@ public final class SecondaryController implements AutoCloseable
     private final ControllerShell shell;
     /** A mirror session that could not start is tried again this much later. */
     private static final long SESSION_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(100);
-    /**
-     * Between heartbeats the superblock alone is read this often, so that a pool handed over (a giveback) or taken
-     * by the partner is noticed in milliseconds: reading 4 KiB of a file 200 times a second costs next to nothing.
-     */
-    static final long POOL_WATCH_MS = 5;
 
     private final io.tandem.controller.platform.PartnerExitWatch exitWatch;
     /** The NVLog between sessions: open, as the last session left it. */
@@ -115,7 +110,9 @@ public final class SecondaryController implements AutoCloseable
             this.nbd = nbd;
             published.nbd = ctx.bindAddress() + ":" + nbd.port();
             shell.heartbeat(this::watch, exitWatch);
-            shell.housekeeping().scheduleWithFixedDelay(this::watchPool, POOL_WATCH_MS, POOL_WATCH_MS,
+            // between heartbeats the superblock alone is read (ctx.poolWatchMs, 5 ms), so that a pool handed over
+            // or taken is noticed in milliseconds: reading 4 KiB of a file 200 times a second costs next to nothing
+            shell.housekeeping().scheduleWithFixedDelay(this::watchPool, ctx.poolWatchMs(), ctx.poolWatchMs(),
                 TimeUnit.MILLISECONDS);
             shell.start(new SecondaryAgent());
             this.controlPort = shell.serveControl(new SecondaryControlHandler(this));

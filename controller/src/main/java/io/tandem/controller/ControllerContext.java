@@ -69,6 +69,10 @@ public final class ControllerContext
     public static final String HEARTBEAT_INTERVAL_PROP_NAME = "tandem.mailbox.heartbeatMs";
     public static final long HEARTBEAT_INTERVAL_MS_DEFAULT = 50;
 
+    /** How often a secondary reads the pool's superblock between heartbeats, to notice a giveback at once. */
+    public static final String POOL_WATCH_PROP_NAME = "tandem.pool.watchMs";
+    public static final long POOL_WATCH_MS_DEFAULT = 5;
+
     public static final String MIRROR_LOSS_POLICY_PROP_NAME = "tandem.mirrorLoss.policy";
     public static final MirrorLossPolicy MIRROR_LOSS_POLICY_DEFAULT = MirrorLossPolicy.SUSPEND;
 
@@ -149,6 +153,7 @@ public final class ControllerContext
     private int stripeSize = Integer.getInteger(STRIPE_SIZE_PROP_NAME, STRIPE_SIZE_DEFAULT);
     private long cpIntervalMs = Long.getLong(CP_INTERVAL_PROP_NAME, CP_INTERVAL_MS_DEFAULT);
     private long heartbeatIntervalMs = Long.getLong(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_MS_DEFAULT);
+    private long poolWatchMs = Long.getLong(POOL_WATCH_PROP_NAME, POOL_WATCH_MS_DEFAULT);
     private int pathCount = Integer.getInteger(InterconnectContext.PATH_COUNT_PROP_NAME,
         InterconnectContext.PATH_COUNT_DEFAULT);
     private String pathAddresses = System.getProperty(InterconnectContext.PATH_ADDRESSES_PROP_NAME,
@@ -221,9 +226,10 @@ public final class ControllerContext
             throw new IllegalArgumentException("serviceAddress must be a resolved host and a port of its own (not " +
                 "the NBD or control port): " + serviceAddress);
         }
-        if (cpIntervalMs < 1 || heartbeatIntervalMs < 1 || givebackTimeoutMs < 1)
+        if (cpIntervalMs < 1 || heartbeatIntervalMs < 1 || givebackTimeoutMs < 1 || poolWatchMs < 1)
         {
-            throw new IllegalArgumentException("cpIntervalMs, heartbeatIntervalMs and givebackTimeoutMs must be >= 1");
+            throw new IllegalArgumentException(
+                "cpIntervalMs, heartbeatIntervalMs, givebackTimeoutMs and poolWatchMs must be >= 1");
         }
         if (partnerStaleMs <= heartbeatIntervalMs || partnerStaleMs > Integer.MAX_VALUE ||
             heartbeatIntervalMs > Integer.MAX_VALUE)
@@ -508,6 +514,21 @@ public final class ControllerContext
     public ControllerContext heartbeatIntervalMs(final long heartbeatIntervalMs)
     {
         this.heartbeatIntervalMs = heartbeatIntervalMs;
+        return this;
+    }
+
+    /**
+     * @return how often a secondary reads the pool's superblock alone between heartbeats, so that it notices a
+     * pool handed to it (a giveback) or taken by its partner within that time, not at its next heartbeat.
+     */
+    public long poolWatchMs()
+    {
+        return poolWatchMs;
+    }
+
+    public ControllerContext poolWatchMs(final long poolWatchMs)
+    {
+        this.poolWatchMs = poolWatchMs;
         return this;
     }
 
@@ -896,6 +917,7 @@ public final class ControllerContext
         copy.stripeSize = stripeSize;
         copy.cpIntervalMs = cpIntervalMs;
         copy.heartbeatIntervalMs = heartbeatIntervalMs;
+        copy.poolWatchMs = poolWatchMs;
         copy.pathCount = pathCount;
         copy.pathAddresses = pathAddresses;
         copy.dataPortBase = dataPortBase;

@@ -129,6 +129,7 @@ public final class Simulation
                 .partnerExitWatch(exitWatch).mirrorLossPolicy(lossPolicy)
                 .volumeSize(4L << 20).nvramCapacity(4L << 20).cacheCapacity(2L << 20).stripeSize(4096)
                 .cpIntervalMs(200 + random.nextInt(2000)).heartbeatIntervalMs(100).partnerStaleMs(1000)
+                .poolWatchMs(20) // each look reads the superblock's real file: fewer looks, faster seeds
                 .givebackTimeoutMs(3000).pathCount(2).nbdPort(0).controlPort(0)
                 .serviceAddress(new java.net.InetSocketAddress("127.0.0.1", 10_800))
                 .aeronDir(dir.resolve("aeron-" + id)).nanoClock(clock).epochClock(clock).durability(durability)

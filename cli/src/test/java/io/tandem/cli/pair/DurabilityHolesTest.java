@@ -36,7 +36,10 @@ class DurabilityHolesTest
      * every write acknowledged since the last consistency point read back as zeroes. Now its NVLog keeps what it
      * acknowledged and says which generation it holds: it takes over from that, or refuses. Heartbeats every
      * 5 s (as the report had it) leave the primary seconds before it notices the restart, so the kill lands in
-     * that window.
+     * that window. The host's exit watch is off, as on two hosts without a service processor: with it the
+     * primary learns of the secondary's death at once, records its mirror stale, and the restarted secondary
+     * rightly refuses to take over (the exit watch once told the primary too soon to be believed, and this test
+     * relied on that).
      */
     @Test
     void aSecondaryRestartedJustBeforeThePrimaryDiesLosesNoAcknowledgedWrite() throws Exception
@@ -44,7 +47,7 @@ class DurabilityHolesTest
         final Path state = dir.resolve("workload.state");
         try (LaunchedPair pair = new LaunchedPair(dir, 11939, 27090))
         {
-            pair.extra.addAll(java.util.List.of("--cp-interval", "10m"));
+            pair.extra.addAll(java.util.List.of("--cp-interval", "10m", "--no-partner-exit-watch"));
             pair.jvmArgs.addAll(
                 java.util.List.of("-Dtandem.mailbox.heartbeatMs=5000", "-Dtandem.partner.staleMs=6000"));
             pair.startSecondary();
