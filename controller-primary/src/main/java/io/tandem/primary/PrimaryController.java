@@ -186,8 +186,8 @@ public final class PrimaryController implements AutoCloseable
                 throw ex;
             }
             this.startupReplayed = replay.replayed();
-            // a pool handed over at a giveback, after the partner's last CP, already says the pool alone holds
-            // every acknowledged write, and so does this start's CP: the mirror generation need not record it again
+            // a pool that says the pool alone holds every acknowledged write at this epoch (a start over a pool a
+            // resync left SYNCING), and so does this start: the mirror generation need not record it again
             this.poolSyncing = MirrorState.SYNCING == superblock.mirrorState() && superblock.epoch() == epoch;
             final long firstLsn = Math.max(superblock.cpLsn(), replay.highestLsn()) + 1;
             releaseSealedHalf(log, consistencyPoint.lastCpLsn());

@@ -11,7 +11,7 @@ package io.tandem.primary;
  *  DEGRADED --a path is up--> RESYNC
  *  MIRRORED --the partner restarted--> RESYNC
  *  RESYNC --CP, new epoch recorded SYNCING--> SYNCING
- *  MIRRORED --ctl giveback--> GIVEBACK --CP, I/O refused, quiet, CP, pool handed over SYNCING--> GIVEN_BACK
+ *  MIRRORED --ctl giveback--> GIVEBACK --CP, I/O refused, quiet, CP, pool handed over--> GIVEN_BACK
  *  GIVEBACK --deadline passed, or no path up--> MIRRORED
  *  any --a newer epoch in the pool--> FENCED
  * </pre>

@@ -99,10 +99,9 @@ class ScenarioTest
     }
 
     /**
-     * A giveback hands the pool over at a new epoch that says the pool alone holds every acknowledged write, and
-     * the partner serves at that epoch without taking the pool again. The new primary is killed at each moment of
-     * the handover, before and after it serves and before its own mirror generation is in sync: the old primary,
-     * now secondary, takes the pool back with nothing lost.
+     * A giveback hands the pool over at a new epoch, and the partner serves at that epoch without taking the pool
+     * again. The new primary is killed at each moment of the handover, before and after it serves and before its
+     * own mirror generation is in sync: nothing acknowledged is lost, and the pair serves again once it restarts.
      */
     @Test
     void aGivebackServesAtTheHandedEpochAndANewPrimaryKilledAtAnyMomentOfItLosesNothing() throws Exception

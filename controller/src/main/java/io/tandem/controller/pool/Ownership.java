@@ -74,11 +74,14 @@ public final class Ownership
 
     /**
      * Hands the pool to {@code partnerId} (giveback), after a consistency point that put every acknowledged write
-     * in the pool with writes refused: the epoch goes up, the partner owns it, and the pool alone vouches for the
-     * acknowledged writes ({@link MirrorState#SYNCING}), unless the caller was fenced meanwhile. The partner serves
-     * at the new epoch as it is (no second take), and its new secondary holds no generation yet: should the partner
-     * die before its own generation is in sync, the caller may take the pool back with nothing to replay. The
-     * caller keeps its own epoch, which the new one fences.
+     * in the pool with writes refused: the epoch goes up and the partner owns it, unless the caller was fenced
+     * meanwhile. The partner serves at the new epoch as it is (no second take); the caller keeps its own epoch,
+     * which the new one fences.
+     * <p>
+     * The mirror state stays (IN_SYNC, a generation the partner holds and the caller does not), though the pool
+     * holds everything: recorded SYNCING, it let the caller, just turned secondary, take the pool back from a
+     * partner whose role change (no heartbeats, no paths yet) outlasted the staleness limit. It is the partner's
+     * own start that records SYNCING, heartbeating by then.
      *
      * @return the new epoch, or -1 if the pool's epoch is no longer {@code epoch}.
      */
@@ -91,7 +94,7 @@ public final class Ownership
             {
                 return false;
             }
-            superblock.epoch(epoch + 1).owner(partnerId).mirrorState(MirrorState.SYNCING).mirrorGeneration(0);
+            superblock.epoch(epoch + 1).owner(partnerId);
             handed[0] = epoch + 1;
             return true;
         });

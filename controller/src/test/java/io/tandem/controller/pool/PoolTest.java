@@ -56,6 +56,34 @@ class PoolTest
         }
     }
 
+    /**
+     * Once, the handover recorded SYNCING: the old primary, just turned secondary, then took the pool back from a
+     * partner whose role change (no heartbeats, no paths yet) outlasted the staleness limit, and fenced a live
+     * controller (QemuRideThroughTest, under CI load). The mirror state and generation stay as they were: the old
+     * primary holds no generation, so it refuses until the new primary's own start records SYNCING.
+     */
+    @Test
+    void handingThePoolOverKeepsTheMirrorStateAndFencesTheGiver() throws IOException
+    {
+        try (Pool pool = Pool.open(ctx()))
+        {
+            final Ownership ownership = new Ownership(pool.superblocks());
+            final long epoch = ownership.take(0, pool.superblocks().read());
+            assertTrue(ownership.recordMirrorState(epoch, MirrorState.IN_SYNC, epoch));
+
+            final long handed = ownership.handOver(epoch, 1);
+            assertEquals(epoch + 1, handed);
+            final Superblock superblock = pool.superblocks().read();
+            assertEquals(1, superblock.owner());
+            assertEquals(MirrorState.IN_SYNC, superblock.mirrorState());
+            assertEquals(epoch, superblock.mirrorGeneration(), "the generation only the partner holds");
+            assertTrue(ownership.owns(1, handed), "the partner serves at the handed epoch as it is");
+            assertTrue(ownership.isFenced(epoch), "the giver keeps its own epoch, which the handed one fences");
+            assertFalse(ownership.recordCheckpoint(epoch, 10));
+            assertEquals(-1, ownership.handOver(epoch, 1), "a second handover from the old epoch is refused");
+        }
+    }
+
     @Test
     void takingOwnershipBumpsTheEpochAndFencesTheFormerOwner() throws IOException
     {
