@@ -161,7 +161,9 @@ public final class OsPlatform implements ControllerPlatform
         }
         catch (final IOException | RuntimeException ex)
         {
-            return false;
+            // reaped since it was found (its /proc entry went), or /proc cannot be read: gone only if the process
+            // table no longer has the pid at all
+            return ProcessHandle.of(run.pid()).isEmpty();
         }
     }
 
