@@ -482,13 +482,12 @@ public final class SecondaryController implements AutoCloseable
             }
             final Session failed = failedMirror;
             if (null != failed && takeoverFailed && !takingOver && null == handover &&
-                view.poolOwner() == ctx.partnerId() && view.poolEpoch() > failed.epoch &&
-                view.heartbeatAgeMs() >= 0 && view.heartbeatAgeMs() <= ctx.partnerStaleMs())
+                FailedTakeover.isMoot(failed.epoch, view, ctx.partnerId(), ctx.partnerStaleMs()))
             {
-                // the partner took the pool again since, replaying what it acknowledged, and serves: the failed
-                // takeover is moot. The NVLog stays as it is until the next mirror generation empties it.
+                // the partner serves the pool (again, or still): the failed takeover is moot. The NVLog stays as it
+                // is until the next mirror generation empties it.
                 progress.println("controller " + ctx.controllerId() + ": controller " + ctx.partnerId() +
-                    " serves the pool again at epoch " + view.poolEpoch() + ": the takeover that failed is moot; " +
+                    " serves the pool at epoch " + view.poolEpoch() + ": the takeover that failed is moot; " +
                     "mirroring again");
                 failedMirror = null;
                 failed.close();
