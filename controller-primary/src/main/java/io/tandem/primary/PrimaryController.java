@@ -517,16 +517,17 @@ public final class PrimaryController implements AutoCloseable
                 // the log still holds every write the pool may lack: the next start replays it
             }
         }
+        CloseHelper.quietClose(nbd);
         if (fenced || handedOver)
         {
             // the role that follows (secondary) does not use the sender's ports: the platform closes it meanwhile
             ctx.platform().release(interconnect);
-            CloseHelper.quietCloseAll(nbd, consistencyPoint, cache, exitWatch);
         }
         else
         {
-            CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, exitWatch);
+            CloseHelper.quietClose(interconnect);
         }
+        CloseHelper.quietCloseAll(consistencyPoint, cache, exitWatch);
         shell.releaseLog(log);
         shell.close();
     }

@@ -24,7 +24,7 @@ import java.nio.file.StandardOpenOption;
 final class LockFileExitWatch implements PartnerExitWatch, Runnable
 {
     private static final long RECHECK_MS = 20;
-    static final long GONE_WAIT_MS = 1_000;
+    private static final long GONE_WAIT_MS = 1_000;
 
     private final Path file;
     private final Thread thread;
@@ -119,20 +119,7 @@ final class LockFileExitWatch implements PartnerExitWatch, Runnable
      */
     private boolean awaitGone(final RunIdentity run) throws InterruptedException
     {
-        if (run.pid() < 0)
-        {
-            return true;
-        }
-        final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(GONE_WAIT_MS);
-        while (!OsPlatform.processGone(run))
-        {
-            if (closed || System.nanoTime() >= deadlineNs)
-            {
-                return false;
-            }
-            Thread.sleep(1); // the watch's own thread: the exit of another process has no event to wait on
-        }
-        return true;
+        return run.pid() < 0 || OsPlatform.awaitGone(run, GONE_WAIT_MS, () -> closed);
     }
 
     public void close()

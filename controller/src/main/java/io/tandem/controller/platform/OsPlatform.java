@@ -23,6 +23,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The real world: an agent and a housekeeping executor on threads of their own, a takeover on a thread of its
@@ -129,6 +130,28 @@ public final class OsPlatform implements ControllerPlatform
     }
 
     /**
+     * Waits on the caller's thread, looking at the process table every millisecond, for {@link #processGone}:
+     * another process's exit has no event to wait on.
+     *
+     * @param abandon looked at between looks: true gives up at once.
+     * @return true once {@code run} is gone; false if it is not within {@code timeoutMs}, or was abandoned.
+     */
+    static boolean awaitGone(final RunIdentity run, final long timeoutMs, final BooleanSupplier abandon)
+        throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!processGone(run))
+        {
+            if (abandon.getAsBoolean() || System.nanoTime() >= deadlineNs)
+            {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(EXIT_POLL_MS);
+        }
+        return true;
+    }
+
+    /**
      * @return true if no process of {@code run} is left, as far as this process can tell: it shares the run's
      * pid namespace and finds no process with its pid, one started at another time, or a zombie (dead, not yet
      * reaped). False whenever it cannot tell.
@@ -217,16 +240,11 @@ public final class OsPlatform implements ControllerPlatform
         process.destroyForcibly();
         // the process table says when it is gone (a zombie has let go of everything): looked at every millisecond,
         // where the JDK's wait for a process that is not our child polls every 100 ms or more
-        final long deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(exitTimeoutMs);
-        while (!processGone(partner))
+        if (!awaitGone(partner, exitTimeoutMs, () -> false)) // a takeover step's thread, off every I/O path
         {
-            if (System.nanoTime() >= deadlineNs)
-            {
-                throw new IllegalStateException("partner (" + role + ") pid " + partner.pid() + " still runs " +
-                    exitTimeoutMs + " ms after it was killed: the pool is fenced by its epoch, but the takeover does " +
-                    "not serve while the old owner may still have writes in flight");
-            }
-            TimeUnit.MILLISECONDS.sleep(EXIT_POLL_MS); // a takeover step's thread, off every I/O path
+            throw new IllegalStateException("partner (" + role + ") pid " + partner.pid() + " still runs " +
+                exitTimeoutMs + " ms after it was killed: the pool is fenced by its epoch, but the takeover does " +
+                "not serve while the old owner may still have writes in flight");
         }
         return new RunStop(true, "partner (" + role + ", last heartbeat at " + mailbox.heartbeatMs() + " ms) pid " +
             partner.pid() + " was alive: killed, gone after " +
