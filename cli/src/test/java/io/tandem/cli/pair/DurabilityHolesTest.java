@@ -124,6 +124,11 @@ class DurabilityHolesTest
             pair.startSecondary();
             pair.startPrimary();
             await("the pair to mirror", 30, () -> mirrored(pair, 0));
+            // the verdict is the secondary's: it must hear the primary too (under CI load it once had both paths
+            // down at this moment, and refused for a failed interconnect instead)
+            await("the secondary to hear the primary on both paths", 30,
+                () -> "up".equals(field(pair.controlBase + 1, "path.0")) &&
+                    "up".equals(field(pair.controlBase + 1, "path.1")));
             final String[] asked = run("ctl", "--controller", pair.controllers(), "takeover");
             assertNotEquals("0", asked[0], asked[1] + asked[2]);
             assertTrue((asked[1] + asked[2]).contains("the primary is alive on"), asked[1] + asked[2]);
