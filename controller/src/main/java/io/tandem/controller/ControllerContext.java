@@ -649,6 +649,7 @@ public final class ControllerContext
             .clusterId(clusterId)
             .epoch(epoch)
             .driverSpares(null == roleHandoff ? null : roleHandoff.driverSpares())
+            .retiredEndpoints(null == roleHandoff ? null : roleHandoff.retiredEndpoints())
             .nanoClock(nanoClock)
             .pathCount(pathCount)
             .pathAddresses(pathAddresses)

@@ -1,6 +1,7 @@
 package io.tandem.controller;
 
 import io.tandem.interconnect.DriverSpares;
+import io.tandem.interconnect.RetiredEndpoints;
 import io.tandem.nvlog.NvLog;
 import io.tandem.staging.CompletionHandler;
 import org.agrona.CloseHelper;
@@ -12,7 +13,9 @@ import org.agrona.CloseHelper;
  *   <li>its NVLog, open over its NVRAM ({@link NvLogKeeper}): the next role takes it as it stands instead of
  *   loading the NVRAM device again and scanning it (250-400 ms for 64 MiB on a 2-core machine, on the path of every
  *   takeover, giveback and resync);</li>
- *   <li>a media driver launched ahead of time for the next interconnect endpoint ({@link DriverSpares}).</li>
+ *   <li>a media driver launched ahead of time for the next interconnect endpoint ({@link DriverSpares});</li>
+ *   <li>the endpoints of the roles before, closed a second after their role ended ({@link RetiredEndpoints}), so
+ *   that closing them does not compete with the start of the next role or of the partner's.</li>
  * </ul>
  * NVRAM completions wake whichever role's agent runs now.
  * <p>
@@ -22,6 +25,7 @@ import org.agrona.CloseHelper;
 public final class RoleHandoff implements AutoCloseable
 {
     private final DriverSpares driverSpares;
+    private final RetiredEndpoints retiredEndpoints = new RetiredEndpoints();
     private final CompletionHandler nvramCompletions = ticket ->
     {
         final AgentIdling current = RoleHandoff.this.agent;
@@ -48,6 +52,14 @@ public final class RoleHandoff implements AutoCloseable
     public DriverSpares driverSpares()
     {
         return driverSpares;
+    }
+
+    /**
+     * @return where the roles' interconnect endpoints are closed once they are done with them.
+     */
+    public RetiredEndpoints retiredEndpoints()
+    {
+        return retiredEndpoints;
     }
 
     /**
@@ -101,10 +113,10 @@ public final class RoleHandoff implements AutoCloseable
     }
 
     /**
-     * Closes the kept log and the spare drivers.
+     * Closes the retired endpoints, the kept log and the spare drivers.
      */
     public void close()
     {
-        CloseHelper.quietCloseAll(logs, driverSpares);
+        CloseHelper.quietCloseAll(retiredEndpoints, logs, driverSpares);
     }
 }

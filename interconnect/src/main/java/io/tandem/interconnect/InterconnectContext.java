@@ -133,6 +133,7 @@ public final class InterconnectContext
         System.getProperty(INVOKED_DRIVER_PROP_NAME, Boolean.toString(INVOKED_DRIVER_DEFAULT)));
     private ChannelWatcher channelWatcher;
     private DriverSpares driverSpares;
+    private RetiredEndpoints retiredEndpoints;
     private NanoClock nanoClock;
     private IdleStrategy idleStrategy;
     private ErrorHandler errorHandler;
@@ -561,6 +562,21 @@ public final class InterconnectContext
     public InterconnectContext driverSpares(final DriverSpares driverSpares)
     {
         this.driverSpares = driverSpares;
+        return this;
+    }
+
+    /**
+     * @return where the endpoints this one follows were retired to, or null (the default): the endpoint closes
+     * the retired ones of its kind before it binds their ports.
+     */
+    public RetiredEndpoints retiredEndpoints()
+    {
+        return retiredEndpoints;
+    }
+
+    public InterconnectContext retiredEndpoints(final RetiredEndpoints retiredEndpoints)
+    {
+        this.retiredEndpoints = retiredEndpoints;
         return this;
     }
 

@@ -86,6 +86,10 @@ public final class InterconnectEndpoint implements MirrorLink
     private InterconnectEndpoint(final InterconnectContext ctx, final boolean isSender)
     {
         this.ctx = ctx;
+        if (null != ctx.retiredEndpoints())
+        {
+            ctx.retiredEndpoints().closeSameKind(isSender); // they hold the ports this one binds
+        }
         final PreparedDriver spare = null == ctx.driverSpares() ? null : ctx.driverSpares().take(ctx);
         final PreparedDriver prepared = null != spare ? spare : PreparedDriver.launch(ctx.aeronDirectory(), ctx);
         this.aeronDirectory = prepared.directory();
@@ -223,6 +227,25 @@ public final class InterconnectEndpoint implements MirrorLink
     {
         checkPath(path);
         return faults.isPulled(path);
+    }
+
+    /**
+     * Stops this endpoint now and closes it later, through {@link InterconnectContext#retiredEndpoints()}, or on
+     * a thread of its own at once when there is none: for a role that ends while its partner starts.
+     */
+    public void retire()
+    {
+        if (null != ctx.retiredEndpoints())
+        {
+            ctx.retiredEndpoints().retire(this);
+        }
+        else
+        {
+            stop();
+            final Thread closer = new Thread(this::close, "tandem-interconnect-close");
+            closer.setDaemon(true);
+            closer.start();
+        }
     }
 
     /**

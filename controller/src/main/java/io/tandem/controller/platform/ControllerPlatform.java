@@ -61,8 +61,10 @@ public interface ControllerPlatform
      */
     /**
      * Closes a mirror link its role is done with: it is stopped (quiet) when this returns, and closed then or
-     * soon after. Closing an Aeron endpoint (its client, driver and buffers) takes 80-175 ms on a 2-core machine,
-     * which a takeover need not wait for. Only for a link whose ports nothing binds again at once.
+     * later. Closing an Aeron endpoint (its client, driver and buffers) costs 60-220 ms of CPU on a 2-core machine,
+     * which neither a takeover nor the partner starting in a giveback should compete with: an endpoint whose
+     * context has {@link io.tandem.interconnect.RetiredEndpoints} is closed a second later, or as soon as the
+     * next endpoint of its kind starts (it binds the same ports); one without is closed on a thread of its own.
      */
     void release(MirrorLink link);
 

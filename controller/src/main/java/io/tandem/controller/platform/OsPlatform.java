@@ -87,7 +87,11 @@ public final class OsPlatform implements ControllerPlatform
 
     public void release(final MirrorLink link)
     {
-        if (null != link)
+        if (link instanceof InterconnectEndpoint)
+        {
+            ((InterconnectEndpoint)link).retire();
+        }
+        else if (null != link)
         {
             link.stop();
             startJob("tandem-interconnect-close", link::close);
