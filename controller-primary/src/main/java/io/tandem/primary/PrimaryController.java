@@ -15,6 +15,7 @@ import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.pool.PoolOwnedByPartnerException;
 import io.tandem.controller.pool.Superblock;
+import io.tandem.controller.platform.StartBeside;
 import io.tandem.interconnect.MirrorLink;
 import io.tandem.interconnect.MirrorSender;
 import io.tandem.nvlog.NvLog;
@@ -116,6 +117,7 @@ public final class PrimaryController implements AutoCloseable
         PageCache cache = null;
         ConsistencyPoint consistencyPoint = null;
         MirrorLink interconnect = null;
+        StartBeside<MirrorLink> launching = null;
         NbdFrontEnd nbd = null;
         try
         {
@@ -144,6 +146,9 @@ public final class PrimaryController implements AutoCloseable
             progress.println("controller " + ctx.controllerId() + ": " + took);
             journal("primary", took);
 
+            // the endpoint needs nothing the rest of the start makes: it starts beside it
+            launching = StartBeside.start(ctx.platform(), "tandem-interconnect-start",
+                () -> ctx.platform().launchSender(ctx.newInterconnect(epoch, true, agentIdle.watcher())));
             final long logStartNs = ctx.nanoClock().nanoTime();
             final int streams = ctx.newInterconnect(epoch).streamCount();
             final NvLog kept = shell.keptLog(streams);
@@ -195,7 +200,7 @@ public final class PrimaryController implements AutoCloseable
                 " records above CP LSN " + superblock.cpLsn() + "; next LSN " + firstLsn);
 
             final long interconnectStartNs = ctx.nanoClock().nanoTime();
-            interconnect = ctx.platform().launchSender(ctx.newInterconnect(epoch, true, agentIdle.watcher()));
+            interconnect = launching.join();
             final long nbdStartNs = ctx.nanoClock().nanoTime();
             this.sender = interconnect.sender();
             final NbdServerContext nbdCtx = new NbdServerContext().bindAddress(ctx.bindAddress())
@@ -263,15 +268,15 @@ public final class PrimaryController implements AutoCloseable
             final long servingNs = ctx.nanoClock().nanoTime();
             progress.println("controller " + ctx.controllerId() + ": started in " + ms(servingNs - takeStartNs) +
                 " ms: pool " + ms(logStartNs - takeStartNs) + " ms, NVLog and replay " +
-                ms(interconnectStartNs - logStartNs) + " ms, interconnect " + ms(nbdStartNs - interconnectStartNs) +
-                " ms, NBD and agent " + ms(servingNs - nbdStartNs) + " ms");
+                ms(interconnectStartNs - logStartNs) + " ms, waiting for the interconnect (started beside) " +
+                ms(nbdStartNs - interconnectStartNs) + " ms, NBD and agent " + ms(servingNs - nbdStartNs) + " ms");
             progress.println("controller " + ctx.controllerId() + ": primary serving nbd://" + ctx.bindAddress() + ":" +
                 nbd.port() + " (control port " + controlPort + ", " + ctx.pathCount() + " interconnect paths)");
         }
         catch (final IOException | RuntimeException ex)
         {
             shell.stopServing();
-            CloseHelper.quietCloseAll(nbd, interconnect, consistencyPoint, cache, exitWatch);
+            CloseHelper.quietCloseAll(nbd, launching, interconnect, consistencyPoint, cache, exitWatch);
             if (null != log)
             {
                 shell.releaseLog(log); // the role this controller starts instead takes it as it is
