@@ -14,19 +14,40 @@ import org.agrona.DirectBuffer;
  * carry records and the subscriptions acks; on the secondary the other way round (channels in
  * {@link PathChannels}). Frames larger than the MTU are fragmented by Aeron and reassembled here.
  * <p>
+ * The secondary adds a path's ack publication only once the primary's records reach its subscription on that
+ * path (an image appears), asynchronously, from the duty cycle. Added at once, as a new secondary starts while
+ * its partner is still starting as primary (a giveback), its first setup frame met a port nothing listened on yet,
+ * and Aeron sends the next one 100 ms later: the new primary's paths, and the writes it holds until the partner
+ * holds its generation, waited for it. The primary's records arrive only once its endpoint, ack subscriptions
+ * included, is up.
+ * <p>
  * Not thread-safe: the owning duty cycle calls it.
  */
 public final class AeronPathTransport implements PathTransport, AutoCloseable
 {
+    private static final long NO_REGISTRATION = -1;
+
     private final ExclusivePublication[] publications;
     private final Subscription[] subscriptions;
     private final PathFragments[] fragments;
     private final FragmentAssembler[] assemblers;
+    /** The secondary's: adds the ack publications later; null on the primary. */
+    private final Aeron aeron;
+    private final String[] lazyChannels;
+    private final long[] registrations;
 
-    private AeronPathTransport(final ExclusivePublication[] publications, final Subscription[] subscriptions)
+    private AeronPathTransport(
+        final ExclusivePublication[] publications,
+        final Subscription[] subscriptions,
+        final Aeron aeron,
+        final String[] lazyChannels)
     {
         this.publications = publications;
         this.subscriptions = subscriptions;
+        this.aeron = aeron;
+        this.lazyChannels = lazyChannels;
+        this.registrations = new long[publications.length];
+        java.util.Arrays.fill(registrations, NO_REGISTRATION);
         this.fragments = new PathFragments[publications.length];
         this.assemblers = new FragmentAssembler[publications.length];
         for (int path = 0; path < publications.length; path++)
@@ -59,11 +80,12 @@ public final class AeronPathTransport implements PathTransport, AutoCloseable
             subscriptions[path] = aeron.addSubscription(
                 PathChannels.ackSubscription(path, addresses[path], ackPortBase + path), PathChannels.ACK_STREAM_ID);
         }
-        return new AeronPathTransport(publications, subscriptions);
+        return new AeronPathTransport(publications, subscriptions, null, null);
     }
 
     /**
-     * The secondary's side: subscribes to records, publishes acks.
+     * The secondary's side: subscribes to records, publishes acks (each path's once the primary's records reach
+     * it).
      */
     public static AeronPathTransport forReceiver(
         final Aeron aeron,
@@ -72,17 +94,16 @@ public final class AeronPathTransport implements PathTransport, AutoCloseable
         final int ackPortBase)
     {
         final int pathCount = addresses.length;
-        final ExclusivePublication[] publications = new ExclusivePublication[pathCount];
         final Subscription[] subscriptions = new Subscription[pathCount];
+        final String[] ackChannels = new String[pathCount];
         for (int path = 0; path < pathCount; path++)
         {
             subscriptions[path] = aeron.addSubscription(
                 PathChannels.dataSubscription(path, addresses[path], dataPortBase + path),
                 PathChannels.DATA_STREAM_ID);
-            publications[path] = aeron.addExclusivePublication(
-                PathChannels.ackPublication(path, addresses[path], ackPortBase + path), PathChannels.ACK_STREAM_ID);
+            ackChannels[path] = PathChannels.ackPublication(path, addresses[path], ackPortBase + path);
         }
-        return new AeronPathTransport(publications, subscriptions);
+        return new AeronPathTransport(new ExclusivePublication[pathCount], subscriptions, aeron, ackChannels);
     }
 
     public int pathCount()
@@ -92,18 +113,55 @@ public final class AeronPathTransport implements PathTransport, AutoCloseable
 
     public long offer(final int path, final DirectBuffer buffer, final int offset, final int length)
     {
-        return publications[path].offer(buffer, offset, length);
+        final ExclusivePublication publication = publications[path];
+        return null == publication ? NOT_SENT : publication.offer(buffer, offset, length);
     }
 
     public boolean isConnected(final int path)
     {
-        return publications[path].isConnected();
+        final ExclusivePublication publication = publications[path];
+        return null != publication && publication.isConnected();
     }
 
     public int poll(final int path, final FrameHandler handler, final int fragmentLimit)
     {
+        int work = null == publications[path] && null != aeron ? addLater(path) : 0;
         fragments[path].handler = handler;
-        return subscriptions[path].poll(assemblers[path], fragmentLimit);
+        work += subscriptions[path].poll(assemblers[path], fragmentLimit);
+        return work;
+    }
+
+    /**
+     * The secondary's ack publication on {@code path}: asked for once the primary's records reach the path, taken
+     * once the driver has added it. Never blocks.
+     */
+    private int addLater(final int path)
+    {
+        if (NO_REGISTRATION == registrations[path])
+        {
+            if (0 == subscriptions[path].imageCount())
+            {
+                return 0;
+            }
+            registrations[path] = aeron.asyncAddExclusivePublication(lazyChannels[path], PathChannels.ACK_STREAM_ID);
+            return 1;
+        }
+        final ExclusivePublication added;
+        try
+        {
+            added = aeron.getExclusivePublication(registrations[path]);
+        }
+        catch (final RuntimeException ex)
+        {
+            registrations[path] = NO_REGISTRATION; // the driver refused it: asked again at the next poll
+            throw ex;
+        }
+        if (null == added)
+        {
+            return 0;
+        }
+        publications[path] = added;
+        return 1;
     }
 
     public void close()
