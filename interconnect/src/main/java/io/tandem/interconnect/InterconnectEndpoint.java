@@ -230,25 +230,6 @@ public final class InterconnectEndpoint implements MirrorLink
     }
 
     /**
-     * Stops this endpoint now and closes it later, through {@link InterconnectContext#retiredEndpoints()}, or on
-     * a thread of its own at once when there is none: for a role that ends while its partner starts.
-     */
-    public void retire()
-    {
-        if (null != ctx.retiredEndpoints())
-        {
-            ctx.retiredEndpoints().retire(this);
-        }
-        else
-        {
-            stop();
-            final Thread closer = new Thread(this::close, "tandem-interconnect-close");
-            closer.setDaemon(true);
-            closer.start();
-        }
-    }
-
-    /**
      * Stops the duty cycle: nothing more is delivered to the record sink or sent. Idempotent.
      */
     public synchronized void stop()

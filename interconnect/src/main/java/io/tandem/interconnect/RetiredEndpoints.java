@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Endpoints a controller's roles are done with, closed a little later rather than at once. Closing an Aeron
  * endpoint (its client, its driver, their buffers and directory) costs 60-220 ms of CPU on a 2-core machine, and
- * the moment a role ends is the moment the partner starts serving: a giveback's client paused 250 ms (median of 6,
- * worst 328 ms) with the giving controller's sender closed then, 176 ms (worst 202 ms) with it closed a second
- * later.
+ * the moment a role ends is the moment the partner starts serving: a giveback's client paused 251 ms (median of 6,
+ * worst 328 ms) with the giving controller's sender closed then, 182 ms (median of 8, worst 236 ms) with it closed
+ * a second later.
  * <p>
  * So {@link #retire} stops an endpoint at once (nothing more is delivered or sent) and closes it
  * {@link #closeDelayMs()} later on a thread of its own; a new endpoint of the same kind closes the retired ones of

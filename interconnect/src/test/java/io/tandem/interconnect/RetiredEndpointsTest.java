@@ -32,7 +32,7 @@ class RetiredEndpointsTest
                 .retiredEndpoints(retired).errorHandler(errors::add));
             final Path dir = sender.aeronDirectory();
             final long retiredNs = System.nanoTime();
-            sender.retire();
+            retired.retire(sender);
             assertTrue(Files.exists(dir), "not closed at once");
             assertEquals(1, retired.pending());
             while (Files.exists(dir))
@@ -57,8 +57,8 @@ class RetiredEndpointsTest
             final InterconnectEndpoint receiver = InterconnectEndpoint.launchReceiver(
                 TestContexts.context(dirs.base, "receiver", ports, 2).retiredEndpoints(retired)
                 .recordSink(new CheckingSink(4)));
-            oldSender.retire();
-            receiver.retire();
+            retired.retire(oldSender);
+            retired.retire(receiver);
             assertEquals(2, retired.pending());
 
             try (InterconnectEndpoint newSender = InterconnectEndpoint.launchSender(

@@ -9,6 +9,7 @@ import io.tandem.controller.pool.RunIdentity;
 import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.InterconnectEndpoint;
 import io.tandem.interconnect.MirrorLink;
+import io.tandem.interconnect.RetiredEndpoints;
 import io.tandem.staging.DeviceFile;
 import io.tandem.staging.block.BlockDevice;
 import org.agrona.ErrorHandler;
@@ -87,9 +88,11 @@ public final class OsPlatform implements ControllerPlatform
 
     public void release(final MirrorLink link)
     {
-        if (link instanceof InterconnectEndpoint)
+        final RetiredEndpoints retired = link instanceof InterconnectEndpoint ?
+            ((InterconnectEndpoint)link).context().retiredEndpoints() : null;
+        if (null != retired)
         {
-            ((InterconnectEndpoint)link).retire();
+            retired.retire((InterconnectEndpoint)link);
         }
         else if (null != link)
         {
