@@ -219,7 +219,7 @@ public final class MirrorReceiver implements Agent
 
         counters.framesReceived[path].incrementRelease();
         counters.bytesReceived[path].getAndAddRelease(length);
-        paths.onHeard(path, nowNs);
+        paths.onHeard(path, nowNs, buffer, offset);
         if (FrameHeader.TYPE_DATA == type)
         {
             onData(path, DataFrame.stream(buffer, offset), DataFrame.sequence(buffer, offset),

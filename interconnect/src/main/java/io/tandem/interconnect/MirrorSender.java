@@ -333,7 +333,7 @@ public final class MirrorSender implements Agent
 
         counters.framesReceived[path].incrementRelease();
         counters.bytesReceived[path].getAndAddRelease(length);
-        paths.onHeard(path, nowNs);
+        paths.onHeard(path, nowNs, buffer, offset);
         if (FrameHeader.TYPE_ACK == type)
         {
             final int entryCount = AckFrame.entryCount(buffer, offset);

@@ -152,7 +152,7 @@ class MirrorProtocolTest
     }
 
     @Test
-    void pulledPathIsDeclaredDownAfterHalfTheTimeoutWhileTheOtherIsHeardAndItsStreamsAreResentInOrderOnIt()
+    void pulledPathIsDeclaredDownAfterTheQuickTimeoutWhileTheOtherCarriesHeartbeatsAndItsStreamsAreResentInOrderOnIt()
     {
         bothPathsUp();
         wire.pull(0);
@@ -161,15 +161,16 @@ class MirrorProtocolTest
             offer(0);
             offer(1);
         }
-        // path 1 is heard steadily all the while: path 0's silence is its own, and half the timeout takes it down
-        final long quickMs = TimeUnit.NANOSECONDS.toMillis(ctx.pathTimeoutNs()) / 2;
+        // the partner's heartbeats keep coming on path 1: path 0's silence is its own, and the quick timeout
+        // (two fifths of the path timeout, within a heartbeat of the pull) takes it down
+        final long quickMs = TimeUnit.NANOSECONDS.toMillis(ctx.pathTimeoutNs()) * 2 / 5;
         step((int)quickMs - 5);
-        assertEquals(0b11, sender.liveMask(), "not down before half the timeout");
+        assertEquals(0b11, sender.liveMask(), "not down before the quick timeout");
         assertEquals(0, acked[0], "stream 0's records were lost on the pulled path");
         assertEquals(3, acked[1]);
 
-        step(10);
-        assertEquals(0b10, sender.liveMask(), "down after half the timeout");
+        step(10 + (int)TimeUnit.NANOSECONDS.toMillis(ctx.heartbeatIntervalNs()));
+        assertEquals(0b10, sender.liveMask(), "down after the quick timeout");
         assertEquals(0b10, receiver.liveMask(), "the receiver noticed too");
         assertEquals(1, sender.pathOf(0));
         assertEquals(1, senderCounters.downEvents[0].get());

@@ -1,63 +1,102 @@
 package io.tandem.interconnect.path;
 
+import java.util.Arrays;
+
 /**
  * Decides which paths are up from what was heard on them. A path is up while its outgoing publication is
  * connected and a valid frame (heartbeat, ack or record) arrived on it within the last {@code timeoutNs}; it is
  * down otherwise. Starts with every path down until it is heard.
  * <p>
- * A path goes down sooner, after {@link #quickTimeoutNs()} (half the timeout) of silence, when another path was
- * heard steadily all that time: frames on it never more than {@link #steadyGapNs()} (a quarter of the timeout)
- * apart, the last one that recent. Both ends were then demonstrably running, so the silence is the path's own (a
- * pulled cable). When every path falls silent together, as it does when either end is starved of CPU, paused or
- * collecting garbage, no path is heard steadily, and only the full timeout takes a path down: a busy host does
- * not make a healthy path flap.
+ * A path goes down sooner, after {@link #quickTimeoutNs()} (two fifths of the timeout) of silence, when the
+ * partner demonstrably kept sending on every path meanwhile: another path delivered at least
+ * {@link #EVIDENCE_BEATS} of the partner's heartbeats sent after the silent path's last one, spanning at least the
+ * quick timeout on the partner's clock and arriving over at least {@link #spreadNs()} (a fifth of the quick
+ * timeout) on ours. The partner sends its heartbeats on all paths in the same duty cycle, so the silent path's were
+ * sent too and were lost on the way: the silence is the path's own (a pulled cable).
  * <p>
- * Time is passed in ({@code nowNs}), never read here, so tests step it.
+ * The evidence is counted in the partner's heartbeats, not in the gaps between frames seen here, so a pause of
+ * either end delays the quick rule by the pause's length and no more. A starved or paused partner sends nothing on
+ * any path. A starved or paused receiving host finds every path's frames waiting at once; the frames of one path
+ * may be read a moment before another's, but the arrival spread means the receiver ran again after the burst and
+ * would have read the silent path's frames had there been any. The path heard last never goes down on the quick
+ * rule (no heartbeat was sent after its last one), so it never takes every path down; when every path falls silent
+ * together only the full timeout applies.
+ * <p>
+ * Time is passed in ({@code nowNs}), never read here, so tests step it. The partner's clock is compared only with
+ * itself.
  * <p>
  * Not thread-safe: owned by one duty cycle.
  */
 public final class PathLiveness
 {
+    /**
+     * The fewest of the partner's heartbeats on another path that show it kept sending.
+     */
+    public static final int EVIDENCE_BEATS = 3;
+
     private static final long NOT_YET = Long.MIN_VALUE;
 
+    private final int pathCount;
     private final long timeoutNs;
     private final long quickTimeoutNs;
-    private final long steadyGapNs;
     private final long[] lastHeardNs;
     private final boolean[] heard;
-    /** For each path: the longest gap between frames on the other paths since it was last heard; NOT_YET if none. */
-    private final long[] othersMaxGapNs;
+    /** For each path: the partner's clock in its last heartbeat on it; NOT_YET if none. */
+    private final long[] lastBeatSentNs;
+    /** For [path * pathCount + other]: heartbeats heard on other, sent after path's last heartbeat. */
+    private final int[] beatsSince;
+    /** For [path * pathCount + other]: the partner's clock in the latest of those. */
+    private final long[] latestBeatSentNs;
+    /** For [path * pathCount + other]: when the first of those arrived, on our clock. */
+    private final long[] firstBeatHeardNs;
+    private final long spreadNs;
     private int liveMask;
 
     public PathLiveness(final int pathCount, final long timeoutNs)
     {
+        this.pathCount = pathCount;
         this.timeoutNs = timeoutNs;
-        this.quickTimeoutNs = timeoutNs / 2;
-        this.steadyGapNs = timeoutNs / 4;
+        this.quickTimeoutNs = timeoutNs * 2 / 5;
+        this.spreadNs = quickTimeoutNs / 5;
         this.lastHeardNs = new long[pathCount];
         this.heard = new boolean[pathCount];
-        this.othersMaxGapNs = new long[pathCount];
-        java.util.Arrays.fill(othersMaxGapNs, NOT_YET);
+        this.lastBeatSentNs = new long[pathCount];
+        this.beatsSince = new int[pathCount * pathCount];
+        this.latestBeatSentNs = new long[pathCount * pathCount];
+        this.firstBeatHeardNs = new long[pathCount * pathCount];
+        Arrays.fill(lastBeatSentNs, NOT_YET);
     }
 
     /**
-     * A valid frame arrived on {@code path}.
+     * A valid frame other than a heartbeat arrived on {@code path}.
      */
     public void onHeard(final int path, final long nowNs)
     {
-        // the gap since this path's last frame counts against every other path's silence (a first frame has none)
-        final long gapNs = nowNs - lastHeardNs[path];
-        for (int other = 0; other < lastHeardNs.length; other++)
-        {
-            if (other != path && heard[other] && heard[path])
-            {
-                // a gap that began before the other path's last frame is counted whole: it errs on the slow side
-                othersMaxGapNs[other] = Math.max(othersMaxGapNs[other], gapNs);
-            }
-        }
         lastHeardNs[path] = nowNs;
         heard[path] = true;
-        othersMaxGapNs[path] = NOT_YET;
+    }
+
+    /**
+     * A heartbeat arrived on {@code path}, sent at {@code sentNs} on the partner's clock.
+     */
+    public void onHeartbeat(final int path, final long nowNs, final long sentNs)
+    {
+        onHeard(path, nowNs);
+        for (int other = 0; other < pathCount; other++)
+        {
+            final int index = other * pathCount + path;
+            if (other != path && NOT_YET != lastBeatSentNs[other] && sentNs > lastBeatSentNs[other])
+            {
+                if (0 == beatsSince[index]++)
+                {
+                    firstBeatHeardNs[index] = nowNs;
+                }
+                latestBeatSentNs[index] = Math.max(latestBeatSentNs[index], sentNs);
+            }
+        }
+        lastBeatSentNs[path] = sentNs;
+        Arrays.fill(beatsSince, path * pathCount, (path + 1) * pathCount, 0);
+        Arrays.fill(latestBeatSentNs, path * pathCount, (path + 1) * pathCount, NOT_YET);
     }
 
     /**
@@ -69,12 +108,12 @@ public final class PathLiveness
     public int evaluate(final long nowNs, final int connectedMask)
     {
         int mask = 0;
-        for (int path = 0; path < lastHeardNs.length; path++)
+        for (int path = 0; path < pathCount; path++)
         {
             if (heard[path] && (connectedMask & (1 << path)) != 0)
             {
                 final long silentNs = nowNs - lastHeardNs[path];
-                if (silentNs <= quickTimeoutNs || silentNs <= timeoutNs && !othersSteady(path, nowNs))
+                if (silentNs <= quickTimeoutNs || silentNs <= timeoutNs && !partnerKeptSending(path, nowNs))
                 {
                     mask |= 1 << path;
                 }
@@ -85,17 +124,16 @@ public final class PathLiveness
     }
 
     /**
-     * @return true if another path was heard steadily since {@code path} was last heard, and just now.
+     * @return true if another path delivered enough of the partner's heartbeats sent after {@code path}'s last.
      */
-    private boolean othersSteady(final int path, final long nowNs)
+    private boolean partnerKeptSending(final int path, final long nowNs)
     {
-        if (NOT_YET == othersMaxGapNs[path] || othersMaxGapNs[path] > steadyGapNs)
+        for (int other = 0; other < pathCount; other++)
         {
-            return false;
-        }
-        for (int other = 0; other < lastHeardNs.length; other++)
-        {
-            if (other != path && heard[other] && nowNs - lastHeardNs[other] <= steadyGapNs)
+            final int index = path * pathCount + other;
+            if (other != path && beatsSince[index] >= EVIDENCE_BEATS &&
+                latestBeatSentNs[index] - lastBeatSentNs[path] >= quickTimeoutNs &&
+                lastHeardNs[other] - firstBeatHeardNs[index] >= spreadNs)
             {
                 return true;
             }
@@ -104,7 +142,7 @@ public final class PathLiveness
     }
 
     /**
-     * @return the silence after which a path goes down when another path was heard steadily meanwhile.
+     * @return the silence after which a path goes down when the partner demonstrably kept sending on the others.
      */
     public long quickTimeoutNs()
     {
@@ -112,11 +150,11 @@ public final class PathLiveness
     }
 
     /**
-     * @return the longest gap between frames on a path that still counts as hearing it steadily.
+     * @return the least time over which the evidence of the quick rule must arrive here.
      */
-    public long steadyGapNs()
+    public long spreadNs()
     {
-        return steadyGapNs;
+        return spreadNs;
     }
 
     /**
@@ -142,6 +180,6 @@ public final class PathLiveness
 
     public int pathCount()
     {
-        return lastHeardNs.length;
+        return pathCount;
     }
 }

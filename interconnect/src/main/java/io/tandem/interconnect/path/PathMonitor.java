@@ -1,7 +1,9 @@
 package io.tandem.interconnect.path;
 
+import io.tandem.interconnect.protocol.FrameHeader;
 import io.tandem.interconnect.protocol.HeartbeatFrame;
 import io.tandem.interconnect.status.InterconnectCounters;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -45,11 +47,19 @@ public final class PathMonitor
     }
 
     /**
-     * A valid frame arrived on {@code path}.
+     * A valid frame arrived on {@code path}: a heartbeat's sending time feeds the quick rule of
+     * {@link PathLiveness}, any other frame only refreshes the path.
      */
-    public void onHeard(final int path, final long nowNs)
+    public void onHeard(final int path, final long nowNs, final DirectBuffer buffer, final int offset)
     {
-        liveness.onHeard(path, nowNs);
+        if (FrameHeader.TYPE_HEARTBEAT == FrameHeader.type(buffer, offset))
+        {
+            liveness.onHeartbeat(path, nowNs, HeartbeatFrame.timestampNs(buffer, offset));
+        }
+        else
+        {
+            liveness.onHeard(path, nowNs);
+        }
     }
 
     /**

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PathLivenessTest
 {
     private static final long TIMEOUT_NS = 200_000_000L;
+    private static final long BEAT_NS = 20_000_000L;
+    /** The partner's clock: any base, compared only with itself. */
+    private static final long PARTNER_CLOCK_OFFSET_NS = -7_777_000_000L;
 
     @Test
     void downUntilHeardThenDownAfterSilenceLongerThanTheTimeout()
@@ -43,67 +46,149 @@ class PathLivenessTest
     }
 
     @Test
-    void aPathSilentWhileAnotherIsHeardSteadilyGoesDownAfterHalfTheTimeout()
+    void aPathWhoseHeartbeatsStopWhileTheOthersKeepComingGoesDownAfterTheQuickTimeout()
     {
         final PathLiveness liveness = new PathLiveness(2, TIMEOUT_NS);
-        final long heartbeatNs = 20_000_000L;
-        long nowNs = 1_000_000_000L;
-        liveness.onHeard(0, nowNs);
-        liveness.onHeard(1, nowNs);
-        final long pulledAtNs = nowNs; // path 0 is heard no more; path 1 every heartbeat
-        while (nowNs + heartbeatNs <= pulledAtNs + liveness.quickTimeoutNs())
+        long nowNs = beatOnEveryPath(liveness, 1_000_000_000L, 5);
+        final long pulledAtNs = nowNs; // path 0 carries nothing more; path 1 a heartbeat every 20 ms
+        while (nowNs + BEAT_NS <= pulledAtNs + liveness.quickTimeoutNs())
         {
-            nowNs += heartbeatNs;
-            liveness.onHeard(1, nowNs);
-            assertEquals(0b11, liveness.evaluate(nowNs, 0b11), "within half the timeout: still up");
+            nowNs += BEAT_NS;
+            beat(liveness, 1, nowNs);
+            assertEquals(0b11, liveness.evaluate(nowNs, 0b11), "within the quick timeout: still up");
         }
         nowNs = pulledAtNs + liveness.quickTimeoutNs() + 1;
-        assertEquals(0b10, liveness.evaluate(nowNs, 0b11), "silent while path 1 was heard steadily: down");
+        assertEquals(0b10, liveness.evaluate(nowNs, 0b11), "the partner kept beating on path 1 only: path 0 down");
+        assertEquals(TIMEOUT_NS * 2 / 5, liveness.quickTimeoutNs());
 
-        liveness.onHeard(0, nowNs);
+        beat(liveness, 0, nowNs);
         assertEquals(0b11, liveness.evaluate(nowNs, 0b11), "heard again: up");
+    }
+
+    @Test
+    void aPauseOfThePartnerDoesNotSendThePulledPathToTheFullTimeout()
+    {
+        // the old rule wanted the other path heard at most 50 ms apart: one 70 ms pause cost the full timeout
+        final PathLiveness liveness = new PathLiveness(2, TIMEOUT_NS);
+        long nowNs = beatOnEveryPath(liveness, 1_000_000_000L, 5);
+        final long pulledAtNs = nowNs;
+        nowNs += BEAT_NS;
+        beat(liveness, 1, nowNs);
+        nowNs += 70_000_000L;
+        beat(liveness, 1, nowNs);
+        assertEquals(0b11, liveness.evaluate(nowNs + 1, 0b11),
+            "two beats after the pull, the second after a pause: not yet evidence");
+        nowNs += BEAT_NS;
+        beat(liveness, 1, nowNs);
+        assertEquals(0b10, liveness.evaluate(nowNs + 1, 0b11), "a third beat: down");
+        assertTrue(nowNs + 1 - pulledAtNs < TIMEOUT_NS * 3 / 5, "well before the full timeout");
     }
 
     @Test
     void whenEveryPathFallsSilentTogetherOnlyTheFullTimeoutTakesOneDown()
     {
-        // either end starved of CPU or paused: nothing is heard on any path, then the frames come all at once
+        // the partner starved of CPU or paused: nothing is heard on any path, then its beats resume on both
         final PathLiveness liveness = new PathLiveness(2, TIMEOUT_NS);
-        long nowNs = 1_000_000_000L;
-        for (int beat = 0; beat < 5; beat++)
-        {
-            nowNs += 20_000_000L;
-            liveness.onHeard(0, nowNs);
-            liveness.onHeard(1, nowNs);
-        }
-        final long silentFromNs = nowNs;
-        nowNs = silentFromNs + liveness.quickTimeoutNs() + 30_000_000L;
-        assertEquals(0b11, liveness.evaluate(nowNs, 0b11), "all silent: nobody was heard steadily");
-        liveness.onHeard(1, nowNs); // the first frame after the stall arrives on path 1 only
-        assertEquals(0b11, liveness.evaluate(nowNs, 0b11),
-            "path 1's frame ends a gap of its own: it was not heard steadily, so path 0 is not blamed");
+        long nowNs = beatOnEveryPath(liveness, 1_000_000_000L, 5);
+        nowNs += liveness.quickTimeoutNs() + 30_000_000L;
+        assertEquals(0b11, liveness.evaluate(nowNs, 0b11), "all silent: no evidence against either path");
+        beat(liveness, 1, nowNs); // its first beat after the stall arrives on path 1 first
+        assertEquals(0b11, liveness.evaluate(nowNs, 0b11), "one beat on path 1 blames nothing");
         nowNs += 1_000_000L;
-        liveness.onHeard(0, nowNs);
+        beat(liveness, 0, nowNs);
         assertEquals(0b11, liveness.evaluate(nowNs, 0b11));
     }
 
     @Test
-    void anotherPathHeardOnlyInBurstsDoesNotShortenTheTimeout()
+    void aStarvedReceiverThatReadsOnePathsWaitingBeatsFirstDoesNotBlameTheOther()
+    {
+        // this host stalls for 150 ms while the partner beats on both paths; one path's beats are read first
+        final PathLiveness liveness = new PathLiveness(2, TIMEOUT_NS);
+        long nowNs = beatOnEveryPath(liveness, 1_000_000_000L, 5);
+        final long stalledFromNs = nowNs;
+        nowNs += 150_000_000L;
+        for (long sentNs = stalledFromNs + BEAT_NS; sentNs <= nowNs; sentNs += BEAT_NS)
+        {
+            liveness.onHeartbeat(1, nowNs, sentNs + PARTNER_CLOCK_OFFSET_NS);
+        }
+        assertEquals(0b11, liveness.evaluate(nowNs, 0b11),
+            "path 1's seven waiting beats arrived together: path 0's may be just behind them");
+        for (long sentNs = stalledFromNs + BEAT_NS; sentNs <= nowNs; sentNs += BEAT_NS)
+        {
+            liveness.onHeartbeat(0, nowNs + 1_000L, sentNs + PARTNER_CLOCK_OFFSET_NS);
+        }
+        assertEquals(0b11, liveness.evaluate(nowNs + 1_000L, 0b11));
+    }
+
+    @Test
+    void aPathStillSilentAfterTheOthersWaitingBeatsAndOneMoreGoesDown()
+    {
+        final PathLiveness liveness = new PathLiveness(2, TIMEOUT_NS);
+        long nowNs = beatOnEveryPath(liveness, 1_000_000_000L, 5);
+        final long stalledFromNs = nowNs;
+        nowNs += 150_000_000L;
+        for (long sentNs = stalledFromNs + BEAT_NS; sentNs <= nowNs; sentNs += BEAT_NS)
+        {
+            liveness.onHeartbeat(1, nowNs, sentNs + PARTNER_CLOCK_OFFSET_NS);
+        }
+        assertEquals(0b11, liveness.evaluate(nowNs, 0b11));
+        nowNs += BEAT_NS;
+        beat(liveness, 1, nowNs);
+        assertEquals(0b10, liveness.evaluate(nowNs, 0b11), "this host ran again and path 0 still had nothing: down");
+    }
+
+    @Test
+    void framesWithoutHeartbeatsNeverShortenTheTimeout()
     {
         final PathLiveness liveness = new PathLiveness(2, TIMEOUT_NS);
         long nowNs = 1_000_000_000L;
         liveness.onHeard(0, nowNs);
         liveness.onHeard(1, nowNs);
         final long silentFromNs = nowNs;
-        final long burstGapNs = liveness.steadyGapNs() + 10_000_000L;
-        while (nowNs + burstGapNs < silentFromNs + TIMEOUT_NS)
+        while (nowNs + BEAT_NS <= silentFromNs + TIMEOUT_NS)
         {
-            nowNs += burstGapNs;
-            liveness.onHeard(1, nowNs);
-            assertEquals(0b11, liveness.evaluate(nowNs, 0b11), "path 1 heard with gaps: path 0 has the full timeout");
+            nowNs += BEAT_NS;
+            liveness.onHeard(1, nowNs); // acks carry no sending time: no evidence
+            assertEquals(0b11, liveness.evaluate(nowNs, 0b11), "path 0 has the full timeout");
         }
         nowNs = silentFromNs + TIMEOUT_NS + 1;
-        liveness.onHeard(1, nowNs);
         assertEquals(0b10, liveness.evaluate(nowNs, 0b11), "the full timeout: down");
+    }
+
+    @Test
+    void theLastPathHeardNeverGoesDownOnTheQuickRule()
+    {
+        final PathLiveness liveness = new PathLiveness(3, TIMEOUT_NS);
+        long nowNs = beatOnEveryPath(liveness, 1_000_000_000L, 5);
+        final long pulledAtNs = nowNs;
+        while (nowNs <= pulledAtNs + liveness.quickTimeoutNs())
+        {
+            nowNs += BEAT_NS;
+            beat(liveness, 2, nowNs); // paths 0 and 1 pulled
+        }
+        assertEquals(0b100, liveness.evaluate(nowNs + 1, 0b111), "both pulled paths down; path 2 carries on");
+        final long partnerStoppedNs = nowNs;
+        nowNs = partnerStoppedNs + TIMEOUT_NS;
+        assertEquals(0b100, liveness.evaluate(nowNs, 0b111), "path 2 only on the full timeout");
+        assertEquals(0, liveness.evaluate(nowNs + 1, 0b111));
+    }
+
+    private static long beatOnEveryPath(final PathLiveness liveness, final long fromNs, final int beats)
+    {
+        long nowNs = fromNs;
+        for (int i = 0; i < beats; i++)
+        {
+            nowNs += BEAT_NS;
+            for (int path = 0; path < liveness.pathCount(); path++)
+            {
+                beat(liveness, path, nowNs);
+            }
+        }
+        return nowNs;
+    }
+
+    private static void beat(final PathLiveness liveness, final int path, final long nowNs)
+    {
+        liveness.onHeartbeat(path, nowNs, nowNs + PARTNER_CLOCK_OFFSET_NS);
     }
 }
