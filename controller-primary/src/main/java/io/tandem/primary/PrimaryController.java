@@ -1103,7 +1103,7 @@ public final class PrimaryController implements AutoCloseable
                         }
                         else
                         {
-                            ctx.journal().pathDown(path, pulled[path] ? "pulled" : "silent");
+                            ctx.journal().pathDown(path, pulled[path] ? "pulled" : sender.downCause(path).description());
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 package io.tandem.interconnect;
 
+import io.tandem.interconnect.path.PathDownCause;
 import io.tandem.interconnect.path.PathMonitor;
 import io.tandem.interconnect.path.PathTransport;
 import io.tandem.interconnect.path.StreamAssignment;
@@ -220,6 +221,14 @@ public final class MirrorSender implements Agent
     public boolean hasLivePath()
     {
         return 0 != liveMask;
+    }
+
+    /**
+     * @return why the path is down; meaningless while it is up.
+     */
+    public PathDownCause downCause(final int path)
+    {
+        return paths.downCause(path);
     }
 
     /**

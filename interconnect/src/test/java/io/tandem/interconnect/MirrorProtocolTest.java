@@ -1,5 +1,6 @@
 package io.tandem.interconnect;
 
+import io.tandem.interconnect.path.PathDownCause;
 import io.tandem.interconnect.protocol.DataFrame;
 import io.tandem.interconnect.status.InterconnectCounters;
 import org.agrona.DirectBuffer;
@@ -174,6 +175,8 @@ class MirrorProtocolTest
         assertEquals(0b10, receiver.liveMask(), "the receiver noticed too");
         assertEquals(1, sender.pathOf(0));
         assertEquals(1, senderCounters.downEvents[0].get());
+        assertEquals(1, senderCounters.aloneDownEvents[0].get(), "down alone: the partner's beats came on path 1");
+        assertEquals(PathDownCause.SILENT_ALONE, sender.downCause(0));
         step(2);
         assertEquals(3, acked[0], "resent on path 1 and acknowledged");
         assertEquals(3, senderCounters.retransmits[1].get());

@@ -50,6 +50,7 @@ public final class PathLiveness
     /** For [path * pathCount + other]: when the first of those arrived, on our clock. */
     private final long[] firstBeatHeardNs;
     private final long spreadNs;
+    private final PathDownCause[] downCause;
     private int liveMask;
 
     public PathLiveness(final int pathCount, final long timeoutNs)
@@ -64,7 +65,9 @@ public final class PathLiveness
         this.beatsSince = new int[pathCount * pathCount];
         this.latestBeatSentNs = new long[pathCount * pathCount];
         this.firstBeatHeardNs = new long[pathCount * pathCount];
+        this.downCause = new PathDownCause[pathCount];
         Arrays.fill(lastBeatSentNs, NOT_YET);
+        Arrays.fill(downCause, PathDownCause.NEVER_HEARD);
     }
 
     /**
@@ -110,13 +113,26 @@ public final class PathLiveness
         int mask = 0;
         for (int path = 0; path < pathCount; path++)
         {
-            if (heard[path] && (connectedMask & (1 << path)) != 0)
+            final long silentNs = nowNs - lastHeardNs[path];
+            if (!heard[path])
             {
-                final long silentNs = nowNs - lastHeardNs[path];
-                if (silentNs <= quickTimeoutNs || silentNs <= timeoutNs && !partnerKeptSending(path, nowNs))
-                {
-                    mask |= 1 << path;
-                }
+                downCause[path] = PathDownCause.NEVER_HEARD;
+            }
+            else if ((connectedMask & (1 << path)) == 0)
+            {
+                downCause[path] = PathDownCause.NOT_CONNECTED;
+            }
+            else if (silentNs > timeoutNs)
+            {
+                downCause[path] = PathDownCause.SILENT;
+            }
+            else if (silentNs > quickTimeoutNs && partnerKeptSending(path))
+            {
+                downCause[path] = PathDownCause.SILENT_ALONE;
+            }
+            else
+            {
+                mask |= 1 << path;
             }
         }
         liveMask = mask;
@@ -126,7 +142,7 @@ public final class PathLiveness
     /**
      * @return true if another path delivered enough of the partner's heartbeats sent after {@code path}'s last.
      */
-    private boolean partnerKeptSending(final int path, final long nowNs)
+    private boolean partnerKeptSending(final int path)
     {
         for (int other = 0; other < pathCount; other++)
         {
@@ -168,6 +184,14 @@ public final class PathLiveness
     public boolean isLive(final int path)
     {
         return (liveMask & (1 << path)) != 0;
+    }
+
+    /**
+     * @return why {@code path} was down at the last {@link #evaluate(long, int)}; meaningless while it is up.
+     */
+    public PathDownCause downCause(final int path)
+    {
+        return downCause[path];
     }
 
     /**

@@ -89,6 +89,10 @@ public final class PathMonitor
             if (wasLive && !isLive)
             {
                 counters.downEvents[path].incrementRelease();
+                if (PathDownCause.SILENT_ALONE == liveness.downCause(path))
+                {
+                    counters.aloneDownEvents[path].incrementRelease();
+                }
             }
             counters.pathState[path].setRelease(isLive ? 1 : 0);
         }
@@ -134,5 +138,13 @@ public final class PathMonitor
     public boolean isLive(final int path)
     {
         return (liveMask & (1 << path)) != 0;
+    }
+
+    /**
+     * @return why {@code path} went down, as of the last {@link #update}; meaningless while it is up.
+     */
+    public PathDownCause downCause(final int path)
+    {
+        return liveness.downCause(path);
     }
 }

@@ -47,6 +47,8 @@ public final class InterconnectCounters implements AutoCloseable
     public static final int PATH_RETRANSMITS_TYPE_ID = 7106;
     /** Times the path was declared down. */
     public static final int PATH_DOWN_EVENTS_TYPE_ID = 7107;
+    /** Of those, the times it went down alone: silent while the partner's heartbeats came on another path. */
+    public static final int PATH_ALONE_DOWN_EVENTS_TYPE_ID = 7108;
 
     public static final int REFUSED_MALFORMED_TYPE_ID = 7110;
     public static final int REFUSED_OTHER_CLUSTER_TYPE_ID = 7111;
@@ -75,6 +77,7 @@ public final class InterconnectCounters implements AutoCloseable
     public final AtomicCounter[] bytesReceived;
     public final AtomicCounter[] retransmits;
     public final AtomicCounter[] downEvents;
+    public final AtomicCounter[] aloneDownEvents;
     public final AtomicCounter refusedMalformed;
     public final AtomicCounter refusedOtherCluster;
     public final AtomicCounter refusedEpoch;
@@ -199,6 +202,7 @@ public final class InterconnectCounters implements AutoCloseable
         bytesReceived = perPath(PATH_BYTES_RECEIVED_TYPE_ID, pathCount, "bytes received");
         retransmits = perPath(PATH_RETRANSMITS_TYPE_ID, pathCount, "retransmits");
         downEvents = perPath(PATH_DOWN_EVENTS_TYPE_ID, pathCount, "down events");
+        aloneDownEvents = perPath(PATH_ALONE_DOWN_EVENTS_TYPE_ID, pathCount, "down alone events");
         refusedMalformed = add(REFUSED_MALFORMED_TYPE_ID, -1, prefix + " refused malformed");
         refusedOtherCluster = add(REFUSED_OTHER_CLUSTER_TYPE_ID, -1, prefix + " refused other cluster");
         refusedEpoch = add(REFUSED_EPOCH_TYPE_ID, -1, prefix + " refused epoch");
@@ -239,6 +243,7 @@ public final class InterconnectCounters implements AutoCloseable
         CloseHelper.closeAll(bytesReceived);
         CloseHelper.closeAll(retransmits);
         CloseHelper.closeAll(downEvents);
+        CloseHelper.closeAll(aloneDownEvents);
         CloseHelper.closeAll(refusedMalformed, refusedOtherCluster, refusedEpoch, duplicates, holdBackRefused,
             livePaths, noLivePath);
         CloseHelper.closeAll(nextSequence);

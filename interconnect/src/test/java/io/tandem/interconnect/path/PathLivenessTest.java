@@ -43,6 +43,7 @@ class PathLivenessTest
         liveness.onHeard(0, 0);
         liveness.onHeard(1, 0);
         assertEquals(0b01, liveness.evaluate(1, 0b01));
+        assertEquals(PathDownCause.NOT_CONNECTED, liveness.downCause(1));
     }
 
     @Test
@@ -59,6 +60,7 @@ class PathLivenessTest
         }
         nowNs = pulledAtNs + liveness.quickTimeoutNs() + 1;
         assertEquals(0b10, liveness.evaluate(nowNs, 0b11), "the partner kept beating on path 1 only: path 0 down");
+        assertEquals(PathDownCause.SILENT_ALONE, liveness.downCause(0));
         assertEquals(TIMEOUT_NS * 2 / 5, liveness.quickTimeoutNs());
 
         beat(liveness, 0, nowNs);
@@ -153,6 +155,7 @@ class PathLivenessTest
         }
         nowNs = silentFromNs + TIMEOUT_NS + 1;
         assertEquals(0b10, liveness.evaluate(nowNs, 0b11), "the full timeout: down");
+        assertEquals(PathDownCause.SILENT, liveness.downCause(0));
     }
 
     @Test
