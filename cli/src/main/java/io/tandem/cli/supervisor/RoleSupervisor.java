@@ -97,6 +97,21 @@ public final class RoleSupervisor implements AutoCloseable
             throw ex;
         }
         controller.supervisor.start();
+        // the other role's classes, and this role's next start, are loaded now rather than on a role change's path
+        final ClassWarmup warmup = new ClassWarmup(PrimaryController.class, SecondaryController.class,
+            ControllerContext.class, io.tandem.nvlog.NvLog.class, io.tandem.interconnect.InterconnectContext.class,
+            io.tandem.staging.NvramDevice.class, io.tandem.recovery.consumer.ConsumerGraph.class,
+            io.tandem.recovery.graph.Action.class, EventJournal.class, org.HdrHistogram.Histogram.class);
+        final Thread warming = new Thread(() ->
+        {
+            warmup.run();
+            progress.println("controller " + template.controllerId() + ": loaded " + warmup.loaded() +
+                " classes of both roles ahead of a role change in " + TimeUnit.NANOSECONDS.toMillis(warmup.tookNs()) +
+                " ms" + (0 == warmup.failed() ? "" : " (" + warmup.failed() + " would not load)"));
+        }, "tandem-class-warmup");
+        warming.setDaemon(true);
+        warming.setPriority(Thread.MIN_PRIORITY);
+        warming.start();
         return controller;
     }
 
