@@ -67,12 +67,15 @@ public final class LogRecord
     public static final short FLAG_RELEASED = 1;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    /** Buffers whose checksum views are kept: 8 paths of 3 Aeron terms each, and the log's own buffers. */
+    private static final int CRC_VIEWS = 32;
 
     private DirectBuffer buffer;
     private MutableDirectBuffer mutableBuffer;
     private int offset;
-    private ByteBuffer crcView;
-    private ByteBuffer crcViewOf;
+    private final ByteBuffer[] crcViews = new ByteBuffer[CRC_VIEWS];
+    private final ByteBuffer[] crcViewsOf = new ByteBuffer[CRC_VIEWS];
+    private int nextCrcView;
 
     /**
      * Wraps a record for reading.
@@ -170,13 +173,20 @@ public final class LogRecord
     private ByteBuffer crcView()
     {
         final ByteBuffer bytes = buffer.byteBuffer();
-        if (bytes != crcViewOf)
+        for (int i = 0; i < CRC_VIEWS; i++)
         {
-            // one duplicate per wrapped buffer, so checksumming allocates nothing in steady state
-            crcView = bytes.duplicate();
-            crcViewOf = bytes;
+            if (crcViewsOf[i] == bytes)
+            {
+                return crcViews[i];
+            }
         }
-        return crcView;
+        // one duplicate per buffer, kept for the last few buffers: the secondary checks records where they
+        // arrived, in the term buffers of every path in turn, and checksumming allocates nothing in steady state
+        final int slot = nextCrcView;
+        nextCrcView = (nextCrcView + 1) % CRC_VIEWS;
+        crcViews[slot] = bytes.duplicate();
+        crcViewsOf[slot] = bytes;
+        return crcViews[slot];
     }
 
     private static void update(final CRC32C crc, final ByteBuffer view, final int position, final int length)

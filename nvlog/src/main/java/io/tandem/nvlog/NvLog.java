@@ -41,6 +41,8 @@ public final class NvLog implements AutoCloseable
     public static final long LOG_FULL = -2;
 
     private static final int END_MARKER_LENGTH = LogRecord.ALIGNMENT;
+    /** Written after every record: where the log ends, until the next record overwrites it. */
+    private static final DirectBuffer END_MARKER = new UnsafeBuffer(new byte[END_MARKER_LENGTH]);
     /** Room a half keeps at its end for the padding record that seals it. */
     private static final int SEAL_RESERVE = LogRecord.HEADER_LENGTH;
     /** A ZERO record's payload: the length zeroed. */
@@ -51,6 +53,7 @@ public final class NvLog implements AutoCloseable
     private final LogHalf[] halves = new LogHalf[2];
     private final HalfScanner scanner;
     private final LogRecord encoder = new LogRecord();
+    private final LogRecord copyReader = new LogRecord();
     private final LogRecord reader = new LogRecord();
     private final CRC32C crc = new CRC32C();
     /**
@@ -255,7 +258,7 @@ public final class NvLog implements AutoCloseable
             volumeOffset, payloadLength);
         scratch.putBytes(LogRecord.HEADER_LENGTH, payload, payloadOffset, payloadLength);
         encoder.seal(crc);
-        return appendEncoded(lsn, encoder.alignedLength());
+        return appendEncoded(scratch, 0, lsn, encoder.alignedLength());
     }
 
     /**
@@ -282,7 +285,7 @@ public final class NvLog implements AutoCloseable
             volumeOffset, ZERO_PAYLOAD_LENGTH);
         scratch.putLong(LogRecord.HEADER_LENGTH, length, ByteOrder.LITTLE_ENDIAN);
         encoder.seal(crc);
-        return appendEncoded(lsn, encoder.alignedLength());
+        return appendEncoded(scratch, 0, lsn, encoder.alignedLength());
     }
 
     /**
@@ -295,7 +298,7 @@ public final class NvLog implements AutoCloseable
         encoder.wrap(scratch, 0).header(RecordType.CP_MARKER, (short)0, LogRecord.CONTROL_STREAM, 0, cpLsn,
             recordEpoch, 0, 0, 0);
         encoder.seal(crc);
-        return appendEncoded(cpLsn, encoder.alignedLength());
+        return appendEncoded(scratch, 0, cpLsn, encoder.alignedLength());
     }
 
     /**
@@ -313,7 +316,7 @@ public final class NvLog implements AutoCloseable
         encoder.wrap(scratch, 0).header(RecordType.GENERATION_START, (short)0, stream, streamSequence, lsn,
             generation, 0, 0, 0);
         encoder.seal(crc);
-        return appendEncoded(lsn, encoder.alignedLength());
+        return appendEncoded(scratch, 0, lsn, encoder.alignedLength());
     }
 
     /**
@@ -399,29 +402,38 @@ public final class NvLog implements AutoCloseable
             throw new IllegalArgumentException(device.file() + ": a record is " + LogRecord.HEADER_LENGTH + " to " +
                 maxLength + " bytes, not " + length);
         }
-        scratch.putBytes(0, src, offset, length);
-        encoder.wrap(scratch, 0);
-        final int frameLength = encoder.frameLength();
-        if (frameLength < LogRecord.HEADER_LENGTH || encoder.alignedLength() != length ||
-            encoder.payloadLength() != frameLength - LogRecord.HEADER_LENGTH || !encoder.crcMatches(crc))
+        // checked where it lies and written from there, one copy into the staging area; a buffer the CRC
+        // cannot be read from in place (raw memory) is copied into scratch first
+        final boolean inPlace = null != src.byteBuffer() || null != src.byteArray();
+        final DirectBuffer record = inPlace ? src : scratch;
+        final int recordOffset = inPlace ? offset : 0;
+        if (!inPlace)
+        {
+            scratch.putBytes(0, src, offset, length);
+        }
+        copyReader.wrap(record, recordOffset);
+        final int frameLength = copyReader.frameLength();
+        if (frameLength < LogRecord.HEADER_LENGTH || copyReader.alignedLength() != length ||
+            copyReader.payloadLength() != frameLength - LogRecord.HEADER_LENGTH || !copyReader.crcMatches(crc))
         {
             throw new IllegalArgumentException(device.file() + ": refused a torn or corrupt record of " + length +
                 " bytes");
         }
-        final short type = encoder.type();
+        final short type = copyReader.type();
         if (RecordType.WRITE != type && RecordType.ZERO != type && RecordType.CP_MARKER != type &&
             RecordType.GENERATION_START != type)
         {
             throw new IllegalArgumentException(device.file() + ": refused a record of type " +
                 RecordType.name(type) + "; only WRITE, ZERO, CP_MARKER and GENERATION_START records are copied");
         }
-        return appendEncoded(encoder.lsn(), length);
+        return appendEncoded(record, recordOffset, copyReader.lsn(), length);
     }
 
     /**
-     * Writes the record in {@code scratch} (aligned length {@code length}) and an end marker after it.
+     * Writes the record at {@code offset} in {@code src} (aligned length {@code length}) and an end marker after
+     * it, as one device write.
      */
-    private long appendEncoded(final long lsn, final int length)
+    private long appendEncoded(final DirectBuffer src, final int offset, final long lsn, final int length)
     {
         LogHalf half = halves[active];
         if (half.sealed || half.appendAddress + length + SEAL_RESERVE > half.end)
@@ -433,9 +445,8 @@ public final class NvLog implements AutoCloseable
             }
             half = halves[active];
         }
-        scratch.putLong(length, 0L);
         final long address = half.appendAddress;
-        final long ticket = device.write(address, scratch, 0, length + END_MARKER_LENGTH);
+        final long ticket = device.write(address, src, offset, length, END_MARKER, 0, END_MARKER_LENGTH);
         if (ticket > 0)
         {
             half.onRecord(lsn, length);

@@ -308,6 +308,52 @@ class NvLogTest
     }
 
     @Test
+    void aMirroredRecordIsStoredFromWhereverItLiesAndTheLogStillEndsAfterIt() throws IOException
+    {
+        // the secondary checks and stores a record where it arrived (an Aeron term, a direct buffer) without
+        // copying it first; memory with neither a ByteBuffer nor an array behind it is copied, then checked
+        final UnsafeBuffer encoded = new UnsafeBuffer(new byte[512]);
+        final LogRecord encoder = new LogRecord().wrap(encoded, 0).header(RecordType.WRITE, (short)0, 2, 9, 77, 3, 1,
+            8192, 100);
+        TestLogs.fillPayload(new UnsafeBuffer(encoded, LogRecord.HEADER_LENGTH, 100), 77, 100);
+        encoder.seal(new java.util.zip.CRC32C());
+        final int length = encoder.alignedLength();
+        final ByteBuffer direct = ByteBuffer.allocateDirect(1024);
+        final UnsafeBuffer inDirect = new UnsafeBuffer(direct);
+        final UnsafeBuffer raw = new UnsafeBuffer(inDirect.addressOffset() + 512, 512);
+        final byte[] sent = new byte[length];
+        encoded.getBytes(0, sent);
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            log.device().awaitCompletion(log.appendCopy(encoded, 0, length));
+            inDirect.putBytes(24, encoded, 0, length);
+            log.device().awaitCompletion(log.appendCopy(inDirect, 24, length));
+            raw.putBytes(0, encoded, 0, length);
+            log.device().awaitCompletion(log.appendCopy(raw, 0, length));
+
+            raw.putByte(LogRecord.HEADER_LENGTH + 5, (byte)0);
+            assertThrows(IllegalArgumentException.class, () -> log.appendCopy(raw, 0, length));
+            inDirect.putByte(24 + LogRecord.HEADER_LENGTH + 5, (byte)0);
+            assertThrows(IllegalArgumentException.class, () -> log.appendCopy(inDirect, 24, length));
+        }
+        try (NvLog log = NvLog.open(small(file())))
+        {
+            final List<byte[]> stored = new ArrayList<>();
+            log.forEach(r ->
+            {
+                final byte[] bytes = new byte[r.alignedLength()];
+                r.buffer().getBytes(r.offset(), bytes);
+                stored.add(bytes);
+            });
+            assertEquals(3, stored.size(), "three records, then the end: none of the refused ones");
+            for (final byte[] bytes : stored)
+            {
+                assertArrayEquals(sent, bytes);
+            }
+        }
+    }
+
+    @Test
     void zeroRecordsCarryTheirLengthAndTheLastAppendIsReadableForMirroring() throws IOException
     {
         try (NvLog log = NvLog.open(small(file())))

@@ -228,7 +228,26 @@ public final class NvramDevice implements AutoCloseable
      */
     public long write(final long address, final DirectBuffer src, final int srcOffset, final int length)
     {
-        checkRange(address, length);
+        return write(address, src, srcOffset, length, src, srcOffset, 0);
+    }
+
+    /**
+     * As {@link #write(long, DirectBuffer, int, int)}, for bytes that lie in two buffers and go to the device
+     * one after the other, as one write with one ticket: what the NVLog does with a record it did not encode and
+     * the end marker after it, so that it need not first copy both into one buffer.
+     *
+     * @return the write's ticket, or {@link #BACK_PRESSURED} with nothing written.
+     */
+    public long write(
+        final long address,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length,
+        final DirectBuffer tail,
+        final int tailOffset,
+        final int tailLength)
+    {
+        checkRange(address, length + tailLength);
         if (closed)
         {
             throw new IllegalStateException("device closed: " + ctx.file());
@@ -240,7 +259,8 @@ public final class NvramDevice implements AutoCloseable
             return BACK_PRESSURED;
         }
         staging.putBytes((int)address, src, srcOffset, length);
-        pending.publish(ticket, address, length);
+        staging.putBytes((int)address + length, tail, tailOffset, tailLength);
+        pending.publish(ticket, address, length + tailLength);
         if (null != flusherIdle)
         {
             flusherIdle.wake();
