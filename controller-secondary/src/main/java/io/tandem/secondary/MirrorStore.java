@@ -18,9 +18,11 @@ import org.agrona.DirectBuffer;
  * ticket order release them in order. When the log cannot take a record (both halves in use, or its device's
  * queue full) the record is pushed back to the receiver, which offers it again later.
  * <p>
+ * Public for the benchmark of both roles' write path in one thread.
+ * <p>
  * Not thread-safe: the receiver's duty cycle and {@link #doWork()} run on the secondary's one agent thread.
  */
-final class MirrorStore implements RecordSink
+public final class MirrorStore implements RecordSink
 {
     private final NvLog log;
     private final long[] tickets;
@@ -45,7 +47,7 @@ final class MirrorStore implements RecordSink
     private boolean kept;
     private final org.agrona.concurrent.EpochClock clock;
 
-    MirrorStore(final NvLog log, final int capacity)
+    public MirrorStore(final NvLog log, final int capacity)
     {
         this(log, capacity, null, null);
     }
@@ -68,7 +70,7 @@ final class MirrorStore implements RecordSink
         this.mask = size - 1;
     }
 
-    void receiver(final MirrorReceiver receiver)
+    public void receiver(final MirrorReceiver receiver)
     {
         this.receiver = receiver;
     }
@@ -171,7 +173,7 @@ final class MirrorStore implements RecordSink
      *
      * @return the work done.
      */
-    int doWork()
+    public int doWork()
     {
         int work = 0;
         final long completed = log.completedTicket();
@@ -207,7 +209,7 @@ final class MirrorStore implements RecordSink
         releaseUpToLsn = Math.max(releaseUpToLsn, cpLsn);
     }
 
-    long recordsStored()
+    public long recordsStored()
     {
         return recordsStored;
     }
