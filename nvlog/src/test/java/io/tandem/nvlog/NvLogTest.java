@@ -282,12 +282,8 @@ class NvLogTest
     @Test
     void mirroredBytesAreStoredByteForByteAndCorruptOnesRefused() throws IOException
     {
-        final UnsafeBuffer record = new UnsafeBuffer(new byte[512]);
-        final LogRecord encoder = new LogRecord().wrap(record, 0).header(RecordType.WRITE, (short)0, 2, 9, 77, 3, 1,
-            8192, 100);
-        TestLogs.fillPayload(new UnsafeBuffer(record, LogRecord.HEADER_LENGTH, 100), 77, 100);
-        encoder.seal(new java.util.zip.CRC32C());
-        final int length = encoder.alignedLength();
+        final UnsafeBuffer record = encodedWrite();
+        final int length = new LogRecord().wrap(record, 0).alignedLength();
         try (NvLog log = NvLog.open(small(file())))
         {
             log.device().awaitCompletion(log.appendCopy(record, 0, length));
@@ -312,12 +308,8 @@ class NvLogTest
     {
         // the secondary checks and stores a record where it arrived (an Aeron term, a direct buffer) without
         // copying it first; memory with neither a ByteBuffer nor an array behind it is copied, then checked
-        final UnsafeBuffer encoded = new UnsafeBuffer(new byte[512]);
-        final LogRecord encoder = new LogRecord().wrap(encoded, 0).header(RecordType.WRITE, (short)0, 2, 9, 77, 3, 1,
-            8192, 100);
-        TestLogs.fillPayload(new UnsafeBuffer(encoded, LogRecord.HEADER_LENGTH, 100), 77, 100);
-        encoder.seal(new java.util.zip.CRC32C());
-        final int length = encoder.alignedLength();
+        final UnsafeBuffer encoded = encodedWrite();
+        final int length = new LogRecord().wrap(encoded, 0).alignedLength();
         final ByteBuffer direct = ByteBuffer.allocateDirect(1024);
         final UnsafeBuffer inDirect = new UnsafeBuffer(direct);
         final UnsafeBuffer raw = new UnsafeBuffer(inDirect.addressOffset() + 512, 512);
@@ -474,6 +466,19 @@ class NvLogTest
             .nvram(new NvramContext().file(file()).capacity(16 * 1024).blockSize(512).regionSize(4096));
         final NvLogFormatException ex = assertThrows(NvLogFormatException.class, () -> NvLog.open(ctx));
         assertTrue(ex.getMessage().contains("halves of at least"), ex.getMessage());
+    }
+
+    /**
+     * @return a sealed WRITE record of 100 bytes (LSN 77), as the primary mirrors one.
+     */
+    private static UnsafeBuffer encodedWrite()
+    {
+        final UnsafeBuffer record = new UnsafeBuffer(new byte[512]);
+        final LogRecord encoder = new LogRecord().wrap(record, 0).header(RecordType.WRITE, (short)0, 2, 9, 77, 3, 1,
+            8192, 100);
+        TestLogs.fillPayload(new UnsafeBuffer(record, LogRecord.HEADER_LENGTH, 100), 77, 100);
+        encoder.seal(new java.util.zip.CRC32C());
+        return record;
     }
 
     private void rewriteHeaderInt(final int offset, final int value, final boolean fixCrc) throws IOException

@@ -109,16 +109,10 @@ class PathLivenessTest
         long nowNs = beatOnEveryPath(liveness, 1_000_000_000L, 5);
         final long stalledFromNs = nowNs;
         nowNs += 150_000_000L;
-        for (long sentNs = stalledFromNs + BEAT_NS; sentNs <= nowNs; sentNs += BEAT_NS)
-        {
-            liveness.onHeartbeat(1, nowNs, sentNs + PARTNER_CLOCK_OFFSET_NS);
-        }
+        deliverWaitingBeats(liveness, 1, stalledFromNs, nowNs, nowNs);
         assertEquals(0b11, liveness.evaluate(nowNs, 0b11),
             "path 1's seven waiting beats arrived together: path 0's may be just behind them");
-        for (long sentNs = stalledFromNs + BEAT_NS; sentNs <= nowNs; sentNs += BEAT_NS)
-        {
-            liveness.onHeartbeat(0, nowNs + 1_000L, sentNs + PARTNER_CLOCK_OFFSET_NS);
-        }
+        deliverWaitingBeats(liveness, 0, stalledFromNs, nowNs, nowNs + 1_000L);
         assertEquals(0b11, liveness.evaluate(nowNs + 1_000L, 0b11));
     }
 
@@ -129,10 +123,7 @@ class PathLivenessTest
         long nowNs = beatOnEveryPath(liveness, 1_000_000_000L, 5);
         final long stalledFromNs = nowNs;
         nowNs += 150_000_000L;
-        for (long sentNs = stalledFromNs + BEAT_NS; sentNs <= nowNs; sentNs += BEAT_NS)
-        {
-            liveness.onHeartbeat(1, nowNs, sentNs + PARTNER_CLOCK_OFFSET_NS);
-        }
+        deliverWaitingBeats(liveness, 1, stalledFromNs, nowNs, nowNs);
         assertEquals(0b11, liveness.evaluate(nowNs, 0b11));
         nowNs += BEAT_NS;
         beat(liveness, 1, nowNs);
@@ -188,6 +179,19 @@ class PathLivenessTest
             }
         }
         return nowNs;
+    }
+
+    /**
+     * The beats the partner sent on {@code path} every 20 ms after {@code fromNs} up to {@code toNs}, read all at
+     * once at {@code arrivalNs}.
+     */
+    private static void deliverWaitingBeats(
+        final PathLiveness liveness, final int path, final long fromNs, final long toNs, final long arrivalNs)
+    {
+        for (long sentNs = fromNs + BEAT_NS; sentNs <= toNs; sentNs += BEAT_NS)
+        {
+            liveness.onHeartbeat(path, arrivalNs, sentNs + PARTNER_CLOCK_OFFSET_NS);
+        }
     }
 
     private static void beat(final PathLiveness liveness, final int path, final long nowNs)
