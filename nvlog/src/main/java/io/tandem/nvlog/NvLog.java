@@ -3,6 +3,7 @@ package io.tandem.nvlog;
 import io.tandem.staging.NvramDevice;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -68,6 +69,8 @@ public final class NvLog implements AutoCloseable
     private long epoch;
     private long halfSwitches;
     private long lastAppendAddress = -1;
+    /** Why {@link #halfWithRoomFor} found no half: {@link #LOG_FULL} or {@link #BACK_PRESSURED}. */
+    private long switchCode;
     private int lastAppendLength;
     private long heldGeneration;
     private long ackedAloneEpoch;
@@ -254,11 +257,28 @@ public final class NvLog implements AutoCloseable
                 ctx.maxPayloadLength() + " payload bytes, not " + payloadLength);
         }
         checkStream(stream);
-        encoder.wrap(scratch, 0).header(RecordType.WRITE, (short)0, stream, streamSequence, lsn, recordEpoch, volume,
-            volumeOffset, payloadLength);
-        scratch.putBytes(LogRecord.HEADER_LENGTH, payload, payloadOffset, payloadLength);
-        encoder.seal(crc);
-        return appendEncoded(scratch, 0, lsn, encoder.alignedLength());
+        payload.boundsCheck(payloadOffset, payloadLength);
+        // encoded where it will lie, in the device's staging area: the payload is copied once, from the request
+        final int length = LogRecord.alignedLength(payloadLength);
+        final LogHalf half = halfWithRoomFor(length);
+        if (null == half)
+        {
+            return switchCode;
+        }
+        final long address = half.appendAddress;
+        final long ticket = device.claim(address, length + END_MARKER_LENGTH);
+        if (ticket > 0)
+        {
+            final MutableDirectBuffer area = device.claimedArea();
+            encoder.wrap(area, (int)address).header(RecordType.WRITE, (short)0, stream, streamSequence, lsn,
+                recordEpoch, volume, volumeOffset, payloadLength);
+            area.putBytes((int)address + LogRecord.HEADER_LENGTH, payload, payloadOffset, payloadLength);
+            encoder.seal(crc);
+            area.putLong((int)address + length, 0L); // the end marker
+            device.publish(ticket, address, length + END_MARKER_LENGTH);
+            appended(half, address, lsn, length);
+        }
+        return ticket;
     }
 
     /**
@@ -435,25 +455,45 @@ public final class NvLog implements AutoCloseable
      */
     private long appendEncoded(final DirectBuffer src, final int offset, final long lsn, final int length)
     {
-        LogHalf half = halves[active];
-        if (half.sealed || half.appendAddress + length + SEAL_RESERVE > half.end)
+        final LogHalf half = halfWithRoomFor(length);
+        if (null == half)
         {
-            final long switched = switchHalves();
-            if (switched < 0)
-            {
-                return switched;
-            }
-            half = halves[active];
+            return switchCode;
         }
         final long address = half.appendAddress;
         final long ticket = device.write(address, src, offset, length, END_MARKER, 0, END_MARKER_LENGTH);
         if (ticket > 0)
         {
-            half.onRecord(lsn, length);
-            lastAppendAddress = address;
-            lastAppendLength = length;
+            appended(half, address, lsn, length);
         }
         return ticket;
+    }
+
+    /**
+     * @return the half the next record of aligned length {@code length} goes in, switching halves if the active
+     * one has no room; null if it cannot be switched now, with the reason in {@link #switchCode}.
+     */
+    private LogHalf halfWithRoomFor(final int length)
+    {
+        final LogHalf half = halves[active];
+        if (half.sealed || half.appendAddress + length + SEAL_RESERVE > half.end)
+        {
+            final long switched = switchHalves();
+            if (switched < 0)
+            {
+                switchCode = switched;
+                return null;
+            }
+            return halves[active];
+        }
+        return half;
+    }
+
+    private void appended(final LogHalf half, final long address, final long lsn, final int length)
+    {
+        half.onRecord(lsn, length);
+        lastAppendAddress = address;
+        lastAppendLength = length;
     }
 
     /**

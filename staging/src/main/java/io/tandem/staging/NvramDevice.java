@@ -247,25 +247,56 @@ public final class NvramDevice implements AutoCloseable
         final int tailOffset,
         final int tailLength)
     {
-        checkRange(address, length + tailLength);
+        final long ticket = claim(address, length + tailLength);
+        if (ticket > 0)
+        {
+            staging.putBytes((int)address, src, srcOffset, length);
+            staging.putBytes((int)address + length, tail, tailOffset, tailLength);
+            publish(ticket, address, length + tailLength);
+        }
+        return ticket;
+    }
+
+    /**
+     * Claims a write of {@code length} bytes at {@code address} that the caller puts in place itself, straight
+     * into {@link #claimedArea()}, so that bytes it encodes reach the device in one copy (as Aeron's
+     * {@code tryClaim}). The caller must {@link #publish} the claim before it writes to the device again, and
+     * must not fail in between: a claim never published holds back every write after it.
+     *
+     * @return the write's ticket, or {@link #BACK_PRESSURED} with nothing claimed.
+     * @throws IllegalArgumentException if the range is outside the device.
+     */
+    public long claim(final long address, final int length)
+    {
+        checkRange(address, length);
         if (closed)
         {
             throw new IllegalStateException("device closed: " + ctx.file());
         }
         flusher.failIfFailed();
         final long ticket = pending.claim();
-        if (0 == ticket)
-        {
-            return BACK_PRESSURED;
-        }
-        staging.putBytes((int)address, src, srcOffset, length);
-        staging.putBytes((int)address + length, tail, tailOffset, tailLength);
-        pending.publish(ticket, address, length + tailLength);
+        return 0 == ticket ? BACK_PRESSURED : ticket;
+    }
+
+    /**
+     * @return the staging area to put a claimed write's bytes into, at the claimed device address; bytes outside
+     * a claim are not the caller's to change.
+     */
+    public MutableDirectBuffer claimedArea()
+    {
+        return staging;
+    }
+
+    /**
+     * Queues a claimed write, its bytes now in place, for persistence.
+     */
+    public void publish(final long ticket, final long address, final int length)
+    {
+        pending.publish(ticket, address, length);
         if (null != flusherIdle)
         {
             flusherIdle.wake();
         }
-        return ticket;
     }
 
     /**

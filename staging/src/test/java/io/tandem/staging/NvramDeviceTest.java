@@ -90,6 +90,35 @@ class NvramDeviceTest
     }
 
     @Test
+    void aClaimedWriteIsPutInPlaceAndPersistsOnceItIsPublishedAndTwoBuffersGoAsOneWrite() throws IOException
+    {
+        try (NvramDevice device = NvramDevice.open(smallDevice().maxPendingWrites(2)))
+        {
+            final long claimed = device.claim(300, 6);
+            assertEquals(1, claimed);
+            device.claimedArea().putBytes(300, new byte[] { 9, 8, 7, 6, 5, 4 });
+            device.invoker().invoke();
+            assertEquals(0, device.completedTicket(), "a claim not yet published is not written");
+            assertEquals(2, device.write(400, new UnsafeBuffer(new byte[] { 1, 2 }), 0, 2,
+                new UnsafeBuffer(new byte[] { 3, 4, 5 }), 1, 2));
+            assertEquals(NvramDevice.BACK_PRESSURED, device.claim(500, 4), "claims count against the queue");
+            device.invoker().invoke();
+            assertEquals(0, device.completedTicket(), "nothing after the open claim is written either");
+
+            device.publish(claimed, 300, 6);
+            device.invoker().invoke();
+            assertEquals(2, device.completedTicket());
+        }
+        try (NvramDevice device = NvramDevice.open(smallDevice()))
+        {
+            final UnsafeBuffer readBack = new UnsafeBuffer(new byte[10]);
+            device.read(300, readBack, 0, 6);
+            device.read(400, readBack, 6, 4);
+            assertArrayEquals(new byte[] { 9, 8, 7, 6, 5, 4, 1, 2, 4, 5 }, readBack.byteArray());
+        }
+    }
+
+    @Test
     void backPressureRefusesTheWriteAndLosesNothing() throws IOException
     {
         try (NvramDevice device = NvramDevice.open(smallDevice().maxPendingWrites(4)))
