@@ -62,7 +62,8 @@ public class MirroredWriteBenchmark
     @Param({ "2" })
     int paths;
 
-    @Param({ "PROCESS" })
+    /** {@code POWER} forces both NVRAM devices' files before a write completes (one force per group commit). */
+    @Param({ "PROCESS", "POWER" })
     Durability durability;
 
     private Path dir;
