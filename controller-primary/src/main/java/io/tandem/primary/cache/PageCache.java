@@ -69,8 +69,6 @@ public final class PageCache implements AutoCloseable
     private final int[] freeFrames;
     private int freedCount;
     private int nextUnused;
-    /** Frames holding no page: those given back and those never used. */
-    private int freeCount;
     private int clockHand;
 
     private long writeSeq;
@@ -112,7 +110,6 @@ public final class PageCache implements AutoCloseable
         frameState = new byte[frameCount];
         frameReferenced = new boolean[frameCount];
         freeFrames = new int[frameCount]; // the frames given back; those never used are counted by nextUnused
-        freeCount = frameCount;
     }
 
     /**
@@ -262,7 +259,7 @@ public final class PageCache implements AutoCloseable
 
     public int pagesCached()
     {
-        return frameCount - freeCount;
+        return frameCount - freeCount();
     }
 
     public int dirtyPages()
@@ -472,8 +469,9 @@ public final class PageCache implements AutoCloseable
                 cleanInRange++;
             }
         }
-        final int cleanPages = frameCount - freeCount - dirtyPages;
-        return missing <= freeCount + cleanPages - cleanInRange;
+        final int free = freeCount();
+        final int cleanPages = frameCount - free - dirtyPages;
+        return missing <= free + cleanPages - cleanInRange;
     }
 
     private void loadIfMissing(final long page, final long firstPage, final long lastPage) throws IOException
@@ -499,7 +497,7 @@ public final class PageCache implements AutoCloseable
 
     private int allocate(final long page, final long firstPage, final long lastPage)
     {
-        final int frame = freeCount > 0 ? takeFree() : evict(firstPage, lastPage);
+        final int frame = freeCount() > 0 ? takeFree() : evict(firstPage, lastPage);
         framePage[frame] = page;
         frameState[frame] = CLEAN;
         frameLsn[frame] = 0;
@@ -542,13 +540,19 @@ public final class PageCache implements AutoCloseable
         framePage[frame] = -1;
         frameState[frame] = FREE;
         freeFrames[freedCount++] = frame;
-        freeCount++;
     }
 
     private int takeFree()
     {
-        freeCount--;
         return freedCount > 0 ? freeFrames[--freedCount] : nextUnused++;
+    }
+
+    /**
+     * @return frames holding no page: those given back and those never used.
+     */
+    private int freeCount()
+    {
+        return freedCount + frameCount - nextUnused;
     }
 
     private void markDirty(final int frame, final long lsn, final long seq)
