@@ -151,6 +151,15 @@ public final class LogRecord
         return crc() == computeCrc(crc, alignedLength());
     }
 
+    /**
+     * @return true if a record in {@code buffer} can be checksummed where it lies: the buffer has an array or a
+     * {@link ByteBuffer} behind it, not raw memory alone.
+     */
+    public static boolean checksumsInPlace(final DirectBuffer buffer)
+    {
+        return null != buffer.byteArray() || null != buffer.byteBuffer();
+    }
+
     private int computeCrc(final CRC32C crc, final int alignedLength)
     {
         crc.reset();

@@ -69,8 +69,6 @@ public final class NvLog implements AutoCloseable
     private long epoch;
     private long halfSwitches;
     private long lastAppendAddress = -1;
-    /** Why {@link #halfWithRoomFor} found no half: {@link #LOG_FULL} or {@link #BACK_PRESSURED}. */
-    private long switchCode;
     private int lastAppendLength;
     private long heldGeneration;
     private long ackedAloneEpoch;
@@ -260,12 +258,11 @@ public final class NvLog implements AutoCloseable
         payload.boundsCheck(payloadOffset, payloadLength);
         // encoded where it will lie, in the device's staging area: the payload is copied once, from the request
         final int length = LogRecord.alignedLength(payloadLength);
-        final LogHalf half = halfWithRoomFor(length);
-        if (null == half)
+        final long address = appendAddressFor(length);
+        if (address < 0)
         {
-            return switchCode;
+            return address;
         }
-        final long address = half.appendAddress;
         final long ticket = device.claim(address, length + END_MARKER_LENGTH);
         if (ticket > 0)
         {
@@ -276,7 +273,7 @@ public final class NvLog implements AutoCloseable
             encoder.seal(crc);
             area.putLong((int)address + length, 0L); // the end marker
             device.publish(ticket, address, length + END_MARKER_LENGTH);
-            appended(half, address, lsn, length);
+            appended(address, lsn, length);
         }
         return ticket;
     }
@@ -424,7 +421,7 @@ public final class NvLog implements AutoCloseable
         }
         // checked where it lies and written from there, one copy into the staging area; a buffer the CRC
         // cannot be read from in place (raw memory) is copied into scratch first
-        final boolean inPlace = null != src.byteBuffer() || null != src.byteArray();
+        final boolean inPlace = LogRecord.checksumsInPlace(src);
         final DirectBuffer record = inPlace ? src : scratch;
         final int recordOffset = inPlace ? offset : 0;
         if (!inPlace)
@@ -455,25 +452,24 @@ public final class NvLog implements AutoCloseable
      */
     private long appendEncoded(final DirectBuffer src, final int offset, final long lsn, final int length)
     {
-        final LogHalf half = halfWithRoomFor(length);
-        if (null == half)
+        final long address = appendAddressFor(length);
+        if (address < 0)
         {
-            return switchCode;
+            return address;
         }
-        final long address = half.appendAddress;
         final long ticket = device.write(address, src, offset, length, END_MARKER, 0, END_MARKER_LENGTH);
         if (ticket > 0)
         {
-            appended(half, address, lsn, length);
+            appended(address, lsn, length);
         }
         return ticket;
     }
 
     /**
-     * @return the half the next record of aligned length {@code length} goes in, switching halves if the active
-     * one has no room; null if it cannot be switched now, with the reason in {@link #switchCode}.
+     * @return where the next record of aligned length {@code length} goes, in the active half, switching halves
+     * if it has no room; or, when they cannot be switched now, {@link #LOG_FULL} or {@link #BACK_PRESSURED}.
      */
-    private LogHalf halfWithRoomFor(final int length)
+    private long appendAddressFor(final int length)
     {
         final LogHalf half = halves[active];
         if (half.sealed || half.appendAddress + length + SEAL_RESERVE > half.end)
@@ -481,17 +477,18 @@ public final class NvLog implements AutoCloseable
             final long switched = switchHalves();
             if (switched < 0)
             {
-                switchCode = switched;
-                return null;
+                return switched;
             }
-            return halves[active];
         }
-        return half;
+        return halves[active].appendAddress;
     }
 
-    private void appended(final LogHalf half, final long address, final long lsn, final int length)
+    /**
+     * The record of aligned length {@code length} at {@code address}, in the active half, was written.
+     */
+    private void appended(final long address, final long lsn, final int length)
     {
-        half.onRecord(lsn, length);
+        halves[active].onRecord(lsn, length);
         lastAppendAddress = address;
         lastAppendLength = length;
     }
