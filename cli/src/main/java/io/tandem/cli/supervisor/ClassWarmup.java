@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -45,11 +47,19 @@ final class ClassWarmup implements Runnable
     public void run()
     {
         final long startNs = System.nanoTime();
-        final List<String> names = new ArrayList<>();
+        // the anchors' package trees, by the jar or directory they came from: each is read once
+        final Map<Path, List<String>> prefixesByLocation = new LinkedHashMap<>();
         for (final Class<?> anchor : anchors)
         {
-            collect(anchor, names);
+            final Path location = location(anchor);
+            if (null != location)
+            {
+                prefixesByLocation.computeIfAbsent(location, any -> new ArrayList<>())
+                    .add(anchor.getPackageName().replace('.', '/') + '/');
+            }
         }
+        final List<String> names = new ArrayList<>();
+        prefixesByLocation.forEach((location, prefixes) -> collect(location, prefixes, names));
         int loadedCount = 0;
         int failedCount = 0;
         for (final String name : names)
@@ -84,39 +94,33 @@ final class ClassWarmup implements Runnable
         return tookNs;
     }
 
-    private static void collect(final Class<?> anchor, final List<String> names)
+    private static Path location(final Class<?> anchor)
     {
         final CodeSource source = anchor.getProtectionDomain().getCodeSource();
-        if (null == source || null == source.getLocation())
-        {
-            return;
-        }
-        final String prefix = anchor.getPackageName().replace('.', '/') + '/';
         try
         {
-            final Path location = Path.of(source.getLocation().toURI());
-            if (Files.isDirectory(location))
-            {
-                try (Stream<Path> files = Files.walk(location.resolve(prefix)))
-                {
-                    files.map(file -> location.relativize(file).toString().replace('\\', '/'))
-                        .filter(ClassWarmup::isClass)
-                        .forEach(entry -> names.add(className(entry)));
-                }
-            }
-            else
-            {
-                try (JarFile jar = new JarFile(location.toFile()))
-                {
-                    jar.stream().map(JarEntry::getName)
-                        .filter(entry -> entry.startsWith(prefix) && isClass(entry))
-                        .forEach(entry -> names.add(className(entry)));
-                }
-            }
+            return null == source || null == source.getLocation() ? null : Path.of(source.getLocation().toURI());
         }
-        catch (final IOException | URISyntaxException | RuntimeException ex)
+        catch (final URISyntaxException | RuntimeException ex)
         {
-            // nothing to warm from this anchor: the roles load their classes when they need them
+            return null; // nothing to warm from this anchor: the roles load its classes when they need them
+        }
+    }
+
+    private static void collect(final Path location, final List<String> prefixes, final List<String> names)
+    {
+        final boolean directory = Files.isDirectory(location);
+        try (JarFile jar = directory ? null : new JarFile(location.toFile());
+            Stream<String> entries = directory ?
+                Files.walk(location).map(file -> location.relativize(file).toString().replace('\\', '/')) :
+                jar.stream().map(JarEntry::getName))
+        {
+            entries.filter(entry -> isClass(entry) && prefixes.stream().anyMatch(entry::startsWith))
+                .forEach(entry -> names.add(className(entry)));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // nothing to warm from there: the roles load their classes when they need them
         }
     }
 
