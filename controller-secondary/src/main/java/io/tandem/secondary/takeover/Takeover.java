@@ -5,6 +5,7 @@ import io.tandem.controller.pool.MirrorState;
 import io.tandem.controller.pool.Superblock;
 import io.tandem.controller.replay.PoolWriter;
 import io.tandem.controller.replay.Replay;
+import io.tandem.controller.replay.SortedBlockWriter;
 import io.tandem.nvlog.LogRecord;
 import io.tandem.nvlog.NvLog;
 import io.tandem.recovery.consumer.ConsumerGraph;
@@ -448,7 +449,8 @@ public final class Takeover
             final Superblock superblock = ctx.pool().superblocks().read();
             throw fenced(superblock.epoch(), superblock.owner());
         }
-        final Replay replay = new Replay(writer, cpLsnBefore).replay(mirror, stream, new LogRecord());
+        final Replay replay = new Replay(new SortedBlockWriter(writer, volume), cpLsnBefore)
+            .replay(mirror, stream, new LogRecord());
         if (!resumed.contains(scanStep(stream)) && replay.records() != scanRecordsAbove.get(stream))
         {
             throw new IllegalStateException("stream " + stream + ": replayed " + replay.records() +

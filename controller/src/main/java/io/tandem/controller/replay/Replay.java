@@ -45,7 +45,7 @@ public final class Replay implements RecordHandler
      * Replays the records of {@code stream} (every stream for {@link Integer#MIN_VALUE}) in {@code log}.
      *
      * @param flyweight read through; one per thread.
-     * @return this.
+     * @return this, once the target has {@link ReplayTarget#finish() finished}.
      * @throws IOException if the target fails.
      */
     public Replay replay(final NvLog log, final int stream, final LogRecord flyweight) throws IOException
@@ -53,6 +53,7 @@ public final class Replay implements RecordHandler
         try
         {
             log.forEachInStream(stream, Long.MIN_VALUE, flyweight, this);
+            target.finish();
         }
         catch (final UncheckedIOException ex)
         {

@@ -23,4 +23,12 @@ public interface ReplayTarget
      * @param lsn the record's LSN.
      */
     void zero(long volumeOffset, long length, long lsn) throws IOException;
+
+    /**
+     * Called once after the last record of a replay: a target that holds writes back to reorder them writes them
+     * out here. Nothing by default.
+     */
+    default void finish() throws IOException
+    {
+    }
 }
