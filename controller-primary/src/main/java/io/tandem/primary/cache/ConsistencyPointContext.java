@@ -18,9 +18,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConsistencyPointContext
 {
-    /** Pages written to the pool per duty cycle, so the agent keeps serving while a CP destages. */
+    /**
+     * Pages in one destage batch: the agent picks and sorts a batch in one duty cycle, the I/O executor writes it
+     * to the pool while the agent goes on serving.
+     */
     public static final String PAGES_PER_STEP_PROP_NAME = "tandem.cp.pagesPerStep";
-    public static final int PAGES_PER_STEP_DEFAULT = 64;
+    public static final int PAGES_PER_STEP_DEFAULT = 512;
 
     /** The wait before a failed CP may start again; it doubles with each failure in a row. */
     public static final String RETRY_BACKOFF_MIN_PROP_NAME = "tandem.cp.retryBackoffMinMs";
@@ -164,7 +167,7 @@ public final class ConsistencyPointContext
     }
 
     /**
-     * @return pages destaged per {@link ConsistencyPoint#doWork(long)}, default {@link #PAGES_PER_STEP_DEFAULT}.
+     * @return pages in one destage batch, default {@link #PAGES_PER_STEP_DEFAULT}.
      */
     public int pagesPerStep()
     {

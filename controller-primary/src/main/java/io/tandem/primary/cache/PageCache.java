@@ -27,7 +27,8 @@ import java.nio.ByteBuffer;
  * No allocation per call once constructed: the page map is sized for every frame, positional I/O goes through
  * reused views of the cache memory and of one read scratch buffer.
  * <p>
- * Not thread-safe: owned by the controller's one agent thread, which also steps the {@link ConsistencyPoint}.
+ * Not thread-safe: owned by the controller's one agent thread, which also steps the {@link ConsistencyPoint};
+ * only {@link #destage(int, int)} runs on the CP's I/O thread, one batch at a time, through a view of its own.
  * Counters are plain fields; another thread reading them may see stale values.
  */
 public final class PageCache implements AutoCloseable
@@ -54,6 +55,8 @@ public final class PageCache implements AutoCloseable
     private final ByteBuffer memory;
     private final UnsafeBuffer memoryBuffer;
     private final ByteBuffer memoryView;
+    /** The consistency point's view: it destages from its I/O thread while the agent uses {@link #memoryView}. */
+    private final ByteBuffer destageView;
     private final ByteBuffer scratch;
     private final UnsafeBuffer scratchBuffer;
     private final int scratchPages;
@@ -96,6 +99,7 @@ public final class PageCache implements AutoCloseable
         memory = io.tandem.staging.LazyMemory.allocate((int)ctx.capacity());
         memoryBuffer = new UnsafeBuffer(memory);
         memoryView = memory.duplicate();
+        destageView = memory.duplicate();
         scratch = ByteBuffer.allocateDirect(ctx.readScratchLength());
         scratchBuffer = new UnsafeBuffer(scratch);
         scratchPages = ctx.readScratchLength() / pageSize;
@@ -358,13 +362,16 @@ public final class PageCache implements AutoCloseable
 
     /**
      * Writes {@code frames} consecutive frames from {@code frame}, holding consecutive pages, to the pool in one
-     * write; the pages stay dirty.
+     * write; the pages stay dirty. Called from the consistency point's I/O thread while the agent goes on: the
+     * frames are dirty, so nothing evicts them meanwhile, and a newer write into one may change its bytes under
+     * the copy, which is harmless (the CP does not make that page clean, and a replay from the CP's LSN rewrites
+     * it).
      */
     void destage(final int frame, final int frames) throws IOException
     {
         final int offset = frameOffset(frame);
-        memoryView.clear().position(offset).limit(offset + frames * pageSize);
-        device.write(framePage[frame], memoryView);
+        destageView.clear().position(offset).limit(offset + frames * pageSize);
+        device.write(framePage[frame], destageView);
     }
 
     /**

@@ -180,7 +180,9 @@ class ConsistencyPointTest
             fixture.stepUntil(State.DESTAGE);
             assertEquals(6, fixture.cp.cpLsn());
             fixture.cp.doWork(fixture.nowNs);
-            assertEquals(List.of(0L, 1L), fixture.device.takeWrites(), "two pages a step");
+            assertTrue(fixture.device.takeWrites().isEmpty(), "the agent picks a batch, it does not write it");
+            fixture.executor.runAll();
+            assertEquals(List.of(0L, 1L), fixture.device.takeWrites(), "two pages a batch");
 
             write(cache, 0, 100, 20, 7);
             write(cache, 4L * PAGE + 5, 100, 21, 8);
@@ -246,6 +248,7 @@ class ConsistencyPointTest
             fixture.stepUntil(State.DESTAGE);
             assertEquals(1, fixture.cp.fenceChecks(), "one check before the first batch");
             fixture.cp.doWork(fixture.nowNs += 10);
+            fixture.executor.runAll();
             assertEquals(2, fixture.device.takeWrites().size(), "one batch of two pages under the lease");
 
             fixture.nowNs += 2_000_000; // the controller stalled past its lease
@@ -257,6 +260,54 @@ class ConsistencyPointTest
             assertEquals(2, fixture.cp.fenceChecks());
             assertTrue(fixture.device.takeWrites().isEmpty(), "a fenced CP writes nothing more");
             assertFalse(fixture.lease.holds(fixture.nowNs));
+        }
+    }
+
+    /**
+     * The I/O thread writes a batch run by run, checking the lease before each: a lease that runs out in the
+     * middle stops the batch there, and the rest is written only after the epoch was checked again, never by a
+     * fenced controller. Meanwhile the agent's duty cycle does nothing for the CP and never writes.
+     */
+    @Test
+    void aBatchStopsWhereTheLeaseRanOutAndTheRestWaitsForACheckOfTheEpoch() throws IOException
+    {
+        for (final boolean fenced : new boolean[]{ false, true })
+        {
+            try (PoolFixture fixture = new PoolFixture(dir.resolve("fenced-" + fenced), VOLUME_PAGES, 16, 4))
+            {
+                // four pages apart on the volume: four runs in one batch
+                for (int page = 0; page < 8; page += 2)
+                {
+                    write(fixture.cache, (long)page * PAGE, PAGE, 1 + page, 1 + page);
+                }
+                assertTrue(fixture.cp.start(Reason.TIMER));
+                fixture.stepUntil(State.DESTAGE);
+                fixture.cp.doWork(fixture.nowNs += 10);
+                assertEquals(1, fixture.executor.pending(), "the batch waits for the I/O thread");
+                assertEquals(0, fixture.cp.doWork(fixture.nowNs += 10), "the agent waits for it, doing nothing");
+                assertTrue(fixture.device.takeWrites().isEmpty());
+
+                fixture.nowNs += 2_000_000; // the I/O thread stalled past the lease before its second run
+                if (fenced)
+                {
+                    fixture.ownership.take(1, fixture.pool.superblocks().read());
+                }
+                fixture.executor.runAll();
+                assertEquals(List.of(0L), fixture.device.takeWrites(), "the first run, right after a check");
+                fixture.cp.doWork(fixture.nowNs += 10);
+                assertEquals(State.FENCE_CHECK, fixture.cp.state());
+                if (fenced)
+                {
+                    assertEquals(State.FENCED, fixture.finishCp());
+                    assertTrue(fixture.device.takeWrites().isEmpty(), "a fenced CP writes nothing more");
+                }
+                else
+                {
+                    assertEquals(State.DONE, fixture.finishCp());
+                    assertEquals(List.of(2L, 4L, 6L), fixture.device.takeWrites(), "the rest, once each");
+                    assertEquals(0, fixture.cache.dirtyPages());
+                }
+            }
         }
     }
 
