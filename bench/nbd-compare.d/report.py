@@ -14,6 +14,7 @@ LABELS = {
     "tandem": "tandem pair (mirrored)",
     "nbdkit-memory": "nbdkit memory 1G",
     "nbdkit-file": "nbdkit file 1G (unmirrored)",
+    "nbdkit-file-sync": "nbdkit file 1G, every write forced (unmirrored)",
     "qsd-mirror": "qsd + write-blocking mirror -> nbdkit",
 }
 # the processes of each server, as bench/nbd-compare names them in the .cpu files
@@ -21,6 +22,7 @@ PROCS = {
     "tandem": ["tandem-primary", "tandem-secondary"],
     "nbdkit-memory": ["nbdkit-memory"],
     "nbdkit-file": ["nbdkit-file"],
+    "nbdkit-file-sync": ["nbdkit-file-sync"],
     "qsd-mirror": ["qemu-storage-daemon", "qsd-target-nbdkit"],
 }
 WL_LABELS = {"randwrite": "4K randwrite QD32", "randread": "4K randread QD32", "write64k": "64K seqwrite QD32",
