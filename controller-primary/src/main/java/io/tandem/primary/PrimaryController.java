@@ -195,7 +195,7 @@ public final class PrimaryController implements AutoCloseable
             // resync left SYNCING), and so does this start: the mirror generation need not record it again
             this.poolSyncing = MirrorState.SYNCING == superblock.mirrorState() && superblock.epoch() == epoch;
             final long firstLsn = Math.max(superblock.cpLsn(), replay.highestLsn()) + 1;
-            releaseSealedHalf(log, consistencyPoint.lastCpLsn());
+            log.releaseUpTo(consistencyPoint.lastCpLsn());
             progress.println("controller " + ctx.controllerId() + ": replayed " + replay.replayed() +
                 " records above CP LSN " + superblock.cpLsn() + "; next LSN " + firstLsn);
 
@@ -341,15 +341,6 @@ public final class PrimaryController implements AutoCloseable
         if (null != ctx.journal())
         {
             ctx.journal().note(subject, message);
-        }
-    }
-
-    private static void releaseSealedHalf(final NvLog log, final long cpLsn)
-    {
-        final int sealed = log.sealedHalf();
-        if (-1 != sealed && log.maxLsn(sealed) <= cpLsn)
-        {
-            log.release(sealed);
         }
     }
 
@@ -1117,7 +1108,7 @@ public final class PrimaryController implements AutoCloseable
             {
                 return 0;
             }
-            releaseSealedHalf(log, consistencyPoint.lastCpLsn());
+            log.releaseUpTo(consistencyPoint.lastCpLsn());
             ConsistencyPoint.Reason reason = null;
             if (checkpointRequested)
             {

@@ -138,10 +138,11 @@ final class InProcessPair implements AutoCloseable
             work += receiver.doWork();
             work += secondaryLog.device().invoker().invoke();
             work += store.doWork();
-            releaseSealedHalf(secondaryLog);
+            // no CPs here: a sealed half goes at once (back-pressured: the next step tries again)
+            secondaryLog.releaseUpTo(Long.MAX_VALUE);
         }
         work += primaryLog.device().invoker().invoke();
-        releaseSealedHalf(primaryLog);
+        primaryLog.releaseUpTo(Long.MAX_VALUE);
         return work;
     }
 
@@ -166,15 +167,6 @@ final class InProcessPair implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(cache, primaryLog, secondaryLog, pool);
-    }
-
-    private static void releaseSealedHalf(final NvLog log)
-    {
-        final int sealed = log.sealedHalf();
-        if (-1 != sealed)
-        {
-            log.release(sealed); // back-pressured: the next step tries again
-        }
     }
 
     private static NvLogContext logContext(final Path file, final long capacity, final Durability durability)
