@@ -432,7 +432,7 @@ public final class ConsistencyPoint implements AutoCloseable
             }
             if (destageIndex == destageList.size())
             {
-                submit(forcePool ? BlockingStep.FLUSH : BlockingStep.RECORD, forcePool ? State.FLUSH : State.RECORD);
+                destaged();
                 return 1;
             }
         }
@@ -480,7 +480,7 @@ public final class ConsistencyPoint implements AutoCloseable
             destageIndex = end;
             if (destageIndex == destageList.size())
             {
-                submit(forcePool ? BlockingStep.FLUSH : BlockingStep.RECORD, forcePool ? State.FLUSH : State.RECORD);
+                destaged();
             }
             return 1;
         }
@@ -490,6 +490,21 @@ public final class ConsistencyPoint implements AutoCloseable
         batchInFlight = true;
         submit(BlockingStep.DESTAGE, State.DESTAGE);
         return 1;
+    }
+
+    /**
+     * Every collected page is in the pool: force it (at power durability), then record the CP.
+     */
+    private void destaged()
+    {
+        if (forcePool)
+        {
+            submit(BlockingStep.FLUSH, State.FLUSH);
+        }
+        else
+        {
+            submit(BlockingStep.RECORD, State.RECORD);
+        }
     }
 
     /**
