@@ -84,6 +84,16 @@ public final class InterconnectContext
     public static final String TERM_LENGTH_PROP_NAME = "tandem.interconnect.termLength";
     public static final int TERM_LENGTH_DEFAULT = 16 * 1024 * 1024;
 
+    /**
+     * Bytes a path's data may have in flight before the secondary's driver grants more (Aeron's receiver window),
+     * and the size of the secondary's UDP receive buffer for it, which must hold the window or the kernel drops
+     * datagrams that Aeron then has to NAK and resend. Aeron's defaults (128 KiB for both) hold two 64 KiB writes:
+     * on this kind of machine 64 KiB records between two JVMs then moved at about 210 MB/s, at 2 MiB at about
+     * 1.3 GB/s (bench/README.md). Kept at or below the kernel's {@code net.core.rmem_max}, which caps the buffer.
+     */
+    public static final String RECEIVER_WINDOW_PROP_NAME = "tandem.interconnect.receiverWindow";
+    public static final int RECEIVER_WINDOW_DEFAULT = 2 * 1024 * 1024;
+
     /** Aeron's own timeouts, low so the driver follows a pulled path in about half a second (FACTS.md). */
     public static final String DRIVER_TIMEOUT_PROP_NAME = "tandem.interconnect.driverTimeoutNs";
     public static final long DRIVER_TIMEOUT_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(500);
@@ -125,6 +135,7 @@ public final class InterconnectContext
     private long resendTimeoutNs = Long.getLong(RESEND_TIMEOUT_PROP_NAME, RESEND_TIMEOUT_NS_DEFAULT);
     private int mtuLength = Integer.getInteger(MTU_LENGTH_PROP_NAME, MTU_LENGTH_DEFAULT);
     private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
+    private int receiverWindow = Integer.getInteger(RECEIVER_WINDOW_PROP_NAME, RECEIVER_WINDOW_DEFAULT);
     private long driverTimeoutNs = Long.getLong(DRIVER_TIMEOUT_PROP_NAME, DRIVER_TIMEOUT_NS_DEFAULT);
     private long driverTimerIntervalNs = Long.getLong(
         DRIVER_TIMER_INTERVAL_PROP_NAME, DRIVER_TIMER_INTERVAL_NS_DEFAULT);
@@ -221,6 +232,11 @@ public final class InterconnectContext
         {
             throw new IllegalArgumentException("termLength must be a power of two >= 64 KiB and large for the " +
                 "window: " + termLength);
+        }
+        if (receiverWindow < mtuLength)
+        {
+            // Aeron itself keeps the window within half the publisher's term
+            throw new IllegalArgumentException("receiverWindow must be at least the mtu: " + receiverWindow);
         }
         if (null != firstSequences)
         {
@@ -489,6 +505,21 @@ public final class InterconnectContext
     public InterconnectContext termLength(final int termLength)
     {
         this.termLength = termLength;
+        return this;
+    }
+
+    /**
+     * @return the receiver window (and receive buffer) asked for each path's data channel.
+     * @see #RECEIVER_WINDOW_PROP_NAME
+     */
+    public int receiverWindow()
+    {
+        return receiverWindow;
+    }
+
+    public InterconnectContext receiverWindow(final int receiverWindow)
+    {
+        this.receiverWindow = receiverWindow;
         return this;
     }
 

@@ -121,7 +121,8 @@ public final class InterconnectEndpoint implements MirrorLink
             transport = isSender ?
                 AeronPathTransport.forSender(
                     aeron, addresses, ctx.dataPortBase(), ctx.ackPortBase(), ctx.mtuLength(), ctx.termLength()) :
-                AeronPathTransport.forReceiver(aeron, addresses, ctx.dataPortBase(), ctx.ackPortBase());
+                AeronPathTransport.forReceiver(
+                    aeron, addresses, ctx.dataPortBase(), ctx.ackPortBase(), ctx.receiverWindow());
         }
         catch (final RuntimeException ex)
         {

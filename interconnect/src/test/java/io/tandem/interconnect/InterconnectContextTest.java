@@ -40,6 +40,7 @@ class InterconnectContextTest
         assertThrows(IllegalArgumentException.class, () -> base().windowRecords(100).conclude());
         assertThrows(IllegalArgumentException.class, () -> base().windowBytes(1024).conclude());
         assertThrows(IllegalArgumentException.class, () -> base().mtuLength(1000).conclude());
+        assertThrows(IllegalArgumentException.class, () -> base().receiverWindow(32 * 1024).conclude());
         assertThrows(IllegalArgumentException.class, () -> base().ackPortBase(base().dataPortBase() + 1).conclude());
         assertThrows(IllegalArgumentException.class, () -> base().pathTimeoutNs(1).conclude());
         assertThrows(IllegalArgumentException.class, () -> base().endpointName("a/b").conclude());

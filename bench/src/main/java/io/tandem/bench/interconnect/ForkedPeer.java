@@ -73,7 +73,8 @@ public final class ForkedPeer
         try (MediaDriver driver = BenchDrivers.launch(base.resolve("raw-receiver"));
             Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
             Subscription subscription = aeron.addSubscription(
-                PathChannels.dataSubscription(0, "127.0.0.1", port), PathChannels.DATA_STREAM_ID);
+                PathChannels.dataSubscription(0, "127.0.0.1", port, InterconnectContext.RECEIVER_WINDOW_DEFAULT),
+                PathChannels.DATA_STREAM_ID);
             ExclusivePublication replies = aeron.addExclusivePublication(
                 PathChannels.ackPublication(0, "127.0.0.1", port + 1), PathChannels.ACK_STREAM_ID))
         {

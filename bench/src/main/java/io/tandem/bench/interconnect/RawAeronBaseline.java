@@ -5,6 +5,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.logbuffer.FragmentHandler;
+import io.tandem.interconnect.InterconnectContext;
 import io.tandem.interconnect.path.PathChannels;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -62,7 +63,8 @@ final class RawAeronBaseline implements AutoCloseable
             receiverClient = Aeron.connect(
                 new Aeron.Context().aeronDirectoryName(receiverDriver.aeronDirectoryName()));
             subscription = receiverClient.addSubscription(
-                PathChannels.dataSubscription(0, "127.0.0.1", port), PathChannels.DATA_STREAM_ID);
+                PathChannels.dataSubscription(0, "127.0.0.1", port, InterconnectContext.RECEIVER_WINDOW_DEFAULT),
+                PathChannels.DATA_STREAM_ID);
             replyPublication = receiverClient.addExclusivePublication(
                 PathChannels.ackPublication(0, "127.0.0.1", port + 1), PathChannels.ACK_STREAM_ID);
         }

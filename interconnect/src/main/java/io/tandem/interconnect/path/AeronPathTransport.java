@@ -86,12 +86,15 @@ public final class AeronPathTransport implements PathTransport, AutoCloseable
     /**
      * The secondary's side: subscribes to records, publishes acks (each path's once the primary's records reach
      * it).
+     *
+     * @param receiverWindow the bytes each path may have in flight ({@link PathChannels#dataSubscription}).
      */
     public static AeronPathTransport forReceiver(
         final Aeron aeron,
         final String[] addresses,
         final int dataPortBase,
-        final int ackPortBase)
+        final int ackPortBase,
+        final int receiverWindow)
     {
         final int pathCount = addresses.length;
         final Subscription[] subscriptions = new Subscription[pathCount];
@@ -99,7 +102,7 @@ public final class AeronPathTransport implements PathTransport, AutoCloseable
         for (int path = 0; path < pathCount; path++)
         {
             subscriptions[path] = aeron.addSubscription(
-                PathChannels.dataSubscription(path, addresses[path], dataPortBase + path),
+                PathChannels.dataSubscription(path, addresses[path], dataPortBase + path, receiverWindow),
                 PathChannels.DATA_STREAM_ID);
             ackChannels[path] = PathChannels.ackPublication(path, addresses[path], ackPortBase + path);
         }

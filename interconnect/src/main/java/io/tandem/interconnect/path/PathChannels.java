@@ -3,6 +3,10 @@ package io.tandem.interconnect.path;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * The Aeron channels of the paths. Path {@code i} is a pair of UDP unicast channels on loopback:
  * <ul>
@@ -21,6 +25,8 @@ public final class PathChannels
     public static final int ACK_STREAM_ID = 0x7a6d02;
 
     private static final int ACK_TERM_LENGTH = 1 << 20;
+    private static final Path RMEM_MAX = Path.of("/proc/sys/net/core/rmem_max");
+    private static final int RECEIVE_BUFFER_LIMIT = readReceiveBufferLimit();
 
     private PathChannels()
     {
@@ -40,12 +46,40 @@ public final class PathChannels
     }
 
     /**
+     * @param receiverWindow bytes the publisher may have in flight; the receive buffer is asked for the same, at
+     *                       most {@link #receiveBufferLimit()}, and the window is kept within what the buffer holds.
      * @return the channel the secondary receives records on.
      */
-    public static String dataSubscription(final int path, final String address, final int port)
+    public static String dataSubscription(final int path, final String address, final int port, final int receiverWindow)
     {
+        final int window = Math.min(receiverWindow, RECEIVE_BUFFER_LIMIT);
         return "aeron:udp?endpoint=" + address + ':' + port +
+            '|' + CommonContext.SOCKET_RCVBUF_PARAM_NAME + '=' + window +
+            '|' + CommonContext.RECEIVER_WINDOW_LENGTH_PARAM_NAME + '=' + window +
             '|' + CommonContext.ALIAS_PARAM_NAME + '=' + alias(path, "data");
+    }
+
+    /**
+     * @return the largest receive buffer the kernel grants ({@code net.core.rmem_max}), or
+     *         {@link Integer#MAX_VALUE} when it cannot be read.
+     */
+    public static int receiveBufferLimit()
+    {
+        return RECEIVE_BUFFER_LIMIT;
+    }
+
+    private static int readReceiveBufferLimit()
+    {
+        try
+        {
+            // a /proc file reports size 0, which Files.readString takes at its word after one byte
+            final long max = Long.parseLong(Files.readAllLines(RMEM_MAX).get(0).trim());
+            return (int)Math.min(Integer.MAX_VALUE, Math.max(max, 0));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /**
