@@ -1,0 +1,933 @@
+package io.tandem.raid;
+
+import io.tandem.staging.block.BlockDevice;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A redundant array of member block devices that is itself a {@link BlockDevice}, so arrays compose (RAID-10 is a
+ * RAID-0 over RAID-1 arrays). Layout: {@link ArrayGeometry}; membership on disk: {@link MemberHeader}.
+ * <p>
+ * A member that fails an I/O is failed at once (its error counted and its reason kept) and the array carries on
+ * degraded while redundancy is left: reads rebuild the lost chunk from the others, writes update the rest of the
+ * stripe so that the lost chunk stays recoverable. Only when more members are lost than the level allows does an
+ * I/O fail. A hot spare takes the slot of the first member to fail and is rebuilt, stripe by stripe, by whoever
+ * calls {@link #rebuildStep(int)} (a {@link RebuildAgent}); stripes below its position are read and written like
+ * any member's, the rest are left to the rebuild.
+ * <p>
+ * Writes to a parity array update a stripe under that stripe's lock: the rows written, the other data chunks'
+ * same rows (read, or rebuilt when their member is lost), then P and Q computed whole from the data, never from the
+ * old parity, so a stripe left torn by a crash is made consistent by writing it again. A write covering a whole
+ * stripe reads nothing.
+ * <p>
+ * Thread-safe: I/O from many threads; a stripe is updated by one at a time; membership changes under one lock.
+ */
+public final class RaidArray implements BlockDevice
+{
+    private static final int STRIPE_LOCKS = 64;
+    private static final int HEADER_SAVE_INTERVAL = 64;
+
+    private final long arrayId;
+    private final ArrayGeometry geometry;
+    private final int blockSize;
+    private final Member[] slots;
+    private final List<Member> spares = new ArrayList<>();
+    private final List<Member> retired = new ArrayList<>();
+    private final Object stateLock = new Object();
+    private final Object[] stripeLocks = new Object[STRIPE_LOCKS];
+    private final ThreadLocal<StripeScratch> scratch;
+    private final MemberHeader header = new MemberHeader();
+    private final ByteBuffer headerBlock;
+    private final ArrayListener listener;
+    private long age;
+    private volatile long degradedReads;
+    private volatile long rebuiltStripes;
+
+    RaidArray(
+        final long arrayId,
+        final ArrayGeometry geometry,
+        final Member[] slots,
+        final List<Member> spares,
+        final long age,
+        final ArrayListener listener)
+    {
+        this.arrayId = arrayId;
+        this.geometry = geometry;
+        this.blockSize = geometry.blockSize();
+        this.slots = slots;
+        this.spares.addAll(spares);
+        this.age = age;
+        this.listener = null == listener ? ArrayListener.NONE : listener;
+        for (int i = 0; i < STRIPE_LOCKS; i++)
+        {
+            stripeLocks[i] = new Object();
+        }
+        this.scratch = ThreadLocal.withInitial(() -> new StripeScratch(geometry));
+        this.headerBlock = BufferUtil.allocateDirectAligned(blockSize, 4096);
+        header.wrap(new UnsafeBuffer(headerBlock));
+    }
+
+    public long arrayId()
+    {
+        return arrayId;
+    }
+
+    public ArrayGeometry geometry()
+    {
+        return geometry;
+    }
+
+    public int blockSize()
+    {
+        return blockSize;
+    }
+
+    public long blockCount()
+    {
+        return geometry.capacityBlocks();
+    }
+
+    /**
+     * @return the array's age: how many membership changes it has seen.
+     */
+    public long age()
+    {
+        synchronized (stateLock)
+        {
+            return age;
+        }
+    }
+
+    /**
+     * @return the member in each slot, in slot order (a snapshot of the references; each member's state is live).
+     */
+    public Member[] members()
+    {
+        synchronized (stateLock)
+        {
+            return slots.clone();
+        }
+    }
+
+    public List<Member> spares()
+    {
+        synchronized (stateLock)
+        {
+            return List.copyOf(spares);
+        }
+    }
+
+    /**
+     * @return members that left the array (failed and replaced by a spare, or replaced by command).
+     */
+    public List<Member> retired()
+    {
+        synchronized (stateLock)
+        {
+            return List.copyOf(retired);
+        }
+    }
+
+    /**
+     * @return slots whose member does not hold every stripe (failed, missing or still rebuilding).
+     */
+    public int lostMembers()
+    {
+        int lost = 0;
+        for (final Member member : members())
+        {
+            lost += member.state() == MemberState.ACTIVE && null != member.device() ? 0 : 1;
+        }
+        return lost;
+    }
+
+    public boolean degraded()
+    {
+        return lostMembers() > 0;
+    }
+
+    /**
+     * @return true if some stripe cannot be read: more members lost than the level allows.
+     */
+    public boolean failed()
+    {
+        return lostMembers() > geometry.level().redundancy(geometry.width());
+    }
+
+    public long degradedReads()
+    {
+        return degradedReads;
+    }
+
+    public long rebuiltStripes()
+    {
+        return rebuiltStripes;
+    }
+
+    public void read(final long blockIndex, final ByteBuffer dst) throws IOException
+    {
+        checkRange(blockIndex, dst.remaining());
+        final int limit = dst.limit();
+        long block = blockIndex;
+        try
+        {
+            while (dst.hasRemaining())
+            {
+                final long stripe = stripeOf(block);
+                final long within = block - stripe * geometry.stripeDataBlocks();
+                final int dataIndex = (int)(within / geometry.chunkBlocks());
+                final int row = (int)(within % geometry.chunkBlocks());
+                final int rows = (int)Math.min(dst.remaining() / blockSize, geometry.chunkBlocks() - row);
+                dst.limit(dst.position() + rows * blockSize);
+                readRows(stripe, dataIndex, row, rows, dst);
+                dst.limit(limit);
+                block += rows;
+            }
+        }
+        finally
+        {
+            dst.limit(limit);
+        }
+    }
+
+    public void write(final long blockIndex, final ByteBuffer src) throws IOException
+    {
+        checkRange(blockIndex, src.remaining());
+        final int limit = src.limit();
+        long block = blockIndex;
+        try
+        {
+            while (src.hasRemaining())
+            {
+                final long stripe = stripeOf(block);
+                final long within = block - stripe * geometry.stripeDataBlocks();
+                final int count = (int)Math.min(src.remaining() / blockSize, geometry.stripeDataBlocks() - within);
+                src.limit(src.position() + count * blockSize);
+                switch (geometry.level())
+                {
+                    case RAID1:
+                        writeMirrored(stripe, (int)within, src);
+                        break;
+                    case RAID0:
+                        writeStriped(stripe, (int)within, src);
+                        break;
+                    default:
+                        writeStripe(stripe, (int)within, count, src);
+                }
+                src.limit(limit);
+                block += count;
+            }
+        }
+        finally
+        {
+            src.limit(limit);
+        }
+    }
+
+    public void flush() throws IOException
+    {
+        for (int slot = 0; slot < slots.length; slot++)
+        {
+            final Member member = slots[slot];
+            final BlockDevice device = member.device();
+            if (null != device && (member.state() == MemberState.ACTIVE || member.state() == MemberState.REBUILDING))
+            {
+                try
+                {
+                    device.flush();
+                }
+                catch (final IOException ex)
+                {
+                    fail(slot, member, true, "flush failed: " + ex.getMessage());
+                }
+            }
+        }
+        checkNotFailed();
+    }
+
+    /**
+     * Fails slot {@code slot}'s member by command, as an I/O error would: the array goes on degraded, and a spare,
+     * if there is one, takes the slot.
+     */
+    public void fail(final int slot, final String reason)
+    {
+        synchronized (stateLock)
+        {
+            final Member member = slots[checkSlot(slot)];
+            fail(slot, member, false, reason);
+        }
+    }
+
+    /**
+     * Takes slot {@code slot}'s member out as a pulled disk: nothing more is read from or written to it, its
+     * device is closed, and the slot is {@link MemberState#MISSING} until a member is added to it.
+     *
+     * @return the member pulled, whose device may be given back with {@link #add}.
+     */
+    public Member pull(final int slot)
+    {
+        synchronized (stateLock)
+        {
+            final Member member = slots[checkSlot(slot)];
+            final MemberState from = member.state();
+            final BlockDevice device = member.device();
+            member.state(MemberState.MISSING, "pulled");
+            member.device(null);
+            quietClose(device);
+            changed(slot, member, from);
+            return member;
+        }
+    }
+
+    /**
+     * Adds {@code device}: into the first slot that has lost its member (as {@link MemberState#REBUILDING} from
+     * stripe 0, or from its own recorded position if it is this array's member that left in that slot at this
+     * age), else as a spare.
+     *
+     * @return the slot it went into, or {@link MemberHeader#SPARE_SLOT}.
+     */
+    public int add(final String name, final BlockDevice device) throws IOException
+    {
+        checkDevice(name, device);
+        synchronized (stateLock)
+        {
+            for (int slot = 0; slot < slots.length; slot++)
+            {
+                final Member old = slots[slot];
+                if (old.state() == MemberState.FAILED || old.state() == MemberState.MISSING)
+                {
+                    installRebuilding(slot, new Member(name, device, MemberState.REBUILDING, 0), old, "added");
+                    return slot;
+                }
+            }
+            final Member spare = new Member(name, device, MemberState.SPARE, 0);
+            spares.add(spare);
+            age++;
+            saveHeaders();
+            listener.memberChanged(MemberHeader.SPARE_SLOT, spare, null, age);
+            return MemberHeader.SPARE_SLOT;
+        }
+    }
+
+    /**
+     * Replaces slot {@code slot}'s member with {@code device}, which is then rebuilt; the old member leaves the
+     * array and its device is closed. Redundancy is lost until the rebuild ends, as when the old one fails.
+     */
+    public void replace(final int slot, final String name, final BlockDevice device) throws IOException
+    {
+        checkDevice(name, device);
+        synchronized (stateLock)
+        {
+            final Member old = slots[checkSlot(slot)];
+            quietClose(old.device());
+            old.device(null);
+            old.state(MemberState.FAILED, "replaced by " + name);
+            installRebuilding(slot, new Member(name, device, MemberState.REBUILDING, 0), old, "replaced");
+        }
+    }
+
+    /**
+     * Finishes assembly or creation: spares take the slots of lost members, and every header is written at a new
+     * age.
+     */
+    void assembled()
+    {
+        synchronized (stateLock)
+        {
+            for (int slot = 0; slot < slots.length && !spares.isEmpty(); slot++)
+            {
+                final Member member = slots[slot];
+                if (member.state() == MemberState.FAILED || member.state() == MemberState.MISSING)
+                {
+                    installRebuilding(slot, spares.remove(0), member, "spare for " + member.name());
+                }
+            }
+            age++;
+            saveHeaders();
+        }
+    }
+
+    /**
+     * Rebuilds up to {@code maxStripes} stripes of the first rebuilding member from the others.
+     *
+     * @return stripes rebuilt; 0 if nothing is rebuilding (or the array cannot rebuild: too many lost).
+     */
+    public int rebuildStep(final int maxStripes) throws IOException
+    {
+        final int slot = rebuildingSlot();
+        if (slot < 0 || geometry.level() == RaidLevel.RAID0)
+        {
+            return 0;
+        }
+        final Member member = slots[slot];
+        int done = 0;
+        while (done < maxStripes && member.state() == MemberState.REBUILDING)
+        {
+            final long stripe = member.rebuildPosition();
+            if (stripe >= geometry.stripeCount())
+            {
+                finishRebuild(slot, member);
+                break;
+            }
+            if (!rebuildStripe(slot, member, stripe))
+            {
+                break;
+            }
+            done++;
+            if ((stripe + 1) % HEADER_SAVE_INTERVAL == 0)
+            {
+                synchronized (stateLock)
+                {
+                    saveHeaders();
+                }
+            }
+        }
+        return done;
+    }
+
+    /**
+     * @return the slot of the first member being rebuilt, or -1.
+     */
+    public int rebuildingSlot()
+    {
+        for (int slot = 0; slot < slots.length; slot++)
+        {
+            if (slots[slot].state() == MemberState.REBUILDING && null != slots[slot].device())
+            {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    public void close() throws IOException
+    {
+        IOException first = null;
+        synchronized (stateLock)
+        {
+            final List<Member> all = new ArrayList<>(List.of(slots));
+            all.addAll(spares);
+            for (final Member member : all)
+            {
+                try
+                {
+                    if (null != member.device())
+                    {
+                        member.device().close();
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    first = null == first ? ex : first;
+                }
+            }
+        }
+        if (null != first)
+        {
+            throw first;
+        }
+    }
+
+    public String toString()
+    {
+        return "array " + Long.toHexString(arrayId) + ": " + geometry;
+    }
+
+    private void readRows(final long stripe, final int dataIndex, final int row, final int rows, final ByteBuffer dst)
+        throws IOException
+    {
+        if (geometry.level() == RaidLevel.RAID1)
+        {
+            readMirrored(stripe, row, dst);
+            return;
+        }
+        final int slot = geometry.dataMember(stripe, dataIndex);
+        final Member member = slots[slot];
+        final int start = dst.position();
+        if (member.holds(stripe))
+        {
+            try
+            {
+                member.device().read(geometry.memberBlock(stripe, row), dst);
+                return;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                fail(slot, member, false, "read error: " + ex.getMessage());
+                dst.position(start);
+            }
+        }
+        synchronized (lockOf(stripe))
+        {
+            final StripeScratch s = scratch.get();
+            loadAndSolve(stripe, row, rows, s);
+            dst.put(s.data[dataIndex], 0, rows * blockSize);
+        }
+        degradedReads++;
+    }
+
+    private void readMirrored(final long stripe, final int row, final ByteBuffer dst) throws IOException
+    {
+        final int start = dst.position();
+        for (int slot = 0; slot < slots.length; slot++)
+        {
+            final Member member = slots[slot];
+            if (member.holds(stripe))
+            {
+                try
+                {
+                    member.device().read(geometry.memberBlock(stripe, row), dst);
+                    return;
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    fail(slot, member, false, "read error: " + ex.getMessage());
+                    dst.position(start);
+                }
+            }
+        }
+        throw lost(stripe);
+    }
+
+    private void writeMirrored(final long stripe, final int row, final ByteBuffer src) throws IOException
+    {
+        final int start = src.position();
+        int written = 0;
+        for (int slot = 0; slot < slots.length; slot++)
+        {
+            final Member member = slots[slot];
+            if (member.holds(stripe))
+            {
+                try
+                {
+                    src.position(start);
+                    member.device().write(geometry.memberBlock(stripe, row), src);
+                    written++;
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    fail(slot, member, true, "write error: " + ex.getMessage());
+                }
+            }
+        }
+        if (written == 0)
+        {
+            throw lost(stripe);
+        }
+        src.position(src.limit());
+    }
+
+    private void writeStriped(final long stripe, final int within, final ByteBuffer src) throws IOException
+    {
+        final int limit = src.limit();
+        int offset = within;
+        while (src.hasRemaining())
+        {
+            final int dataIndex = offset / geometry.chunkBlocks();
+            final int row = offset % geometry.chunkBlocks();
+            final int rows = Math.min(src.remaining() / blockSize, geometry.chunkBlocks() - row);
+            final Member member = slots[dataIndex];
+            if (!member.holds(stripe))
+            {
+                throw lost(stripe);
+            }
+            src.limit(src.position() + rows * blockSize);
+            try
+            {
+                member.device().write(geometry.memberBlock(stripe, row), src);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                fail(dataIndex, member, true, "write error: " + ex.getMessage());
+                throw lost(stripe);
+            }
+            finally
+            {
+                src.limit(limit);
+            }
+            offset += rows;
+        }
+    }
+
+    private void writeStripe(final long stripe, final int within, final int count, final ByteBuffer src)
+        throws IOException
+    {
+        final int chunk = geometry.chunkBlocks();
+        final int firstData = within / chunk;
+        final int lastData = (within + count - 1) / chunk;
+        final int row0 = firstData == lastData ? within % chunk : 0;
+        final int row1 = firstData == lastData ? row0 + count : chunk;
+        final int rows = row1 - row0;
+        final int length = rows * blockSize;
+        synchronized (lockOf(stripe))
+        {
+            final StripeScratch s = scratch.get();
+            if (within == 0 && count == geometry.stripeDataBlocks())
+            {
+                s.mapData(geometry, stripe); // a full stripe: nothing to read
+            }
+            else
+            {
+                loadAndSolve(stripe, row0, rows, s);
+            }
+            final int base = src.position();
+            for (int k = 0; k < count; k++)
+            {
+                final int dataIndex = (within + k) / chunk;
+                final int row = (within + k) % chunk;
+                src.get(base + k * blockSize, s.data[dataIndex], (row - row0) * blockSize, blockSize);
+            }
+            Parity.syndromes(s.data, geometry.dataMembers(), 0, length, s.p,
+                geometry.level() == RaidLevel.RAID6 ? s.q : null);
+            // the stripe as it must be is now in scratch: write it to every member that holds it; a member that
+            // fails meanwhile is failed and the rest still get their part, so the stripe stays recoverable
+            for (int dataIndex = firstData; dataIndex <= lastData; dataIndex++)
+            {
+                final int from = dataIndex == firstData ? within % chunk : 0;
+                final int to = dataIndex == lastData ? (within + count - 1) % chunk + 1 : chunk;
+                writeColumn(stripe, geometry.dataMember(stripe, dataIndex), s.data[dataIndex],
+                    (from - row0) * blockSize, from, to - from);
+            }
+            writeColumn(stripe, geometry.parityMember(stripe), s.p, 0, row0, rows);
+            if (geometry.level() == RaidLevel.RAID6)
+            {
+                writeColumn(stripe, geometry.qMember(stripe), s.q, 0, row0, rows);
+            }
+            src.position(base + count * blockSize);
+        }
+        checkNotFailed();
+    }
+
+    private void writeColumn(
+        final long stripe, final int slot, final byte[] column, final int offset, final int row, final int rows)
+    {
+        final Member member = slots[slot];
+        if (!member.holds(stripe))
+        {
+            return;
+        }
+        try
+        {
+            member.device().write(geometry.memberBlock(stripe, row), ByteBuffer.wrap(column, offset, rows * blockSize));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            fail(slot, member, true, "write error: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * Reads rows {@code [row, row + rows)} of every member holding {@code stripe} into scratch and rebuilds the
+     * data chunks of those that do not, so that {@code s.data} holds the stripe's data. Under the stripe's lock.
+     */
+    private void loadAndSolve(final long stripe, final int row, final int rows, final StripeScratch s)
+        throws IOException
+    {
+        final int length = rows * blockSize;
+        for (int slot = 0; slot < slots.length; slot++)
+        {
+            final Member member = slots[slot];
+            s.present[slot] = false;
+            if (member.holds(stripe))
+            {
+                try
+                {
+                    member.device().read(geometry.memberBlock(stripe, row), s.view(slot, length));
+                    s.present[slot] = true;
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    fail(slot, member, false, "read error: " + ex.getMessage());
+                }
+            }
+        }
+        s.mapData(geometry, stripe);
+        solve(stripe, length, s);
+    }
+
+    private void solve(final long stripe, final int length, final StripeScratch s) throws IOException
+    {
+        int lostA = -1;
+        int lostB = -1;
+        for (int i = 0; i < geometry.dataMembers(); i++)
+        {
+            if (!s.present[geometry.dataMember(stripe, i)])
+            {
+                if (lostA < 0)
+                {
+                    lostA = i;
+                }
+                else if (lostB < 0)
+                {
+                    lostB = i;
+                }
+                else
+                {
+                    throw lost(stripe);
+                }
+            }
+        }
+        if (lostA < 0)
+        {
+            return;
+        }
+        final int pSlot = geometry.parityMember(stripe);
+        final int qSlot = geometry.qMember(stripe);
+        final boolean p = pSlot >= 0 && s.present[pSlot];
+        final boolean q = qSlot >= 0 && s.present[qSlot];
+        final int n = geometry.dataMembers();
+        if (lostB < 0 && p)
+        {
+            Parity.recoverFromP(s.data, n, lostA, s.columns[pSlot], 0, length);
+        }
+        else if (lostB < 0 && q)
+        {
+            Parity.recoverFromQ(s.data, n, lostA, s.columns[qSlot], 0, length);
+        }
+        else if (lostB >= 0 && p && q)
+        {
+            Parity.recoverTwo(s.data, n, lostA, lostB, s.columns[pSlot], s.columns[qSlot], 0, length);
+        }
+        else
+        {
+            throw lost(stripe);
+        }
+    }
+
+    private boolean rebuildStripe(final int slot, final Member member, final long stripe) throws IOException
+    {
+        final int length = geometry.chunkBytes();
+        synchronized (lockOf(stripe))
+        {
+            if (member.state() != MemberState.REBUILDING || member.rebuildPosition() != stripe)
+            {
+                return false;
+            }
+            final StripeScratch s = scratch.get();
+            final byte[] column;
+            if (geometry.level() == RaidLevel.RAID1)
+            {
+                column = s.columns[slot];
+                readMirrored(stripe, 0, s.view(slot, length));
+            }
+            else
+            {
+                loadAndSolve(stripe, 0, geometry.chunkBlocks(), s);
+                final int role = geometry.dataIndexOfMember(stripe, slot);
+                if (role >= 0)
+                {
+                    column = s.data[role];
+                }
+                else
+                {
+                    Parity.syndromes(s.data, geometry.dataMembers(), 0, length, s.p,
+                        geometry.level() == RaidLevel.RAID6 ? s.q : null);
+                    column = role == -1 ? s.p : s.q;
+                }
+            }
+            try
+            {
+                member.device().write(geometry.memberBlock(stripe, 0), ByteBuffer.wrap(column, 0, length));
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                fail(slot, member, true, "write error while rebuilding: " + ex.getMessage());
+                return false;
+            }
+            member.rebuildPosition(stripe + 1);
+        }
+        rebuiltStripes++;
+        return true;
+    }
+
+    private void finishRebuild(final int slot, final Member member) throws IOException
+    {
+        member.device().flush();
+        synchronized (stateLock)
+        {
+            member.state(MemberState.ACTIVE, "rebuilt");
+            changed(slot, member, MemberState.REBUILDING);
+        }
+    }
+
+    private void installRebuilding(final int slot, final Member member, final Member old, final String reason)
+    {
+        if (old.state() != MemberState.MISSING || null != old.device())
+        {
+            retired.add(old);
+        }
+        member.state(MemberState.REBUILDING, reason);
+        slots[slot] = member;
+        changed(slot, member, old.state());
+    }
+
+    /**
+     * Fails a member after an error (or by command); takes a spare into its slot if there is one.
+     */
+    private void fail(final int slot, final Member member, final boolean write, final String reason)
+    {
+        synchronized (stateLock)
+        {
+            if (slots[slot] != member || member.state() == MemberState.FAILED ||
+                member.state() == MemberState.MISSING)
+            {
+                return;
+            }
+            member.countError(write);
+            final MemberState from = member.state();
+            member.state(MemberState.FAILED, reason);
+            changed(slot, member, from);
+            if (!spares.isEmpty() && geometry.level() != RaidLevel.RAID0)
+            {
+                final Member spare = spares.remove(0);
+                installRebuilding(slot, spare, member, "spare for " + member.name());
+            }
+        }
+    }
+
+    private void changed(final int slot, final Member member, final MemberState from)
+    {
+        age++;
+        saveHeaders();
+        listener.memberChanged(slot, member, from, age);
+    }
+
+    /**
+     * Writes every reachable member's header at the current age. A member whose header cannot be written is
+     * failed (and the headers written again). Under the state lock.
+     */
+    private void saveHeaders()
+    {
+        final MemberState[] states = new MemberState[slots.length];
+        boolean again = true;
+        while (again)
+        {
+            again = false;
+            for (int slot = 0; slot < slots.length; slot++)
+            {
+                states[slot] = slots[slot].state();
+            }
+            for (int slot = 0; slot < slots.length && !again; slot++)
+            {
+                final Member member = slots[slot];
+                if (member.state() == MemberState.ACTIVE || member.state() == MemberState.REBUILDING)
+                {
+                    again = !saveHeader(member, slot, states);
+                    if (again)
+                    {
+                        member.countError(true);
+                        member.state(MemberState.FAILED, "member header write failed");
+                        age++;
+                    }
+                }
+            }
+        }
+        for (final Member spare : List.copyOf(spares))
+        {
+            if (!saveHeader(spare, MemberHeader.SPARE_SLOT, states))
+            {
+                spares.remove(spare);
+                spare.state(MemberState.FAILED, "spare header write failed");
+                retired.add(spare);
+            }
+        }
+    }
+
+    private boolean saveHeader(final Member member, final int slot, final MemberState[] states)
+    {
+        final BlockDevice device = member.device();
+        if (null == device)
+        {
+            return true;
+        }
+        header.fill(arrayId, geometry, slot, age, member.rebuildPosition(), states);
+        try
+        {
+            headerBlock.clear();
+            device.write(0, headerBlock);
+            return true;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
+        }
+    }
+
+    private void checkDevice(final String name, final BlockDevice device)
+    {
+        if (device.blockSize() != blockSize || device.blockCount() < geometry.memberBlocks())
+        {
+            throw new IllegalArgumentException(name + ": a member of " + this + " needs " + geometry.memberBlocks() +
+                " blocks of " + blockSize + " bytes; it has " + device.blockCount() + " of " + device.blockSize());
+        }
+    }
+
+    private int checkSlot(final int slot)
+    {
+        if (slot < 0 || slot >= slots.length)
+        {
+            throw new IllegalArgumentException("no member " + slot + " in an array of " + slots.length);
+        }
+        return slot;
+    }
+
+    private void checkNotFailed() throws IOException
+    {
+        if (failed())
+        {
+            throw new IOException(this + " has failed: " + lostMembers() + " members lost, " +
+                geometry.level().redundancy(geometry.width()) + " may be");
+        }
+    }
+
+    private IOException lost(final long stripe)
+    {
+        return new IOException(this + ": stripe " + stripe + " cannot be read or written: " + lostMembers() +
+            " members lost, " + geometry.level().redundancy(geometry.width()) + " may be");
+    }
+
+    private long stripeOf(final long block)
+    {
+        return block / geometry.stripeDataBlocks();
+    }
+
+    private Object lockOf(final long stripe)
+    {
+        return stripeLocks[(int)(stripe % STRIPE_LOCKS)];
+    }
+
+    private void checkRange(final long blockIndex, final int bytes)
+    {
+        if (bytes % blockSize != 0 || bytes == 0)
+        {
+            throw new IllegalArgumentException(this + ": I/O of " + bytes + " bytes is not a whole number of " +
+                blockSize + "-byte blocks");
+        }
+        final long blocks = bytes / blockSize;
+        if (blockIndex < 0 || blockIndex > blockCount() - blocks)
+        {
+            throw new IllegalArgumentException(this + ": blocks [" + blockIndex + ", " + (blockIndex + blocks) +
+                ") outside an array of " + blockCount() + " blocks");
+        }
+    }
+
+    private static void quietClose(final BlockDevice device)
+    {
+        if (null != device)
+        {
+            try
+            {
+                device.close();
+            }
+            catch (final IOException ignore)
+            {
+                // a pulled disk: nothing more to say to it
+            }
+        }
+    }
+}
