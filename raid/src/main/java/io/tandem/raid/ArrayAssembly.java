@@ -55,7 +55,7 @@ public final class ArrayAssembly
             checkSize(geometry, spare);
             spareMembers.add(new Member(spare.name(), spare.device(), MemberState.SPARE, 0));
         }
-        final RaidArray array = new RaidArray(arrayId, geometry, slots, spareMembers, 0, listener);
+        final RaidArray array = new RaidArray(arrayId, geometry, slots, spareMembers, 0, 0, listener);
         array.assembled();
         return array;
     }
@@ -83,6 +83,7 @@ public final class ArrayAssembly
         long maxAge = -1;
         ArrayGeometry geometry = null;
         MemberState[] freshest = null;
+        long journalGeneration = 0;
         for (int i = 0; i < devices.size(); i++)
         {
             final MemberDevice device = devices.get(i);
@@ -111,6 +112,7 @@ public final class ArrayAssembly
             {
                 maxAge = header.age();
                 geometry = header.geometry();
+                journalGeneration = header.journalGeneration();
                 freshest = new MemberState[geometry.width()];
                 for (int slot = 0; slot < freshest.length; slot++)
                 {
@@ -185,13 +187,14 @@ public final class ArrayAssembly
             }
             slots[slot] = member;
         }
-        final RaidArray array = new RaidArray(arrayId, geometry, slots, spares, maxAge, listener);
+        final RaidArray array = new RaidArray(arrayId, geometry, slots, spares, maxAge, journalGeneration, listener);
         if (array.failed())
         {
             throw new ArrayAssemblyException(array + ": only " + (slots.length - array.lostMembers()) + " of " +
                 slots.length + " members hold every stripe; " + geometry.level().redundancy(geometry.width()) +
                 " may be lost");
         }
+        array.replayJournal();
         array.assembled();
         return array;
     }

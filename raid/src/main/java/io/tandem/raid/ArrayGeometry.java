@@ -12,8 +12,13 @@ package io.tandem.raid;
  */
 public final class ArrayGeometry
 {
-    /** Bytes at the start of every member kept for its header (and room for a write-intent bitmap). */
-    public static final int RESERVED_BYTES = 1024 * 1024;
+    /**
+     * Bytes at the start of every member kept for the array: the member's header in block 0, then the slots of the
+     * lost-chunk journal ({@link StripeJournal}), then room for a write-intent bitmap.
+     */
+    public static final int RESERVED_BYTES = 4 * 1024 * 1024;
+    /** Slots of the lost-chunk journal: one per stripe lock, so a stripe always uses the same one. */
+    public static final int JOURNAL_SLOTS = 8;
     /** Most members an array may have (the header keeps a state per slot). */
     public static final int MAX_WIDTH = 32;
 
@@ -42,6 +47,11 @@ public final class ArrayGeometry
         if (chunkBlocks < 1 || Integer.bitCount(chunkBlocks) != 1)
         {
             throw new IllegalArgumentException("chunk must be a power of two number of blocks: " + chunkBlocks);
+        }
+        if (1 + JOURNAL_SLOTS * (1 + 2L * chunkBlocks) > RESERVED_BYTES / blockSize)
+        {
+            throw new IllegalArgumentException("a chunk of " + chunkBlocks + " blocks of " + blockSize +
+                " bytes is too large for the lost-chunk journal in a member's reserved " + RESERVED_BYTES + " bytes");
         }
         if (memberDataBlocks < chunkBlocks || memberDataBlocks % chunkBlocks != 0)
         {
@@ -100,6 +110,14 @@ public final class ArrayGeometry
     public int reservedBlocks()
     {
         return RESERVED_BYTES / blockSize;
+    }
+
+    /**
+     * @return the first block of journal slot {@code slot} on a member: a header block, then up to two chunks.
+     */
+    public long journalBlock(final int slot)
+    {
+        return 1 + (long)slot * (1 + 2L * chunkBlocks);
     }
 
     /**

@@ -16,7 +16,8 @@ import java.util.zip.CRC32C;
  *   40 member data blocks (int64)                      48 age (int64)
  *   56 this member's rebuild position, in stripes (int64)
  *   64 the state of every slot as of this age, a byte each (32 bytes)
- *   96 CRC32C of bytes 0 to 95
+ *   96 the generation of the lost-chunk journal (int64): entries of another generation are void
+ *   104 CRC32C of bytes 0 to 103
  * </pre>
  * Little-endian. Not thread-safe.
  */
@@ -38,7 +39,8 @@ public final class MemberHeader
     static final int AGE_OFFSET = 48;
     static final int REBUILD_POSITION_OFFSET = 56;
     static final int SLOT_STATES_OFFSET = 64;
-    static final int CRC_OFFSET = SLOT_STATES_OFFSET + ArrayGeometry.MAX_WIDTH;
+    static final int JOURNAL_GENERATION_OFFSET = SLOT_STATES_OFFSET + ArrayGeometry.MAX_WIDTH;
+    static final int CRC_OFFSET = JOURNAL_GENERATION_OFFSET + 8;
     public static final int LENGTH = CRC_OFFSET + 4;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
@@ -62,7 +64,8 @@ public final class MemberHeader
         final int slot,
         final long age,
         final long rebuildPosition,
-        final MemberState[] slotStates)
+        final MemberState[] slotStates,
+        final long journalGeneration)
     {
         buffer.setMemory(0, LENGTH, (byte)0);
         buffer.putLong(MAGIC_OFFSET, MAGIC, ORDER);
@@ -80,6 +83,7 @@ public final class MemberHeader
         {
             buffer.putByte(SLOT_STATES_OFFSET + i, (byte)slotStates[i].code());
         }
+        buffer.putLong(JOURNAL_GENERATION_OFFSET, journalGeneration, ORDER);
         buffer.putInt(CRC_OFFSET, computeCrc(), ORDER);
         return this;
     }
@@ -134,6 +138,11 @@ public final class MemberHeader
     public long rebuildPosition()
     {
         return buffer.getLong(REBUILD_POSITION_OFFSET, ORDER);
+    }
+
+    public long journalGeneration()
+    {
+        return buffer.getLong(JOURNAL_GENERATION_OFFSET, ORDER);
     }
 
     public MemberState slotState(final int slot)

@@ -29,7 +29,7 @@ import java.util.List;
  */
 public final class RaidArray implements BlockDevice
 {
-    private static final int STRIPE_LOCKS = 64;
+    private static final int STRIPE_LOCKS = ArrayGeometry.JOURNAL_SLOTS;
     private static final int HEADER_SAVE_INTERVAL = 64;
 
     private final long arrayId;
@@ -44,7 +44,11 @@ public final class RaidArray implements BlockDevice
     private final MemberHeader header = new MemberHeader();
     private final ByteBuffer headerBlock;
     private final ArrayListener listener;
+    private final StripeJournal journal;
     private long age;
+    private volatile long journalGeneration;
+    private volatile long journalled;
+    private volatile long journalReplays;
     private volatile long degradedReads;
     private volatile long rebuiltStripes;
 
@@ -54,6 +58,7 @@ public final class RaidArray implements BlockDevice
         final Member[] slots,
         final List<Member> spares,
         final long age,
+        final long journalGeneration,
         final ArrayListener listener)
     {
         this.arrayId = arrayId;
@@ -62,6 +67,8 @@ public final class RaidArray implements BlockDevice
         this.slots = slots;
         this.spares.addAll(spares);
         this.age = age;
+        this.journalGeneration = journalGeneration;
+        this.journal = new StripeJournal(geometry);
         this.listener = null == listener ? ArrayListener.NONE : listener;
         for (int i = 0; i < STRIPE_LOCKS; i++)
         {
@@ -167,6 +174,22 @@ public final class RaidArray implements BlockDevice
     public long rebuiltStripes()
     {
         return rebuiltStripes;
+    }
+
+    /**
+     * @return degraded partial-stripe updates whose lost chunks were journalled first ({@link StripeJournal}).
+     */
+    public long journalled()
+    {
+        return journalled;
+    }
+
+    /**
+     * @return journal entries applied at assembly: stripes a crash left torn while degraded, made consistent.
+     */
+    public long journalReplays()
+    {
+        return journalReplays;
     }
 
     public void read(final long blockIndex, final ByteBuffer dst) throws IOException
@@ -584,6 +607,11 @@ public final class RaidArray implements BlockDevice
             }
             Parity.syndromes(s.data, geometry.dataMembers(), 0, length, s.p,
                 geometry.level() == RaidLevel.RAID6 ? s.q : null);
+            final int lost = lostData(stripe);
+            if (lost != 0 && !(within == 0 && count == geometry.stripeDataBlocks()))
+            {
+                journalLost(stripe, row0, rows, lost, s);
+            }
             // the stripe as it must be is now in scratch: write it to every member that holds it; a member that
             // fails meanwhile is failed and the rest still get their part, so the stripe stays recoverable
             for (int dataIndex = firstData; dataIndex <= lastData; dataIndex++)
@@ -601,6 +629,106 @@ public final class RaidArray implements BlockDevice
             src.position(base + count * blockSize);
         }
         checkNotFailed();
+    }
+
+    /**
+     * @return bits, by data index, of the data chunks of {@code stripe} whose members do not hold it.
+     */
+    private int lostData(final long stripe)
+    {
+        int lost = 0;
+        for (int i = 0; i < geometry.dataMembers(); i++)
+        {
+            if (!slots[geometry.dataMember(stripe, i)].holds(stripe))
+            {
+                lost |= 1 << i;
+            }
+        }
+        return lost;
+    }
+
+    private void journalLost(final long stripe, final int row, final int rows, final int lost, final StripeScratch s)
+    {
+        final int length = journal.encode(s, journalGeneration, stripe, row, rows, lost);
+        final long block = geometry.journalBlock((int)(stripe % STRIPE_LOCKS));
+        for (int slot = 0; slot < slots.length; slot++)
+        {
+            final Member member = slots[slot];
+            if (member.holds(stripe))
+            {
+                try
+                {
+                    member.device().write(block, s.journal.limit(length).position(0));
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    fail(slot, member, true, "journal write error: " + ex.getMessage());
+                }
+            }
+        }
+        journalled++;
+    }
+
+    /**
+     * Applies what the lost-chunk journal holds of the current generation: each stripe a crash may have left
+     * torn while degraded gets P and Q written again from its data and its journalled lost chunks. At assembly,
+     * before any I/O.
+     */
+    void replayJournal() throws IOException
+    {
+        final StripeScratch s = scratch.get();
+        for (int journalSlot = 0; journalSlot < STRIPE_LOCKS; journalSlot++)
+        {
+            for (int slot = 0; slot < slots.length; slot++)
+            {
+                final Member member = slots[slot];
+                final BlockDevice device = member.device();
+                if (null == device ||
+                    (member.state() != MemberState.ACTIVE && member.state() != MemberState.REBUILDING))
+                {
+                    continue;
+                }
+                if (journal.read(device, journalSlot, journalGeneration, s))
+                {
+                    applyJournal(s);
+                    break;
+                }
+            }
+        }
+    }
+
+    private void applyJournal(final StripeScratch s) throws IOException
+    {
+        final long stripe = journal.stripe(s);
+        final int lost = journal.lost(s);
+        if (lostData(stripe) != lost)
+        {
+            return; // a member the entry counted lost holds the stripe again: the entry is not this array's now
+        }
+        final int row = journal.row(s);
+        final int rows = journal.rows(s);
+        final int length = rows * blockSize;
+        // the entry is in s.journal; loading the stripe uses only the columns
+        for (int slot = 0; slot < slots.length; slot++)
+        {
+            final Member member = slots[slot];
+            s.present[slot] = false;
+            if (member.holds(stripe))
+            {
+                member.device().read(geometry.memberBlock(stripe, row), s.view(slot, length));
+                s.present[slot] = true;
+            }
+        }
+        s.mapData(geometry, stripe);
+        journal.restore(s);
+        Parity.syndromes(s.data, geometry.dataMembers(), 0, length, s.p,
+            geometry.level() == RaidLevel.RAID6 ? s.q : null);
+        writeColumn(stripe, geometry.parityMember(stripe), s.p, 0, row, rows);
+        if (geometry.level() == RaidLevel.RAID6)
+        {
+            writeColumn(stripe, geometry.qMember(stripe), s.q, 0, row, rows);
+        }
+        journalReplays++;
     }
 
     private void writeColumn(
@@ -751,6 +879,7 @@ public final class RaidArray implements BlockDevice
         synchronized (stateLock)
         {
             member.state(MemberState.ACTIVE, "rebuilt");
+            journalGeneration++; // whole again: no journalled chunk may be trusted over it
             changed(slot, member, MemberState.REBUILDING);
         }
     }
@@ -845,7 +974,7 @@ public final class RaidArray implements BlockDevice
         {
             return true;
         }
-        header.fill(arrayId, geometry, slot, age, member.rebuildPosition(), states);
+        header.fill(arrayId, geometry, slot, age, member.rebuildPosition(), states, journalGeneration);
         try
         {
             headerBlock.clear();

@@ -1,6 +1,9 @@
 package io.tandem.raid;
 
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
 
 /**
  * A thread's working space for one stripe: a chunk-sized column per member, views of them as the stripe's data
@@ -16,6 +19,10 @@ final class StripeScratch
     final boolean[] present;
     final byte[] p;
     final byte[] q;
+    /** A lost-chunk journal entry: a header block, then up to two chunks ({@link StripeJournal}). */
+    final ByteBuffer journal;
+    final UnsafeBuffer journalHeader;
+    final CRC32C crc = new CRC32C();
 
     StripeScratch(final ArrayGeometry geometry)
     {
@@ -30,6 +37,8 @@ final class StripeScratch
         present = new boolean[width];
         p = new byte[geometry.chunkBytes()];
         q = new byte[geometry.chunkBytes()];
+        journal = ByteBuffer.wrap(new byte[geometry.blockSize() + 2 * geometry.chunkBytes()]);
+        journalHeader = new UnsafeBuffer(journal.array(), 0, geometry.blockSize());
     }
 
     /**
