@@ -173,8 +173,12 @@ public final class ArrayAssembly
             }
             else if (ages[i] < maxAge)
             {
+                // away while the array was never whole (else another device holds its slot): the bitmap holds
+                // every region written meanwhile
                 member = new Member(device.name(), device.device(), MemberState.REBUILDING, 0);
-                member.state(MemberState.REBUILDING, "stale: age " + ages[i] + " of " + maxAge);
+                member.state(MemberState.REBUILDING, "stale: age " + ages[i] + " of " + maxAge +
+                    "; resyncing the regions written while it was away");
+                member.dirtyRegionsOnly(true);
             }
             else if (recorded == MemberState.REBUILDING)
             {
@@ -194,6 +198,7 @@ public final class ArrayAssembly
                 slots.length + " members hold every stripe; " + geometry.level().redundancy(geometry.width()) +
                 " may be lost");
         }
+        array.loadBitmap();
         array.replayJournal();
         array.assembled();
         return array;

@@ -121,6 +121,34 @@ public final class ArrayGeometry
     }
 
     /**
+     * @return the first block of the write-intent bitmap on a member, after the journal's slots.
+     */
+    public long bitmapBlock()
+    {
+        return journalBlock(JOURNAL_SLOTS);
+    }
+
+    /**
+     * @return stripes per bit of the write-intent bitmap: at least 16, and enough that the bits fit in the
+     *         reserved area after the journal.
+     */
+    public long regionStripes()
+    {
+        final long bits = (reservedBlocks() - bitmapBlock()) * blockSize * 8L;
+        long region = 16;
+        while ((stripeCount() + region - 1) / region > bits)
+        {
+            region <<= 1;
+        }
+        return region;
+    }
+
+    public int regionCount()
+    {
+        return (int)((stripeCount() + regionStripes() - 1) / regionStripes());
+    }
+
+    /**
      * @return blocks of a whole member device: its reserved area and its data area.
      */
     public long memberBlocks()

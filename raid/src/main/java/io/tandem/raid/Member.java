@@ -14,6 +14,7 @@ public final class Member
     private volatile BlockDevice device;
     private volatile MemberState state;
     private volatile long rebuildPosition;
+    private volatile boolean dirtyRegionsOnly;
     private volatile String reason = "";
     private volatile long readErrors;
     private volatile long writeErrors;
@@ -45,6 +46,20 @@ public final class Member
     public long rebuildPosition()
     {
         return rebuildPosition;
+    }
+
+    /**
+     * @return true if the rebuild copies only the regions the write-intent bitmap marks: the member came back after
+     *         being away, and the array was not whole meanwhile.
+     */
+    public boolean dirtyRegionsOnly()
+    {
+        return dirtyRegionsOnly;
+    }
+
+    void dirtyRegionsOnly(final boolean dirtyRegionsOnly)
+    {
+        this.dirtyRegionsOnly = dirtyRegionsOnly;
     }
 
     /**

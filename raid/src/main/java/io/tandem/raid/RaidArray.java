@@ -45,10 +45,14 @@ public final class RaidArray implements BlockDevice
     private final ByteBuffer headerBlock;
     private final ArrayListener listener;
     private final StripeJournal journal;
+    private final WriteIntentBitmap bitmap;
+    private final WriteIntentBitmap.Writer bitmapWriter = this::writeBitmapBlock;
     private long age;
     private volatile long journalGeneration;
     private volatile long journalled;
     private volatile long journalReplays;
+    private volatile long skippedStripes;
+    private volatile long resyncedStripes;
     private volatile long degradedReads;
     private volatile long rebuiltStripes;
 
@@ -69,6 +73,7 @@ public final class RaidArray implements BlockDevice
         this.age = age;
         this.journalGeneration = journalGeneration;
         this.journal = new StripeJournal(geometry);
+        this.bitmap = new WriteIntentBitmap(geometry);
         this.listener = null == listener ? ArrayListener.NONE : listener;
         for (int i = 0; i < STRIPE_LOCKS; i++)
         {
@@ -185,6 +190,36 @@ public final class RaidArray implements BlockDevice
     }
 
     /**
+     * @return stripes a rebuild skipped because the write-intent bitmap said they were not written while the
+     *         member was away.
+     */
+    public long skippedStripes()
+    {
+        return skippedStripes;
+    }
+
+    /**
+     * @return stripes made consistent by {@link #resyncDirtyRegions()}.
+     */
+    public long resyncedStripes()
+    {
+        return resyncedStripes;
+    }
+
+    /**
+     * @return regions the write-intent bitmap marks as possibly differing between members.
+     */
+    public int dirtyRegions()
+    {
+        return bitmap.dirtyCount();
+    }
+
+    public int regionCount()
+    {
+        return bitmap.regions();
+    }
+
+    /**
      * @return journal entries applied at assembly: stripes a crash left torn while degraded, made consistent.
      */
     public long journalReplays()
@@ -231,6 +266,10 @@ public final class RaidArray implements BlockDevice
                 final long within = block - stripe * geometry.stripeDataBlocks();
                 final int count = (int)Math.min(src.remaining() / blockSize, geometry.stripeDataBlocks() - within);
                 src.limit(src.position() + count * blockSize);
+                if (geometry.level() != RaidLevel.RAID0)
+                {
+                    bitmap.mark(stripe, bitmapWriter);
+                }
                 switch (geometry.level())
                 {
                     case RAID1:
@@ -271,6 +310,117 @@ public final class RaidArray implements BlockDevice
             }
         }
         checkNotFailed();
+        if (!degraded())
+        {
+            bitmap.clean(bitmapWriter);
+        }
+    }
+
+    /**
+     * Makes every region the write-intent bitmap marks consistent again: P and Q computed from the data, or the
+     * first copy of a mirror written to the others. After a crash of the array's owner, before or beside the
+     * replay of its NVLog (a stripe at a time, under the stripe's lock, so it may run beside client writes).
+     *
+     * @return stripes resynced.
+     */
+    public long resyncDirtyRegions() throws IOException
+    {
+        long done = 0;
+        final StripeScratch s = scratch.get();
+        for (int region = 0; region < bitmap.regions(); region++)
+        {
+            if (!bitmap.dirty(region))
+            {
+                continue;
+            }
+            final long first = region * bitmap.regionStripes();
+            final long end = Math.min(geometry.stripeCount(), first + bitmap.regionStripes());
+            for (long stripe = first; stripe < end; stripe++)
+            {
+                resyncStripe(stripe, s);
+                done++;
+            }
+            if (!degraded())
+            {
+                bitmap.cleanRegion(region, bitmapWriter);
+            }
+        }
+        resyncedStripes += done;
+        return done;
+    }
+
+    private void resyncStripe(final long stripe, final StripeScratch s) throws IOException
+    {
+        final int length = geometry.chunkBytes();
+        synchronized (lockOf(stripe))
+        {
+            if (geometry.level() == RaidLevel.RAID1)
+            {
+                int source = -1;
+                for (int slot = 0; slot < slots.length && source < 0; slot++)
+                {
+                    source = slots[slot].holds(stripe) ? slot : -1;
+                }
+                if (source < 0)
+                {
+                    throw lost(stripe);
+                }
+                readMirrored(stripe, 0, s.view(source, length));
+                for (int slot = 0; slot < slots.length; slot++)
+                {
+                    if (slot != source)
+                    {
+                        writeColumn(stripe, slot, s.columns[source], 0, 0, geometry.chunkBlocks());
+                    }
+                }
+                return;
+            }
+            loadAndSolve(stripe, 0, geometry.chunkBlocks(), s);
+            Parity.syndromes(s.data, geometry.dataMembers(), 0, length, s.p,
+                geometry.level() == RaidLevel.RAID6 ? s.q : null);
+            writeColumn(stripe, geometry.parityMember(stripe), s.p, 0, 0, geometry.chunkBlocks());
+            if (geometry.level() == RaidLevel.RAID6)
+            {
+                writeColumn(stripe, geometry.qMember(stripe), s.q, 0, 0, geometry.chunkBlocks());
+            }
+        }
+    }
+
+    private void writeBitmapBlock(final int index, final ByteBuffer block)
+    {
+        for (int slot = 0; slot < slots.length; slot++)
+        {
+            final Member member = slots[slot];
+            final BlockDevice device = member.device();
+            if (null != device &&
+                (member.state() == MemberState.ACTIVE || member.state() == MemberState.REBUILDING))
+            {
+                try
+                {
+                    block.clear();
+                    device.write(geometry.bitmapBlock() + index, block);
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    fail(slot, member, true, "bitmap write error: " + ex.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Loads the write-intent bitmap from the first member that has one to give (at assembly).
+     */
+    void loadBitmap() throws IOException
+    {
+        for (final Member member : slots)
+        {
+            if (null != member.device() && member.state() == MemberState.ACTIVE)
+            {
+                bitmap.load(member.device());
+                return;
+            }
+        }
     }
 
     /**
@@ -317,8 +467,17 @@ public final class RaidArray implements BlockDevice
     public int add(final String name, final BlockDevice device) throws IOException
     {
         checkDevice(name, device);
+        final int returning = slotLeftBy(device);
         synchronized (stateLock)
         {
+            if (returning >= 0 && slots[returning].state() == MemberState.MISSING)
+            {
+                final Member member = new Member(name, device, MemberState.REBUILDING, 0);
+                member.dirtyRegionsOnly(true);
+                installRebuilding(returning, member, slots[returning], "returned: resyncing the regions written " +
+                    "while it was away");
+                return returning;
+            }
             for (int slot = 0; slot < slots.length; slot++)
             {
                 final Member old = slots[slot];
@@ -335,6 +494,18 @@ public final class RaidArray implements BlockDevice
             listener.memberChanged(MemberHeader.SPARE_SLOT, spare, null, age);
             return MemberHeader.SPARE_SLOT;
         }
+    }
+
+    /**
+     * @return the slot {@code device} held in this array, if its header says so, else -1.
+     */
+    private int slotLeftBy(final BlockDevice device) throws IOException
+    {
+        final ByteBuffer block = BufferUtil.allocateDirectAligned(blockSize, 4096);
+        device.read(0, block);
+        final MemberHeader found = new MemberHeader().wrap(new UnsafeBuffer(block));
+        return null == found.problem() && found.arrayId() == arrayId && found.slot() >= 0 &&
+            found.slot() < slots.length && found.age() <= age() ? found.slot() : -1;
     }
 
     /**
@@ -396,6 +567,11 @@ public final class RaidArray implements BlockDevice
             {
                 finishRebuild(slot, member);
                 break;
+            }
+            if (member.dirtyRegionsOnly() && !bitmap.dirty(bitmap.regionOf(stripe)))
+            {
+                skipCleanRegion(member, stripe);
+                continue;
             }
             if (!rebuildStripe(slot, member, stripe))
             {
@@ -825,6 +1001,24 @@ public final class RaidArray implements BlockDevice
         {
             throw lost(stripe);
         }
+    }
+
+    private void skipCleanRegion(final Member member, final long stripe)
+    {
+        final long next = Math.min(geometry.stripeCount(), (bitmap.regionOf(stripe) + 1L) * bitmap.regionStripes());
+        // the stripes' locks are taken in turn so that no write to them is half done when the position passes them
+        for (long s = stripe; s < next; s++)
+        {
+            synchronized (lockOf(s))
+            {
+                if (member.rebuildPosition() != s)
+                {
+                    return;
+                }
+                member.rebuildPosition(s + 1);
+            }
+        }
+        skippedStripes += next - stripe;
     }
 
     private boolean rebuildStripe(final int slot, final Member member, final long stripe) throws IOException

@@ -160,7 +160,7 @@ class ArrayAssemblyTest
         return devices;
     }
 
-    private static List<FaultyBlockDevice> reopenRaw(final TestArrays t, final String... names) throws IOException
+    static List<FaultyBlockDevice> reopenRaw(final TestArrays t, final String... names) throws IOException
     {
         final List<FaultyBlockDevice> devices = new ArrayList<>();
         for (final MemberDevice device : reopen(t, names))
