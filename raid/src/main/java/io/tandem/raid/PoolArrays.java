@@ -1,0 +1,207 @@
+package io.tandem.raid;
+
+import io.tandem.staging.block.BlockDevice;
+import io.tandem.staging.block.FileBlockDevice;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pool's array, built from an {@link ArraySpec} over member files in the pool's directory: made on first use
+ * (sparse files, headers at age 1), assembled from the files every time after. A member device is named by its
+ * place: {@code disk-0.img}, {@code disk-1.img} for a flat array, {@code disk-0-1.img} for member 1 of the array in
+ * slot 0 of an array of arrays, {@code spare-0.img} (or {@code spare-0-0.img}) for spares. Every member file is
+ * opened behind a {@link FaultyBlockDevice}, so faults can be injected by name ({@link #device(String)}).
+ * <p>
+ * Not thread-safe: build on one thread; the array it gives is thread-safe.
+ */
+public final class PoolArrays
+{
+    private final Path dir;
+    private final int blockSize;
+    private final int chunkBlocks;
+    private final long arrayId;
+    private final ArrayListener listener;
+    private final Map<String, FaultyBlockDevice> devices = new LinkedHashMap<>();
+    private RaidArray top;
+
+    private PoolArrays(
+        final Path dir, final int blockSize, final int chunkBlocks, final long arrayId, final ArrayListener listener)
+    {
+        this.dir = dir;
+        this.blockSize = blockSize;
+        this.chunkBlocks = chunkBlocks;
+        this.arrayId = arrayId;
+        this.listener = listener;
+    }
+
+    /**
+     * Opens (making it if no member file exists) the array {@code spec} of at least {@code blocks} blocks.
+     *
+     * @param arrayId the top array's id; an array inside it takes this id with its place mixed in.
+     */
+    public static PoolArrays open(
+        final Path dir,
+        final ArraySpec spec,
+        final int blockSize,
+        final int chunkBlocks,
+        final long blocks,
+        final long arrayId,
+        final ArrayListener listener) throws IOException
+    {
+        if (spec.single())
+        {
+            throw new IllegalArgumentException("a single-file pool has no array");
+        }
+        final PoolArrays arrays = new PoolArrays(dir, blockSize, chunkBlocks, arrayId, listener);
+        arrays.top = arrays.open(spec, "", blocks);
+        return arrays;
+    }
+
+    public RaidArray array()
+    {
+        return top;
+    }
+
+    /**
+     * @return the member file named {@code name} (e.g. {@code disk-2.img}) behind its fault switches, or null.
+     */
+    public FaultyBlockDevice device(final String name)
+    {
+        return devices.get(name);
+    }
+
+    /**
+     * @return every member file's name, in the order they were opened.
+     */
+    public List<String> deviceNames()
+    {
+        return List.copyOf(devices.keySet());
+    }
+
+    /**
+     * @return where member file {@code name} lies.
+     */
+    public Path path(final String name)
+    {
+        return dir.resolve(name);
+    }
+
+    /**
+     * Opens a member file for {@link RaidArray#add} or {@link RaidArray#replace}: an existing file of the right
+     * size, or a new one.
+     */
+    public MemberDevice openMember(final Path file, final long memberBlocks) throws IOException
+    {
+        final FaultyBlockDevice device = new FaultyBlockDevice(FileBlockDevice.open(file, blockSize, memberBlocks,
+            true));
+        devices.put(file.getFileName().toString(), device);
+        return new MemberDevice(file.toString(), device);
+    }
+
+    /**
+     * Closes the array and every member device.
+     */
+    public void close() throws IOException
+    {
+        if (null != top)
+        {
+            top.close();
+        }
+    }
+
+    private RaidArray open(final ArraySpec spec, final String place, final long blocks) throws IOException
+    {
+        final ArrayGeometry geometry = ArrayGeometry.forCapacity(spec.level(), spec.width(), blockSize, chunkBlocks,
+            blocks);
+        final List<String> memberNames = new ArrayList<>();
+        final List<String> spareNames = new ArrayList<>();
+        for (int i = 0; i < spec.width(); i++)
+        {
+            memberNames.add("disk" + place + "-" + i + ".img");
+        }
+        for (int i = 0; i < spec.spares(); i++)
+        {
+            spareNames.add("spare" + place + "-" + i + ".img");
+        }
+        final long id = arrayId ^ (place.hashCode() * 0x9E3779B97F4A7C15L);
+        final List<MemberDevice> members = new ArrayList<>();
+        if (!spec.children().isEmpty())
+        {
+            for (int i = 0; i < spec.width(); i++)
+            {
+                final RaidArray child = open(spec.children().get(i), place + "-" + i, geometry.memberBlocks());
+                members.add(new MemberDevice("array" + place + "-" + i, child));
+            }
+        }
+        final boolean fresh = spec.children().isEmpty() ?
+            memberNames.stream().noneMatch(name -> Files.exists(dir.resolve(name))) :
+            isFresh(members);
+        if (fresh)
+        {
+            if (spec.children().isEmpty())
+            {
+                for (final String name : memberNames)
+                {
+                    members.add(file(name, geometry.memberBlocks(), true));
+                }
+            }
+            final List<MemberDevice> spares = new ArrayList<>();
+            for (final String name : spareNames)
+            {
+                spares.add(file(name, geometry.memberBlocks(), true));
+            }
+            return ArrayAssembly.create(id, geometry, members, spares, listener);
+        }
+        if (spec.children().isEmpty())
+        {
+            for (final String name : memberNames)
+            {
+                if (Files.exists(dir.resolve(name)))
+                {
+                    members.add(file(name, geometry.memberBlocks(), false));
+                }
+            }
+        }
+        for (final String name : spareNames)
+        {
+            if (Files.exists(dir.resolve(name)))
+            {
+                members.add(file(name, geometry.memberBlocks(), false));
+            }
+        }
+        return ArrayAssembly.assemble(members, listener);
+    }
+
+    /**
+     * @return true if the child arrays were all made just now: the array over them is new too.
+     */
+    private static boolean isFresh(final List<MemberDevice> children) throws IOException
+    {
+        final java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(children.get(0).device().blockSize());
+        for (final MemberDevice child : children)
+        {
+            block.clear();
+            child.device().read(0, block);
+            if (block.getLong(0) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private MemberDevice file(final String name, final long memberBlocks, final boolean create) throws IOException
+    {
+        final Path file = dir.resolve(name);
+        final BlockDevice raw = FileBlockDevice.open(file, blockSize, memberBlocks, create);
+        final FaultyBlockDevice device = new FaultyBlockDevice(raw);
+        devices.put(name, device);
+        return new MemberDevice(file.toString(), device);
+    }
+}
