@@ -2,6 +2,7 @@ package io.tandem.cli;
 
 import io.tandem.controller.ControllerContext;
 import io.tandem.controller.nbd.NbdServerContext;
+import io.tandem.raid.ArraySpec;
 import io.tandem.staging.Durability;
 import picocli.CommandLine.Option;
 
@@ -47,6 +48,17 @@ public final class ControllerOptions
     @Option(names = "--volume-size", paramLabel = "SIZE", defaultValue = "1G", converter = ByteSizeConverter.class,
         description = "Size of the volume, the same for both controllers (default: ${DEFAULT-VALUE}).")
     long volumeSize;
+
+    @Option(names = "--pool", paramLabel = "LAYOUT", converter = ArraySpecConverter.class,
+        description = "Layout of a new pool: single (one volume file), raid0:N, raid1:N, raid5:N, raid6:N, " +
+            "raid10:PxM, or arrays of arrays (raid1[raid5:3,raid5:3]), each with an optional +S spare " +
+            "(e.g. raid5:4+1spare). A pool keeps the layout it was made with; left out, the pool's own is used " +
+            "(a new pool: single).")
+    ArraySpec poolLayout;
+
+    @Option(names = "--pool-chunk", paramLabel = "SIZE", defaultValue = "64K", converter = ByteSizeConverter.class,
+        description = "Bytes of each member in a stripe of an array pool (default: ${DEFAULT-VALUE}).")
+    long poolChunk;
 
     @Option(names = "--nvram-size", paramLabel = "SIZE", defaultValue = "256M", converter = ByteSizeConverter.class,
         description = "Simulated NVRAM holding the NVLog, two halves (default: ${DEFAULT-VALUE}).")
@@ -132,6 +144,8 @@ public final class ControllerOptions
             .controllerId(controllerId)
             .dataDir(dataDir)
             .volumeSize(volumeSize)
+            .poolLayout(poolLayout)
+            .poolChunkSize((int)Math.min(Integer.MAX_VALUE, poolChunk))
             .nvramCapacity(nvramSize)
             .durability(durability)
             .cacheCapacity(cacheSize)

@@ -12,6 +12,7 @@ import io.tandem.controller.platform.ControllerPlatform;
 import io.tandem.controller.platform.OsPlatform;
 import io.tandem.controller.pool.PairSettings;
 import io.tandem.controller.pool.PoolContext;
+import io.tandem.raid.ArraySpec;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.staging.Durability;
 import org.agrona.concurrent.EpochClock;
@@ -146,6 +147,8 @@ public final class ControllerContext
     private java.net.InetSocketAddress serviceAddress;
     private boolean partnerExitWatch;
     private long volumeSize = Long.getLong(VOLUME_SIZE_PROP_NAME, VOLUME_SIZE_DEFAULT);
+    private ArraySpec poolLayout;
+    private int poolChunkSize = Integer.getInteger(PoolContext.CHUNK_SIZE_PROP_NAME, PoolContext.CHUNK_SIZE_DEFAULT);
     private long nvramCapacity = Long.getLong(NVRAM_CAPACITY_PROP_NAME, NVRAM_CAPACITY_DEFAULT);
     private Durability durability = Durability.valueOf(
         System.getProperty(DURABILITY_PROP_NAME, DURABILITY_DEFAULT.name()).toUpperCase());
@@ -431,6 +434,31 @@ public final class ControllerContext
     public ControllerContext controlPort(final int controlPort)
     {
         this.controlPort = controlPort;
+        return this;
+    }
+
+    /**
+     * @return the layout a new pool is made with, or null to take the pool's own ({@link PoolContext#layout()}).
+     */
+    public ArraySpec poolLayout()
+    {
+        return poolLayout;
+    }
+
+    public ControllerContext poolLayout(final ArraySpec poolLayout)
+    {
+        this.poolLayout = poolLayout;
+        return this;
+    }
+
+    public int poolChunkSize()
+    {
+        return poolChunkSize;
+    }
+
+    public ControllerContext poolChunkSize(final int poolChunkSize)
+    {
+        this.poolChunkSize = poolChunkSize;
         return this;
     }
 
@@ -884,8 +912,10 @@ public final class ControllerContext
      */
     public PoolContext newPool()
     {
-        return new PoolContext().dir(poolDir()).clusterId(clusterId).volumeSize(volumeSize).epochClock(epochClock)
-            .pairSettings(pairSettings()).volumeWrapper(platform::poolVolume);
+        final PoolContext pool = new PoolContext().dir(poolDir()).clusterId(clusterId).volumeSize(volumeSize)
+            .epochClock(epochClock).pairSettings(pairSettings()).volumeWrapper(platform::poolVolume)
+            .chunkSize(poolChunkSize);
+        return null == poolLayout ? pool : pool.layout(poolLayout);
     }
 
     /**
@@ -912,6 +942,8 @@ public final class ControllerContext
         copy.partnerExitWatch = partnerExitWatch;
         copy.controlPort = controlPort;
         copy.volumeSize = volumeSize;
+        copy.poolLayout = poolLayout;
+        copy.poolChunkSize = poolChunkSize;
         copy.nvramCapacity = nvramCapacity;
         copy.durability = durability;
         copy.cacheCapacity = cacheCapacity;

@@ -5,7 +5,10 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -268,7 +271,14 @@ public final class RaidArray implements BlockDevice
                 src.limit(src.position() + count * blockSize);
                 if (geometry.level() != RaidLevel.RAID0)
                 {
-                    bitmap.mark(stripe, bitmapWriter);
+                    try
+                    {
+                        bitmap.mark(stripe, bitmapWriter);
+                    }
+                    catch (final UncheckedIOException ex)
+                    {
+                        throw ex.getCause();
+                    }
                 }
                 switch (geometry.level())
                 {
@@ -305,7 +315,7 @@ public final class RaidArray implements BlockDevice
                 }
                 catch (final IOException ex)
                 {
-                    fail(slot, member, true, "flush failed: " + ex.getMessage());
+                    memberFailed(slot, member, true, "flush failed: " + ex.getMessage(), ex);
                 }
             }
         }
@@ -388,6 +398,18 @@ public final class RaidArray implements BlockDevice
 
     private void writeBitmapBlock(final int index, final ByteBuffer block)
     {
+        try
+        {
+            writeBitmapBlockOrThrow(index, block);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private void writeBitmapBlockOrThrow(final int index, final ByteBuffer block) throws IOException
+    {
         for (int slot = 0; slot < slots.length; slot++)
         {
             final Member member = slots[slot];
@@ -402,7 +424,7 @@ public final class RaidArray implements BlockDevice
                 }
                 catch (final IOException | RuntimeException ex)
                 {
-                    fail(slot, member, true, "bitmap write error: " + ex.getMessage());
+                    memberFailed(slot, member, true, "bitmap write error: " + ex.getMessage(), ex);
                 }
             }
         }
@@ -657,7 +679,7 @@ public final class RaidArray implements BlockDevice
             }
             catch (final IOException | RuntimeException ex)
             {
-                fail(slot, member, false, "read error: " + ex.getMessage());
+                memberFailed(slot, member, false, "read error: " + ex.getMessage(), ex);
                 dst.position(start);
             }
         }
@@ -685,7 +707,7 @@ public final class RaidArray implements BlockDevice
                 }
                 catch (final IOException | RuntimeException ex)
                 {
-                    fail(slot, member, false, "read error: " + ex.getMessage());
+                    memberFailed(slot, member, false, "read error: " + ex.getMessage(), ex);
                     dst.position(start);
                 }
             }
@@ -710,7 +732,7 @@ public final class RaidArray implements BlockDevice
                 }
                 catch (final IOException | RuntimeException ex)
                 {
-                    fail(slot, member, true, "write error: " + ex.getMessage());
+                    memberFailed(slot, member, true, "write error: " + ex.getMessage(), ex);
                 }
             }
         }
@@ -742,7 +764,7 @@ public final class RaidArray implements BlockDevice
             }
             catch (final IOException | RuntimeException ex)
             {
-                fail(dataIndex, member, true, "write error: " + ex.getMessage());
+                memberFailed(dataIndex, member, true, "write error: " + ex.getMessage(), ex);
                 throw lost(stripe);
             }
             finally
@@ -824,6 +846,7 @@ public final class RaidArray implements BlockDevice
     }
 
     private void journalLost(final long stripe, final int row, final int rows, final int lost, final StripeScratch s)
+        throws IOException
     {
         final int length = journal.encode(s, journalGeneration, stripe, row, rows, lost);
         final long block = geometry.journalBlock((int)(stripe % STRIPE_LOCKS));
@@ -838,7 +861,7 @@ public final class RaidArray implements BlockDevice
                 }
                 catch (final IOException | RuntimeException ex)
                 {
-                    fail(slot, member, true, "journal write error: " + ex.getMessage());
+                    memberFailed(slot, member, true, "journal write error: " + ex.getMessage(), ex);
                 }
             }
         }
@@ -909,6 +932,7 @@ public final class RaidArray implements BlockDevice
 
     private void writeColumn(
         final long stripe, final int slot, final byte[] column, final int offset, final int row, final int rows)
+        throws IOException
     {
         final Member member = slots[slot];
         if (!member.holds(stripe))
@@ -921,7 +945,7 @@ public final class RaidArray implements BlockDevice
         }
         catch (final IOException | RuntimeException ex)
         {
-            fail(slot, member, true, "write error: " + ex.getMessage());
+            memberFailed(slot, member, true, "write error: " + ex.getMessage(), ex);
         }
     }
 
@@ -946,7 +970,7 @@ public final class RaidArray implements BlockDevice
                 }
                 catch (final IOException | RuntimeException ex)
                 {
-                    fail(slot, member, false, "read error: " + ex.getMessage());
+                    memberFailed(slot, member, false, "read error: " + ex.getMessage(), ex);
                 }
             }
         }
@@ -1058,7 +1082,7 @@ public final class RaidArray implements BlockDevice
             }
             catch (final IOException | RuntimeException ex)
             {
-                fail(slot, member, true, "write error while rebuilding: " + ex.getMessage());
+                memberFailed(slot, member, true, "write error while rebuilding: " + ex.getMessage(), ex);
                 return false;
             }
             member.rebuildPosition(stripe + 1);
@@ -1087,6 +1111,21 @@ public final class RaidArray implements BlockDevice
         member.state(MemberState.REBUILDING, reason);
         slots[slot] = member;
         changed(slot, member, old.state());
+    }
+
+    /**
+     * A member's I/O failed: the member is failed, unless the failure is not the member's (the channel was closed
+     * under the caller, by an interrupt or by closing the array), which is the caller's to hear of.
+     */
+    private void memberFailed(final int slot, final Member member, final boolean write, final String reason,
+        final Exception ex) throws IOException
+    {
+        if (ex instanceof ClosedChannelException || ex instanceof InterruptedIOException ||
+            Thread.currentThread().isInterrupted())
+        {
+            throw ex instanceof IOException ? (IOException)ex : new InterruptedIOException(reason);
+        }
+        fail(slot, member, write, reason);
     }
 
     /**

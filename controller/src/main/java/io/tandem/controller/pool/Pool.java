@@ -1,11 +1,15 @@
 package io.tandem.controller.pool;
 
+import io.tandem.raid.ArraySpec;
+import io.tandem.raid.PoolArrays;
 import io.tandem.staging.block.BlockDevice;
 import io.tandem.staging.block.FileBlockDevice;
 import io.tandem.staging.block.MappedBlockDevice;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 
 /**
@@ -16,9 +20,14 @@ import java.nio.file.Path;
  *  pool/
  *    superblock          owner, epoch, CP LSN, mirror state (replaced atomically)
  *    superblock.lock     serialises superblock changes between the two processes
- *    volume-0.img        the volume's blocks
+ *    volume-0.img        the volume's blocks (layout single)
+ *    disk-0.img, ...     or the members of the volume's array ({@link ArraySpec}: raid5:4+1spare, ...)
+ *    layout              the layout, as made
  *    mailbox-0, -1       each controller's heartbeat and process id
  * </pre>
+ * An array is assembled only by the controller that writes the pool, when it first asks for the volume
+ * ({@link #volume()}, {@link #openVolume()}): assembly writes the members' headers, which only the pool's owner
+ * may.
  * Opening a pool never changes it except to create a missing one; fencing decides who may write it
  * ({@link Ownership}).
  * <p>
@@ -27,15 +36,21 @@ import java.nio.file.Path;
 public final class Pool implements AutoCloseable
 {
     public static final String VOLUME_FILE_NAME = "volume-0.img";
+    public static final String LAYOUT_FILE_NAME = "layout";
 
     private final PoolContext ctx;
     private final SuperblockStore superblocks;
+    private final ArraySpec layout;
     private final BlockDevice volume;
+    private PoolArrays arrays;
+    private BlockDevice arrayVolume;
 
-    private Pool(final PoolContext ctx, final SuperblockStore superblocks, final BlockDevice volume)
+    private Pool(final PoolContext ctx, final SuperblockStore superblocks, final ArraySpec layout,
+        final BlockDevice volume)
     {
         this.ctx = ctx;
         this.superblocks = superblocks;
+        this.layout = layout;
         this.volume = volume;
     }
 
@@ -57,6 +72,7 @@ public final class Pool implements AutoCloseable
                 throw new PoolFormatException(dir, "no pool here (no superblock), and createIfMissing is off");
             }
             Files.createDirectories(dir);
+            recordLayout(dir, null == ctx.layout() ? ArraySpec.SINGLE : ctx.layout());
             superblocks.createIfMissing(ctx.clusterId(), ctx.volumeSize(), ctx.blockSize(),
                 null == ctx.pairSettings() ? PoolContext.UNRECORDED_SETTINGS : ctx.pairSettings());
         }
@@ -84,12 +100,67 @@ public final class Pool implements AutoCloseable
                     "settings");
             }
         }
+        final ArraySpec layout = recordedLayout(dir);
+        if (null != ctx.layout() && !ctx.layout().equals(layout))
+        {
+            throw new PoolFormatException(dir.resolve(LAYOUT_FILE_NAME), "the pool's layout is " + layout +
+                ", this controller was started with --pool " + ctx.layout() + "; a pool keeps the layout it was " +
+                "made with");
+        }
+        if (!layout.single())
+        {
+            return new Pool(ctx, superblocks, layout, null);
+        }
         final Path volumeFile = dir.resolve(VOLUME_FILE_NAME);
         final long blocks = ctx.volumeSize() / ctx.blockSize();
         final BlockDevice volume = ctx.volumeWrapper().apply(ctx.mappedVolume() ?
             MappedBlockDevice.open(volumeFile, ctx.blockSize(), blocks, true) :
             FileBlockDevice.open(volumeFile, ctx.blockSize(), blocks, true));
-        return new Pool(ctx, superblocks, volume);
+        return new Pool(ctx, superblocks, layout, volume);
+    }
+
+    private static void recordLayout(final Path dir, final ArraySpec layout) throws IOException
+    {
+        final Path file = dir.resolve(LAYOUT_FILE_NAME);
+        final Path temp = dir.resolve(LAYOUT_FILE_NAME + ".tmp");
+        Files.writeString(temp, layout + "\n", StandardCharsets.US_ASCII);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * @return the layout the pool was made with; {@code single} for a pool made before layouts were recorded.
+     */
+    private static ArraySpec recordedLayout(final Path dir) throws IOException
+    {
+        final Path file = dir.resolve(LAYOUT_FILE_NAME);
+        if (!Files.exists(file))
+        {
+            return ArraySpec.SINGLE;
+        }
+        try
+        {
+            return ArraySpec.parse(Files.readString(file, StandardCharsets.US_ASCII));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new PoolFormatException(file, ex.getMessage());
+        }
+    }
+
+    /**
+     * @return the pool's layout.
+     */
+    public ArraySpec layout()
+    {
+        return layout;
+    }
+
+    /**
+     * @return the assembled array of an array pool, or null (a single pool, or not assembled by this controller).
+     */
+    public synchronized PoolArrays arrays()
+    {
+        return arrays;
     }
 
     public Path dir()
@@ -105,9 +176,19 @@ public final class Pool implements AutoCloseable
     /**
      * @return the volume's blocks; write them only while owning the pool in the current epoch.
      */
-    public BlockDevice volume()
+    public synchronized BlockDevice volume() throws IOException
     {
-        return volume;
+        if (layout.single())
+        {
+            return volume;
+        }
+        if (null == arrayVolume)
+        {
+            arrays = PoolArrays.open(ctx.dir(), layout, ctx.blockSize(), ctx.chunkSize() / ctx.blockSize(),
+                ctx.volumeSize() / ctx.blockSize(), ctx.clusterId(), ctx.arrayListener());
+            arrayVolume = ctx.volumeWrapper().apply(arrays.array());
+        }
+        return arrayVolume;
     }
 
     /**
@@ -118,8 +199,29 @@ public final class Pool implements AutoCloseable
      */
     public BlockDevice openVolume() throws IOException
     {
+        if (!layout.single())
+        {
+            // one array per process at a time: assembled afresh for the caller, closed with what it is given
+            synchronized (this)
+            {
+                closeArray();
+                volume();
+                return new ArrayHandle(arrayVolume);
+            }
+        }
         return ctx.volumeWrapper().apply(FileBlockDevice.open(ctx.dir().resolve(VOLUME_FILE_NAME), ctx.blockSize(),
             ctx.volumeSize() / ctx.blockSize(), false));
+    }
+
+    private synchronized void closeArray() throws IOException
+    {
+        if (null != arrays)
+        {
+            final PoolArrays closing = arrays;
+            arrays = null;
+            arrayVolume = null;
+            closing.close();
+        }
     }
 
     public long volumeSize()
@@ -142,6 +244,63 @@ public final class Pool implements AutoCloseable
 
     public void close() throws IOException
     {
-        volume.close();
+        if (layout.single())
+        {
+            volume.close();
+        }
+        else
+        {
+            closeArray();
+        }
+    }
+
+    /**
+     * The array as {@link #openVolume()} lends it: closing it closes the array, which the next
+     * {@link #volume()} assembles again.
+     */
+    private final class ArrayHandle implements BlockDevice
+    {
+        private final BlockDevice array;
+
+        ArrayHandle(final BlockDevice array)
+        {
+            this.array = array;
+        }
+
+        public int blockSize()
+        {
+            return array.blockSize();
+        }
+
+        public long blockCount()
+        {
+            return array.blockCount();
+        }
+
+        public void read(final long blockIndex, final java.nio.ByteBuffer dst) throws IOException
+        {
+            array.read(blockIndex, dst);
+        }
+
+        public void write(final long blockIndex, final java.nio.ByteBuffer src) throws IOException
+        {
+            array.write(blockIndex, src);
+        }
+
+        public void flush() throws IOException
+        {
+            array.flush();
+        }
+
+        public void close() throws IOException
+        {
+            synchronized (Pool.this)
+            {
+                if (arrayVolume == array)
+                {
+                    closeArray();
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.tandem.controller.pool;
 
+import io.tandem.raid.ArrayListener;
+import io.tandem.raid.ArraySpec;
 import io.tandem.staging.block.BlockDevice;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.EpochClock;
@@ -37,6 +39,16 @@ public final class PoolContext
     public static final String MAPPED_VOLUME_PROP_NAME = "tandem.pool.mappedVolume";
     public static final boolean MAPPED_VOLUME_DEFAULT = true;
 
+    /**
+     * The pool's layout ({@link ArraySpec}: {@code single}, {@code raid5:4+1spare}, ...); unset, a controller
+     * takes the layout the pool records, and a new pool is {@code single}.
+     */
+    public static final String LAYOUT_PROP_NAME = "tandem.pool.layout";
+
+    /** Bytes of each member in a stripe of an array pool. */
+    public static final String CHUNK_SIZE_PROP_NAME = "tandem.pool.chunkSize";
+    public static final int CHUNK_SIZE_DEFAULT = 64 * 1024;
+
     /** What a pool created without pair settings records: nothing is checked against it. */
     public static final PairSettings UNRECORDED_SETTINGS = new PairSettings(0, 0, 0, 0, 0);
 
@@ -49,6 +61,10 @@ public final class PoolContext
     private boolean mappedVolume = Boolean.parseBoolean(
         System.getProperty(MAPPED_VOLUME_PROP_NAME, Boolean.toString(MAPPED_VOLUME_DEFAULT)));
     private EpochClock epochClock;
+    private ArraySpec layout = null == System.getProperty(LAYOUT_PROP_NAME) ? null :
+        ArraySpec.parse(System.getProperty(LAYOUT_PROP_NAME));
+    private int chunkSize = Integer.getInteger(CHUNK_SIZE_PROP_NAME, CHUNK_SIZE_DEFAULT);
+    private ArrayListener arrayListener = ArrayListener.NONE;
     private UnaryOperator<BlockDevice> volumeWrapper = UnaryOperator.identity();
     private boolean concluded;
 
@@ -73,6 +89,11 @@ public final class PoolContext
         {
             throw new IllegalArgumentException("volumeSize must be a positive multiple of blockSize " + blockSize +
                 ": " + volumeSize);
+        }
+        if (chunkSize < blockSize || chunkSize % blockSize != 0 || !BitUtil.isPowerOfTwo(chunkSize / blockSize))
+        {
+            throw new IllegalArgumentException("chunkSize must be a power-of-two number of blocks of " + blockSize +
+                ": " + chunkSize);
         }
         if (null == epochClock)
         {
@@ -112,6 +133,45 @@ public final class PoolContext
     public PoolContext blockSize(final int blockSize)
     {
         this.blockSize = blockSize;
+        return this;
+    }
+
+    /**
+     * @return the layout asked for, or null to take the pool's.
+     */
+    public ArraySpec layout()
+    {
+        return layout;
+    }
+
+    public PoolContext layout(final ArraySpec layout)
+    {
+        this.layout = layout;
+        return this;
+    }
+
+    public int chunkSize()
+    {
+        return chunkSize;
+    }
+
+    public PoolContext chunkSize(final int chunkSize)
+    {
+        this.chunkSize = chunkSize;
+        return this;
+    }
+
+    /**
+     * @return told of each change of an array pool's membership (a member failed, a spare taken, a rebuild done).
+     */
+    public ArrayListener arrayListener()
+    {
+        return arrayListener;
+    }
+
+    public PoolContext arrayListener(final ArrayListener arrayListener)
+    {
+        this.arrayListener = arrayListener;
         return this;
     }
 
