@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -117,6 +118,61 @@ public final class CtlCommand implements Callable<Integer>
         return askRole("primary", "giveback");
     }
 
+    @Command(name = "disk", mixinStandardHelpOptions = true,
+        description = {"The pool's disks, on the controller that serves the volume (an array pool: --pool).",
+            "  list [--watch]       every array and member: state, rebuild progress, errors",
+            "  fail N               fail member N as an I/O error would (a spare takes its slot)",
+            "  pull N               take member N out, as a pulled disk (its file stays)",
+            "  add PATH             a member file into a lost slot (rebuilt), or as a spare",
+            "  replace N PATH       replace member N with a new file and rebuild it",
+            "  fault N dead|bad FROM TO|slow MICROS|stale|none   inject a fault into member N's file",
+            "N is a slot: 2 in a flat array, 0-1 for slot 1 of the array in slot 0."})
+    int disk(
+        @Parameters(index = "0", paramLabel = "ACTION") final String action,
+        @Parameters(index = "1..*", paramLabel = "ARG", arity = "0..*") final List<String> args,
+        @Option(names = "--watch", description = "With list: redraw every half second until interrupted.")
+        final boolean watch) throws InterruptedException
+    {
+        final List<String> arguments = null == args ? List.of() : args;
+        final int expected = switch (action)
+        {
+            case "list" -> 0;
+            case "fail", "pull", "add" -> 1;
+            case "replace" -> 2;
+            case "fault" -> -1;
+            default -> throw new ParameterException(spec.commandLine(), "disk takes list, fail, pull, add, " +
+                "replace or fault, not '" + action + "'");
+        };
+        if ((expected >= 0 && arguments.size() != expected) || (expected < 0 && arguments.size() < 2))
+        {
+            throw new ParameterException(spec.commandLine(), "disk " + action + " takes " +
+                (expected < 0 ? "N and a fault" : expected + " argument" + (expected == 1 ? "" : "s")) +
+                ", given " + arguments.size());
+        }
+        if (watch && !"list".equals(action))
+        {
+            throw new ParameterException(spec.commandLine(), "--watch goes with disk list");
+        }
+        final String command = "disk " + action + (arguments.isEmpty() ? "" : " " + String.join(" ", arguments));
+        if (!watch)
+        {
+            return askRole("primary", command);
+        }
+        while (true)
+        {
+            final StringWriter frame = new StringWriter();
+            final PrintWriter out = spec.commandLine().getOut();
+            final int code = askRole("primary", command, new PrintWriter(frame));
+            out.print("\033[H\033[2J" + DiskProgress.withBars(frame.toString()));
+            out.flush();
+            if (code != ExitCodes.OK)
+            {
+                return code;
+            }
+            Thread.sleep(500);
+        }
+    }
+
     @Command(name = "events", mixinStandardHelpOptions = true,
         description = "Print both controllers' event journals in time order; --follow keeps printing new events.")
     int events(
@@ -153,6 +209,11 @@ public final class CtlCommand implements Callable<Integer>
 
     private int askRole(final String role, final String command)
     {
+        return askRole(role, command, spec.commandLine().getOut());
+    }
+
+    private int askRole(final String role, final String command, final PrintWriter out)
+    {
         InetSocketAddress chosen = null;
         for (final InetSocketAddress controller : controllers)
         {
@@ -180,8 +241,8 @@ public final class CtlCommand implements Callable<Integer>
             spec.commandLine().getErr().println("controller at " + name(chosen) + ": " + reply.trim());
             return ExitCodes.FAILED;
         }
-        spec.commandLine().getOut().print(body(reply));
-        spec.commandLine().getOut().flush();
+        out.print(body(reply));
+        out.flush();
         return ExitCodes.OK;
     }
 

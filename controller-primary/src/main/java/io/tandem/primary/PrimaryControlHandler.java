@@ -1,10 +1,11 @@
 package io.tandem.primary;
 
 import io.tandem.controller.control.ControlHandler;
+import io.tandem.controller.control.DiskCommands;
 import io.tandem.controller.control.PathCommands;
 
 /**
- * The primary's answers to `tandem ctl`: status, paths, path pull N, path restore N, cp.
+ * The primary's answers to `tandem ctl`: status, paths, path pull N, path restore N, cp, giveback, disk ....
  */
 final class PrimaryControlHandler implements ControlHandler
 {
@@ -37,9 +38,11 @@ final class PrimaryControlHandler implements ControlHandler
                     "ERROR cannot give back: " + refused + "\n";
             case "takeover":
                 return "ERROR this controller is the primary already\n";
+            case "disk":
+                return DiskCommands.handle(command, controller.pool());
             default:
                 return "ERROR unknown command '" + command[0] + "': status, paths, path pull N, path restore N, cp, " +
-                    "giveback\n";
+                    "giveback, disk list|fail N|pull N|add PATH|replace N PATH|fault N ...\n";
         }
     }
 }

@@ -29,7 +29,11 @@ import io.tandem.primary.replay.LogReplay;
 import io.tandem.primary.write.WritePath;
 import io.tandem.primary.write.WriteStatus;
 import io.tandem.staging.Durability;
+import io.tandem.raid.PoolArrays;
+import io.tandem.raid.RebuildAgent;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.Agent;
 
 import java.io.IOException;
@@ -79,6 +83,7 @@ public final class PrimaryController implements AutoCloseable
     private volatile boolean handedOver;
     private volatile boolean checkpointRequested;
     private volatile boolean fenced;
+    private AgentRunner rebuild;
     private volatile boolean givebackRequested;
     /** The partner's run id as its mailbox last showed it while it ran as secondary; 0 before. */
     private volatile long partnerRunId;
@@ -262,6 +267,7 @@ public final class PrimaryController implements AutoCloseable
             published.startupReplayed = startupReplayed;
 
             shell.heartbeat(this::beat, exitWatch);
+            rebuild = startRebuild();
             shell.start(new PrimaryAgent());
             serving = true;
             this.controlPort = shell.serveControl(new PrimaryControlHandler(this));
@@ -475,6 +481,34 @@ public final class PrimaryController implements AutoCloseable
         return epoch;
     }
 
+    /**
+     * Starts the background rebuild of an array pool's members (none for a single pool, or a platform that gives no
+     * threads of their own): throttled against client writes, and only while the epoch lease holds.
+     */
+    private AgentRunner startRebuild()
+    {
+        final PoolArrays arrays = shell.pool().arrays();
+        if (null == arrays || !ctx.platform().threadsOfItsOwn())
+        {
+            return null;
+        }
+        final RebuildAgent agent = new RebuildAgent(arrays.arrays().values(), ctx.nanoClock(),
+            () -> !fenced && epochLease.holds(ctx.nanoClock().nanoTime()),
+            Long.getLong(RebuildAgent.MIN_RATE_PROP_NAME, RebuildAgent.MIN_RATE_DEFAULT),
+            Long.getLong(RebuildAgent.MAX_RATE_PROP_NAME, RebuildAgent.MAX_RATE_DEFAULT));
+        final AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(1), shell.errors(), null, agent);
+        AgentRunner.startOnThread(runner);
+        return runner;
+    }
+
+    /**
+     * @return the pool this controller writes.
+     */
+    Pool pool()
+    {
+        return shell.pool();
+    }
+
     public int nbdPort()
     {
         return nbd.port();
@@ -513,6 +547,7 @@ public final class PrimaryController implements AutoCloseable
                 // the log still holds every write the pool may lack: the next start replays it
             }
         }
+        CloseHelper.quietClose(rebuild);
         CloseHelper.quietClose(nbd);
         if (fenced || handedOver)
         {

@@ -31,6 +31,9 @@ final class SecondaryControlHandler implements ControlHandler
                 return "ERROR this controller is the secondary: consistency points are the primary's\n";
             case "giveback":
                 return "ERROR this controller is the secondary: give back from the controller that serves\n";
+            case "disk":
+                return "ERROR this controller is the secondary: the pool's disks are run by the controller that " +
+                    "serves the volume\n";
             case "takeover":
                 final boolean force = command.length > 1 && "force".equals(command[1]);
                 final String refused = controller.requestTakeover(force);

@@ -6,6 +6,7 @@ import io.tandem.controller.errors.CountedErrorLog;
 import io.tandem.controller.platform.PartnerExitWatch;
 import io.tandem.controller.pool.MailboxFile;
 import io.tandem.controller.pool.Pool;
+import io.tandem.controller.pool.PoolStatus;
 import io.tandem.controller.status.StatusSnapshot;
 import io.tandem.controller.status.StatusWriter;
 import io.tandem.nvlog.NvLog;
@@ -233,6 +234,7 @@ public final class ControllerShell implements AutoCloseable
         final StringBuilder extra = new StringBuilder();
         ctx.health().appendStatus(extra);
         errors.appendStatus(extra);
+        PoolStatus.append(pool, extra);
         return StatusWriter.render(snapshot, json, extra);
     }
 

@@ -28,6 +28,7 @@ public final class PoolArrays
     private final long arrayId;
     private final ArrayListener listener;
     private final Map<String, FaultyBlockDevice> devices = new LinkedHashMap<>();
+    private final Map<String, RaidArray> arrays = new LinkedHashMap<>();
     private RaidArray top;
 
     private PoolArrays(
@@ -66,6 +67,45 @@ public final class PoolArrays
     public RaidArray array()
     {
         return top;
+    }
+
+    /**
+     * @return every array of the pool by its place: {@code ""} for the top one, {@code "0"} for the array in its
+     *         slot 0, {@code "0-1"} for the one in slot 1 of that, ...; inner arrays first.
+     */
+    public Map<String, RaidArray> arrays()
+    {
+        return java.util.Collections.unmodifiableMap(arrays);
+    }
+
+    /**
+     * @return the array at {@code place} and the slot a disk name such as {@code 2} or {@code 0-1} names in it,
+     *         or null if there is no such disk.
+     */
+    public DiskRef disk(final String name)
+    {
+        final int dash = name.lastIndexOf('-');
+        final String place = dash < 0 ? "" : name.substring(0, dash);
+        final RaidArray array = arrays.get(place);
+        final String slotText = name.substring(dash + 1);
+        if (null == array || slotText.isEmpty() || !slotText.chars().allMatch(Character::isDigit) ||
+            slotText.length() > 3)
+        {
+            return null;
+        }
+        final int slot = Integer.parseInt(slotText);
+        return slot < array.geometry().width() ? new DiskRef(place, array, slot) : null;
+    }
+
+    /**
+     * A member slot of one of the pool's arrays.
+     */
+    public record DiskRef(String place, RaidArray array, int slot)
+    {
+        public String name()
+        {
+            return place.isEmpty() ? Integer.toString(slot) : place + "-" + slot;
+        }
     }
 
     /**
@@ -156,7 +196,7 @@ public final class PoolArrays
             {
                 spares.add(file(name, geometry.memberBlocks(), true));
             }
-            return ArrayAssembly.create(id, geometry, members, spares, listener);
+            return register(place, ArrayAssembly.create(id, geometry, members, spares, listener));
         }
         if (spec.children().isEmpty())
         {
@@ -175,7 +215,13 @@ public final class PoolArrays
                 members.add(file(name, geometry.memberBlocks(), false));
             }
         }
-        return ArrayAssembly.assemble(members, listener);
+        return register(place, ArrayAssembly.assemble(members, listener));
+    }
+
+    private RaidArray register(final String place, final RaidArray array)
+    {
+        arrays.put(place.isEmpty() ? "" : place.substring(1), array);
+        return array;
     }
 
     /**

@@ -56,6 +56,7 @@ public final class RaidArray implements BlockDevice
     private volatile long journalReplays;
     private volatile long skippedStripes;
     private volatile long resyncedStripes;
+    private volatile long clientWrites;
     private volatile long degradedReads;
     private volatile long rebuiltStripes;
 
@@ -193,6 +194,14 @@ public final class RaidArray implements BlockDevice
     }
 
     /**
+     * @return writes made to the array (any thread); a rebuild slows down while it moves.
+     */
+    public long clientWrites()
+    {
+        return clientWrites;
+    }
+
+    /**
      * @return stripes a rebuild skipped because the write-intent bitmap said they were not written while the
      *         member was away.
      */
@@ -256,9 +265,11 @@ public final class RaidArray implements BlockDevice
         }
     }
 
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
     public void write(final long blockIndex, final ByteBuffer src) throws IOException
     {
         checkRange(blockIndex, src.remaining());
+        clientWrites++; // a count that moves is all the rebuild's throttle needs: races may lose an increment
         final int limit = src.limit();
         long block = blockIndex;
         try
@@ -320,9 +331,23 @@ public final class RaidArray implements BlockDevice
             }
         }
         checkNotFailed();
+    }
+
+    /**
+     * Clears the write-intent bitmap's bits of regions not written since the last time, if the array is whole.
+     */
+    public void settled() throws IOException
+    {
         if (!degraded())
         {
-            bitmap.clean(bitmapWriter);
+            try
+            {
+                bitmap.clean(bitmapWriter);
+            }
+            catch (final UncheckedIOException ex)
+            {
+                throw ex.getCause();
+            }
         }
     }
 

@@ -29,14 +29,14 @@ class WriteIntentBitmapTest
         {
             assertEquals(16, t.geometry.regionStripes());
             t.write(array, 0, (int)array.blockCount());
-            array.flush();
-            array.flush(); // regions written before the first flush are clean after the second
+            array.settled();
+            array.settled(); // regions written before the first settle are clean after the second
             assertEquals(0, array.dirtyRegions());
             array.pull(1);
             final long regionBlocks = 16 * t.geometry.stripeDataBlocks();
             t.write(array, 2 * regionBlocks + 5, 40); // inside region 2 only
-            array.flush();
-            array.flush();
+            array.settled();
+            array.settled();
             assertEquals(1, array.dirtyRegions(), "never cleared while a member is away");
 
             final Path file = dir.resolve("disk-1.img");
@@ -60,8 +60,8 @@ class WriteIntentBitmapTest
         try (RaidArray array = t.create(0))
         {
             t.write(array, 0, (int)array.blockCount());
-            array.flush();
-            array.flush();
+            array.settled();
+            array.settled();
             array.pull(3);
             t.write(array, 3 * 16 * t.geometry.stripeDataBlocks(), 7); // region 3
             t.write(array, 0, 1); // region 0
@@ -85,8 +85,8 @@ class WriteIntentBitmapTest
         try (RaidArray array = t.create(0))
         {
             t.write(array, 0, (int)array.blockCount());
-            array.flush();
-            array.flush();
+            array.settled();
+            array.settled();
             t.write(array, stripe * t.geometry.stripeDataBlocks(), 1);
             // the owner dies here; a torn update: one data chunk on disk changed behind the parity's back
             final int slot = t.geometry.dataMember(stripe, 1);

@@ -697,6 +697,10 @@ public final class ConsistencyPoint implements AutoCloseable
                         break;
                     case RECORD:
                         ok = ownership.recordCheckpoint(epoch, cpLsn);
+                        if (ok)
+                        {
+                            device.settled(); // an array may forget the writes this CP made
+                        }
                         break;
                     case DESTAGE:
                         ok = true;

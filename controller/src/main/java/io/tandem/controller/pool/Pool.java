@@ -292,6 +292,11 @@ public final class Pool implements AutoCloseable
             array.flush();
         }
 
+        public void settled() throws IOException
+        {
+            array.settled();
+        }
+
         public void close() throws IOException
         {
             synchronized (Pool.this)

@@ -35,6 +35,15 @@ public interface BlockDevice extends AutoCloseable
      */
     void flush() throws IOException;
 
+    /**
+     * The blocks written so far are as durable as the pool needs them (forced, where the pool is forced; written,
+     * where a process crash is all it must survive): a device that tracks the writes it has in flight, as an
+     * array's write-intent bitmap does, may let go of them. Does nothing by default.
+     */
+    default void settled() throws IOException
+    {
+    }
+
     @Override
     void close() throws IOException;
 }

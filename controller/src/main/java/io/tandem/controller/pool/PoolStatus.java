@@ -1,0 +1,142 @@
+package io.tandem.controller.pool;
+
+import io.tandem.raid.Member;
+import io.tandem.raid.MemberState;
+import io.tandem.raid.PoolArrays;
+import io.tandem.raid.RaidArray;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The pool's lines of a status: its layout and, where this controller runs its array, the state of every array
+ * and member, rebuild progress and the write-intent bitmap, rendered from the arrays' typed state.
+ * <p>
+ * Stateless; thread-safe as the arrays are.
+ */
+public final class PoolStatus
+{
+    private PoolStatus()
+    {
+    }
+
+    /**
+     * Appends {@code key=value} lines for {@code pool} to {@code out}.
+     */
+    public static void append(final Pool pool, final StringBuilder out)
+    {
+        out.append("pool.layout=").append(pool.layout()).append('\n');
+        if (pool.layout().single())
+        {
+            return;
+        }
+        final PoolArrays arrays = pool.arrays();
+        if (null == arrays)
+        {
+            out.append("pool.state=assembled by the controller that writes the pool\n");
+            return;
+        }
+        final RaidArray top = arrays.array();
+        out.append("pool.state=").append(state(arrays)).append('\n');
+        for (final Map.Entry<String, RaidArray> entry : arrays.arrays().entrySet())
+        {
+            final String place = entry.getKey();
+            final RaidArray array = entry.getValue();
+            final String prefix = place.isEmpty() ? "pool." : "pool.array." + place + ".";
+            if (!place.isEmpty())
+            {
+                out.append(prefix).append("state=").append(state(array)).append('\n');
+            }
+            final Member[] members = array.members();
+            for (int slot = 0; slot < members.length; slot++)
+            {
+                out.append(prefix).append("disk.").append(slot).append('=').append(describe(array, members[slot]))
+                    .append('\n');
+            }
+            int spare = 0;
+            for (final Member member : array.spares())
+            {
+                out.append(prefix).append("spare.").append(spare++).append("=SPARE ")
+                    .append(fileName(member.name())).append('\n');
+            }
+            out.append(prefix).append("dirty_regions=").append(array.dirtyRegions()).append('/')
+                .append(array.regionCount()).append('\n');
+        }
+        out.append("pool.age=").append(top.age()).append('\n');
+    }
+
+    /**
+     * @return healthy, degraded, rebuilding or failed: the worst of the pool's arrays.
+     */
+    public static String state(final PoolArrays arrays)
+    {
+        String worst = "healthy";
+        for (final RaidArray array : arrays.arrays().values())
+        {
+            final String state = state(array);
+            if (rank(state) > rank(worst))
+            {
+                worst = state;
+            }
+        }
+        return worst;
+    }
+
+    public static String state(final RaidArray array)
+    {
+        if (array.failed())
+        {
+            return "failed";
+        }
+        if (array.rebuildingSlot() >= 0)
+        {
+            return "rebuilding";
+        }
+        return array.degraded() ? "degraded" : "healthy";
+    }
+
+    /**
+     * @return a member as a person reads it: state, progress, file, errors and the reason of its last change.
+     */
+    public static String describe(final RaidArray array, final Member member)
+    {
+        final StringBuilder text = new StringBuilder(member.state().name());
+        if (member.state() == MemberState.REBUILDING)
+        {
+            text.append(String.format(Locale.ROOT, " %.1f%%",
+                100.0 * member.rebuildPosition() / array.geometry().stripeCount()));
+            if (member.dirtyRegionsOnly())
+            {
+                text.append(" (dirty regions only)");
+            }
+        }
+        text.append(' ').append(fileName(member.name()));
+        if (member.readErrors() + member.writeErrors() > 0)
+        {
+            text.append(" errors read ").append(member.readErrors()).append(" write ").append(member.writeErrors());
+        }
+        if (!member.reason().isEmpty())
+        {
+            text.append(" (").append(member.reason()).append(')');
+        }
+        return text.toString();
+    }
+
+    private static int rank(final String state)
+    {
+        return switch (state)
+        {
+            case "failed" -> 3;
+            case "rebuilding" -> 2;
+            case "degraded" -> 1;
+            default -> 0;
+        };
+    }
+
+    private static String fileName(final String name)
+    {
+        final Path path = Path.of(name).getFileName();
+        return null == path ? name : path.toString();
+    }
+}
