@@ -915,6 +915,15 @@ public final class ControllerContext
         final PoolContext pool = new PoolContext().dir(poolDir()).clusterId(clusterId).volumeSize(volumeSize)
             .epochClock(epochClock).pairSettings(pairSettings()).volumeWrapper(platform::poolVolume)
             .chunkSize(poolChunkSize);
+        pool.arrayListener((slot, member, from, age) ->
+        {
+            if (null != journal)
+            {
+                journal.diskChange((slot < 0 ? "spare " : "disk " + slot + " ") + member.name(), member.state().name(),
+                    age, "was " + (null == from ? "not in the array" : from.name()) +
+                    (member.reason().isEmpty() ? "" : ": " + member.reason()));
+            }
+        });
         return null == poolLayout ? pool : pool.layout(poolLayout);
     }
 

@@ -57,6 +57,7 @@ public final class RaidArray implements BlockDevice
     private volatile long skippedStripes;
     private volatile long resyncedStripes;
     private volatile long clientWrites;
+    private volatile long mismatchedStripes;
     private volatile long degradedReads;
     private volatile long rebuiltStripes;
 
@@ -191,6 +192,15 @@ public final class RaidArray implements BlockDevice
     public long journalled()
     {
         return journalled;
+    }
+
+    /**
+     * @return stripes whose parity (or mirror copy) disagreed with their data when resynced or scrubbed, and was
+     *         written again.
+     */
+    public long mismatchedStripes()
+    {
+        return mismatchedStripes;
     }
 
     /**
@@ -403,9 +413,19 @@ public final class RaidArray implements BlockDevice
                 readMirrored(stripe, 0, s.view(source, length));
                 for (int slot = 0; slot < slots.length; slot++)
                 {
-                    if (slot != source)
+                    if (slot != source && slots[slot].holds(stripe))
                     {
-                        writeColumn(stripe, slot, s.columns[source], 0, 0, geometry.chunkBlocks());
+                        s.present[slot] = true;
+                        try
+                        {
+                            slots[slot].device().read(geometry.memberBlock(stripe, 0), s.view(slot, length));
+                        }
+                        catch (final IOException | RuntimeException ex)
+                        {
+                            memberFailed(slot, slots[slot], false, "read error: " + ex.getMessage(), ex);
+                            continue;
+                        }
+                        rewriteIfDiffers(stripe, slot, s.columns[source], s, length);
                     }
                 }
                 return;
@@ -413,11 +433,24 @@ public final class RaidArray implements BlockDevice
             loadAndSolve(stripe, 0, geometry.chunkBlocks(), s);
             Parity.syndromes(s.data, geometry.dataMembers(), 0, length, s.p,
                 geometry.level() == RaidLevel.RAID6 ? s.q : null);
-            writeColumn(stripe, geometry.parityMember(stripe), s.p, 0, 0, geometry.chunkBlocks());
+            // most marked stripes agree already (the bitmap marks regions, and writes complete): write only those
+            // that do not
+            rewriteIfDiffers(stripe, geometry.parityMember(stripe), s.p, s, length);
             if (geometry.level() == RaidLevel.RAID6)
             {
-                writeColumn(stripe, geometry.qMember(stripe), s.q, 0, 0, geometry.chunkBlocks());
+                rewriteIfDiffers(stripe, geometry.qMember(stripe), s.q, s, length);
             }
+        }
+    }
+
+    private void rewriteIfDiffers(
+        final long stripe, final int slot, final byte[] syndrome, final StripeScratch s, final int length)
+        throws IOException
+    {
+        if (!s.present[slot] || !java.util.Arrays.equals(syndrome, 0, length, s.columns[slot], 0, length))
+        {
+            writeColumn(stripe, slot, syndrome, 0, 0, geometry.chunkBlocks());
+            mismatchedStripes++;
         }
     }
 

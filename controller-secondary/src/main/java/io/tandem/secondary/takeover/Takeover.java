@@ -66,6 +66,7 @@ public final class Takeover
     public static final String FENCE = "fence";
     public static final String LOAD_SUPERBLOCK = "load-superblock";
     public static final String CONSISTENCY_POINT = "consistency-point";
+    public static final String RESYNC_ARRAY = "resync-array";
     public static final String OPERATION_PREFIX = "takeover-epoch-";
 
     private static final String SCAN_PREFIX = "scan-stream-";
@@ -312,8 +313,22 @@ public final class Takeover
                 .register(replays[s], timed(replayPhase, c -> replay(stream)), timeoutMs, TimeUnit.MILLISECONDS,
                     scanStep(s));
         }
+        final String[] beforeCp;
+        if (ctx.pool().layout().single())
+        {
+            beforeCp = replays;
+        }
+        else
+        {
+            // the dead owner's writes in flight may have left stripes whose parity or mirror copies disagree: the
+            // write-intent bitmap names their regions, and they are made whole beside the replay
+            registry.register(RESYNC_ARRAY, timed(replayPhase, c -> resyncArray()), timeoutMs, TimeUnit.MILLISECONDS,
+                LOAD_SUPERBLOCK);
+            beforeCp = java.util.Arrays.copyOf(replays, streams + 1);
+            beforeCp[streams] = RESYNC_ARRAY;
+        }
         registry.register(CONSISTENCY_POINT, timed(cpPhase, c -> consistencyPoint()), timeoutMs,
-            TimeUnit.MILLISECONDS, replays);
+            TimeUnit.MILLISECONDS, beforeCp);
         return registry.build("takeover");
     }
 
@@ -460,6 +475,21 @@ public final class Takeover
         replayRecords.set(stream, replay.records());
         replayBytes.set(stream, replay.bytes());
         replayHighestLsn.set(stream, replay.highestLsnReplayed());
+    }
+
+    private void resyncArray() throws IOException
+    {
+        if (ctx.ownership().isFenced(newEpoch))
+        {
+            final Superblock superblock = ctx.pool().superblocks().read();
+            throw fenced(superblock.epoch(), superblock.owner());
+        }
+        final long stripes = ctx.pool().resyncDirtyRegions();
+        if (null != journal)
+        {
+            journal.note("takeover", operationId + ": resynced " + stripes + " stripes of the regions the pool's " +
+                "write-intent bitmap marked");
+        }
     }
 
     private void consistencyPoint() throws IOException

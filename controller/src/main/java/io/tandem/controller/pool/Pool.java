@@ -156,6 +156,27 @@ public final class Pool implements AutoCloseable
     }
 
     /**
+     * Makes every region the arrays' write-intent bitmaps mark consistent again (after the owner's crash: the
+     * writes it had in flight), assembling the array if this controller has not yet. Inner arrays first.
+     *
+     * @return stripes resynced; 0 for a single pool.
+     */
+    public long resyncDirtyRegions() throws IOException
+    {
+        if (layout.single())
+        {
+            return 0;
+        }
+        volume();
+        long stripes = 0;
+        for (final io.tandem.raid.RaidArray array : arrays().arrays().values())
+        {
+            stripes += array.resyncDirtyRegions();
+        }
+        return stripes;
+    }
+
+    /**
      * @return the assembled array of an array pool, or null (a single pool, or not assembled by this controller).
      */
     public synchronized PoolArrays arrays()
@@ -201,12 +222,12 @@ public final class Pool implements AutoCloseable
     {
         if (!layout.single())
         {
-            // one array per process at a time: assembled afresh for the caller, closed with what it is given
+            // one array per process at a time: assembled afresh for the caller at its first I/O (a takeover opens
+            // the volume before its fence, and assembly writes), closed with what it is given
             synchronized (this)
             {
                 closeArray();
-                volume();
-                return new ArrayHandle(arrayVolume);
+                return new ArrayHandle();
             }
         }
         return ctx.volumeWrapper().apply(FileBlockDevice.open(ctx.dir().resolve(VOLUME_FILE_NAME), ctx.blockSize(),
@@ -260,48 +281,52 @@ public final class Pool implements AutoCloseable
      */
     private final class ArrayHandle implements BlockDevice
     {
-        private final BlockDevice array;
+        private BlockDevice array;
 
-        ArrayHandle(final BlockDevice array)
+        private synchronized BlockDevice array() throws IOException
         {
-            this.array = array;
+            if (null == array)
+            {
+                array = volume();
+            }
+            return array;
         }
 
         public int blockSize()
         {
-            return array.blockSize();
+            return ctx.blockSize();
         }
 
         public long blockCount()
         {
-            return array.blockCount();
+            return ctx.volumeSize() / ctx.blockSize();
         }
 
         public void read(final long blockIndex, final java.nio.ByteBuffer dst) throws IOException
         {
-            array.read(blockIndex, dst);
+            array().read(blockIndex, dst);
         }
 
         public void write(final long blockIndex, final java.nio.ByteBuffer src) throws IOException
         {
-            array.write(blockIndex, src);
+            array().write(blockIndex, src);
         }
 
         public void flush() throws IOException
         {
-            array.flush();
+            array().flush();
         }
 
         public void settled() throws IOException
         {
-            array.settled();
+            array().settled();
         }
 
         public void close() throws IOException
         {
             synchronized (Pool.this)
             {
-                if (arrayVolume == array)
+                if (null != array && arrayVolume == array)
                 {
                     closeArray();
                 }

@@ -130,6 +130,14 @@ public final class EventJournal implements AutoCloseable
     }
 
     /**
+     * A pool member changed state ({@link EventType#DISK_CHANGE}).
+     */
+    public long diskChange(final String member, final String state, final long age, final String detail)
+    {
+        return append(EventType.DISK_CHANGE, null, member, state, age, detail);
+    }
+
+    /**
      * A free-form event.
      *
      * @param subject what it is about, or null.

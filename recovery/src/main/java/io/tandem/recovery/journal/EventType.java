@@ -28,5 +28,10 @@ public enum EventType
      */
     CONSUMER_END,
     /** detail: the message; subject: optional, what it is about. */
-    NOTE
+    NOTE,
+    /**
+     * A pool member changed state. subject: the member (its array's place and slot, and its file); status: the new
+     * state; value: the array's age after the change; detail: the state before and why.
+     */
+    DISK_CHANGE
 }
