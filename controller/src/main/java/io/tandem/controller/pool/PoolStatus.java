@@ -63,6 +63,14 @@ public final class PoolStatus
             out.append(prefix).append("dirty_regions=").append(array.dirtyRegions()).append('/')
                 .append(array.regionCount()).append('\n');
         }
+        out.append("pool.lost=").append(top.lostMembers()).append('\n');
+        final int rebuilding = top.rebuildingSlot();
+        if (rebuilding >= 0)
+        {
+            out.append("pool.rebuild_slot=").append(rebuilding).append('\n');
+            out.append(String.format(Locale.ROOT, "pool.rebuild_percent=%.1f%n",
+                100.0 * top.members()[rebuilding].rebuildPosition() / top.geometry().stripeCount()));
+        }
         out.append("pool.age=").append(top.age()).append('\n');
     }
 
