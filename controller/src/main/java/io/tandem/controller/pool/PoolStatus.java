@@ -64,6 +64,15 @@ public final class PoolStatus
                 .append(array.regionCount()).append('\n');
         }
         out.append("pool.lost=").append(top.lostMembers()).append('\n');
+        long rebuilt = 0;
+        long skipped = 0;
+        for (final RaidArray array : arrays.arrays().values())
+        {
+            rebuilt += array.rebuiltStripes() * array.geometry().chunkBytes();
+            skipped += array.skippedStripes() * array.geometry().chunkBytes();
+        }
+        out.append("pool.rebuilt_bytes=").append(rebuilt).append('\n');
+        out.append("pool.rebuild_skipped_bytes=").append(skipped).append('\n');
         final int rebuilding = top.rebuildingSlot();
         if (rebuilding >= 0)
         {
