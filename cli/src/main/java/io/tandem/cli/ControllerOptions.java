@@ -60,6 +60,15 @@ public final class ControllerOptions
         description = "Bytes of each member in a stripe of an array pool (default: ${DEFAULT-VALUE}).")
     long poolChunk;
 
+    @Option(names = "--rebuild-min-rate", paramLabel = "SIZE", defaultValue = "16M", converter = ByteSizeConverter.class,
+        description = "Bytes per second an array pool's rebuild (or scrub) moves while clients write, as md's " +
+            "speed_limit_min (default: ${DEFAULT-VALUE}).")
+    long rebuildMinRate;
+
+    @Option(names = "--rebuild-max-rate", paramLabel = "SIZE", defaultValue = "2G", converter = ByteSizeConverter.class,
+        description = "Bytes per second a rebuild moves at most, when clients are quiet (default: ${DEFAULT-VALUE}).")
+    long rebuildMaxRate;
+
     @Option(names = "--nvram-size", paramLabel = "SIZE", defaultValue = "256M", converter = ByteSizeConverter.class,
         description = "Simulated NVRAM holding the NVLog, two halves (default: ${DEFAULT-VALUE}).")
     long nvramSize;
@@ -146,6 +155,7 @@ public final class ControllerOptions
             .volumeSize(volumeSize)
             .poolLayout(poolLayout)
             .poolChunkSize((int)Math.min(Integer.MAX_VALUE, poolChunk))
+            .rebuildRates(rebuildMinRate, rebuildMaxRate)
             .nvramCapacity(nvramSize)
             .durability(durability)
             .cacheCapacity(cacheSize)

@@ -126,6 +126,7 @@ public final class CtlCommand implements Callable<Integer>
             "  add PATH             a member file into a lost slot (rebuilt), or as a spare",
             "  replace N PATH       replace member N with a new file and rebuild it",
             "  fault N dead|bad FROM TO|slow MICROS|stale|none   inject a fault into member N's file",
+            "  scrub                check every stripe's parity or copies, repair those that differ",
             "N is a slot: 2 in a flat array, 0-1 for slot 1 of the array in slot 0."})
     int disk(
         @Parameters(index = "0", paramLabel = "ACTION") final String action,
@@ -136,12 +137,12 @@ public final class CtlCommand implements Callable<Integer>
         final List<String> arguments = null == args ? List.of() : args;
         final int expected = switch (action)
         {
-            case "list" -> 0;
+            case "list", "scrub" -> 0;
             case "fail", "pull", "add" -> 1;
             case "replace" -> 2;
             case "fault" -> -1;
             default -> throw new ParameterException(spec.commandLine(), "disk takes list, fail, pull, add, " +
-                "replace or fault, not '" + action + "'");
+                "replace, fault or scrub, not '" + action + "'");
         };
         if ((expected >= 0 && arguments.size() != expected) || (expected < 0 && arguments.size() < 2))
         {

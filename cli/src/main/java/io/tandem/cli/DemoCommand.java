@@ -140,7 +140,17 @@ public final class DemoCommand implements Callable<Integer>
         control(0, "path restore 0");
         await("path 0 back", 10, () -> status(0).contains("path.0=up"));
         say("path 0 restored");
-        pause(2);
+        pause(1);
+
+        say("disk 1 of the pool (raid5 of 3 and a hot spare) dies: every I/O to it fails from now on");
+        control(0, "disk fault 1 dead");
+        control(0, "cp"); // the next consistency point's writes find it dead
+        await("the spare to take disk 1's place", 30, () -> status(0).contains("\npool.rebuild_slot=1\n") ||
+            (status(0).contains("\npool.state=healthy\n") && status(0).contains("spare-0.img")));
+        say("the hot spare took its slot and is rebuilt beside the workload: " + line(status(0), "pool.disk.1"));
+        await("the rebuild", 60, () -> status(0).contains("\npool.state=healthy\n"));
+        say("rebuilt: " + line(status(0), "pool.disk.1") + "; the workload went on throughout");
+        pause(1);
 
         say("kill -9 of the primary (pid " + primary.pid() + ")");
         final long killNs = System.nanoTime();
@@ -160,14 +170,14 @@ public final class DemoCommand implements Callable<Integer>
         await("the resync", 60,
             () -> status(1).contains("mirror=MIRRORED") && status(0).contains("\nrole=secondary\n"));
         say("mirror resynced: " + line(status(1), "epoch"));
-        pause(3);
+        pause(2);
 
         say("giving the volume back to controller 0");
         control(1, "giveback");
         await("the giveback", 60, () -> status(0).contains("\nrole=primary\n") &&
             status(0).contains("mirror=MIRRORED") && status(1).contains("\nrole=secondary\n"));
         say("controller 0 serves again, controller 1 mirrors it: " + line(status(0), "epoch"));
-        pause(3);
+        pause(2);
 
         stop.set(true);
         final WorkloadReport report = workload.get(5, TimeUnit.MINUTES);
@@ -191,7 +201,8 @@ public final class DemoCommand implements Callable<Integer>
         command.addAll(List.of(role, "--id", Integer.toString(id), "--data-dir", root.resolve("data").toString(),
             "--aeron-dir", root.resolve("aeron").toString(), "--nbd-port", Integer.toString(nbdPortBase + id),
             "--service-address", "127.0.0.1:" + servicePort,
-            "--volume-size", "256M", "--nvram-size", "32M",
+            "--volume-size", "256M", "--nvram-size", "32M", "--pool", "raid5:3+1spare", "--pool-chunk", "16K",
+            "--rebuild-min-rate", "256M",
             "--data-port-base", Integer.toString(interconnectPortBase),
             "--ack-port-base", Integer.toString(interconnectPortBase + 20)));
         final Process process = new ProcessBuilder(command)

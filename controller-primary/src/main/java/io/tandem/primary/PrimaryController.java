@@ -494,8 +494,7 @@ public final class PrimaryController implements AutoCloseable
         }
         final RebuildAgent agent = new RebuildAgent(arrays.arrays().values(), ctx.nanoClock(),
             () -> !fenced && epochLease.holds(ctx.nanoClock().nanoTime()),
-            Long.getLong(RebuildAgent.MIN_RATE_PROP_NAME, RebuildAgent.MIN_RATE_DEFAULT),
-            Long.getLong(RebuildAgent.MAX_RATE_PROP_NAME, RebuildAgent.MAX_RATE_DEFAULT));
+            ctx.rebuildMinRate(), ctx.rebuildMaxRate());
         final AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(1), shell.errors(), null, agent);
         AgentRunner.startOnThread(runner);
         return runner;

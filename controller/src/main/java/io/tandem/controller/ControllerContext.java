@@ -13,6 +13,7 @@ import io.tandem.controller.platform.OsPlatform;
 import io.tandem.controller.pool.PairSettings;
 import io.tandem.controller.pool.PoolContext;
 import io.tandem.raid.ArraySpec;
+import io.tandem.raid.RebuildAgent;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.staging.Durability;
 import org.agrona.concurrent.EpochClock;
@@ -149,6 +150,8 @@ public final class ControllerContext
     private long volumeSize = Long.getLong(VOLUME_SIZE_PROP_NAME, VOLUME_SIZE_DEFAULT);
     private ArraySpec poolLayout;
     private int poolChunkSize = Integer.getInteger(PoolContext.CHUNK_SIZE_PROP_NAME, PoolContext.CHUNK_SIZE_DEFAULT);
+    private long rebuildMinRate = Long.getLong(RebuildAgent.MIN_RATE_PROP_NAME, RebuildAgent.MIN_RATE_DEFAULT);
+    private long rebuildMaxRate = Long.getLong(RebuildAgent.MAX_RATE_PROP_NAME, RebuildAgent.MAX_RATE_DEFAULT);
     private long nvramCapacity = Long.getLong(NVRAM_CAPACITY_PROP_NAME, NVRAM_CAPACITY_DEFAULT);
     private Durability durability = Durability.valueOf(
         System.getProperty(DURABILITY_PROP_NAME, DURABILITY_DEFAULT.name()).toUpperCase());
@@ -448,6 +451,29 @@ public final class ControllerContext
     public ControllerContext poolLayout(final ArraySpec poolLayout)
     {
         this.poolLayout = poolLayout;
+        return this;
+    }
+
+    /**
+     * @return bytes per second an array pool's rebuild moves while clients write.
+     */
+    public long rebuildMinRate()
+    {
+        return rebuildMinRate;
+    }
+
+    /**
+     * @return bytes per second a rebuild moves at most, when clients are quiet.
+     */
+    public long rebuildMaxRate()
+    {
+        return rebuildMaxRate;
+    }
+
+    public ControllerContext rebuildRates(final long minRate, final long maxRate)
+    {
+        this.rebuildMinRate = minRate;
+        this.rebuildMaxRate = maxRate;
         return this;
     }
 
@@ -953,6 +979,8 @@ public final class ControllerContext
         copy.volumeSize = volumeSize;
         copy.poolLayout = poolLayout;
         copy.poolChunkSize = poolChunkSize;
+        copy.rebuildMinRate = rebuildMinRate;
+        copy.rebuildMaxRate = rebuildMaxRate;
         copy.nvramCapacity = nvramCapacity;
         copy.durability = durability;
         copy.cacheCapacity = cacheCapacity;

@@ -58,6 +58,9 @@ public final class RaidArray implements BlockDevice
     private volatile long resyncedStripes;
     private volatile long clientWrites;
     private volatile long mismatchedStripes;
+    private volatile boolean scrubbing;
+    private volatile long scrubPosition;
+    private volatile long scrubMismatches;
     private volatile long degradedReads;
     private volatile long rebuiltStripes;
 
@@ -618,7 +621,7 @@ public final class RaidArray implements BlockDevice
                 final Member member = slots[slot];
                 if (member.state() == MemberState.FAILED || member.state() == MemberState.MISSING)
                 {
-                    installRebuilding(slot, spares.remove(0), member, "spare for " + member.name());
+                    installRebuilding(slot, spares.remove(0), member, "spare for " + fileName(member.name()));
                 }
             }
             age++;
@@ -665,6 +668,68 @@ public final class RaidArray implements BlockDevice
                     saveHeaders();
                 }
             }
+        }
+        return done;
+    }
+
+    /**
+     * Starts a scrub (or starts it again from stripe 0): every stripe read, its parity or mirror copies checked
+     * against its data, and those that disagree written again, a step at a time ({@link #scrubStep(int)}).
+     */
+    public void startScrub()
+    {
+        scrubMismatches = 0;
+        scrubPosition = 0;
+        scrubbing = geometry.level() != RaidLevel.RAID0;
+    }
+
+    public boolean scrubbing()
+    {
+        return scrubbing;
+    }
+
+    /**
+     * @return the stripe the scrub has reached.
+     */
+    public long scrubPosition()
+    {
+        return scrubPosition;
+    }
+
+    /**
+     * @return stripes the scrub under way (or the last one) found disagreeing and wrote again.
+     */
+    public long scrubMismatches()
+    {
+        return scrubMismatches;
+    }
+
+    /**
+     * Checks up to {@code maxStripes} stripes of a scrub under way; a degraded array waits (nothing to compare a
+     * lost member with).
+     *
+     * @return stripes checked.
+     */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    public int scrubStep(final int maxStripes) throws IOException
+    {
+        if (!scrubbing || degraded())
+        {
+            return 0;
+        }
+        final StripeScratch s = scratch.get();
+        int done = 0;
+        while (done < maxStripes && scrubPosition < geometry.stripeCount())
+        {
+            final long before = mismatchedStripes;
+            resyncStripe(scrubPosition, s);
+            scrubMismatches += mismatchedStripes - before;
+            scrubPosition++;
+            done++;
+        }
+        if (scrubPosition >= geometry.stripeCount())
+        {
+            scrubbing = false;
         }
         return done;
     }
@@ -1205,7 +1270,7 @@ public final class RaidArray implements BlockDevice
             if (!spares.isEmpty() && geometry.level() != RaidLevel.RAID0)
             {
                 final Member spare = spares.remove(0);
-                installRebuilding(slot, spare, member, "spare for " + member.name());
+                installRebuilding(slot, spare, member, "spare for " + fileName(member.name()));
             }
         }
     }
@@ -1334,6 +1399,12 @@ public final class RaidArray implements BlockDevice
             throw new IllegalArgumentException(this + ": blocks [" + blockIndex + ", " + (blockIndex + blocks) +
                 ") outside an array of " + blockCount() + " blocks");
         }
+    }
+
+    private static String fileName(final String name)
+    {
+        final java.nio.file.Path file = java.nio.file.Path.of(name).getFileName();
+        return null == file ? name : file.toString();
     }
 
     private static void quietClose(final BlockDevice device)

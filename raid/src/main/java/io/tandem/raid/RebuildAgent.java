@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Rebuilds the members of a pool's arrays in the background, throttled as Linux md throttles a resync: at the
+ * Rebuilds the members of a pool's arrays in the background (and, with none to rebuild, runs a scrub asked for),
+ * throttled as Linux md throttles a resync: at the
  * maximum rate while clients leave the arrays alone, at the minimum while they write, so client I/O keeps its
  * latency and a rebuild still ends. A rebuild stops while its controller may not write the pool (its lease is
  * out), and resumes from the member's position.
@@ -83,14 +84,23 @@ public final class RebuildAgent implements Agent
         }
         final long elapsedNs = Math.min(nowNs - lastNs, TimeUnit.MILLISECONDS.toNanos(100));
         lastNs = nowNs;
-        if (null == rebuilding || !mayWrite.getAsBoolean())
+        RaidArray scrubbing = null;
+        for (final RaidArray array : arrays)
+        {
+            if (null == scrubbing && array.scrubbing())
+            {
+                scrubbing = array;
+            }
+        }
+        final RaidArray working = null != rebuilding ? rebuilding : scrubbing;
+        if (null == working || !mayWrite.getAsBoolean())
         {
             credit = 0;
             return 0;
         }
         final long rate = nowNs - lastWriteNs >= QUIET_NS ? maxRate : minRate;
         credit += rate * (elapsedNs / 1e9);
-        final int stripeBytes = rebuilding.geometry().chunkBytes();
+        final int stripeBytes = working.geometry().chunkBytes();
         final int stripes = (int)Math.min(64, credit / stripeBytes);
         if (stripes < 1)
         {
@@ -99,7 +109,7 @@ public final class RebuildAgent implements Agent
         credit -= (double)stripes * stripeBytes;
         try
         {
-            return rebuilding.rebuildStep(stripes);
+            return working == rebuilding ? rebuilding.rebuildStep(stripes) : scrubbing.scrubStep(stripes);
         }
         catch (final IOException | RuntimeException ex)
         {

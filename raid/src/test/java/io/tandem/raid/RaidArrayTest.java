@@ -166,4 +166,32 @@ class RaidArrayTest
             assertTrue(array.failed()); // the partial write had to read the other chunks of its rows
         }
     }
+
+    @ParameterizedTest
+    @CsvSource({"RAID1, 2", "RAID5, 4", "RAID6, 5"})
+    void aScrubFindsAMemberThatLostWritesAndRepairsTheStripes(final RaidLevel level, final int width)
+        throws IOException
+    {
+        final TestArrays t = new TestArrays(dir, level, width, 16, 8);
+        try (RaidArray array = t.create(0))
+        {
+            t.writeMix(array, 40);
+            // the member holding parity (or the second copy) of stripe 3 acknowledges writes and keeps old data
+            final int slot = level == RaidLevel.RAID1 ? 1 : t.geometry.parityMember(3);
+            t.devices.get(slot).losesWrites(true);
+            t.write(array, 3 * t.geometry.stripeDataBlocks(), 1);
+            t.devices.get(slot).losesWrites(false);
+            array.startScrub();
+            int guard = 0;
+            while (array.scrubbing())
+            {
+                array.scrubStep(3);
+                assertTrue(++guard < 1000);
+            }
+            assertEquals(1, array.scrubMismatches());
+            assertEquals(t.geometry.stripeCount(), array.scrubPosition());
+            t.verify(array);
+            TestArrays.verifyParity(t.geometry, t.devices);
+        }
+    }
 }

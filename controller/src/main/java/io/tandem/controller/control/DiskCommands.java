@@ -21,7 +21,8 @@ import java.nio.file.Path;
  * <li>{@code disk add PATH}: a member file into a lost slot (rebuilt; only where it missed writes if it is the
  * slot's own), or as a spare;</li>
  * <li>{@code disk replace N PATH}: member N replaced by a new file, rebuilt;</li>
- * <li>{@code disk fault N dead|bad FROM TO|slow MICROS|stale|none}: inject a fault into member N's file.</li>
+ * <li>{@code disk fault N dead|bad FROM TO|slow MICROS|stale|none}: inject a fault into member N's file;</li>
+ * <li>{@code disk scrub}: check every stripe's parity or copies against its data, repairing those that differ.</li>
  * </ul>
  * N names a member slot: {@code 2} in a flat array, {@code 0-1} for slot 1 of the array in slot 0.
  * <p>
@@ -30,7 +31,7 @@ import java.nio.file.Path;
 public final class DiskCommands
 {
     private static final String USAGE = "ERROR usage: disk list | disk fail N | disk pull N | disk add PATH | " +
-        "disk replace N PATH | disk fault N dead|bad FROM TO|slow MICROS|stale|none\n";
+        "disk replace N PATH | disk fault N dead|bad FROM TO|slow MICROS|stale|none | disk scrub\n";
 
     private DiskCommands()
     {
@@ -86,6 +87,13 @@ public final class DiskCommands
                         disk.array().replace(disk.slot(), device.name(), device.device());
                         return "member " + disk.name() + " replaced by " + device.name() + ": rebuilding";
                     });
+                case "scrub":
+                    for (final RaidArray array : arrays.arrays().values())
+                    {
+                        array.startScrub();
+                    }
+                    return "OK\nscrub started: every stripe checked and repaired in the background (disk list, " +
+                        "status pool.scrub_percent)\n";
                 case "fault":
                     return withDisk(command, -1, arrays, (disk, args) -> fault(arrays, disk, args));
                 default:
@@ -110,8 +118,14 @@ public final class DiskCommands
             out.append(place.isEmpty() ? "array" : "array " + place).append(": ")
                 .append(array.geometry().level().name().toLowerCase()).append(" of ")
                 .append(array.geometry().width()).append(", ").append(PoolStatus.state(array))
-                .append(", dirty regions ").append(array.dirtyRegions()).append('/').append(array.regionCount())
-                .append('\n');
+                .append(", dirty regions ").append(array.dirtyRegions()).append('/').append(array.regionCount());
+            if (array.scrubbing() || array.scrubPosition() > 0)
+            {
+                out.append(String.format(java.util.Locale.ROOT, ", scrub %s %.1f%%, %d mismatches repaired",
+                    array.scrubbing() ? "running" : "done",
+                    100.0 * array.scrubPosition() / array.geometry().stripeCount(), array.scrubMismatches()));
+            }
+            out.append('\n');
             final Member[] members = array.members();
             for (int slot = 0; slot < members.length; slot++)
             {

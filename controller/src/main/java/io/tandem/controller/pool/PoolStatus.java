@@ -80,6 +80,23 @@ public final class PoolStatus
             out.append(String.format(Locale.ROOT, "pool.rebuild_percent=%.1f%n",
                 100.0 * top.members()[rebuilding].rebuildPosition() / top.geometry().stripeCount()));
         }
+        long scrubbed = 0;
+        long stripes = 0;
+        long mismatches = 0;
+        boolean scrubbing = false;
+        for (final RaidArray array : arrays.arrays().values())
+        {
+            scrubbing |= array.scrubbing();
+            scrubbed += array.scrubPosition();
+            stripes += array.geometry().stripeCount();
+            mismatches += array.scrubMismatches();
+        }
+        if (scrubbing || scrubbed > 0)
+        {
+            out.append("pool.scrub=").append(scrubbing ? "running" : "done").append('\n');
+            out.append(String.format(Locale.ROOT, "pool.scrub_percent=%.1f%n", 100.0 * scrubbed / stripes));
+            out.append("pool.scrub_mismatches=").append(mismatches).append('\n');
+        }
         out.append("pool.age=").append(top.age()).append('\n');
     }
 
