@@ -15,6 +15,7 @@ public final class Member
     private volatile MemberState state;
     private volatile long rebuildPosition;
     private volatile boolean dirtyRegionsOnly;
+    private volatile long rebuildStartNs;
     private volatile String reason = "";
     private volatile long readErrors;
     private volatile long writeErrors;
@@ -55,6 +56,19 @@ public final class Member
     public boolean dirtyRegionsOnly()
     {
         return dirtyRegionsOnly;
+    }
+
+    /**
+     * @return when the member's rebuild started (the array's clock), for its duration.
+     */
+    long rebuildStartNs()
+    {
+        return rebuildStartNs;
+    }
+
+    void rebuildStartNs(final long nanos)
+    {
+        this.rebuildStartNs = nanos;
     }
 
     void dirtyRegionsOnly(final boolean dirtyRegionsOnly)

@@ -2,6 +2,8 @@ package io.tandem.raid;
 
 import io.tandem.staging.block.BlockDevice;
 import org.agrona.BufferUtil;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -59,6 +61,10 @@ public final class RaidArray implements BlockDevice
     private volatile long clientWrites;
     private volatile long mismatchedStripes;
     private volatile boolean scrubbing;
+    /** The rebuild's batch space: one rebuild runs at a time, under all the locks of its batch. */
+    private RebuildBatch rebuildBatch;
+    private volatile NanoClock clock = SystemNanoClock.INSTANCE;
+    private long rebuildBytesAtStart;
     private volatile long scrubPosition;
     private volatile long scrubMismatches;
     private volatile long degradedReads;
@@ -656,12 +662,13 @@ public final class RaidArray implements BlockDevice
                 skipCleanRegion(member, stripe);
                 continue;
             }
-            if (!rebuildStripe(slot, member, stripe))
+            final int count = batchable(slot, stripe, maxStripes - done);
+            if (count > 1 ? !rebuildStripes(slot, member, stripe, count) : !rebuildStripe(slot, member, stripe))
             {
                 break;
             }
-            done++;
-            if ((stripe + 1) % HEADER_SAVE_INTERVAL == 0)
+            done += count;
+            if ((stripe + count) / HEADER_SAVE_INTERVAL != stripe / HEADER_SAVE_INTERVAL)
             {
                 synchronized (stateLock)
                 {
@@ -1154,18 +1161,118 @@ public final class RaidArray implements BlockDevice
     {
         final long next = Math.min(geometry.stripeCount(), (bitmap.regionOf(stripe) + 1L) * bitmap.regionStripes());
         // the stripes' locks are taken in turn so that no write to them is half done when the position passes them
+        // a write marks its region before it takes its stripe's lock: a region found dirty under the lock is
+        // left to the rebuild; one still clean there may be passed, as a later write to it includes the member
+        final int region = bitmap.regionOf(stripe);
+        long skipped = 0;
         for (long s = stripe; s < next; s++)
         {
             synchronized (lockOf(s))
             {
-                if (member.rebuildPosition() != s)
+                if (member.rebuildPosition() != s || bitmap.dirty(region))
                 {
-                    return;
+                    break;
                 }
                 member.rebuildPosition(s + 1);
+                skipped++;
             }
         }
-        skippedStripes += next - stripe;
+        skippedStripes += skipped;
+    }
+
+    /**
+     * @return how many stripes from {@code stripe} the rebuild of {@code slot} may take in one batch (one read per
+     *         member, one write): up to {@link RebuildBatch#STRIPES}, within the member's dirty region when only those
+     *         are rebuilt, and 1 unless every other member is whole.
+     */
+    private int batchable(final int slot, final long stripe, final int budget)
+    {
+        long count = Math.min(Math.min(budget, RebuildBatch.STRIPES), geometry.stripeCount() - stripe);
+        if (slots[slot].dirtyRegionsOnly())
+        {
+            count = Math.min(count, (bitmap.regionOf(stripe) + 1L) * bitmap.regionStripes() - stripe);
+        }
+        for (int other = 0; other < slots.length && count > 1; other++)
+        {
+            if (other != slot && (slots[other].state() != MemberState.ACTIVE || null == slots[other].device()))
+            {
+                count = 1;
+            }
+        }
+        return (int)Math.max(1, count);
+    }
+
+    /**
+     * Rebuilds {@code count} stripes from {@code stripe} at once, under their locks (all of them when the batch spans
+     * every lock; the rebuild is the only taker of more than one, so the order cannot deadlock).
+     */
+    private boolean rebuildStripes(final int slot, final Member member, final long stripe, final int count)
+        throws IOException
+    {
+        return withLocks(stripe, Math.min(count, STRIPE_LOCKS), () ->
+        {
+            if (member.state() != MemberState.REBUILDING || member.rebuildPosition() != stripe)
+            {
+                return false;
+            }
+            final RebuildBatch batch = rebuildBatch();
+            final int length = count * geometry.chunkBytes();
+            for (int other = 0; other < slots.length; other++)
+            {
+                if (other != slot)
+                {
+                    try
+                    {
+                        slots[other].device().read(geometry.memberBlock(stripe, 0), batch.column(other, length));
+                    }
+                    catch (final IOException | RuntimeException ex)
+                    {
+                        memberFailed(other, slots[other], false, "read error: " + ex.getMessage(), ex);
+                        return false;
+                    }
+                }
+            }
+            batch.compute(slot, stripe, count);
+            try
+            {
+                member.device().write(geometry.memberBlock(stripe, 0), batch.column(slot, length));
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                memberFailed(slot, member, true, "write error while rebuilding: " + ex.getMessage(), ex);
+                return false;
+            }
+            member.rebuildPosition(stripe + count);
+            rebuiltStripes += count;
+            return true;
+        });
+    }
+
+    private RebuildBatch rebuildBatch()
+    {
+        if (null == rebuildBatch)
+        {
+            rebuildBatch = new RebuildBatch(geometry);
+        }
+        return rebuildBatch;
+    }
+
+    private boolean withLocks(final long stripe, final int locks, final LockedStep step) throws IOException
+    {
+        if (0 == locks)
+        {
+            return step.run();
+        }
+        synchronized (lockOf(stripe))
+        {
+            return withLocks(stripe + 1, locks - 1, step);
+        }
+    }
+
+    @FunctionalInterface
+    private interface LockedStep
+    {
+        boolean run() throws IOException;
     }
 
     private boolean rebuildStripe(final int slot, final Member member, final long stripe) throws IOException
@@ -1219,14 +1326,28 @@ public final class RaidArray implements BlockDevice
         member.device().flush();
         synchronized (stateLock)
         {
-            member.state(MemberState.ACTIVE, "rebuilt");
+            final long ms = Math.max(1, (clock.nanoTime() - member.rebuildStartNs()) / 1_000_000);
+            final long bytes = rebuiltStripes * geometry.chunkBytes() - rebuildBytesAtStart;
+            member.state(MemberState.ACTIVE, "rebuilt in " + ms + " ms, " + bytes + " bytes at " +
+                bytes / 1000 / ms + " MB/s");
             journalGeneration++; // whole again: no journalled chunk may be trusted over it
             changed(slot, member, MemberState.REBUILDING);
         }
     }
 
+    /**
+     * Sets the clock rebuilds are timed by (the system's by default).
+     */
+    public RaidArray clock(final NanoClock clock)
+    {
+        this.clock = clock;
+        return this;
+    }
+
     private void installRebuilding(final int slot, final Member member, final Member old, final String reason)
     {
+        member.rebuildStartNs(clock.nanoTime());
+        rebuildBytesAtStart = rebuiltStripes * geometry.chunkBytes();
         if (old.state() != MemberState.MISSING || null != old.device())
         {
             retired.add(old);
