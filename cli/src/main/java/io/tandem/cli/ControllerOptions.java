@@ -56,6 +56,12 @@ public final class ControllerOptions
             "(a new pool: single).")
     ArraySpec poolLayout;
 
+    @Option(names = "--pool-member", paramLabel = "NAME=PATH",
+        description = "Where a member of a new array pool lies, if not in the pool's directory: its name " +
+            "(disk-0.img, spare-0.img, disk-0-1.img) and a file or a block device path (its first blocks are " +
+            "used). Repeat for each; the pool records them.")
+    java.util.Map<String, Path> poolMembers;
+
     @Option(names = "--pool-chunk", paramLabel = "SIZE", defaultValue = "64K", converter = ByteSizeConverter.class,
         description = "Bytes of each member in a stripe of an array pool (default: ${DEFAULT-VALUE}).")
     long poolChunk;
@@ -155,6 +161,7 @@ public final class ControllerOptions
             .volumeSize(volumeSize)
             .poolLayout(poolLayout)
             .poolChunkSize((int)Math.min(Integer.MAX_VALUE, poolChunk))
+            .poolMembers(null == poolMembers ? java.util.Map.of() : poolMembers)
             .rebuildRates(rebuildMinRate, rebuildMaxRate)
             .nvramCapacity(nvramSize)
             .durability(durability)

@@ -149,6 +149,7 @@ public final class ControllerContext
     private boolean partnerExitWatch;
     private long volumeSize = Long.getLong(VOLUME_SIZE_PROP_NAME, VOLUME_SIZE_DEFAULT);
     private ArraySpec poolLayout;
+    private java.util.Map<String, Path> poolMembers = java.util.Map.of();
     private int poolChunkSize = Integer.getInteger(PoolContext.CHUNK_SIZE_PROP_NAME, PoolContext.CHUNK_SIZE_DEFAULT);
     private long rebuildMinRate = Long.getLong(RebuildAgent.MIN_RATE_PROP_NAME, RebuildAgent.MIN_RATE_DEFAULT);
     private long rebuildMaxRate = Long.getLong(RebuildAgent.MAX_RATE_PROP_NAME, RebuildAgent.MAX_RATE_DEFAULT);
@@ -474,6 +475,20 @@ public final class ControllerContext
     {
         this.rebuildMinRate = minRate;
         this.rebuildMaxRate = maxRate;
+        return this;
+    }
+
+    /**
+     * @return where a new array pool's members lie, by member name, when not in the pool's directory.
+     */
+    public java.util.Map<String, Path> poolMembers()
+    {
+        return poolMembers;
+    }
+
+    public ControllerContext poolMembers(final java.util.Map<String, Path> poolMembers)
+    {
+        this.poolMembers = java.util.Map.copyOf(poolMembers);
         return this;
     }
 
@@ -940,7 +955,7 @@ public final class ControllerContext
     {
         final PoolContext pool = new PoolContext().dir(poolDir()).clusterId(clusterId).volumeSize(volumeSize)
             .epochClock(epochClock).pairSettings(pairSettings()).volumeWrapper(platform::poolVolume)
-            .chunkSize(poolChunkSize);
+            .chunkSize(poolChunkSize).memberLocations(poolMembers);
         pool.arrayListener((slot, member, from, age) ->
         {
             if (null != journal)
@@ -979,6 +994,7 @@ public final class ControllerContext
         copy.volumeSize = volumeSize;
         copy.poolLayout = poolLayout;
         copy.poolChunkSize = poolChunkSize;
+        copy.poolMembers = poolMembers;
         copy.rebuildMinRate = rebuildMinRate;
         copy.rebuildMaxRate = rebuildMaxRate;
         copy.nvramCapacity = nvramCapacity;

@@ -29,11 +29,14 @@ public final class PoolArrays
     private final ArrayListener listener;
     private final Map<String, FaultyBlockDevice> devices = new LinkedHashMap<>();
     private final Map<String, RaidArray> arrays = new LinkedHashMap<>();
+    private final Map<String, Path> locations;
     private RaidArray top;
 
     private PoolArrays(
-        final Path dir, final int blockSize, final int chunkBlocks, final long arrayId, final ArrayListener listener)
+        final Path dir, final int blockSize, final int chunkBlocks, final long arrayId, final ArrayListener listener,
+        final Map<String, Path> locations)
     {
+        this.locations = Map.copyOf(locations);
         this.dir = dir;
         this.blockSize = blockSize;
         this.chunkBlocks = chunkBlocks;
@@ -55,11 +58,29 @@ public final class PoolArrays
         final long arrayId,
         final ArrayListener listener) throws IOException
     {
+        return open(dir, spec, blockSize, chunkBlocks, blocks, arrayId, listener, Map.of());
+    }
+
+    /**
+     * As {@link #open(Path, ArraySpec, int, int, long, long, ArrayListener)}, with members that lie elsewhere than
+     * the pool's directory: {@code locations} maps a member's name ({@code disk-0.img}) to its path, a file or a
+     * block device (whose first blocks are used).
+     */
+    public static PoolArrays open(
+        final Path dir,
+        final ArraySpec spec,
+        final int blockSize,
+        final int chunkBlocks,
+        final long blocks,
+        final long arrayId,
+        final ArrayListener listener,
+        final Map<String, Path> locations) throws IOException
+    {
         if (spec.single())
         {
             throw new IllegalArgumentException("a single-file pool has no array");
         }
-        final PoolArrays arrays = new PoolArrays(dir, blockSize, chunkBlocks, arrayId, listener);
+        final PoolArrays arrays = new PoolArrays(dir, blockSize, chunkBlocks, arrayId, listener, locations);
         arrays.top = arrays.open(spec, "", blocks);
         return arrays;
     }
@@ -129,7 +150,7 @@ public final class PoolArrays
      */
     public Path path(final String name)
     {
-        return dir.resolve(name);
+        return locations.getOrDefault(name, dir.resolve(name));
     }
 
     /**
@@ -180,7 +201,7 @@ public final class PoolArrays
             }
         }
         final boolean fresh = spec.children().isEmpty() ?
-            memberNames.stream().noneMatch(name -> Files.exists(dir.resolve(name))) :
+            memberNames.stream().noneMatch(name -> isMember(path(name))) :
             isFresh(members);
         if (fresh)
         {
@@ -202,7 +223,7 @@ public final class PoolArrays
         {
             for (final String name : memberNames)
             {
-                if (Files.exists(dir.resolve(name)))
+                if (Files.exists(path(name)))
                 {
                     members.add(file(name, geometry.memberBlocks(), false));
                 }
@@ -210,7 +231,7 @@ public final class PoolArrays
         }
         for (final String name : spareNames)
         {
-            if (Files.exists(dir.resolve(name)))
+            if (Files.exists(path(name)))
             {
                 members.add(file(name, geometry.memberBlocks(), false));
             }
@@ -242,9 +263,35 @@ public final class PoolArrays
         return true;
     }
 
+    /**
+     * @return true if {@code path} may hold a member already: a file that exists, or a block device whose first
+     *         block carries a member header.
+     */
+    private boolean isMember(final Path path)
+    {
+        if (!Files.exists(path))
+        {
+            return false;
+        }
+        if (Files.isRegularFile(path))
+        {
+            return true;
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path))
+        {
+            final java.nio.ByteBuffer first = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            channel.read(first, 0);
+            return first.getLong(0) == MemberHeader.MAGIC;
+        }
+        catch (final IOException ex)
+        {
+            return true; // unreadable: let assembly say what is wrong with it
+        }
+    }
+
     private MemberDevice file(final String name, final long memberBlocks, final boolean create) throws IOException
     {
-        final Path file = dir.resolve(name);
+        final Path file = path(name);
         final BlockDevice raw = FileBlockDevice.open(file, blockSize, memberBlocks, create);
         final FaultyBlockDevice device = new FaultyBlockDevice(raw);
         devices.put(name, device);

@@ -53,4 +53,26 @@ class PoolArraysTest
         }
         again.close();
     }
+
+    @org.junit.jupiter.api.Test
+    void membersMayLieOutsideThePoolsDirectory() throws IOException
+    {
+        final Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        final Path pool = Files.createDirectories(dir.resolve("pool"));
+        final java.util.Map<String, Path> locations = java.util.Map.of("disk-1.img", elsewhere.resolve("m1.img"));
+        final ArraySpec spec = ArraySpec.parse("raid1:2");
+        final byte[] data = new byte[(int)BLOCKS * 4096];
+        new Random(5).nextBytes(data);
+        final PoolArrays made = PoolArrays.open(pool, spec, 4096, 16, BLOCKS, 7, ArrayListener.NONE, locations);
+        made.array().write(0, ByteBuffer.wrap(data));
+        made.close();
+        assertTrue(Files.exists(elsewhere.resolve("m1.img")));
+        assertFalse(Files.exists(pool.resolve("disk-1.img")));
+        final PoolArrays again = PoolArrays.open(pool, spec, 4096, 16, BLOCKS, 7, ArrayListener.NONE, locations);
+        again.device("disk-0.img").dead(true);
+        final byte[] read = new byte[data.length];
+        again.array().read(0, ByteBuffer.wrap(read));
+        assertArrayEquals(data, read);
+        again.close();
+    }
 }

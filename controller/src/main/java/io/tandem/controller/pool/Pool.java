@@ -37,17 +37,20 @@ public final class Pool implements AutoCloseable
 {
     public static final String VOLUME_FILE_NAME = "volume-0.img";
     public static final String LAYOUT_FILE_NAME = "layout";
+    public static final String MEMBERS_FILE_NAME = "members";
 
     private final PoolContext ctx;
     private final SuperblockStore superblocks;
     private final ArraySpec layout;
+    private final java.util.Map<String, Path> memberLocations;
     private final BlockDevice volume;
     private PoolArrays arrays;
     private BlockDevice arrayVolume;
 
     private Pool(final PoolContext ctx, final SuperblockStore superblocks, final ArraySpec layout,
-        final BlockDevice volume)
+        final java.util.Map<String, Path> memberLocations, final BlockDevice volume)
     {
+        this.memberLocations = memberLocations;
         this.ctx = ctx;
         this.superblocks = superblocks;
         this.layout = layout;
@@ -73,6 +76,7 @@ public final class Pool implements AutoCloseable
             }
             Files.createDirectories(dir);
             recordLayout(dir, null == ctx.layout() ? ArraySpec.SINGLE : ctx.layout());
+            recordMembers(dir, ctx.memberLocations());
             superblocks.createIfMissing(ctx.clusterId(), ctx.volumeSize(), ctx.blockSize(),
                 null == ctx.pairSettings() ? PoolContext.UNRECORDED_SETTINGS : ctx.pairSettings());
         }
@@ -107,16 +111,22 @@ public final class Pool implements AutoCloseable
                 ", this controller was started with --pool " + ctx.layout() + "; a pool keeps the layout it was " +
                 "made with");
         }
+        final java.util.Map<String, Path> members = recordedMembers(dir);
+        if (!ctx.memberLocations().isEmpty() && !ctx.memberLocations().equals(members))
+        {
+            throw new PoolFormatException(dir.resolve(MEMBERS_FILE_NAME), "the pool's members lie at " + members +
+                ", this controller was started with --pool-member " + ctx.memberLocations());
+        }
         if (!layout.single())
         {
-            return new Pool(ctx, superblocks, layout, null);
+            return new Pool(ctx, superblocks, layout, members, null);
         }
         final Path volumeFile = dir.resolve(VOLUME_FILE_NAME);
         final long blocks = ctx.volumeSize() / ctx.blockSize();
         final BlockDevice volume = ctx.volumeWrapper().apply(ctx.mappedVolume() ?
             MappedBlockDevice.open(volumeFile, ctx.blockSize(), blocks, true) :
             FileBlockDevice.open(volumeFile, ctx.blockSize(), blocks, true));
-        return new Pool(ctx, superblocks, layout, volume);
+        return new Pool(ctx, superblocks, layout, members, volume);
     }
 
     private static void recordLayout(final Path dir, final ArraySpec layout) throws IOException
@@ -125,6 +135,40 @@ public final class Pool implements AutoCloseable
         final Path temp = dir.resolve(LAYOUT_FILE_NAME + ".tmp");
         Files.writeString(temp, layout + "\n", StandardCharsets.US_ASCII);
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void recordMembers(final Path dir, final java.util.Map<String, Path> members) throws IOException
+    {
+        if (members.isEmpty())
+        {
+            return;
+        }
+        final StringBuilder text = new StringBuilder();
+        new java.util.TreeMap<>(members).forEach((name, path) -> text.append(name).append('=').append(path)
+            .append('\n'));
+        final Path temp = dir.resolve(MEMBERS_FILE_NAME + ".tmp");
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        Files.move(temp, dir.resolve(MEMBERS_FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static java.util.Map<String, Path> recordedMembers(final Path dir) throws IOException
+    {
+        final Path file = dir.resolve(MEMBERS_FILE_NAME);
+        if (!Files.exists(file))
+        {
+            return java.util.Map.of();
+        }
+        final java.util.Map<String, Path> members = new java.util.HashMap<>();
+        for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))
+        {
+            final int equals = line.indexOf('=');
+            if (equals > 0)
+            {
+                members.put(line.substring(0, equals), Path.of(line.substring(equals + 1)));
+            }
+        }
+        return java.util.Map.copyOf(members);
     }
 
     /**
@@ -206,7 +250,7 @@ public final class Pool implements AutoCloseable
         if (null == arrayVolume)
         {
             arrays = PoolArrays.open(ctx.dir(), layout, ctx.blockSize(), ctx.chunkSize() / ctx.blockSize(),
-                ctx.volumeSize() / ctx.blockSize(), ctx.clusterId(), ctx.arrayListener());
+                ctx.volumeSize() / ctx.blockSize(), ctx.clusterId(), ctx.arrayListener(), memberLocations);
             arrayVolume = ctx.volumeWrapper().apply(arrays.array());
         }
         return arrayVolume;

@@ -65,6 +65,7 @@ public final class PoolContext
         ArraySpec.parse(System.getProperty(LAYOUT_PROP_NAME));
     private int chunkSize = Integer.getInteger(CHUNK_SIZE_PROP_NAME, CHUNK_SIZE_DEFAULT);
     private ArrayListener arrayListener = ArrayListener.NONE;
+    private java.util.Map<String, Path> memberLocations = java.util.Map.of();
     private UnaryOperator<BlockDevice> volumeWrapper = UnaryOperator.identity();
     private boolean concluded;
 
@@ -147,6 +148,21 @@ public final class PoolContext
     public PoolContext layout(final ArraySpec layout)
     {
         this.layout = layout;
+        return this;
+    }
+
+    /**
+     * @return where array members lie that are not in the pool's directory: member name ({@code disk-0.img}) to a
+     *         file or a block device; empty to take the pool's own record.
+     */
+    public java.util.Map<String, Path> memberLocations()
+    {
+        return memberLocations;
+    }
+
+    public PoolContext memberLocations(final java.util.Map<String, Path> memberLocations)
+    {
+        this.memberLocations = java.util.Map.copyOf(memberLocations);
         return this;
     }
 

@@ -11,7 +11,8 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
- * A {@link BlockDevice} over a file of exactly {@code blockSize * blockCount} bytes; new files are sparse.
+ * A {@link BlockDevice} over a file of exactly {@code blockSize * blockCount} bytes (new files are sparse), or over
+ * the first {@code blockCount} blocks of a block device given by its path.
  * <p>
  * Thread-safe: positional reads and writes from many threads at once.
  */
@@ -48,6 +49,19 @@ public final class FileBlockDevice implements BlockDevice
             throw new IllegalArgumentException("blockCount must be >= 1: " + blockCount);
         }
         final long length = blockSize * blockCount;
+        if (Files.exists(file) && !Files.isRegularFile(file))
+        {
+            // a block device (or another special file): its own size, of which the first blockCount blocks are used
+            final FileChannel channel = FileChannel.open(file, READ, WRITE);
+            final long size = channel.size();
+            if (size < length)
+            {
+                channel.close();
+                throw new IOException(file + ": device of " + size + " bytes, too small for " + blockCount +
+                    " blocks of " + blockSize);
+            }
+            return new FileBlockDevice(file, channel, blockSize, blockCount);
+        }
         if (Files.exists(file))
         {
             final long size = Files.size(file);
