@@ -1,17 +1,14 @@
 package io.tandem.raid;
 
 import io.tandem.staging.block.BlockDevice;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,41 +31,27 @@ import java.util.List;
  */
 public final class RaidArray implements BlockDevice
 {
-    private static final int STRIPE_LOCKS = ArrayGeometry.JOURNAL_SLOTS;
-    private static final int HEADER_SAVE_INTERVAL = 64;
+    static final int STRIPE_LOCKS = ArrayGeometry.JOURNAL_SLOTS;
+    static final int HEADER_SAVE_INTERVAL = 64;
 
-    private final long arrayId;
-    private final ArrayGeometry geometry;
-    private final int blockSize;
-    private final Member[] slots;
-    private final List<Member> spares = new ArrayList<>();
-    private final List<Member> retired = new ArrayList<>();
-    private final Object stateLock = new Object();
+    final long arrayId;
+    final ArrayGeometry geometry;
+    final int blockSize;
+    final Member[] slots;
+    final Object stateLock = new Object();
     private final Object[] stripeLocks = new Object[STRIPE_LOCKS];
-    private final ThreadLocal<StripeScratch> scratch;
-    private final MemberHeader header = new MemberHeader();
-    private final ByteBuffer headerBlock;
-    private final ArrayListener listener;
+    final ThreadLocal<StripeScratch> scratch;
     private final StripeJournal journal;
-    private final WriteIntentBitmap bitmap;
-    private final WriteIntentBitmap.Writer bitmapWriter = this::writeBitmapBlock;
-    private long age;
-    private volatile long journalGeneration;
+    private final ArrayRepair repair = new ArrayRepair(this);
+    private final ArrayMembership membership;
+    final WriteIntentBitmap bitmap;
+    final WriteIntentBitmap.Writer bitmapWriter = this::writeBitmapBlock;
+    volatile long journalGeneration;
     private volatile long journalled;
     private volatile long journalReplays;
-    private volatile long skippedStripes;
-    private volatile long resyncedStripes;
     private volatile long clientWrites;
-    private volatile long mismatchedStripes;
-    private volatile boolean scrubbing;
-    /** The rebuild's batch space: one rebuild runs at a time, under all the locks of its batch. */
-    private RebuildBatch rebuildBatch;
-    private volatile NanoClock clock = SystemNanoClock.INSTANCE;
-    private long rebuildBytesAtStart;
-    private volatile long scrubPosition;
-    private volatile long scrubMismatches;
+    volatile NanoClock clock = SystemNanoClock.INSTANCE;
     private volatile long degradedReads;
-    private volatile long rebuiltStripes;
 
     RaidArray(
         final long arrayId,
@@ -83,19 +66,123 @@ public final class RaidArray implements BlockDevice
         this.geometry = geometry;
         this.blockSize = geometry.blockSize();
         this.slots = slots;
-        this.spares.addAll(spares);
-        this.age = age;
         this.journalGeneration = journalGeneration;
         this.journal = new StripeJournal(geometry);
         this.bitmap = new WriteIntentBitmap(geometry);
-        this.listener = null == listener ? ArrayListener.NONE : listener;
         for (int i = 0; i < STRIPE_LOCKS; i++)
         {
             stripeLocks[i] = new Object();
         }
         this.scratch = ThreadLocal.withInitial(() -> new StripeScratch(geometry));
-        this.headerBlock = BufferUtil.allocateDirectAligned(blockSize, 4096);
-        header.wrap(new UnsafeBuffer(headerBlock));
+        this.membership = new ArrayMembership(this, stateLock, spares, age, listener);
+    }
+
+    ArrayRepair repair()
+    {
+        return repair;
+    }
+
+    ArrayMembership membership()
+    {
+        return membership;
+    }
+
+    /**
+     * @return the array's age: how many membership changes it has seen.
+     */
+    public long age()
+    {
+        return membership.age();
+    }
+
+    /**
+     * @return the member in each slot, in slot order (a snapshot of the references; each member's state is live).
+     */
+    public Member[] members()
+    {
+        return membership.members();
+    }
+
+    public List<Member> spares()
+    {
+        return membership.spares();
+    }
+
+    /**
+     * @return members that left the array (failed and replaced by a spare, or replaced by command).
+     */
+    public List<Member> retired()
+    {
+        return membership.retired();
+    }
+
+    /**
+     * Fails slot {@code slot}'s member by command, as an I/O error would: the array goes on degraded, and a spare,
+     * if there is one, takes the slot.
+     */
+    public void fail(final int slot, final String reason)
+    {
+        membership.fail(slot, reason);
+    }
+
+    /**
+     * Takes slot {@code slot}'s member out as a pulled disk: nothing more is read from or written to it, its
+     * device is closed, and the slot is {@link MemberState#MISSING} until a member is added to it.
+     *
+     * @return the member pulled, whose device may be given back with {@link #add}.
+     */
+    public Member pull(final int slot)
+    {
+        return membership.pull(slot);
+    }
+
+    /**
+     * Adds {@code device}: back into the slot it left (rebuilt only where it missed writes), into the first slot
+     * that has lost its member (rebuilt from stripe 0), or as a spare.
+     *
+     * @return the slot it went into, or {@link MemberHeader#SPARE_SLOT}.
+     */
+    public int add(final String name, final BlockDevice device) throws IOException
+    {
+        return membership.add(name, device);
+    }
+
+    /**
+     * Replaces slot {@code slot}'s member with {@code device}, which is then rebuilt; the old member leaves the
+     * array and its device is closed.
+     */
+    public void replace(final int slot, final String name, final BlockDevice device) throws IOException
+    {
+        membership.replace(slot, name, device);
+    }
+
+    /**
+     * Finishes assembly or creation: spares take the slots of lost members, and every header is written at a new
+     * age.
+     */
+    void assembled()
+    {
+        membership.assembled();
+    }
+
+    void fail(final int slot, final Member member, final boolean write, final String reason)
+    {
+        membership.fail(slot, member, write, reason);
+    }
+
+    void changed(final int slot, final Member member, final MemberState from)
+    {
+        membership.changed(slot, member, from);
+    }
+
+    void saveHeaders()
+    {
+        membership.saveHeaders();
+    }
+
+    void installRebuilding(final int slot, final Member member, final Member old, final String reason)
+    {
+        membership.installRebuilding(slot, member, old, reason);
     }
 
     public long arrayId()
@@ -118,46 +205,9 @@ public final class RaidArray implements BlockDevice
         return geometry.capacityBlocks();
     }
 
-    /**
-     * @return the array's age: how many membership changes it has seen.
-     */
-    public long age()
-    {
-        synchronized (stateLock)
-        {
-            return age;
-        }
-    }
 
-    /**
-     * @return the member in each slot, in slot order (a snapshot of the references; each member's state is live).
-     */
-    public Member[] members()
-    {
-        synchronized (stateLock)
-        {
-            return slots.clone();
-        }
-    }
 
-    public List<Member> spares()
-    {
-        synchronized (stateLock)
-        {
-            return List.copyOf(spares);
-        }
-    }
 
-    /**
-     * @return members that left the array (failed and replaced by a spare, or replaced by command).
-     */
-    public List<Member> retired()
-    {
-        synchronized (stateLock)
-        {
-            return List.copyOf(retired);
-        }
-    }
 
     /**
      * @return slots whose member does not hold every stripe (failed, missing or still rebuilding).
@@ -192,7 +242,7 @@ public final class RaidArray implements BlockDevice
 
     public long rebuiltStripes()
     {
-        return rebuiltStripes;
+        return repair.rebuiltStripes();
     }
 
     /**
@@ -209,7 +259,7 @@ public final class RaidArray implements BlockDevice
      */
     public long mismatchedStripes()
     {
-        return mismatchedStripes;
+        return repair.mismatchedStripes();
     }
 
     /**
@@ -226,7 +276,7 @@ public final class RaidArray implements BlockDevice
      */
     public long skippedStripes()
     {
-        return skippedStripes;
+        return repair.skippedStripes();
     }
 
     /**
@@ -234,7 +284,7 @@ public final class RaidArray implements BlockDevice
      */
     public long resyncedStripes()
     {
-        return resyncedStripes;
+        return repair.resyncedStripes();
     }
 
     /**
@@ -370,98 +420,8 @@ public final class RaidArray implements BlockDevice
         }
     }
 
-    /**
-     * Makes every region the write-intent bitmap marks consistent again: P and Q computed from the data, or the
-     * first copy of a mirror written to the others. After a crash of the array's owner, before or beside the
-     * replay of its NVLog (a stripe at a time, under the stripe's lock, so it may run beside client writes).
-     *
-     * @return stripes resynced.
-     */
-    public long resyncDirtyRegions() throws IOException
-    {
-        long done = 0;
-        final StripeScratch s = scratch.get();
-        for (int region = 0; region < bitmap.regions(); region++)
-        {
-            if (!bitmap.dirty(region))
-            {
-                continue;
-            }
-            final long first = region * bitmap.regionStripes();
-            final long end = Math.min(geometry.stripeCount(), first + bitmap.regionStripes());
-            for (long stripe = first; stripe < end; stripe++)
-            {
-                resyncStripe(stripe, s);
-                done++;
-            }
-            if (!degraded())
-            {
-                bitmap.cleanRegion(region, bitmapWriter);
-            }
-        }
-        resyncedStripes += done;
-        return done;
-    }
 
-    private void resyncStripe(final long stripe, final StripeScratch s) throws IOException
-    {
-        final int length = geometry.chunkBytes();
-        synchronized (lockOf(stripe))
-        {
-            if (geometry.level() == RaidLevel.RAID1)
-            {
-                int source = -1;
-                for (int slot = 0; slot < slots.length && source < 0; slot++)
-                {
-                    source = slots[slot].holds(stripe) ? slot : -1;
-                }
-                if (source < 0)
-                {
-                    throw lost(stripe);
-                }
-                readMirrored(stripe, 0, s.view(source, length));
-                for (int slot = 0; slot < slots.length; slot++)
-                {
-                    if (slot != source && slots[slot].holds(stripe))
-                    {
-                        s.present[slot] = true;
-                        try
-                        {
-                            slots[slot].device().read(geometry.memberBlock(stripe, 0), s.view(slot, length));
-                        }
-                        catch (final IOException | RuntimeException ex)
-                        {
-                            memberFailed(slot, slots[slot], false, "read error: " + ex.getMessage(), ex);
-                            continue;
-                        }
-                        rewriteIfDiffers(stripe, slot, s.columns[source], s, length);
-                    }
-                }
-                return;
-            }
-            loadAndSolve(stripe, 0, geometry.chunkBlocks(), s);
-            Parity.syndromes(s.data, geometry.dataMembers(), 0, length, s.p,
-                geometry.level() == RaidLevel.RAID6 ? s.q : null);
-            // most marked stripes agree already (the bitmap marks regions, and writes complete): write only those
-            // that do not
-            rewriteIfDiffers(stripe, geometry.parityMember(stripe), s.p, s, length);
-            if (geometry.level() == RaidLevel.RAID6)
-            {
-                rewriteIfDiffers(stripe, geometry.qMember(stripe), s.q, s, length);
-            }
-        }
-    }
 
-    private void rewriteIfDiffers(
-        final long stripe, final int slot, final byte[] syndrome, final StripeScratch s, final int length)
-        throws IOException
-    {
-        if (!s.present[slot] || !java.util.Arrays.equals(syndrome, 0, length, s.columns[slot], 0, length))
-        {
-            writeColumn(stripe, slot, syndrome, 0, 0, geometry.chunkBlocks());
-            mismatchedStripes++;
-        }
-    }
 
     private void writeBitmapBlock(final int index, final ByteBuffer block)
     {
@@ -512,127 +472,28 @@ public final class RaidArray implements BlockDevice
         }
     }
 
-    /**
-     * Fails slot {@code slot}'s member by command, as an I/O error would: the array goes on degraded, and a spare,
-     * if there is one, takes the slot.
-     */
-    public void fail(final int slot, final String reason)
-    {
-        synchronized (stateLock)
-        {
-            final Member member = slots[checkSlot(slot)];
-            fail(slot, member, false, reason);
-        }
-    }
+
+
+
+
+
+
+
+
+
+
+
 
     /**
-     * Takes slot {@code slot}'s member out as a pulled disk: nothing more is read from or written to it, its
-     * device is closed, and the slot is {@link MemberState#MISSING} until a member is added to it.
+     * Makes every region the write-intent bitmap marks consistent again: P and Q computed from the data, or the
+     * first copy of a mirror written to the others. After a crash of the array's owner, beside the replay of its
+     * NVLog (a stripe at a time, under the stripe's lock, so it may run beside client writes).
      *
-     * @return the member pulled, whose device may be given back with {@link #add}.
+     * @return stripes resynced.
      */
-    public Member pull(final int slot)
+    public long resyncDirtyRegions() throws IOException
     {
-        synchronized (stateLock)
-        {
-            final Member member = slots[checkSlot(slot)];
-            final MemberState from = member.state();
-            final BlockDevice device = member.device();
-            member.state(MemberState.MISSING, "pulled");
-            member.device(null);
-            quietClose(device);
-            changed(slot, member, from);
-            return member;
-        }
-    }
-
-    /**
-     * Adds {@code device}: into the first slot that has lost its member (as {@link MemberState#REBUILDING} from
-     * stripe 0, or from its own recorded position if it is this array's member that left in that slot at this
-     * age), else as a spare.
-     *
-     * @return the slot it went into, or {@link MemberHeader#SPARE_SLOT}.
-     */
-    public int add(final String name, final BlockDevice device) throws IOException
-    {
-        checkDevice(name, device);
-        final int returning = slotLeftBy(device);
-        synchronized (stateLock)
-        {
-            if (returning >= 0 && slots[returning].state() == MemberState.MISSING)
-            {
-                final Member member = new Member(name, device, MemberState.REBUILDING, 0);
-                member.dirtyRegionsOnly(true);
-                installRebuilding(returning, member, slots[returning], "returned: resyncing the regions written " +
-                    "while it was away");
-                return returning;
-            }
-            for (int slot = 0; slot < slots.length; slot++)
-            {
-                final Member old = slots[slot];
-                if (old.state() == MemberState.FAILED || old.state() == MemberState.MISSING)
-                {
-                    installRebuilding(slot, new Member(name, device, MemberState.REBUILDING, 0), old, "added");
-                    return slot;
-                }
-            }
-            final Member spare = new Member(name, device, MemberState.SPARE, 0);
-            spares.add(spare);
-            age++;
-            saveHeaders();
-            listener.memberChanged(MemberHeader.SPARE_SLOT, spare, null, age);
-            return MemberHeader.SPARE_SLOT;
-        }
-    }
-
-    /**
-     * @return the slot {@code device} held in this array, if its header says so, else -1.
-     */
-    private int slotLeftBy(final BlockDevice device) throws IOException
-    {
-        final ByteBuffer block = BufferUtil.allocateDirectAligned(blockSize, 4096);
-        device.read(0, block);
-        final MemberHeader found = new MemberHeader().wrap(new UnsafeBuffer(block));
-        return null == found.problem() && found.arrayId() == arrayId && found.slot() >= 0 &&
-            found.slot() < slots.length && found.age() <= age() ? found.slot() : -1;
-    }
-
-    /**
-     * Replaces slot {@code slot}'s member with {@code device}, which is then rebuilt; the old member leaves the
-     * array and its device is closed. Redundancy is lost until the rebuild ends, as when the old one fails.
-     */
-    public void replace(final int slot, final String name, final BlockDevice device) throws IOException
-    {
-        checkDevice(name, device);
-        synchronized (stateLock)
-        {
-            final Member old = slots[checkSlot(slot)];
-            quietClose(old.device());
-            old.device(null);
-            old.state(MemberState.FAILED, "replaced by " + name);
-            installRebuilding(slot, new Member(name, device, MemberState.REBUILDING, 0), old, "replaced");
-        }
-    }
-
-    /**
-     * Finishes assembly or creation: spares take the slots of lost members, and every header is written at a new
-     * age.
-     */
-    void assembled()
-    {
-        synchronized (stateLock)
-        {
-            for (int slot = 0; slot < slots.length && !spares.isEmpty(); slot++)
-            {
-                final Member member = slots[slot];
-                if (member.state() == MemberState.FAILED || member.state() == MemberState.MISSING)
-                {
-                    installRebuilding(slot, spares.remove(0), member, "spare for " + fileName(member.name()));
-                }
-            }
-            age++;
-            saveHeaders();
-        }
+        return repair.resyncDirtyRegions();
     }
 
     /**
@@ -642,41 +503,7 @@ public final class RaidArray implements BlockDevice
      */
     public int rebuildStep(final int maxStripes) throws IOException
     {
-        final int slot = rebuildingSlot();
-        if (slot < 0 || geometry.level() == RaidLevel.RAID0)
-        {
-            return 0;
-        }
-        final Member member = slots[slot];
-        int done = 0;
-        while (done < maxStripes && member.state() == MemberState.REBUILDING)
-        {
-            final long stripe = member.rebuildPosition();
-            if (stripe >= geometry.stripeCount())
-            {
-                finishRebuild(slot, member);
-                break;
-            }
-            if (member.dirtyRegionsOnly() && !bitmap.dirty(bitmap.regionOf(stripe)))
-            {
-                skipCleanRegion(member, stripe);
-                continue;
-            }
-            final int count = batchable(slot, stripe, maxStripes - done);
-            if (count > 1 ? !rebuildStripes(slot, member, stripe, count) : !rebuildStripe(slot, member, stripe))
-            {
-                break;
-            }
-            done += count;
-            if ((stripe + count) / HEADER_SAVE_INTERVAL != stripe / HEADER_SAVE_INTERVAL)
-            {
-                synchronized (stateLock)
-                {
-                    saveHeaders();
-                }
-            }
-        }
-        return done;
+        return repair.rebuildStep(maxStripes);
     }
 
     /**
@@ -685,14 +512,12 @@ public final class RaidArray implements BlockDevice
      */
     public void startScrub()
     {
-        scrubMismatches = 0;
-        scrubPosition = 0;
-        scrubbing = geometry.level() != RaidLevel.RAID0;
+        repair.startScrub();
     }
 
     public boolean scrubbing()
     {
-        return scrubbing;
+        return repair.scrubbing();
     }
 
     /**
@@ -700,7 +525,7 @@ public final class RaidArray implements BlockDevice
      */
     public long scrubPosition()
     {
-        return scrubPosition;
+        return repair.scrubPosition();
     }
 
     /**
@@ -708,37 +533,17 @@ public final class RaidArray implements BlockDevice
      */
     public long scrubMismatches()
     {
-        return scrubMismatches;
+        return repair.scrubMismatches();
     }
 
     /**
-     * Checks up to {@code maxStripes} stripes of a scrub under way; a degraded array waits (nothing to compare a
-     * lost member with).
+     * Checks up to {@code maxStripes} stripes of a scrub under way; a degraded array waits.
      *
      * @return stripes checked.
      */
-    @SuppressWarnings("NonAtomicOperationOnVolatileField")
     public int scrubStep(final int maxStripes) throws IOException
     {
-        if (!scrubbing || degraded())
-        {
-            return 0;
-        }
-        final StripeScratch s = scratch.get();
-        int done = 0;
-        while (done < maxStripes && scrubPosition < geometry.stripeCount())
-        {
-            final long before = mismatchedStripes;
-            resyncStripe(scrubPosition, s);
-            scrubMismatches += mismatchedStripes - before;
-            scrubPosition++;
-            done++;
-        }
-        if (scrubPosition >= geometry.stripeCount())
-        {
-            scrubbing = false;
-        }
-        return done;
+        return repair.scrubStep(maxStripes);
     }
 
     /**
@@ -761,9 +566,7 @@ public final class RaidArray implements BlockDevice
         IOException first = null;
         synchronized (stateLock)
         {
-            final List<Member> all = new ArrayList<>(List.of(slots));
-            all.addAll(spares);
-            for (final Member member : all)
+            for (final Member member : membership.all())
             {
                 try
                 {
@@ -822,7 +625,7 @@ public final class RaidArray implements BlockDevice
         degradedReads++;
     }
 
-    private void readMirrored(final long stripe, final int row, final ByteBuffer dst) throws IOException
+    void readMirrored(final long stripe, final int row, final ByteBuffer dst) throws IOException
     {
         final int start = dst.position();
         for (int slot = 0; slot < slots.length; slot++)
@@ -1060,7 +863,7 @@ public final class RaidArray implements BlockDevice
         journalReplays++;
     }
 
-    private void writeColumn(
+    void writeColumn(
         final long stripe, final int slot, final byte[] column, final int offset, final int row, final int rows)
         throws IOException
     {
@@ -1083,7 +886,7 @@ public final class RaidArray implements BlockDevice
      * Reads rows {@code [row, row + rows)} of every member holding {@code stripe} into scratch and rebuilds the
      * data chunks of those that do not, so that {@code s.data} holds the stripe's data. Under the stripe's lock.
      */
-    private void loadAndSolve(final long stripe, final int row, final int rows, final StripeScratch s)
+    void loadAndSolve(final long stripe, final int row, final int rows, final StripeScratch s)
         throws IOException
     {
         final int length = rows * blockSize;
@@ -1157,183 +960,13 @@ public final class RaidArray implements BlockDevice
         }
     }
 
-    private void skipCleanRegion(final Member member, final long stripe)
-    {
-        final long next = Math.min(geometry.stripeCount(), (bitmap.regionOf(stripe) + 1L) * bitmap.regionStripes());
-        // the stripes' locks are taken in turn so that no write to them is half done when the position passes them
-        // a write marks its region before it takes its stripe's lock: a region found dirty under the lock is
-        // left to the rebuild; one still clean there may be passed, as a later write to it includes the member
-        final int region = bitmap.regionOf(stripe);
-        long skipped = 0;
-        for (long s = stripe; s < next; s++)
-        {
-            synchronized (lockOf(s))
-            {
-                if (member.rebuildPosition() != s || bitmap.dirty(region))
-                {
-                    break;
-                }
-                member.rebuildPosition(s + 1);
-                skipped++;
-            }
-        }
-        skippedStripes += skipped;
-    }
 
-    /**
-     * @return how many stripes from {@code stripe} the rebuild of {@code slot} may take in one batch (one read per
-     *         member, one write): up to {@link RebuildBatch#STRIPES}, within the member's dirty region when only those
-     *         are rebuilt, and 1 unless every other member is whole.
-     */
-    private int batchable(final int slot, final long stripe, final int budget)
-    {
-        long count = Math.min(Math.min(budget, RebuildBatch.STRIPES), geometry.stripeCount() - stripe);
-        if (slots[slot].dirtyRegionsOnly())
-        {
-            count = Math.min(count, (bitmap.regionOf(stripe) + 1L) * bitmap.regionStripes() - stripe);
-        }
-        for (int other = 0; other < slots.length && count > 1; other++)
-        {
-            if (other != slot && (slots[other].state() != MemberState.ACTIVE || null == slots[other].device()))
-            {
-                count = 1;
-            }
-        }
-        return (int)Math.max(1, count);
-    }
 
-    /**
-     * Rebuilds {@code count} stripes from {@code stripe} at once, under their locks (all of them when the batch spans
-     * every lock; the rebuild is the only taker of more than one, so the order cannot deadlock).
-     */
-    private boolean rebuildStripes(final int slot, final Member member, final long stripe, final int count)
-        throws IOException
-    {
-        return withLocks(stripe, Math.min(count, STRIPE_LOCKS), () ->
-        {
-            if (member.state() != MemberState.REBUILDING || member.rebuildPosition() != stripe)
-            {
-                return false;
-            }
-            final RebuildBatch batch = rebuildBatch();
-            final int length = count * geometry.chunkBytes();
-            for (int other = 0; other < slots.length; other++)
-            {
-                if (other != slot)
-                {
-                    try
-                    {
-                        slots[other].device().read(geometry.memberBlock(stripe, 0), batch.column(other, length));
-                    }
-                    catch (final IOException | RuntimeException ex)
-                    {
-                        memberFailed(other, slots[other], false, "read error: " + ex.getMessage(), ex);
-                        return false;
-                    }
-                }
-            }
-            batch.compute(slot, stripe, count);
-            try
-            {
-                member.device().write(geometry.memberBlock(stripe, 0), batch.column(slot, length));
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                memberFailed(slot, member, true, "write error while rebuilding: " + ex.getMessage(), ex);
-                return false;
-            }
-            member.rebuildPosition(stripe + count);
-            rebuiltStripes += count;
-            return true;
-        });
-    }
 
-    private RebuildBatch rebuildBatch()
-    {
-        if (null == rebuildBatch)
-        {
-            rebuildBatch = new RebuildBatch(geometry);
-        }
-        return rebuildBatch;
-    }
 
-    private boolean withLocks(final long stripe, final int locks, final LockedStep step) throws IOException
-    {
-        if (0 == locks)
-        {
-            return step.run();
-        }
-        synchronized (lockOf(stripe))
-        {
-            return withLocks(stripe + 1, locks - 1, step);
-        }
-    }
 
-    @FunctionalInterface
-    private interface LockedStep
-    {
-        boolean run() throws IOException;
-    }
 
-    private boolean rebuildStripe(final int slot, final Member member, final long stripe) throws IOException
-    {
-        final int length = geometry.chunkBytes();
-        synchronized (lockOf(stripe))
-        {
-            if (member.state() != MemberState.REBUILDING || member.rebuildPosition() != stripe)
-            {
-                return false;
-            }
-            final StripeScratch s = scratch.get();
-            final byte[] column;
-            if (geometry.level() == RaidLevel.RAID1)
-            {
-                column = s.columns[slot];
-                readMirrored(stripe, 0, s.view(slot, length));
-            }
-            else
-            {
-                loadAndSolve(stripe, 0, geometry.chunkBlocks(), s);
-                final int role = geometry.dataIndexOfMember(stripe, slot);
-                if (role >= 0)
-                {
-                    column = s.data[role];
-                }
-                else
-                {
-                    Parity.syndromes(s.data, geometry.dataMembers(), 0, length, s.p,
-                        geometry.level() == RaidLevel.RAID6 ? s.q : null);
-                    column = role == -1 ? s.p : s.q;
-                }
-            }
-            try
-            {
-                member.device().write(geometry.memberBlock(stripe, 0), ByteBuffer.wrap(column, 0, length));
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                memberFailed(slot, member, true, "write error while rebuilding: " + ex.getMessage(), ex);
-                return false;
-            }
-            member.rebuildPosition(stripe + 1);
-        }
-        rebuiltStripes++;
-        return true;
-    }
 
-    private void finishRebuild(final int slot, final Member member) throws IOException
-    {
-        member.device().flush();
-        synchronized (stateLock)
-        {
-            final long ms = Math.max(1, (clock.nanoTime() - member.rebuildStartNs()) / 1_000_000);
-            final long bytes = rebuiltStripes * geometry.chunkBytes() - rebuildBytesAtStart;
-            member.state(MemberState.ACTIVE, "rebuilt in " + ms + " ms, " + bytes + " bytes at " +
-                bytes / 1000 / ms + " MB/s");
-            journalGeneration++; // whole again: no journalled chunk may be trusted over it
-            changed(slot, member, MemberState.REBUILDING);
-        }
-    }
 
     /**
      * Sets the clock rebuilds are timed by (the system's by default).
@@ -1344,24 +977,12 @@ public final class RaidArray implements BlockDevice
         return this;
     }
 
-    private void installRebuilding(final int slot, final Member member, final Member old, final String reason)
-    {
-        member.rebuildStartNs(clock.nanoTime());
-        rebuildBytesAtStart = rebuiltStripes * geometry.chunkBytes();
-        if (old.state() != MemberState.MISSING || null != old.device())
-        {
-            retired.add(old);
-        }
-        member.state(MemberState.REBUILDING, reason);
-        slots[slot] = member;
-        changed(slot, member, old.state());
-    }
 
     /**
      * A member's I/O failed: the member is failed, unless the failure is not the member's (the channel was closed
      * under the caller, by an interrupt or by closing the array), which is the caller's to hear of.
      */
-    private void memberFailed(final int slot, final Member member, final boolean write, final String reason,
+    void memberFailed(final int slot, final Member member, final boolean write, final String reason,
         final Exception ex) throws IOException
     {
         if (ex instanceof ClosedChannelException || ex instanceof InterruptedIOException ||
@@ -1372,115 +993,11 @@ public final class RaidArray implements BlockDevice
         fail(slot, member, write, reason);
     }
 
-    /**
-     * Fails a member after an error (or by command); takes a spare into its slot if there is one.
-     */
-    private void fail(final int slot, final Member member, final boolean write, final String reason)
-    {
-        synchronized (stateLock)
-        {
-            if (slots[slot] != member || member.state() == MemberState.FAILED ||
-                member.state() == MemberState.MISSING)
-            {
-                return;
-            }
-            member.countError(write);
-            final MemberState from = member.state();
-            member.state(MemberState.FAILED, reason);
-            changed(slot, member, from);
-            if (!spares.isEmpty() && geometry.level() != RaidLevel.RAID0)
-            {
-                final Member spare = spares.remove(0);
-                installRebuilding(slot, spare, member, "spare for " + fileName(member.name()));
-            }
-        }
-    }
 
-    private void changed(final int slot, final Member member, final MemberState from)
-    {
-        age++;
-        saveHeaders();
-        listener.memberChanged(slot, member, from, age);
-    }
 
-    /**
-     * Writes every reachable member's header at the current age. A member whose header cannot be written is
-     * failed (and the headers written again). Under the state lock.
-     */
-    private void saveHeaders()
-    {
-        final MemberState[] states = new MemberState[slots.length];
-        boolean again = true;
-        while (again)
-        {
-            again = false;
-            for (int slot = 0; slot < slots.length; slot++)
-            {
-                states[slot] = slots[slot].state();
-            }
-            for (int slot = 0; slot < slots.length && !again; slot++)
-            {
-                final Member member = slots[slot];
-                if (member.state() == MemberState.ACTIVE || member.state() == MemberState.REBUILDING)
-                {
-                    again = !saveHeader(member, slot, states);
-                    if (again)
-                    {
-                        member.countError(true);
-                        member.state(MemberState.FAILED, "member header write failed");
-                        age++;
-                    }
-                }
-            }
-        }
-        for (final Member spare : List.copyOf(spares))
-        {
-            if (!saveHeader(spare, MemberHeader.SPARE_SLOT, states))
-            {
-                spares.remove(spare);
-                spare.state(MemberState.FAILED, "spare header write failed");
-                retired.add(spare);
-            }
-        }
-    }
 
-    private boolean saveHeader(final Member member, final int slot, final MemberState[] states)
-    {
-        final BlockDevice device = member.device();
-        if (null == device)
-        {
-            return true;
-        }
-        header.fill(arrayId, geometry, slot, age, member.rebuildPosition(), states, journalGeneration);
-        try
-        {
-            headerBlock.clear();
-            device.write(0, headerBlock);
-            return true;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return false;
-        }
-    }
 
-    private void checkDevice(final String name, final BlockDevice device)
-    {
-        if (device.blockSize() != blockSize || device.blockCount() < geometry.memberBlocks())
-        {
-            throw new IllegalArgumentException(name + ": a member of " + this + " needs " + geometry.memberBlocks() +
-                " blocks of " + blockSize + " bytes; it has " + device.blockCount() + " of " + device.blockSize());
-        }
-    }
 
-    private int checkSlot(final int slot)
-    {
-        if (slot < 0 || slot >= slots.length)
-        {
-            throw new IllegalArgumentException("no member " + slot + " in an array of " + slots.length);
-        }
-        return slot;
-    }
 
     private void checkNotFailed() throws IOException
     {
@@ -1491,7 +1008,7 @@ public final class RaidArray implements BlockDevice
         }
     }
 
-    private IOException lost(final long stripe)
+    IOException lost(final long stripe)
     {
         return new IOException(this + ": stripe " + stripe + " cannot be read or written: " + lostMembers() +
             " members lost, " + geometry.level().redundancy(geometry.width()) + " may be");
@@ -1502,7 +1019,7 @@ public final class RaidArray implements BlockDevice
         return block / geometry.stripeDataBlocks();
     }
 
-    private Object lockOf(final long stripe)
+    Object lockOf(final long stripe)
     {
         return stripeLocks[(int)(stripe % STRIPE_LOCKS)];
     }
@@ -1522,13 +1039,13 @@ public final class RaidArray implements BlockDevice
         }
     }
 
-    private static String fileName(final String name)
+    static String fileName(final String name)
     {
         final java.nio.file.Path file = java.nio.file.Path.of(name).getFileName();
         return null == file ? name : file.toString();
     }
 
-    private static void quietClose(final BlockDevice device)
+    static void quietClose(final BlockDevice device)
     {
         if (null != device)
         {
