@@ -66,12 +66,14 @@ public final class ControllerOptions
         description = "Bytes of each member in a stripe of an array pool (default: ${DEFAULT-VALUE}).")
     long poolChunk;
 
-    @Option(names = "--rebuild-min-rate", paramLabel = "SIZE", defaultValue = "16M", converter = ByteSizeConverter.class,
+    @Option(names = "--rebuild-min-rate", paramLabel = "SIZE", defaultValue = "16M",
+        converter = ByteSizeConverter.class,
         description = "Bytes per second an array pool's rebuild (or scrub) moves while clients write, as md's " +
             "speed_limit_min (default: ${DEFAULT-VALUE}).")
     long rebuildMinRate;
 
-    @Option(names = "--rebuild-max-rate", paramLabel = "SIZE", defaultValue = "2G", converter = ByteSizeConverter.class,
+    @Option(names = "--rebuild-max-rate", paramLabel = "SIZE", defaultValue = "2G",
+        converter = ByteSizeConverter.class,
         description = "Bytes per second a rebuild moves at most, when clients are quiet (default: ${DEFAULT-VALUE}).")
     long rebuildMaxRate;
 

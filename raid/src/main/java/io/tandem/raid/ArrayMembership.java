@@ -20,6 +20,8 @@ import java.util.List;
 final class ArrayMembership
 {
     private final RaidArray array;
+    private final ArrayGeometry geometry;
+    private final Member[] slots;
     private final Object lock;
     private final List<Member> spares = new ArrayList<>();
     private final List<Member> retired = new ArrayList<>();
@@ -32,11 +34,13 @@ final class ArrayMembership
         final ArrayListener listener)
     {
         this.array = array;
+        this.geometry = array.geometry;
+        this.slots = array.slots;
         this.lock = lock;
         this.spares.addAll(spares);
         this.age = age;
         this.listener = null == listener ? ArrayListener.NONE : listener;
-        this.headerBlock = BufferUtil.allocateDirectAligned(array.geometry.blockSize(), 4096);
+        this.headerBlock = BufferUtil.allocateDirectAligned(geometry.blockSize(), 4096);
         header.wrap(new UnsafeBuffer(headerBlock));
     }
 
@@ -47,7 +51,7 @@ final class ArrayMembership
     {
         synchronized (lock)
         {
-            final List<Member> all = new ArrayList<>(List.of(array.slots));
+            final List<Member> all = new ArrayList<>(List.of(slots));
             all.addAll(spares);
             return all;
         }
@@ -71,7 +75,7 @@ final class ArrayMembership
     {
         synchronized (lock)
         {
-            return array.slots.clone();
+            return slots.clone();
         }
     }
 
@@ -102,7 +106,7 @@ final class ArrayMembership
     {
         synchronized (lock)
         {
-            final Member member = array.slots[checkSlot(slot)];
+            final Member member = slots[checkSlot(slot)];
             fail(slot, member, false, reason);
         }
     }
@@ -117,7 +121,7 @@ final class ArrayMembership
     {
         synchronized (lock)
         {
-            final Member member = array.slots[checkSlot(slot)];
+            final Member member = slots[checkSlot(slot)];
             final MemberState from = member.state();
             final BlockDevice device = member.device();
             member.state(MemberState.MISSING, "pulled");
@@ -141,17 +145,17 @@ final class ArrayMembership
         final int returning = slotLeftBy(device);
         synchronized (lock)
         {
-            if (returning >= 0 && array.slots[returning].state() == MemberState.MISSING)
+            if (returning >= 0 && slots[returning].state() == MemberState.MISSING)
             {
                 final Member member = new Member(name, device, MemberState.REBUILDING, 0);
                 member.dirtyRegionsOnly(true);
-                installRebuilding(returning, member, array.slots[returning], "returned: resyncing the regions written " +
-                    "while it was away");
+                installRebuilding(returning, member, slots[returning],
+                    "returned: resyncing the regions written while it was away");
                 return returning;
             }
-            for (int slot = 0; slot < array.slots.length; slot++)
+            for (int slot = 0; slot < slots.length; slot++)
             {
-                final Member old = array.slots[slot];
+                final Member old = slots[slot];
                 if (old.state() == MemberState.FAILED || old.state() == MemberState.MISSING)
                 {
                     installRebuilding(slot, new Member(name, device, MemberState.REBUILDING, 0), old, "added");
@@ -176,7 +180,7 @@ final class ArrayMembership
         device.read(0, block);
         final MemberHeader found = new MemberHeader().wrap(new UnsafeBuffer(block));
         return null == found.problem() && found.arrayId() == array.arrayId && found.slot() >= 0 &&
-            found.slot() < array.slots.length && found.age() <= age() ? found.slot() : -1;
+            found.slot() < slots.length && found.age() <= age() ? found.slot() : -1;
     }
 
     /**
@@ -188,7 +192,7 @@ final class ArrayMembership
         checkDevice(name, device);
         synchronized (lock)
         {
-            final Member old = array.slots[checkSlot(slot)];
+            final Member old = slots[checkSlot(slot)];
             RaidArray.quietClose(old.device());
             old.device(null);
             old.state(MemberState.FAILED, "replaced by " + name);
@@ -197,16 +201,16 @@ final class ArrayMembership
     }
 
     /**
-     * Finishes assembly or creation: spares take the array.slots of lost members, and every header is written at a new
+     * Finishes assembly or creation: spares take the slots of lost members, and every header is written at a new
      * age.
      */
     void assembled()
     {
         synchronized (lock)
         {
-            for (int slot = 0; slot < array.slots.length && !spares.isEmpty(); slot++)
+            for (int slot = 0; slot < slots.length && !spares.isEmpty(); slot++)
             {
-                final Member member = array.slots[slot];
+                final Member member = slots[slot];
                 if (member.state() == MemberState.FAILED || member.state() == MemberState.MISSING)
                 {
                     installRebuilding(slot, spares.remove(0), member, "spare for " + RaidArray.fileName(member.name()));
@@ -226,7 +230,7 @@ final class ArrayMembership
             retired.add(old);
         }
         member.state(MemberState.REBUILDING, reason);
-        array.slots[slot] = member;
+        slots[slot] = member;
         changed(slot, member, old.state());
     }
 
@@ -237,7 +241,7 @@ final class ArrayMembership
     {
         synchronized (lock)
         {
-            if (array.slots[slot] != member || member.state() == MemberState.FAILED ||
+            if (slots[slot] != member || member.state() == MemberState.FAILED ||
                 member.state() == MemberState.MISSING)
             {
                 return;
@@ -246,7 +250,7 @@ final class ArrayMembership
             final MemberState from = member.state();
             member.state(MemberState.FAILED, reason);
             changed(slot, member, from);
-            if (!spares.isEmpty() && array.geometry.level() != RaidLevel.RAID0)
+            if (!spares.isEmpty() && geometry.level() != RaidLevel.RAID0)
             {
                 final Member spare = spares.remove(0);
                 installRebuilding(slot, spare, member, "spare for " + RaidArray.fileName(member.name()));
@@ -267,18 +271,18 @@ final class ArrayMembership
      */
     void saveHeaders()
     {
-        final MemberState[] states = new MemberState[array.slots.length];
+        final MemberState[] states = new MemberState[slots.length];
         boolean again = true;
         while (again)
         {
             again = false;
-            for (int slot = 0; slot < array.slots.length; slot++)
+            for (int slot = 0; slot < slots.length; slot++)
             {
-                states[slot] = array.slots[slot].state();
+                states[slot] = slots[slot].state();
             }
-            for (int slot = 0; slot < array.slots.length && !again; slot++)
+            for (int slot = 0; slot < slots.length && !again; slot++)
             {
-                final Member member = array.slots[slot];
+                final Member member = slots[slot];
                 if (member.state() == MemberState.ACTIVE || member.state() == MemberState.REBUILDING)
                 {
                     again = !saveHeader(member, slot, states);
@@ -309,7 +313,8 @@ final class ArrayMembership
         {
             return true;
         }
-        header.fill(array.arrayId, array.geometry, slot, age, member.rebuildPosition(), states, array.journalGeneration);
+        header.fill(array.arrayId, geometry, slot, age, member.rebuildPosition(), states,
+            array.journalGeneration);
         try
         {
             headerBlock.clear();
@@ -324,18 +329,19 @@ final class ArrayMembership
 
     private void checkDevice(final String name, final BlockDevice device)
     {
-        if (device.blockSize() != array.blockSize || device.blockCount() < array.geometry.memberBlocks())
+        if (device.blockSize() != array.blockSize || device.blockCount() < geometry.memberBlocks())
         {
-            throw new IllegalArgumentException(name + ": a member of " + array + " needs " + array.geometry.memberBlocks() +
-                " blocks of " + array.blockSize + " bytes; it has " + device.blockCount() + " of " + device.blockSize());
+            throw new IllegalArgumentException(name + ": a member of " + array + " needs " +
+                geometry.memberBlocks() + " blocks of " + array.blockSize + " bytes; it has " + device.blockCount() +
+                " of " + device.blockSize());
         }
     }
 
     private int checkSlot(final int slot)
     {
-        if (slot < 0 || slot >= array.slots.length)
+        if (slot < 0 || slot >= slots.length)
         {
-            throw new IllegalArgumentException("no member " + slot + " in an array of " + array.slots.length);
+            throw new IllegalArgumentException("no member " + slot + " in an array of " + slots.length);
         }
         return slot;
     }

@@ -14,6 +14,9 @@ import java.nio.ByteBuffer;
 final class ArrayRepair
 {
     private final RaidArray array;
+    private final ArrayGeometry geometry;
+    private final Member[] slots;
+    private final WriteIntentBitmap bitmap;
     private volatile long rebuiltStripes;
     private volatile long skippedStripes;
     private volatile long resyncedStripes;
@@ -28,6 +31,9 @@ final class ArrayRepair
     ArrayRepair(final RaidArray array)
     {
         this.array = array;
+        this.geometry = array.geometry;
+        this.slots = array.slots;
+        this.bitmap = array.bitmap;
     }
 
     long rebuiltStripes()
@@ -55,11 +61,11 @@ final class ArrayRepair
      */
     void rebuildStarted()
     {
-        rebuildBytesAtStart = rebuiltStripes * array.geometry.chunkBytes();
+        rebuildBytesAtStart = rebuiltStripes * geometry.chunkBytes();
     }
 
     /**
-     * Makes every region the write-intent array.bitmap marks consistent again: P and Q computed from the data, or the
+     * Makes every region the write-intent bitmap marks consistent again: P and Q computed from the data, or the
      * first copy of a mirror written to the others. After a crash of the array's owner, before or beside the
      * replay of its NVLog (a stripe at a time, under the stripe's lock, so it may run beside client writes).
      *
@@ -69,14 +75,14 @@ final class ArrayRepair
     {
         long done = 0;
         final StripeScratch s = array.scratch.get();
-        for (int region = 0; region < array.bitmap.regions(); region++)
+        for (int region = 0; region < bitmap.regions(); region++)
         {
-            if (!array.bitmap.dirty(region))
+            if (!bitmap.dirty(region))
             {
                 continue;
             }
-            final long first = region * array.bitmap.regionStripes();
-            final long end = Math.min(array.geometry.stripeCount(), first + array.bitmap.regionStripes());
+            final long first = region * bitmap.regionStripes();
+            final long end = Math.min(geometry.stripeCount(), first + bitmap.regionStripes());
             for (long stripe = first; stripe < end; stripe++)
             {
                 resyncStripe(stripe, s);
@@ -84,7 +90,7 @@ final class ArrayRepair
             }
             if (!array.degraded())
             {
-                array.bitmap.cleanRegion(region, array.bitmapWriter);
+                bitmap.cleanRegion(region, array.bitmapWriter);
             }
         }
         resyncedStripes += done;
@@ -93,49 +99,40 @@ final class ArrayRepair
 
     private void resyncStripe(final long stripe, final StripeScratch s) throws IOException
     {
-        final int length = array.geometry.chunkBytes();
+        final int length = geometry.chunkBytes();
         synchronized (array.lockOf(stripe))
         {
-            if (array.geometry.level() == RaidLevel.RAID1)
+            if (geometry.level() == RaidLevel.RAID1)
             {
                 int source = -1;
-                for (int slot = 0; slot < array.slots.length && source < 0; slot++)
+                for (int slot = 0; slot < slots.length && source < 0; slot++)
                 {
-                    source = array.slots[slot].holds(stripe) ? slot : -1;
+                    source = slots[slot].holds(stripe) ? slot : -1;
                 }
                 if (source < 0)
                 {
                     throw array.lost(stripe);
                 }
                 array.readMirrored(stripe, 0, s.view(source, length));
-                for (int slot = 0; slot < array.slots.length; slot++)
+                for (int slot = 0; slot < slots.length; slot++)
                 {
-                    if (slot != source && array.slots[slot].holds(stripe))
+                    if (slot != source && array.tryRead(slot, stripe, 0, s.view(slot, length)))
                     {
                         s.present[slot] = true;
-                        try
-                        {
-                            array.slots[slot].device().read(array.geometry.memberBlock(stripe, 0), s.view(slot, length));
-                        }
-                        catch (final IOException | RuntimeException ex)
-                        {
-                            array.memberFailed(slot, array.slots[slot], false, "read error: " + ex.getMessage(), ex);
-                            continue;
-                        }
                         rewriteIfDiffers(stripe, slot, s.columns[source], s, length);
                     }
                 }
                 return;
             }
-            array.loadAndSolve(stripe, 0, array.geometry.chunkBlocks(), s);
-            Parity.syndromes(s.data, array.geometry.dataMembers(), 0, length, s.p,
-                array.geometry.level() == RaidLevel.RAID6 ? s.q : null);
-            // most marked stripes agree already (the array.bitmap marks regions, and writes complete): write only those
+            array.loadAndSolve(stripe, 0, geometry.chunkBlocks(), s);
+            Parity.syndromes(s.data, geometry.dataMembers(), 0, length, s.p,
+                geometry.level() == RaidLevel.RAID6 ? s.q : null);
+            // most marked stripes agree already (the bitmap marks regions, and writes complete): write only those
             // that do not
-            rewriteIfDiffers(stripe, array.geometry.parityMember(stripe), s.p, s, length);
-            if (array.geometry.level() == RaidLevel.RAID6)
+            rewriteIfDiffers(stripe, geometry.parityMember(stripe), s.p, s, length);
+            if (geometry.level() == RaidLevel.RAID6)
             {
-                rewriteIfDiffers(stripe, array.geometry.qMember(stripe), s.q, s, length);
+                rewriteIfDiffers(stripe, geometry.qMember(stripe), s.q, s, length);
             }
         }
     }
@@ -146,7 +143,7 @@ final class ArrayRepair
     {
         if (!s.present[slot] || !java.util.Arrays.equals(syndrome, 0, length, s.columns[slot], 0, length))
         {
-            array.writeColumn(stripe, slot, syndrome, 0, 0, array.geometry.chunkBlocks());
+            array.writeColumn(stripe, slot, syndrome, 0, 0, geometry.chunkBlocks());
             mismatchedStripes++;
         }
     }
@@ -159,21 +156,21 @@ final class ArrayRepair
     int rebuildStep(final int maxStripes) throws IOException
     {
         final int slot = array.rebuildingSlot();
-        if (slot < 0 || array.geometry.level() == RaidLevel.RAID0)
+        if (slot < 0 || geometry.level() == RaidLevel.RAID0)
         {
             return 0;
         }
-        final Member member = array.slots[slot];
+        final Member member = slots[slot];
         int done = 0;
         while (done < maxStripes && member.state() == MemberState.REBUILDING)
         {
             final long stripe = member.rebuildPosition();
-            if (stripe >= array.geometry.stripeCount())
+            if (stripe >= geometry.stripeCount())
             {
                 finishRebuild(slot, member);
                 break;
             }
-            if (member.dirtyRegionsOnly() && !array.bitmap.dirty(array.bitmap.regionOf(stripe)))
+            if (member.dirtyRegionsOnly() && !bitmap.dirty(bitmap.regionOf(stripe)))
             {
                 skipCleanRegion(member, stripe);
                 continue;
@@ -203,7 +200,7 @@ final class ArrayRepair
     {
         scrubMismatches = 0;
         scrubPosition = 0;
-        scrubbing = array.geometry.level() != RaidLevel.RAID0;
+        scrubbing = geometry.level() != RaidLevel.RAID0;
     }
 
     boolean scrubbing()
@@ -242,7 +239,7 @@ final class ArrayRepair
         }
         final StripeScratch s = array.scratch.get();
         int done = 0;
-        while (done < maxStripes && scrubPosition < array.geometry.stripeCount())
+        while (done < maxStripes && scrubPosition < geometry.stripeCount())
         {
             final long before = mismatchedStripes;
             resyncStripe(scrubPosition, s);
@@ -250,7 +247,7 @@ final class ArrayRepair
             scrubPosition++;
             done++;
         }
-        if (scrubPosition >= array.geometry.stripeCount())
+        if (scrubPosition >= geometry.stripeCount())
         {
             scrubbing = false;
         }
@@ -259,17 +256,17 @@ final class ArrayRepair
 
     private void skipCleanRegion(final Member member, final long stripe)
     {
-        final long next = Math.min(array.geometry.stripeCount(), (array.bitmap.regionOf(stripe) + 1L) * array.bitmap.regionStripes());
+        final long next = Math.min(geometry.stripeCount(), (bitmap.regionOf(stripe) + 1L) * bitmap.regionStripes());
         // the stripes' locks are taken in turn so that no write to them is half done when the position passes them
         // a write marks its region before it takes its stripe's lock: a region found dirty under the lock is
         // left to the rebuild; one still clean there may be passed, as a later write to it includes the member
-        final int region = array.bitmap.regionOf(stripe);
+        final int region = bitmap.regionOf(stripe);
         long skipped = 0;
         for (long s = stripe; s < next; s++)
         {
             synchronized (array.lockOf(s))
             {
-                if (member.rebuildPosition() != s || array.bitmap.dirty(region))
+                if (member.rebuildPosition() != s || bitmap.dirty(region))
                 {
                     break;
                 }
@@ -287,14 +284,14 @@ final class ArrayRepair
      */
     private int batchable(final int slot, final long stripe, final int budget)
     {
-        long count = Math.min(Math.min(budget, RebuildBatch.STRIPES), array.geometry.stripeCount() - stripe);
-        if (array.slots[slot].dirtyRegionsOnly())
+        long count = Math.min(Math.min(budget, RebuildBatch.STRIPES), geometry.stripeCount() - stripe);
+        if (slots[slot].dirtyRegionsOnly())
         {
-            count = Math.min(count, (array.bitmap.regionOf(stripe) + 1L) * array.bitmap.regionStripes() - stripe);
+            count = Math.min(count, (bitmap.regionOf(stripe) + 1L) * bitmap.regionStripes() - stripe);
         }
-        for (int other = 0; other < array.slots.length && count > 1; other++)
+        for (int other = 0; other < slots.length && count > 1; other++)
         {
-            if (other != slot && (array.slots[other].state() != MemberState.ACTIVE || null == array.slots[other].device()))
+            if (other != slot && (slots[other].state() != MemberState.ACTIVE || null == slots[other].device()))
             {
                 count = 1;
             }
@@ -316,18 +313,18 @@ final class ArrayRepair
                 return false;
             }
             final RebuildBatch batch = rebuildBatch();
-            final int length = count * array.geometry.chunkBytes();
-            for (int other = 0; other < array.slots.length; other++)
+            final int length = count * geometry.chunkBytes();
+            for (int other = 0; other < slots.length; other++)
             {
                 if (other != slot)
                 {
                     try
                     {
-                        array.slots[other].device().read(array.geometry.memberBlock(stripe, 0), batch.column(other, length));
+                        slots[other].device().read(geometry.memberBlock(stripe, 0), batch.column(other, length));
                     }
                     catch (final IOException | RuntimeException ex)
                     {
-                        array.memberFailed(other, array.slots[other], false, "read error: " + ex.getMessage(), ex);
+                        array.memberFailed(other, slots[other], false, "read error: " + ex.getMessage(), ex);
                         return false;
                     }
                 }
@@ -335,7 +332,7 @@ final class ArrayRepair
             batch.compute(slot, stripe, count);
             try
             {
-                member.device().write(array.geometry.memberBlock(stripe, 0), batch.column(slot, length));
+                member.device().write(geometry.memberBlock(stripe, 0), batch.column(slot, length));
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -352,7 +349,7 @@ final class ArrayRepair
     {
         if (null == rebuildBatch)
         {
-            rebuildBatch = new RebuildBatch(array.geometry);
+            rebuildBatch = new RebuildBatch(geometry);
         }
         return rebuildBatch;
     }
@@ -377,7 +374,7 @@ final class ArrayRepair
 
     private boolean rebuildStripe(final int slot, final Member member, final long stripe) throws IOException
     {
-        final int length = array.geometry.chunkBytes();
+        final int length = geometry.chunkBytes();
         synchronized (array.lockOf(stripe))
         {
             if (member.state() != MemberState.REBUILDING || member.rebuildPosition() != stripe)
@@ -386,29 +383,29 @@ final class ArrayRepair
             }
             final StripeScratch s = array.scratch.get();
             final byte[] column;
-            if (array.geometry.level() == RaidLevel.RAID1)
+            if (geometry.level() == RaidLevel.RAID1)
             {
                 column = s.columns[slot];
                 array.readMirrored(stripe, 0, s.view(slot, length));
             }
             else
             {
-                array.loadAndSolve(stripe, 0, array.geometry.chunkBlocks(), s);
-                final int role = array.geometry.dataIndexOfMember(stripe, slot);
+                array.loadAndSolve(stripe, 0, geometry.chunkBlocks(), s);
+                final int role = geometry.dataIndexOfMember(stripe, slot);
                 if (role >= 0)
                 {
                     column = s.data[role];
                 }
                 else
                 {
-                    Parity.syndromes(s.data, array.geometry.dataMembers(), 0, length, s.p,
-                        array.geometry.level() == RaidLevel.RAID6 ? s.q : null);
+                    Parity.syndromes(s.data, geometry.dataMembers(), 0, length, s.p,
+                        geometry.level() == RaidLevel.RAID6 ? s.q : null);
                     column = role == -1 ? s.p : s.q;
                 }
             }
             try
             {
-                member.device().write(array.geometry.memberBlock(stripe, 0), ByteBuffer.wrap(column, 0, length));
+                member.device().write(geometry.memberBlock(stripe, 0), ByteBuffer.wrap(column, 0, length));
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -427,7 +424,7 @@ final class ArrayRepair
         synchronized (array.stateLock)
         {
             final long ms = Math.max(1, (array.clock.nanoTime() - member.rebuildStartNs()) / 1_000_000);
-            final long bytes = rebuiltStripes * array.geometry.chunkBytes() - rebuildBytesAtStart;
+            final long bytes = rebuiltStripes * geometry.chunkBytes() - rebuildBytesAtStart;
             member.state(MemberState.ACTIVE, "rebuilt in " + ms + " ms, " + bytes + " bytes at " +
                 bytes / 1000 / ms + " MB/s");
             array.journalGeneration++; // whole again: no journalled chunk may be trusted over it

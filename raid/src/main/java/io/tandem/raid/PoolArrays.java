@@ -47,24 +47,9 @@ public final class PoolArrays
     /**
      * Opens (making it if no member file exists) the array {@code spec} of at least {@code blocks} blocks.
      *
-     * @param arrayId the top array's id; an array inside it takes this id with its place mixed in.
-     */
-    public static PoolArrays open(
-        final Path dir,
-        final ArraySpec spec,
-        final int blockSize,
-        final int chunkBlocks,
-        final long blocks,
-        final long arrayId,
-        final ArrayListener listener) throws IOException
-    {
-        return open(dir, spec, blockSize, chunkBlocks, blocks, arrayId, listener, Map.of());
-    }
-
-    /**
-     * As {@link #open(Path, ArraySpec, int, int, long, long, ArrayListener)}, with members that lie elsewhere than
-     * the pool's directory: {@code locations} maps a member's name ({@code disk-0.img}) to its path, a file or a
-     * block device (whose first blocks are used).
+     * @param arrayId   the top array's id; an array inside it takes this id with its place mixed in.
+     * @param locations where members lie that are not in {@code dir}: a member's name ({@code disk-0.img}) to its
+     *                  path, a file or a block device (whose first blocks are used).
      */
     public static PoolArrays open(
         final Path dir,

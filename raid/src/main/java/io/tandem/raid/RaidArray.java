@@ -42,7 +42,7 @@ public final class RaidArray implements BlockDevice
     private final Object[] stripeLocks = new Object[STRIPE_LOCKS];
     final ThreadLocal<StripeScratch> scratch;
     private final StripeJournal journal;
-    private final ArrayRepair repair = new ArrayRepair(this);
+    private final ArrayRepair repair;
     private final ArrayMembership membership;
     final WriteIntentBitmap bitmap;
     final WriteIntentBitmap.Writer bitmapWriter = this::writeBitmapBlock;
@@ -75,6 +75,7 @@ public final class RaidArray implements BlockDevice
         }
         this.scratch = ThreadLocal.withInitial(() -> new StripeScratch(geometry));
         this.membership = new ArrayMembership(this, stateLock, spares, age, listener);
+        this.repair = new ArrayRepair(this);
     }
 
     ArrayRepair repair()
@@ -600,21 +601,9 @@ public final class RaidArray implements BlockDevice
             readMirrored(stripe, row, dst);
             return;
         }
-        final int slot = geometry.dataMember(stripe, dataIndex);
-        final Member member = slots[slot];
-        final int start = dst.position();
-        if (member.holds(stripe))
+        if (tryRead(geometry.dataMember(stripe, dataIndex), stripe, row, dst))
         {
-            try
-            {
-                member.device().read(geometry.memberBlock(stripe, row), dst);
-                return;
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                memberFailed(slot, member, false, "read error: " + ex.getMessage(), ex);
-                dst.position(start);
-            }
+            return;
         }
         synchronized (lockOf(stripe))
         {
@@ -627,25 +616,41 @@ public final class RaidArray implements BlockDevice
 
     void readMirrored(final long stripe, final int row, final ByteBuffer dst) throws IOException
     {
-        final int start = dst.position();
         for (int slot = 0; slot < slots.length; slot++)
         {
-            final Member member = slots[slot];
-            if (member.holds(stripe))
+            if (tryRead(slot, stripe, row, dst))
             {
-                try
-                {
-                    member.device().read(geometry.memberBlock(stripe, row), dst);
-                    return;
-                }
-                catch (final IOException | RuntimeException ex)
-                {
-                    memberFailed(slot, member, false, "read error: " + ex.getMessage(), ex);
-                    dst.position(start);
-                }
+                return;
             }
         }
         throw lost(stripe);
+    }
+
+    /**
+     * Reads rows from {@code row} of {@code stripe}'s chunk on member {@code slot} into {@code dst}, if the member
+     * holds the stripe; a member whose read fails is failed, and {@code dst} is left as it was.
+     *
+     * @return true if the rows were read.
+     */
+    boolean tryRead(final int slot, final long stripe, final int row, final ByteBuffer dst) throws IOException
+    {
+        final Member member = slots[slot];
+        if (!member.holds(stripe))
+        {
+            return false;
+        }
+        final int start = dst.position();
+        try
+        {
+            member.device().read(geometry.memberBlock(stripe, row), dst);
+            return true;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            memberFailed(slot, member, false, "read error: " + ex.getMessage(), ex);
+            dst.position(start);
+            return false;
+        }
     }
 
     private void writeMirrored(final long stripe, final int row, final ByteBuffer src) throws IOException
@@ -892,20 +897,7 @@ public final class RaidArray implements BlockDevice
         final int length = rows * blockSize;
         for (int slot = 0; slot < slots.length; slot++)
         {
-            final Member member = slots[slot];
-            s.present[slot] = false;
-            if (member.holds(stripe))
-            {
-                try
-                {
-                    member.device().read(geometry.memberBlock(stripe, row), s.view(slot, length));
-                    s.present[slot] = true;
-                }
-                catch (final IOException | RuntimeException ex)
-                {
-                    memberFailed(slot, member, false, "read error: " + ex.getMessage(), ex);
-                }
-            }
+            s.present[slot] = tryRead(slot, stripe, row, s.view(slot, length));
         }
         s.mapData(geometry, stripe);
         solve(stripe, length, s);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -29,7 +30,7 @@ class PoolArraysTest
         final ArraySpec spec = ArraySpec.parse(layout);
         final byte[] data = new byte[(int)BLOCKS * 4096];
         new Random(layout.hashCode()).nextBytes(data);
-        final PoolArrays made = PoolArrays.open(dir, spec, 4096, 16, BLOCKS, 42, ArrayListener.NONE);
+        final PoolArrays made = PoolArrays.open(dir, spec, 4096, 16, BLOCKS, 42, ArrayListener.NONE, Map.of());
         assertTrue(made.array().blockCount() >= BLOCKS);
         assertEquals(spec.deviceCount(), made.deviceNames().size());
         made.array().write(0, ByteBuffer.wrap(data));
@@ -39,7 +40,7 @@ class PoolArraysTest
             assertEquals(spec.deviceCount(), files.count());
         }
 
-        final PoolArrays again = PoolArrays.open(dir, spec, 4096, 16, BLOCKS, 42, ArrayListener.NONE);
+        final PoolArrays again = PoolArrays.open(dir, spec, 4096, 16, BLOCKS, 42, ArrayListener.NONE, Map.of());
         final byte[] read = new byte[data.length];
         again.array().read(0, ByteBuffer.wrap(read));
         assertArrayEquals(data, read);

@@ -50,7 +50,8 @@ public final class PathChannels
      *                       most {@link #receiveBufferLimit()}, and the window is kept within what the buffer holds.
      * @return the channel the secondary receives records on.
      */
-    public static String dataSubscription(final int path, final String address, final int port, final int receiverWindow)
+    public static String dataSubscription(
+        final int path, final String address, final int port, final int receiverWindow)
     {
         final int window = Math.min(receiverWindow, RECEIVE_BUFFER_LIMIT);
         return "aeron:udp?endpoint=" + address + ':' + port +
