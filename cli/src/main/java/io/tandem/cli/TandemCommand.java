@@ -56,6 +56,20 @@ public final class TandemCommand implements Callable<Integer>
         final CommandLine commandLine = new CommandLine(new TandemCommand());
         commandLine.setOverwrittenOptionsAllowed(true);
         applyToAll(commandLine);
+        // picocli answers --help even after a word it does not know (tandem ctl bogus --help printed ctl's help
+        // and exited 0): an unknown subcommand is an error whatever follows it
+        commandLine.setExecutionStrategy(parseResult ->
+        {
+            for (CommandLine.ParseResult level = parseResult; null != level; level = level.subcommand())
+            {
+                if (!level.unmatched().isEmpty())
+                {
+                    throw new CommandLine.UnmatchedArgumentException(level.commandSpec().commandLine(),
+                        level.unmatched());
+                }
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
         {
             cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandName() + ": internal error: " + ex));

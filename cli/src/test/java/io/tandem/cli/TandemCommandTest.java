@@ -47,6 +47,21 @@ class TandemCommandTest
     {
         assertUsageError(new String[] {"frobnicate"}, "Unmatched argument");
         assertUsageError(new String[] {"workload", "--no-such-option"}, "Unknown option: '--no-such-option'");
+        // --help after an unknown subcommand once printed the parent's help and exited 0
+        assertUsageError(new String[] {"frobnicate", "--help"}, "Unmatched argument");
+        final CommandRun ctl = CommandRun.execute("ctl", "frobnicate", "--help");
+        assertEquals(ExitCodes.USAGE, ctl.exitCode, ctl::toString);
+        assertTrue(ctl.err.contains("Unmatched argument at index 1: 'frobnicate'"), ctl::toString);
+    }
+
+    @Test
+    void diskActionsAndTheirArgumentsAreChecked()
+    {
+        assertUsageError(new String[] {"ctl", "disk", "fail"}, "disk fail takes 1 argument, given 0");
+        assertUsageError(new String[] {"ctl", "disk", "replace", "1"}, "disk replace takes 2 arguments, given 1");
+        assertUsageError(new String[] {"ctl", "disk", "fail", "1", "--watch"}, "--watch goes with disk list");
+        assertUsageError(new String[] {"primary", "--pool", "raid5:2"}, "raid5 takes 3 to 32 members, not 2");
+        assertUsageError(new String[] {"primary", "--pool", "raid7:4"}, "unknown level 'raid7'");
     }
 
     @Test

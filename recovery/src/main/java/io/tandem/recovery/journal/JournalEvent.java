@@ -120,6 +120,13 @@ public final class JournalEvent
         final StringBuilder out = new StringBuilder(96);
         out.append(java.time.Instant.ofEpochMilli(timeMs)).append(" c").append(controllerId)
             .append(" e").append(epoch).append(' ').append(type);
+        if (EventType.ROLE_CHANGE == type)
+        {
+            // which way it went, in so many words: from the role before to the new one
+            append(out, "from", detail);
+            append(out, "to", subject);
+            return out.toString();
+        }
         append(out, "op", operation);
         append(out, "subject", subject);
         append(out, "status", status);

@@ -46,6 +46,8 @@ class EventJournalTest
             assertEquals(0, reader.poll(e -> seen.add(e.copy()), 100), "nothing new: poll returns at once");
 
             int i = 0;
+            assertTrue(seen.get(i).toString().endsWith("ROLE_CHANGE from=SECONDARY to=PRIMARY"),
+                seen.get(i)::toString); // which way the change went, not subject= and detail=
             check(seen.get(i++), EventType.ROLE_CHANGE, 6, "", "PRIMARY", "", 0, "SECONDARY");
             check(seen.get(i++), EventType.EPOCH_CHANGE, 7, "", "", "", 6, "takeover");
             check(seen.get(i++), EventType.PATH_UP, 7, "", "", "", 1, "127.0.0.2:20121");
