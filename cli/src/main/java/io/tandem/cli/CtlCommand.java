@@ -180,9 +180,11 @@ public final class CtlCommand implements Callable<Integer>
         @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "tandem-data",
             description = "The pair's data directory (default: ${DEFAULT-VALUE}).") final java.nio.file.Path dataDir,
         @Option(names = {"-f", "--follow"}, description = "Keep printing events as they happen, until Ctrl-C.")
-        final boolean follow) throws InterruptedException
+        final boolean follow,
+        @Option(names = "--json", description = "One JSON object per event and line (schema: the cli README).")
+        final boolean json) throws InterruptedException
     {
-        return EventsPrinter.print(dataDir, follow, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return EventsPrinter.print(dataDir, follow, json, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     private int askAll(final String command)

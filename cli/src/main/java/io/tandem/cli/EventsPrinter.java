@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Prints the event journals of both controllers of a pair, read from their directories while they run: first
- * everything so far in time order, then, with follow, each new event as it is written.
+ * everything so far in time order, then, with follow, each new event as it is written; as text for people, or one
+ * JSON object per line ({@link EventJson}) for scripts.
  * <p>
  * Not thread-safe: one command's thread.
  */
@@ -24,9 +26,10 @@ final class EventsPrinter
     {
     }
 
-    static int print(final Path dataDir, final boolean follow, final PrintWriter out, final PrintWriter err)
-        throws InterruptedException
+    static int print(final Path dataDir, final boolean follow, final boolean json, final PrintWriter out,
+        final PrintWriter err) throws InterruptedException
     {
+        final Function<JournalEvent, String> line = json ? EventJson::render : JournalEvent::toString;
         final List<EventJournalReader> readers = new ArrayList<>();
         try
         {
@@ -50,14 +53,14 @@ final class EventsPrinter
                 events.addAll(reader.readAll());
             }
             events.sort(Comparator.comparingLong(JournalEvent::timeMs));
-            events.forEach(out::println);
+            events.forEach(event -> out.println(line.apply(event)));
             out.flush();
             while (follow)
             {
                 int seen = 0;
                 for (final EventJournalReader reader : readers)
                 {
-                    seen += reader.poll(event -> out.println(event), 100);
+                    seen += reader.poll(event -> out.println(line.apply(event)), 100);
                 }
                 out.flush();
                 if (0 == seen)
