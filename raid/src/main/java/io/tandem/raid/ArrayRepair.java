@@ -104,19 +104,19 @@ final class ArrayRepair
         {
             if (geometry.level() == RaidLevel.RAID1)
             {
+                // the first copy that reads is the one the others are made to agree with
                 int source = -1;
                 for (int slot = 0; slot < slots.length && source < 0; slot++)
                 {
-                    source = slots[slot].holds(stripe) ? slot : -1;
+                    source = array.tryRead(slot, stripe, 0, s.view(slot, length)) ? slot : -1;
                 }
                 if (source < 0)
                 {
                     throw array.lost(stripe);
                 }
-                array.readMirrored(stripe, 0, s.view(source, length));
-                for (int slot = 0; slot < slots.length; slot++)
+                for (int slot = source + 1; slot < slots.length; slot++)
                 {
-                    if (slot != source && array.tryRead(slot, stripe, 0, s.view(slot, length)))
+                    if (array.tryRead(slot, stripe, 0, s.view(slot, length)))
                     {
                         s.present[slot] = true;
                         rewriteIfDiffers(stripe, slot, s.columns[source], s, length);

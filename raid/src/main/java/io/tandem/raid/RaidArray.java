@@ -236,6 +236,22 @@ public final class RaidArray implements BlockDevice
         return lostMembers() > geometry.level().redundancy(geometry.width());
     }
 
+    /**
+     * @return failed, rebuilding, degraded or healthy, the first that holds.
+     */
+    public ArrayState state()
+    {
+        if (failed())
+        {
+            return ArrayState.FAILED;
+        }
+        if (rebuildingSlot() >= 0)
+        {
+            return ArrayState.REBUILDING;
+        }
+        return degraded() ? ArrayState.DEGRADED : ArrayState.HEALTHY;
+    }
+
     public long degradedReads()
     {
         return degradedReads;

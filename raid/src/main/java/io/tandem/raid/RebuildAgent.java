@@ -69,12 +69,17 @@ public final class RebuildAgent implements Agent
         final long nowNs = clock.nanoTime();
         long writes = 0;
         RaidArray rebuilding = null;
+        RaidArray scrubbing = null;
         for (final RaidArray array : arrays)
         {
             writes += array.clientWrites();
             if (null == rebuilding && array.rebuildingSlot() >= 0)
             {
                 rebuilding = array;
+            }
+            if (null == scrubbing && array.scrubbing())
+            {
+                scrubbing = array;
             }
         }
         if (writes != lastWrites)
@@ -84,14 +89,6 @@ public final class RebuildAgent implements Agent
         }
         final long elapsedNs = Math.min(nowNs - lastNs, TimeUnit.MILLISECONDS.toNanos(100));
         lastNs = nowNs;
-        RaidArray scrubbing = null;
-        for (final RaidArray array : arrays)
-        {
-            if (null == scrubbing && array.scrubbing())
-            {
-                scrubbing = array;
-            }
-        }
         final RaidArray working = null != rebuilding ? rebuilding : scrubbing;
         if (null == working || !mayWrite.getAsBoolean())
         {

@@ -54,6 +54,7 @@ class RaidArrayTest
             assertEquals(failures, array.lostMembers());
             assertTrue(array.degraded());
             assertFalse(array.failed());
+            assertEquals(ArrayState.DEGRADED, array.state());
             assertTrue(array.degradedReads() > 0 || level == RaidLevel.RAID1);
             assertEquals(MemberState.FAILED, array.members()[0].state());
             assertTrue(array.members()[0].reason().contains("injected"), array.members()[0].reason());
@@ -72,6 +73,7 @@ class RaidArrayTest
             final IOException error = assertThrows(IOException.class, () -> t.verify(array));
             assertTrue(error.getMessage().contains("members lost"), error.getMessage());
             assertTrue(array.failed());
+            assertEquals(ArrayState.FAILED, array.state());
         }
     }
 
@@ -101,6 +103,7 @@ class RaidArrayTest
             t.devices.get(1).dead(true);
             t.writeMix(array, 10);
             assertEquals(1, array.rebuildingSlot());
+            assertEquals(ArrayState.REBUILDING, array.state());
             assertTrue(array.spares().isEmpty());
             assertEquals(1, array.retired().size());
             // rebuild a few stripes, write across the whole array (above and below the position), then finish
@@ -110,6 +113,7 @@ class RaidArrayTest
             TestArrays.rebuildAll(array);
             assertEquals(MemberState.ACTIVE, array.members()[1].state());
             assertFalse(array.degraded());
+            assertEquals(ArrayState.HEALTHY, array.state());
             t.verify(array);
             final List<FaultyBlockDevice> now = new ArrayList<>(t.devices);
             now.set(1, t.spareDevices.get(0));

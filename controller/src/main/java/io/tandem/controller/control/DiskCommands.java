@@ -78,7 +78,7 @@ public final class DiskCommands
                     {
                         return USAGE;
                     }
-                    return add(arrays, arrays.array(), Path.of(command[2]));
+                    return add(arrays, Path.of(command[2]));
                 case "replace":
                     return withDisk(command, 4, arrays, (disk, args) ->
                     {
@@ -117,7 +117,7 @@ public final class DiskCommands
             final String place = entry.getKey();
             out.append(place.isEmpty() ? "array" : "array " + place).append(": ")
                 .append(array.geometry().level().name().toLowerCase()).append(" of ")
-                .append(array.geometry().width()).append(", ").append(PoolStatus.state(array))
+                .append(array.geometry().width()).append(", ").append(array.state())
                 .append(", dirty regions ").append(array.dirtyRegions()).append('/').append(array.regionCount());
             if (array.scrubbing() || array.scrubPosition() > 0)
             {
@@ -140,8 +140,9 @@ public final class DiskCommands
         return out.toString();
     }
 
-    private static String add(final PoolArrays arrays, final RaidArray array, final Path file) throws IOException
+    private static String add(final PoolArrays arrays, final Path file) throws IOException
     {
+        final RaidArray array = arrays.array();
         final MemberDevice device = arrays.openMember(file, array.geometry().memberBlocks());
         final int slot = array.add(device.name(), device.device());
         return "OK\n" + device.name() + (slot == MemberHeader.SPARE_SLOT ? " added as a spare" :
@@ -155,11 +156,12 @@ public final class DiskCommands
         final FaultyBlockDevice device = null == file ? null : arrays.device(file.toString());
         if (null == device)
         {
-            return "ERROR member " + disk.name() + " has no file to inject faults into";
+            throw new IllegalArgumentException("member " + disk.name() + " has no file to inject faults into");
         }
+        final String usage = "usage: disk fault N dead|bad FROM TO|slow MICROS|stale|none";
         if (args.length < 4)
         {
-            return "ERROR usage: disk fault N dead|bad FROM TO|slow MICROS|stale|none";
+            throw new IllegalArgumentException(usage);
         }
         switch (args[3])
         {
@@ -169,14 +171,14 @@ public final class DiskCommands
             case "bad":
                 if (args.length != 6)
                 {
-                    return "ERROR usage: disk fault N bad FROM TO (member blocks)";
+                    throw new IllegalArgumentException("usage: disk fault N bad FROM TO (member blocks)");
                 }
                 device.badBlocks(Long.parseLong(args[4]), Long.parseLong(args[5]));
                 return "member " + disk.name() + ": I/O to blocks " + args[4] + " to " + args[5] + " fails";
             case "slow":
                 if (args.length != 5)
                 {
-                    return "ERROR usage: disk fault N slow MICROS";
+                    throw new IllegalArgumentException("usage: disk fault N slow MICROS");
                 }
                 device.delayNs(Long.parseLong(args[4]) * 1000);
                 return "member " + disk.name() + ": every I/O takes " + args[4] + " us longer";
@@ -187,7 +189,7 @@ public final class DiskCommands
                 device.dead(false).badBlocks(-1, -1).delayNs(0).losesWrites(false).readsFail(false);
                 return "member " + disk.name() + ": no faults";
             default:
-                return "ERROR usage: disk fault N dead|bad FROM TO|slow MICROS|stale|none";
+                throw new IllegalArgumentException(usage);
         }
     }
 
@@ -206,10 +208,12 @@ public final class DiskCommands
                 (arrays.array().geometry().width() - 1) + (arrays.arrays().size() > 1 ? ", or A-S for slot S " +
                 "of the array in slot A" : "") + " (see disk list)\n";
         }
-        final String reply = action.apply(disk, command);
-        return reply.startsWith("ERROR") ? reply + "\n" : "OK\n" + reply + "\n";
+        return "OK\n" + action.apply(disk, command) + "\n";
     }
 
+    /**
+     * Carries out an action on a disk: returns what was done, or throws what was wrong with the command.
+     */
     @FunctionalInterface
     private interface DiskAction
     {

@@ -1,5 +1,6 @@
 package io.tandem.controller.pool;
 
+import io.tandem.raid.ArrayState;
 import io.tandem.raid.Member;
 import io.tandem.raid.MemberState;
 import io.tandem.raid.PoolArrays;
@@ -46,7 +47,7 @@ public final class PoolStatus
             final String prefix = place.isEmpty() ? "pool." : "pool.array." + place + ".";
             if (!place.isEmpty())
             {
-                out.append(prefix).append("state=").append(state(array)).append('\n');
+                out.append(prefix).append("state=").append(array.state()).append('\n');
             }
             final Member[] members = array.members();
             for (int slot = 0; slot < members.length; slot++)
@@ -57,8 +58,8 @@ public final class PoolStatus
             int spare = 0;
             for (final Member member : array.spares())
             {
-                out.append(prefix).append("spare.").append(spare++).append("=SPARE ")
-                    .append(fileName(member.name())).append('\n');
+                out.append(prefix).append("spare.").append(spare++).append('=').append(describe(array, member))
+                    .append('\n');
             }
             out.append(prefix).append("dirty_regions=").append(array.dirtyRegions()).append('/')
                 .append(array.regionCount()).append('\n');
@@ -101,33 +102,17 @@ public final class PoolStatus
     }
 
     /**
-     * @return healthy, degraded, rebuilding or failed: the worst of the pool's arrays.
+     * @return the worst state of the pool's arrays.
      */
-    public static String state(final PoolArrays arrays)
+    public static ArrayState state(final PoolArrays arrays)
     {
-        String worst = "healthy";
+        ArrayState worst = ArrayState.HEALTHY;
         for (final RaidArray array : arrays.arrays().values())
         {
-            final String state = state(array);
-            if (rank(state) > rank(worst))
-            {
-                worst = state;
-            }
+            final ArrayState state = array.state();
+            worst = state.compareTo(worst) > 0 ? state : worst;
         }
         return worst;
-    }
-
-    public static String state(final RaidArray array)
-    {
-        if (array.failed())
-        {
-            return "failed";
-        }
-        if (array.rebuildingSlot() >= 0)
-        {
-            return "rebuilding";
-        }
-        return array.degraded() ? "degraded" : "healthy";
     }
 
     /**
@@ -155,17 +140,6 @@ public final class PoolStatus
             text.append(" (").append(member.reason()).append(')');
         }
         return text.toString();
-    }
-
-    private static int rank(final String state)
-    {
-        return switch (state)
-        {
-            case "failed" -> 3;
-            case "rebuilding" -> 2;
-            case "degraded" -> 1;
-            default -> 0;
-        };
     }
 
     private static String fileName(final String name)
