@@ -131,10 +131,7 @@ public final class Pool implements AutoCloseable
 
     private static void recordLayout(final Path dir, final ArraySpec layout) throws IOException
     {
-        final Path file = dir.resolve(LAYOUT_FILE_NAME);
-        final Path temp = dir.resolve(LAYOUT_FILE_NAME + ".tmp");
-        Files.writeString(temp, layout + "\n", StandardCharsets.US_ASCII);
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        writeAtomically(dir, LAYOUT_FILE_NAME, layout + "\n");
     }
 
     private static void recordMembers(final Path dir, final java.util.Map<String, Path> members) throws IOException
@@ -146,10 +143,18 @@ public final class Pool implements AutoCloseable
         final StringBuilder text = new StringBuilder();
         new java.util.TreeMap<>(members).forEach((name, path) -> text.append(name).append('=').append(path)
             .append('\n'));
-        final Path temp = dir.resolve(MEMBERS_FILE_NAME + ".tmp");
+        writeAtomically(dir, MEMBERS_FILE_NAME, text);
+    }
+
+    /**
+     * Replaces {@code dir/name} with {@code text} in one rename: a crash leaves the old file or the new, whole.
+     */
+    private static void writeAtomically(final Path dir, final String name, final CharSequence text)
+        throws IOException
+    {
+        final Path temp = dir.resolve(name + ".tmp");
         Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, dir.resolve(MEMBERS_FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static java.util.Map<String, Path> recordedMembers(final Path dir) throws IOException
@@ -183,7 +188,7 @@ public final class Pool implements AutoCloseable
         }
         try
         {
-            return ArraySpec.parse(Files.readString(file, StandardCharsets.US_ASCII));
+            return ArraySpec.parse(Files.readString(file, StandardCharsets.UTF_8));
         }
         catch (final IllegalArgumentException ex)
         {
@@ -370,7 +375,9 @@ public final class Pool implements AutoCloseable
         {
             synchronized (Pool.this)
             {
-                if (null != array && arrayVolume == array)
+                // the array assembled for this handle's holder, whether its own I/O or resyncDirtyRegions() did it;
+                // not one assembled again after it
+                if (null == array || arrayVolume == array)
                 {
                     closeArray();
                 }

@@ -260,4 +260,40 @@ class PoolTest
             assertNull(reader.read(), "a torn mailbox is never believed");
         }
     }
+
+    @Test
+    void anArrayPoolKeepsItsLayoutAndIsAssembledOnlyAtTheFirstIoOfItsOwner() throws IOException
+    {
+        final PoolContext raid = ctx().layout(io.tandem.raid.ArraySpec.parse("raid1:2"));
+        try (Pool pool = Pool.open(raid))
+        {
+            assertEquals("raid1:2", pool.layout().toString());
+            assertFalse(Files.exists(dir.resolve("pool").resolve("disk-0.img")), "opening assembles nothing");
+            final io.tandem.staging.block.BlockDevice handle = pool.openVolume();
+            assertNull(pool.arrays(), "a takeover opens the volume before its fence: nothing is written yet");
+            assertEquals(0, pool.resyncDirtyRegions());
+            assertTrue(Files.exists(dir.resolve("pool").resolve("disk-0.img")));
+            handle.close(); // closes the array the resync assembled for the handle's holder, though the handle did
+                            // no I/O of its own
+            assertNull(pool.arrays());
+            final ByteBuffer block = ByteBuffer.allocate(4096);
+            block.putLong(0, 42L);
+            pool.volume().write(3, block);
+            assertTrue(null != pool.arrays());
+        }
+        try (Pool pool = Pool.open(ctx()))
+        {
+            assertEquals("raid1:2", pool.layout().toString(), "left out, the layout is the pool's own");
+            final ByteBuffer read = ByteBuffer.allocate(4096);
+            pool.volume().read(3, read);
+            assertEquals(42L, read.getLong(0));
+        }
+        final PoolFormatException other = assertThrows(PoolFormatException.class,
+            () -> Pool.open(ctx().layout(io.tandem.raid.ArraySpec.parse("raid5:3"))));
+        assertTrue(other.getMessage().contains("raid1:2") && other.getMessage().contains("raid5:3"),
+            other.getMessage());
+        final PoolFormatException moved = assertThrows(PoolFormatException.class,
+            () -> Pool.open(ctx().memberLocations(java.util.Map.of("disk-0.img", dir.resolve("elsewhere.img")))));
+        assertTrue(moved.getMessage().contains("--pool-member"), moved.getMessage());
+    }
 }
