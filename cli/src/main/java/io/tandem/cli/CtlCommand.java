@@ -1,7 +1,9 @@
 package io.tandem.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tandem.controller.control.ControlClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -94,28 +97,60 @@ public final class CtlCommand implements Callable<Integer>
         return askPrimary("path " + action + " " + path);
     }
 
-    @Command(name = "cp", mixinStandardHelpOptions = true, description = "Take a consistency point now.")
-    int cp()
+    /** How a command that starts long work waits for it: what cp, takeover and giveback share. */
+    static final class Waiting
     {
-        return askPrimary("cp");
+        @Option(names = "--no-wait", description = "Return once the controller has the request; do not wait.")
+        boolean noWait;
+
+        @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Stop waiting after this long (the work goes on); exit 1 (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+    }
+
+    @Command(name = "cp", mixinStandardHelpOptions = true,
+        description = "Take a consistency point now, and wait until one started after the request is done, " +
+            "showing the pages it writes.")
+    int cp(@Mixin final Waiting waiting) throws InterruptedException
+    {
+        final InetSocketAddress primary = withRole("primary");
+        final OperationWatch.Before before = OperationWatch.Before.of(probe().status(primary));
+        final int asked = ask(primary, "cp", spec.commandLine().getOut());
+        return ExitCodes.OK != asked || waiting.noWait ? asked : watch(waiting).consistencyPoint(primary, before);
     }
 
     @Command(name = "takeover", mixinStandardHelpOptions = true,
-        description = "Make the secondary take over now: fence the primary, replay the mirror, serve. Refused " +
-            "from a stale mirror unless --force.")
+        description = "Make the secondary take over now: fence the primary, replay the mirror, serve; waits until " +
+            "it serves, showing each step and the bytes replayed. Refused from a stale mirror unless --force.")
     int takeover(@Option(names = "--force",
         description = "Take over even from a stale mirror or a live primary (acknowledged writes may be lost).")
-        final boolean force)
+        final boolean force, @Mixin final Waiting waiting) throws InterruptedException
     {
-        return askRole("secondary", force ? "takeover force" : "takeover");
+        final InetSocketAddress secondary = withRole("secondary");
+        final OperationWatch.Before before = OperationWatch.Before.of(probe().status(secondary));
+        final int asked = ask(secondary, force ? "takeover force" : "takeover", spec.commandLine().getOut());
+        return ExitCodes.OK != asked || waiting.noWait ? asked : watch(waiting).takeover(secondary, before);
     }
 
     @Command(name = "giveback", mixinStandardHelpOptions = true,
         description = "Give the volume back to the partner: the serving controller quiesces, takes a consistency " +
-            "point and hands the pool over; the partner serves; the pair mirrors the other way.")
-    int giveback()
+            "point and hands the pool over; the partner serves; the pair mirrors the other way. Waits until the " +
+            "partner serves, showing the consistency point's progress.")
+    int giveback(@Mixin final Waiting waiting) throws InterruptedException
     {
-        return askRole("primary", "giveback");
+        final InetSocketAddress primary = withRole("primary");
+        final OperationWatch.Before before = OperationWatch.Before.of(probe().status(primary));
+        final int asked = ask(primary, "giveback", spec.commandLine().getOut());
+        if (ExitCodes.OK != asked || waiting.noWait)
+        {
+            return asked;
+        }
+        InetSocketAddress partner = null;
+        for (final InetSocketAddress controller : controllers)
+        {
+            partner = controller.equals(primary) ? partner : controller;
+        }
+        return watch(waiting).giveback(primary, partner, before);
     }
 
     @Command(name = "disk", mixinStandardHelpOptions = true,
@@ -217,19 +252,39 @@ public final class CtlCommand implements Callable<Integer>
 
     private int askRole(final String role, final String command, final PrintWriter out)
     {
+        return ask(withRole(role), command, out);
+    }
+
+    /**
+     * @return the controller whose typed status has the role, else the first that answers, else null.
+     */
+    private InetSocketAddress withRole(final String role)
+    {
         InetSocketAddress chosen = null;
         for (final InetSocketAddress controller : controllers)
         {
-            final String status = ask(controller, "status");
-            if (null != status && (status.contains("\nrole=" + role + "\n") || null == chosen))
+            final JsonNode status = probe().status(controller);
+            if (null != status && (role.equals(status.path("role").asText()) || null == chosen))
             {
                 chosen = controller;
-                if (status.contains("\nrole=" + role + "\n"))
+                if (role.equals(status.path("role").asText()))
                 {
                     break;
                 }
             }
         }
+        if (null == chosen)
+        {
+            for (final InetSocketAddress controller : controllers)
+            {
+                ask(controller, "status"); // says why each is not reachable
+            }
+        }
+        return chosen;
+    }
+
+    private int ask(final InetSocketAddress chosen, final String command, final PrintWriter out)
+    {
         if (null == chosen)
         {
             return ExitCodes.UNREACHABLE;
@@ -247,6 +302,17 @@ public final class CtlCommand implements Callable<Integer>
         out.print(body(reply));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private StatusProbe probe()
+    {
+        return new StatusProbe(TIMEOUT_MS);
+    }
+
+    private OperationWatch watch(final Waiting waiting)
+    {
+        return new OperationWatch(probe()::status, new ProgressLine(spec.commandLine().getOut(),
+            null != System.console()), waiting.timeout.toMillis());
     }
 
     private String ask(final InetSocketAddress controller, final String command)

@@ -1202,6 +1202,8 @@ public final class PrimaryController implements AutoCloseable
         out.cpLsn = consistencyPoint.lastCpLsn();
         out.cpCount = consistencyPoint.completedCount();
         out.cpState = consistencyPoint.state();
+        out.cpPages = consistencyPoint.pagesOfRunningCp();
+        out.cpPagesLeft = consistencyPoint.pagesToDestage();
         out.cpLastDurationMs = consistencyPoint.lastDurationNs() / 1_000_000;
         out.cpFailed = consistencyPoint.failedCount();
         out.cpLastFailure = consistencyPoint.lastFailure();

@@ -42,6 +42,8 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
     long cpCount;
     ConsistencyPoint.State cpState = ConsistencyPoint.State.IDLE;
     long cpLastDurationMs;
+    int cpPages;
+    int cpPagesLeft;
     long cpFailed;
     CpFailure cpLastFailure;
     int cpFailuresInARow;
@@ -97,6 +99,8 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
         cpLsn = from.cpLsn;
         cpCount = from.cpCount;
         cpState = from.cpState;
+        cpPages = from.cpPages;
+        cpPagesLeft = from.cpPagesLeft;
         cpLastDurationMs = from.cpLastDurationMs;
         cpFailed = from.cpFailed;
         cpLastFailure = from.cpLastFailure;
@@ -181,6 +185,7 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
         out.field("nvlog.fill", nvlogFill, 3).field("nvlog.activeHalf", activeHalf)
             .field("nvlog.sealedHalf", sealedHalf).field("lsn", lsn).field("cp.lsn", cpLsn)
             .field("cp.count", cpCount).field("cp.state", cpState).field("cp.lastDurationMs", cpLastDurationMs)
+            .field("cp.pages", cpPages).field("cp.pagesLeft", cpPagesLeft)
             .field("cache.dirtyPages", dirtyPages).field("writes.completed", writesCompleted)
             .field("writes.bytes", writesBytes).field("writes.pending", writesPending)
             .field("writes.inFlight", writesInFlight).field("writes.stalledOn", stalledOn)

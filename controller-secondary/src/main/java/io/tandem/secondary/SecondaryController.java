@@ -77,6 +77,11 @@ public final class SecondaryController implements AutoCloseable
     private volatile boolean takeoverRequested;
     private volatile boolean takeoverForced;
     private volatile boolean takingOver;
+    /** The takeover running now, for its progress; null when none runs. */
+    private volatile Takeover runningTakeover;
+    /** Takeovers started, and refused when they were to start, in this controller's life as secondary. */
+    private long takeoversStarted;
+    private long takeoversRefused;
     private volatile String takeoverOutcome = "";
     private volatile Handover handover;
     private volatile TakeoverVerdict verdict;
@@ -612,11 +617,13 @@ public final class SecondaryController implements AutoCloseable
         if (null == current && null == failedMirror)
         {
             takeoverRequested = false;
+            takeoversRefused++;
             takeoverOutcome = "takeover refused: no mirror session (the pool has no primary to take over from)";
             return 1;
         }
         takeoverRequested = false;
         takingOver = true;
+        takeoversStarted++;
         takeoverFailed = false;
         session = null;
         final Session mirror = null != current ? current : failedMirror;
@@ -651,7 +658,7 @@ public final class SecondaryController implements AutoCloseable
         try (EventJournalReader reader = null == ctx.journal() || !resuming ? null :
             EventJournalReader.open(ctx.controllerDir().resolve("journal")))
         {
-            final TakeoverResult result = Takeover.run(new TakeoverContext()
+            final Takeover takeover = new Takeover(new TakeoverContext()
                 .pool(pool)
                 .ownership(new Ownership(pool.superblocks()))
                 .mirrorLog(mirror.log)
@@ -663,6 +670,16 @@ public final class SecondaryController implements AutoCloseable
                 .forcePool(io.tandem.staging.Durability.POWER == ctx.durability())
                 .nanoClock(ctx.nanoClock())
                 .platform(ctx.platform()));
+            runningTakeover = takeover;
+            final TakeoverResult result;
+            try
+            {
+                result = takeover.run();
+            }
+            finally
+            {
+                runningTakeover = null;
+            }
             final long totalMs = (ctx.nanoClock().nanoTime() - startNs) / 1_000_000;
             if (result.passed())
             {
@@ -769,6 +786,10 @@ public final class SecondaryController implements AutoCloseable
         out.mode = modes.mode();
         out.lastTransition = modes.last();
         out.takingOver = takingOver;
+        final Takeover running = runningTakeover;
+        out.takeoverProgress = null == running ? null : running.progress();
+        out.takeoversStarted = takeoversStarted;
+        out.takeoversRefused = takeoversRefused;
         out.verdict = verdict;
         out.takeoverOutcome = takeoverOutcome;
         out.endWrite();

@@ -3,6 +3,7 @@ package io.tandem.secondary;
 import io.tandem.controller.pool.MirrorState;
 import io.tandem.controller.status.StatusSnapshot;
 import io.tandem.controller.status.StatusWriter;
+import io.tandem.secondary.takeover.TakeoverProgress;
 import io.tandem.secondary.takeover.TakeoverVerdict;
 
 /**
@@ -39,6 +40,9 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
     SecondaryMode mode = SecondaryMode.WAITING;
     SecondaryTransition lastTransition;
     boolean takingOver;
+    TakeoverProgress takeoverProgress;
+    long takeoversStarted;
+    long takeoversRefused;
     TakeoverVerdict verdict;
     String takeoverOutcome = "";
 
@@ -78,6 +82,9 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
         mode = from.mode;
         lastTransition = from.lastTransition;
         takingOver = from.takingOver;
+        takeoverProgress = from.takeoverProgress;
+        takeoversStarted = from.takeoversStarted;
+        takeoversRefused = from.takeoversRefused;
         verdict = from.verdict;
         takeoverOutcome = from.takeoverOutcome;
     }
@@ -119,6 +126,24 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
                 .field("takeover.reason", decided.reason());
         }
         out.field("takeover", takingOver ? "running" : null == decided ? "no: starting" : decided.describe());
+        out.field("takeover.started", takeoversStarted).field("takeover.refused", takeoversRefused);
+        final TakeoverProgress progress = takeoverProgress;
+        if (null != progress)
+        {
+            if (out.isJson())
+            {
+                out.field("takeover.stepsDone", progress.stepsDone()).field("takeover.steps", progress.steps())
+                    .field("takeover.running", progress.running())
+                    .field("takeover.replayedBytes", progress.bytesReplayed())
+                    .field("takeover.toReplayBytes", progress.bytesToReplay());
+            }
+            else
+            {
+                out.field("takeover.progress", "step " + progress.stepsDone() + " of " + progress.steps() +
+                    (progress.running().isEmpty() ? "" : " (" + progress.running() + ")") + ", " +
+                    progress.bytesReplayed() + " of " + progress.bytesToReplay() + " bytes replayed");
+            }
+        }
         if (!takeoverOutcome.isEmpty())
         {
             out.field("takeover.last", takeoverOutcome);

@@ -161,10 +161,12 @@ class DurabilityHolesTest
             // partner will never acknowledge, so it cannot quiesce
             command(pair.controlBase, "path pull 0");
             command(pair.controlBase, "path pull 1");
+            // ctl waits for the giveback to end, and says that it was aborted, and why, with exit 1
             final String[] giveback = run("ctl", "--controller", pair.controllers(), "giveback");
-            assertEquals("0", giveback[0], giveback[1] + giveback[2]);
-            await("the giveback to abort", 15, () -> "GIVEBACK_PATHS_LOST".equals(
-                field(pair.controlBase, "mirror.lastTransition")));
+            assertEquals("1", giveback[0], giveback[1] + giveback[2]);
+            assertTrue(giveback[1].contains("giveback aborted, the primary serves again: giveback_paths_lost"),
+                giveback[1]);
+            assertEquals("GIVEBACK_PATHS_LOST", field(pair.controlBase, "mirror.lastTransition"));
             // serving again: MIRRORED, or already past the mirror-loss grace with the cables still out
             assertNotEquals("GIVEBACK", field(pair.controlBase, "mirror"), status(pair.controlBase));
             assertEquals("secondary", field(pair.controlBase + 1, "role"));

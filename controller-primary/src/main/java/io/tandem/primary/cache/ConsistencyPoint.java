@@ -287,6 +287,14 @@ public final class ConsistencyPoint implements AutoCloseable
     }
 
     /**
+     * @return pages the running CP writes to the pool in all, once its destage list is made; 0 when none runs.
+     */
+    public int pagesOfRunningCp()
+    {
+        return State.DESTAGE == state || State.FENCE_CHECK == state ? destageList.size() : 0;
+    }
+
+    /**
      * @return pages the running CP has still to write to the pool.
      */
     public int pagesToDestage()

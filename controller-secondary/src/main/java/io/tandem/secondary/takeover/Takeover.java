@@ -82,6 +82,8 @@ public final class Takeover
     private PoolWriter writer;
     private final ConsumerGraph graph;
     private final AtomicLongArray scanRecordsAbove;
+    private final AtomicLongArray scanBytesAbove;
+    private final AtomicLongArray replayedSoFar;
     private final AtomicLongArray replayRecords;
     private final AtomicLongArray replayBytes;
     private final AtomicLongArray replayHighestLsn;
@@ -114,6 +116,8 @@ public final class Takeover
         this.streams = mirror.partitioner().streamCount();
         PoolWriter.checkStripe(mirror.partitioner().stripeSize(), ctx.pool().blockSize());
         this.scanRecordsAbove = new AtomicLongArray(streams);
+        this.scanBytesAbove = new AtomicLongArray(streams);
+        this.replayedSoFar = new AtomicLongArray(streams);
         this.replayRecords = new AtomicLongArray(streams);
         this.replayBytes = new AtomicLongArray(streams);
         this.replayHighestLsn = new AtomicLongArray(streams);
@@ -153,6 +157,40 @@ public final class Takeover
     {
         final ConsumerWalk current = walk;
         return null == current ? null : current.snapshot();
+    }
+
+    /**
+     * @return how far the takeover has come, or null before {@link #run()} started its steps; safe from any
+     * thread. Allocates: for status, read every 100 ms, not on a hot path.
+     */
+    public TakeoverProgress progress()
+    {
+        final WalkSnapshot steps = snapshot();
+        if (null == steps)
+        {
+            return null;
+        }
+        int settled = 0;
+        final StringBuilder running = new StringBuilder();
+        for (final ConsumerStatus status : steps.statuses())
+        {
+            if (ConsumerState.DONE == status.state() || ConsumerState.SKIPPED == status.state())
+            {
+                settled++;
+            }
+            else if (ConsumerState.RUNNING == status.state())
+            {
+                running.append(running.length() == 0 ? "" : ",").append(status.name());
+            }
+        }
+        long replayed = 0;
+        long toReplay = 0;
+        for (int s = 0; s < streams; s++)
+        {
+            replayed += replayedSoFar.get(s);
+            toReplay += scanBytesAbove.get(s);
+        }
+        return new TakeoverProgress(settled, steps.statuses().size(), running.toString(), replayed, toReplay);
     }
 
     /**
@@ -451,6 +489,7 @@ public final class Takeover
             throw new MirrorGapException(stream, scan.problem());
         }
         scanRecordsAbove.set(stream, scan.recordsAbove());
+        scanBytesAbove.set(stream, scan.bytesAbove());
         journalStep(scanStep(stream), "DONE", scan.records() + " records, " +
             scan.recordsAbove() + " (" + scan.bytesAbove() + " bytes) above CP LSN " + cpLsnBefore + " up to LSN " +
             scan.highestLsn() + (0 == scan.harmlessGaps() ? "" : ", " + scan.harmlessGaps() +
@@ -465,6 +504,7 @@ public final class Takeover
             throw fenced(superblock.epoch(), superblock.owner());
         }
         final Replay replay = new Replay(new SortedBlockWriter(writer, volume), cpLsnBefore)
+            .progress(replayedSoFar, stream)
             .replay(mirror, stream, new LogRecord());
         if (!resumed.contains(scanStep(stream)) && replay.records() != scanRecordsAbove.get(stream))
         {

@@ -98,6 +98,42 @@ class TakeoverTest
     }
 
     /**
+     * The progress `ctl takeover` draws: read from another thread as the takeover runs. When the consistency point
+     * starts, every scan and replay is done: the bytes to replay are the scans' and all are replayed.
+     */
+    @Test
+    void reportsItsProgressStepByStepAndByBytesReplayed() throws Exception
+    {
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, -1))
+        {
+            final java.util.Map<String, TakeoverProgress> seen = new ConcurrentHashMap<>();
+            final Takeover[] running = new Takeover[1];
+            final Takeover takeover = new Takeover(fixture.context().stepHook(step ->
+                seen.put(step, running[0].progress())));
+            running[0] = takeover;
+            assertNull(takeover.progress(), "no progress before it runs");
+
+            final TakeoverResult result = takeover.run();
+
+            assertTrue(result.passed(), result::toString);
+            final int steps = 2 + 2 * STREAMS + 1;
+            final TakeoverProgress atFence = seen.get("fence");
+            assertEquals(0, atFence.stepsDone());
+            assertEquals(steps, atFence.steps());
+            assertEquals("fence", atFence.running());
+            assertEquals(0, atFence.bytesToReplay());
+
+            final TakeoverProgress atCp = seen.get("consistency-point");
+            assertEquals(steps - 1, atCp.stepsDone());
+            assertEquals(result.bytesReplayed(), atCp.bytesToReplay());
+            assertEquals(result.bytesReplayed(), atCp.bytesReplayed());
+            assertTrue(atCp.bytesReplayed() > 0);
+            assertEquals(1.0, atCp.fraction());
+            assertEquals(steps, takeover.progress().stepsDone());
+        }
+    }
+
+    /**
      * A step's timeout interrupts its thread, and an interrupt during FileChannel I/O closes that channel: once,
      * the pool's own, so every retry failed on a closed channel. The interrupt here arrives as the
      * consistency-point step begins its I/O.

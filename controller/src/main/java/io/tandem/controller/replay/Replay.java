@@ -8,6 +8,7 @@ import io.tandem.nvlog.RecordType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The one replay of an NVLog: every WRITE and ZERO record of a stream with an LSN above the pool's CP LSN goes to
@@ -31,6 +32,8 @@ public final class Replay implements RecordHandler
     private long skipped;
     private long highestLsnSeen = -1;
     private long highestLsnReplayed = -1;
+    private AtomicLongArray progress;
+    private int progressIndex;
 
     /**
      * @param cpLsn every write up to this LSN is in the pool already.
@@ -39,6 +42,19 @@ public final class Replay implements RecordHandler
     {
         this.target = target;
         this.cpLsn = cpLsn;
+    }
+
+    /**
+     * Publishes the bytes replayed so far into {@code bytesSoFar[index]} after every record, for a progress bar
+     * read on another thread.
+     *
+     * @return this.
+     */
+    public Replay progress(final AtomicLongArray bytesSoFar, final int index)
+    {
+        this.progress = bytesSoFar;
+        this.progressIndex = index;
+        return this;
     }
 
     /**
@@ -100,6 +116,10 @@ public final class Replay implements RecordHandler
         }
         records++;
         bytes += length;
+        if (null != progress)
+        {
+            progress.lazySet(progressIndex, bytes);
+        }
         highestLsnReplayed = Math.max(highestLsnReplayed, lsn);
     }
 
