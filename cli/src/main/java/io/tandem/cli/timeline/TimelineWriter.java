@@ -37,7 +37,8 @@ public final class TimelineWriter implements Closeable
         this.out = out;
         this.json = JSON.createGenerator(out, JsonEncoding.UTF8)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-            .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+            .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)
+            .setRootValueSeparator(null); // one object a line, nothing between
     }
 
     /**
@@ -74,6 +75,16 @@ public final class TimelineWriter implements Closeable
         json.writeEndObject();
         json.writeRaw('\n');
         json.flush();
+        out.flush();
+    }
+
+    /**
+     * Writes a whole record that is already one JSON object, without its line end.
+     */
+    public void raw(final String object) throws IOException
+    {
+        json.flush();
+        out.write((object + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         out.flush();
     }
 
