@@ -129,8 +129,8 @@ final class EventText
                 break;
 
             default:
-                text = who + type.toLowerCase(Locale.ROOT).replace('_', ' ') + (subject.isEmpty() ? "" : " " + subject) +
-                    (status.isEmpty() ? "" : " " + status) + why;
+                text = who + type.toLowerCase(Locale.ROOT).replace('_', ' ') +
+                    (subject.isEmpty() ? "" : " " + subject) + (status.isEmpty() ? "" : " " + status) + why;
                 break;
         }
         return new Timeline.Event(timeMs, source, type, text, label,

@@ -4,13 +4,13 @@ package io.tandem.cli.timeline;
  * The timeline file: JSON lines, one object per line, each with a {@code record} field saying what it is. Version
  * {@value #VERSION}; the fields of each record are in the cli README.
  * <pre>
- * {"record":"header","format":"tandem-timeline","version":1,"interval_ms":100,"clock":"epoch_ms",...}   first line
- * {"record":"interval","time_ms":...,"duration_ms":100,"reads":..,"writes":..,"p99_us":..,...}            one per interval
- * {"record":"event","source":"workload","time_ms":...,"type":"CONNECTION_LOST",...}                      one per event
+ * {"record":"header","format":"tandem-timeline","version":1,"interval_ms":100,"clock":"epoch_ms",...}  (first)
+ * {"record":"interval","time_ms":...,"duration_ms":100,"reads":..,"writes":..,"p99_us":..,...}   (each interval)
+ * {"record":"event","source":"workload","time_ms":...,"type":"CONNECTION_LOST",...}             (each event)
  * {"record":"event","source":"controller",... the fields of tandem ctl events --json}
  * {"record":"event","source":"demo","time_ms":...,"type":"ACTION","label":"kill -9 primary",...}
- * {"record":"figure","name":"kill -9 to serving","value":"612 ms"}                                       a figure to show
- * {"record":"summary","time_ms":...,"reads":..,"writes":..,...}                                          the run's totals
+ * {"record":"figure","name":"kill -9 to serving","value":"612 ms"}                              (a figure)
+ * {"record":"summary","time_ms":...,"reads":..,"writes":..,...}                                 (the run's totals)
  * </pre>
  * Times are wall-clock milliseconds since the epoch ({@code System.currentTimeMillis()}), the clock the controllers'
  * event journals record, so a workload's lines and both journals share one axis on one host. Intervals follow each

@@ -64,6 +64,7 @@ public final class WorkloadContext
     private int errorDetails = ERROR_DETAILS_DEFAULT;
     private Path timeline;
     private long timelineIntervalNs = TIMELINE_INTERVAL_NS_DEFAULT;
+    private String timelineTitle;
 
     /**
      * Checks the settings and fills the seed if none was given.
@@ -456,6 +457,20 @@ public final class WorkloadContext
     public WorkloadContext timelineIntervalNs(final long timelineIntervalNs)
     {
         this.timelineIntervalNs = timelineIntervalNs;
+        return this;
+    }
+
+    public String timelineTitle()
+    {
+        return timelineTitle;
+    }
+
+    /**
+     * A title for the timeline's header, which a chart of it shows; null (the default) for none.
+     */
+    public WorkloadContext timelineTitle(final String timelineTitle)
+    {
+        this.timelineTitle = timelineTitle;
         return this;
     }
 

@@ -76,6 +76,10 @@ final class WorkloadTimeline
             json.writeStringField("format", TimelineFormat.FORMAT);
             json.writeNumberField("version", TimelineFormat.VERSION);
             json.writeStringField("source", TimelineFormat.SOURCE_WORKLOAD);
+            if (null != ctx.timelineTitle())
+            {
+                json.writeStringField("title", ctx.timelineTitle());
+            }
             json.writeStringField("clock", "epoch_ms");
             json.writeNumberField("start_ms", startMs);
             json.writeNumberField("interval_ms", TimeUnit.NANOSECONDS.toMillis(intervalNs));

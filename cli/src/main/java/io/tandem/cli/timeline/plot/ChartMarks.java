@@ -24,13 +24,16 @@ public final class ChartMarks
     }
 
     /**
-     * An outage from {@code fromSeconds} to {@code toSeconds} after the timeline's start.
+     * An outage from {@code fromSeconds} to {@code toSeconds} after the timeline's start; its label is null when it
+     * is shaded only, not the longest of its phase.
      */
     public record Span(double fromSeconds, double toSeconds, double outageMs, String label)
     {
     }
 
-    /** A step of a story names the outages that begin up to this long after it... */
+    /** Outages of no phase labelled on a chart: the longest ones. */
+    private static final int UNNAMED_LABELLED = 3;
+    /** A phase names the outages that begin up to this long after its last step... */
     private static final long PHASE_WINDOW_MS = 5_000;
     /** ... or this long before it: the step is recorded as it is done, and the clock is read in ms. */
     private static final long PHASE_SLACK_MS = 100;
@@ -66,6 +69,30 @@ public final class ChartMarks
                     event.outageMs(), outageLabel(timeline, event)));
             }
         }
+        keepLabelsOfTheLongest();
+    }
+
+    /**
+     * A chart names the longest outage of each phase (a takeover's), and the few longest of none; the others are
+     * shaded without a label, so that a phase full of short stalls does not bury the chart in words.
+     */
+    private void keepLabelsOfTheLongest()
+    {
+        final java.util.Map<String, List<Span>> byPhase = new java.util.HashMap<>();
+        for (final Span span : outages)
+        {
+            final int colon = span.label().indexOf(": ");
+            byPhase.computeIfAbsent(colon < 0 ? "" : span.label().substring(0, colon), key -> new ArrayList<>())
+                .add(span);
+        }
+        final java.util.Set<Span> labelled = new java.util.HashSet<>();
+        byPhase.forEach((phase, spans) ->
+        {
+            spans.sort(java.util.Comparator.comparingDouble(Span::outageMs).reversed());
+            labelled.addAll(spans.subList(0, Math.min(spans.size(), phase.isEmpty() ? UNNAMED_LABELLED : 1)));
+        });
+        outages.replaceAll(span -> labelled.contains(span) ? span :
+            new Span(span.fromSeconds(), span.toSeconds(), span.outageMs(), null));
     }
 
     public List<Mark> marks()
@@ -79,29 +106,36 @@ public final class ChartMarks
     }
 
     /**
-     * @return "PHASE: N ms outage", after the step of the story the outage began in (up to 5 s after it), or the
-     * reconnect that ended it.
+     * @return "PHASE: N ms outage", after the phase of the story the outage began in (up to 5 s after the phase's
+     * last step), or the reconnect that ended it.
      */
     public static String outageLabel(final Timeline timeline, final Timeline.Event outage)
     {
         String phase = null;
+        long lastStepMs = Long.MIN_VALUE;
         for (final Timeline.Event event : timeline.events())
         {
             if (event.timeMs() > outage.timeMs() + PHASE_SLACK_MS)
             {
                 break;
             }
-            if (null != event.phase() && event.timeMs() >= outage.timeMs() - PHASE_WINDOW_MS)
+            if (Timeline.Event.STORY == event.rank())
             {
-                phase = event.phase();
+                lastStepMs = event.timeMs(); // a step that ends a phase ("resynced") keeps its name a while longer
+                phase = null != event.phase() ? event.phase() : phase;
             }
+        }
+        if (outage.timeMs() - lastStepMs > PHASE_WINDOW_MS)
+        {
+            phase = null;
         }
         if (null == phase)
         {
             for (final Timeline.Event event : timeline.events())
             {
                 if (event.timeMs() >= outage.timeMs() && event.timeMs() <= outage.endMs() + PHASE_SLACK_MS &&
-                    (TimelineFormat.RECONNECTED.equals(event.type()) || TimelineFormat.FAILED_OVER.equals(event.type())))
+                    (TimelineFormat.RECONNECTED.equals(event.type()) ||
+                        TimelineFormat.FAILED_OVER.equals(event.type())))
                 {
                     phase = TimelineFormat.RECONNECTED.equals(event.type()) ? "reconnect" : "failover";
                 }

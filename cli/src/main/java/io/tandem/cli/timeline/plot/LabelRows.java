@@ -2,7 +2,7 @@ package io.tandem.cli.timeline.plot;
 
 /**
  * Stacks labels in rows so that none overlaps another: each label, left to right, goes in the first row whose last
- * label ends before it begins, or, when every row is taken, in the row that frees first. Positions in pixels.
+ * label ends before it begins; when every row is taken there, it is left out. Positions in pixels.
  * <p>
  * Not thread-safe: one layout at a time.
  */
@@ -20,26 +20,21 @@ final class LabelRows
     }
 
     /**
-     * @return the row, from 0, of a label from {@code left} to {@code right}; labels come in order of their left.
+     * @return the row, from 0, of a label from {@code left} to {@code right}, or -1 when every row is taken there;
+     * labels come in order of their left.
      */
     int place(final double left, final double right)
     {
-        int row = 0;
-        for (int i = 0; i < rowEnds.length; i++)
+        for (int row = 0; row < rowEnds.length; row++)
         {
-            if (rowEnds[i] + gap <= left)
+            if (rowEnds[row] + gap <= left)
             {
-                row = i;
-                break;
-            }
-            if (rowEnds[i] < rowEnds[row])
-            {
-                row = i;
+                rowEnds[row] = right;
+                used = Math.max(used, row + 1);
+                return row;
             }
         }
-        rowEnds[row] = Math.max(rowEnds[row], right);
-        used = Math.max(used, row + 1);
-        return row;
+        return -1;
     }
 
     /**

@@ -236,7 +236,13 @@ public final class TimelineChart
         }
         final List<Label> labels = new ArrayList<>();
         marks.marks().forEach(mark -> labels.add(new Label(mark.seconds(), mark.label(), false)));
-        marks.outages().forEach(outage -> labels.add(new Label(outage.fromSeconds(), outage.label(), true)));
+        for (final ChartMarks.Span outage : marks.outages())
+        {
+            if (null != outage.label())
+            {
+                labels.add(new Label(outage.fromSeconds(), outage.label(), true));
+            }
+        }
         labels.sort(java.util.Comparator.comparingDouble(Label::seconds));
 
         final FontRenderContext metrics = new FontRenderContext(null, true, true);
@@ -257,6 +263,10 @@ public final class TimelineChart
         for (int i = 0; i < labels.size(); i++)
         {
             final Label label = labels.get(i);
+            if (placed[i] < 0)
+            {
+                continue; // no room left among the rows there: the report's tables list it
+            }
             final XYTextAnnotation text = new XYTextAnnotation(" " + label.text() + " ", label.seconds(),
                 used - placed[i] - 0.5);
             text.setFont(label.outage() ? OUTAGE_FONT : LABEL_FONT);

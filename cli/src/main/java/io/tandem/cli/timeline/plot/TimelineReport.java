@@ -131,8 +131,9 @@ public final class TimelineReport
             {
                 continue;
             }
-            html.append("<tr><td class=\"n\">").append(seconds(timeline, event.timeMs())).append("</td><td class=\"s\">")
-                .append(escape(event.source())).append("</td><td>").append(escape(event.text()));
+            html.append("<tr><td class=\"n\">").append(seconds(timeline, event.timeMs()))
+                .append("</td><td class=\"s\">").append(escape(event.source()))
+                .append("</td><td>").append(escape(event.text()));
             if (null != event.label() && !event.text().contains(event.label()))
             {
                 html.append(" <span class=\"note\">(").append(escape(event.label())).append(")</span>");
