@@ -31,7 +31,7 @@ public final class ChartMarks
     {
     }
 
-    /** Outages of no phase labelled on a chart: the longest ones. */
+    /** Outages of no phase labelled on a chart without a story: the longest ones. */
     private static final int UNNAMED_LABELLED = 3;
     /** A phase names the outages that begin up to this long after its last step... */
     private static final long PHASE_WINDOW_MS = 5_000;
@@ -69,14 +69,14 @@ public final class ChartMarks
                     event.outageMs(), outageLabel(timeline, event)));
             }
         }
-        keepLabelsOfTheLongest();
+        keepLabelsOfTheLongest(story);
     }
 
     /**
-     * A chart names the longest outage of each phase (a takeover's), and the few longest of none; the others are
-     * shaded without a label, so that a phase full of short stalls does not bury the chart in words.
+     * A chart names the longest outage of each phase (a takeover's), and without a story the few longest of none;
+     * the others are shaded without a label, so that a phase full of short stalls does not bury the chart in words.
      */
-    private void keepLabelsOfTheLongest()
+    private void keepLabelsOfTheLongest(final boolean story)
     {
         final java.util.Map<String, List<Span>> byPhase = new java.util.HashMap<>();
         for (final Span span : outages)
@@ -89,7 +89,8 @@ public final class ChartMarks
         byPhase.forEach((phase, spans) ->
         {
             spans.sort(java.util.Comparator.comparingDouble(Span::outageMs).reversed());
-            labelled.addAll(spans.subList(0, Math.min(spans.size(), phase.isEmpty() ? UNNAMED_LABELLED : 1)));
+            final int named = phase.isEmpty() ? story ? 0 : UNNAMED_LABELLED : 1;
+            labelled.addAll(spans.subList(0, Math.min(spans.size(), named)));
         });
         outages.replaceAll(span -> labelled.contains(span) ? span :
             new Span(span.fromSeconds(), span.toSeconds(), span.outageMs(), null));
