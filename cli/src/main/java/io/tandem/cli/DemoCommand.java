@@ -1,5 +1,9 @@
 package io.tandem.cli;
 
+import io.tandem.cli.timeline.Timeline;
+import io.tandem.cli.timeline.TimelineFormatException;
+import io.tandem.cli.timeline.plot.ChartMarks;
+import io.tandem.cli.timeline.plot.TimelineReport;
 import io.tandem.cli.workload.Workload;
 import io.tandem.cli.workload.WorkloadContext;
 import io.tandem.cli.workload.WorkloadOutcome;
@@ -21,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +37,9 @@ import java.util.stream.Stream;
  * {@code tandem demo}: the whole story with one command and no configuration. Starts both controllers as two
  * JVMs on loopback, runs a verified workload against both ports, pulls and restores a path, kills the primary
  * with kill -9, lets the secondary take over, restarts the old primary (it rejoins as secondary and is
- * resynced), gives the volume back, then verifies every acknowledged write and prints the timeline from both
- * event journals. Cleans up after itself.
+ * resynced), gives the volume back, then verifies every acknowledged write, prints the timeline from both
+ * event journals, and writes a report ({@link DemoTimeline}): the workload's timeline with the demo's steps and both
+ * journals, drawn as a chart of throughput and latency through every failover. Cleans up its data.
  * <p>
  * Not thread-safe: picocli builds one instance per command line.
  */
@@ -41,8 +47,9 @@ import java.util.stream.Stream;
     name = "demo",
     mixinStandardHelpOptions = true,
     versionProvider = TandemCommand.Version.class,
-    description = "Run the failover story end to end on loopback: mirror, path pull, kill -9 of the primary, " +
-        "takeover, rejoin, giveback, verification of every acknowledged write, and the timeline.",
+    description = "Run the failover story end to end on loopback: mirror, path pull, a disk failure and rebuild, " +
+        "kill -9 of the primary, takeover, rejoin, giveback, verification of every acknowledged write, the " +
+        "timeline, and a report with a chart of throughput and latency through every failover.",
     sortOptions = false)
 public final class DemoCommand implements Callable<Integer>
 {
@@ -70,11 +77,17 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--keep", description = "Keep the data directory at the end.")
     private boolean keep;
 
+    @Option(names = "--report", paramLabel = "DIR", defaultValue = "tandem-demo-report",
+        description = "Where to write the report: report.html (the chart of throughput and latency through every " +
+            "failover, and the figures), report.png and timeline.jsonl (default: ${DEFAULT-VALUE}).")
+    private Path reportDir;
+
     private PrintWriter out;
     private final List<Process> processes = new ArrayList<>();
     private final List<Process> killed = new ArrayList<>();
     private final java.util.Map<Process, Path> logs = new java.util.HashMap<>();
     private long startMs;
+    private DemoTimeline timeline;
 
     public Integer call() throws Exception
     {
@@ -84,6 +97,7 @@ public final class DemoCommand implements Callable<Integer>
             servicePort = nbdPortBase - 9;
         }
         final Path root = null == dir ? Files.createTempDirectory("tandem-demo") : Files.createDirectories(dir);
+        timeline = new DemoTimeline(reportDir);
         startMs = System.currentTimeMillis();
         try
         {
@@ -127,32 +141,44 @@ public final class DemoCommand implements Callable<Integer>
                 .targets(List.of(new InetSocketAddress("127.0.0.1", servicePort)))
                 .queueDepth(16).readPercent(30).span(128L << 20).durationNs(TimeUnit.MINUTES.toNanos(10))
                 .failoverTimeoutNs(TimeUnit.SECONDS.toNanos(90)).failoverAttempts(100_000)
-                .stopSignal(stop).progressOut(new PrintWriter(System.err, true))));
+                .stopSignal(stop).progressOut(new PrintWriter(System.err, true))
+                .timeline(timeline.file()).timelineTitle("tandem demo: a client's view of every failover")));
         say("a verifying workload runs against the volume's service address 127.0.0.1:" + servicePort +
             ", which follows the volume (queue depth 16, 30% reads)");
         pause(3);
 
         say("pulling interconnect path 0");
+        timeline.step("path 0 pulled", "path pull", "interconnect path 0 pulled: every frame dropped both ways");
+        final long pullNs = System.nanoTime();
         control(0, "path pull 0");
         await("path 0 down", 10, () -> status(0).contains("path.0=down"));
+        timeline.figure("path pull to path declared down", millis(pullNs) + " ms");
         say("path 0 is down; writes go on over path 1: " + line(status(0), "writes.completed"));
         pause(2);
+        timeline.step("path 0 restored", "path restore", "interconnect path 0 restored");
         control(0, "path restore 0");
         await("path 0 back", 10, () -> status(0).contains("path.0=up"));
         say("path 0 restored");
         pause(1);
 
         say("disk 1 of the pool (raid5 of 3 and a hot spare) dies: every I/O to it fails from now on");
+        timeline.step("disk 1 dies", "disk failure", "disk 1 of the pool (raid5 of 3 and a hot spare) dies");
+        final long diskNs = System.nanoTime();
         control(0, "disk fault 1 dead");
         control(0, "cp"); // the next consistency point's writes find it dead
         await("the spare to take disk 1's place", 30, () -> status(0).contains("\npool.rebuild_slot=1\n") ||
             (status(0).contains("\npool.state=healthy\n") && status(0).contains("spare-0.img")));
         say("the hot spare took its slot and is rebuilt beside the workload: " + line(status(0), "pool.disk.1"));
+        timeline.step("spare rebuilding", "rebuild", "the hot spare took disk 1's slot and is rebuilt");
         await("the rebuild", 60, () -> status(0).contains("\npool.state=healthy\n"));
+        timeline.step("rebuilt", null, "the spare is rebuilt: the array is healthy");
+        timeline.figure("disk death to array rebuilt", millis(diskNs) + " ms");
         say("rebuilt: " + line(status(0), "pool.disk.1") + "; the workload went on throughout");
         pause(1);
 
         say("kill -9 of the primary (pid " + primary.pid() + ")");
+        timeline.step("kill -9 primary", "takeover",
+            "kill -9 of the primary, controller 0 (pid " + primary.pid() + ")");
         final long killNs = System.nanoTime();
         killed.add(primary);
         primary.destroyForcibly();
@@ -161,21 +187,36 @@ public final class DemoCommand implements Callable<Integer>
         final long servingMs = (System.nanoTime() - killNs) / 1_000_000;
         final long writesBefore = value(status(1), "writes.completed");
         await("the first write served by controller 1", 60, () -> value(status(1), "writes.completed") > writesBefore);
-        say("controller 1 serves: " + servingMs + " ms from the kill to serving, " +
-            (System.nanoTime() - killNs) / 1_000_000 + " ms to its first write");
-        say(takeoverLine(root));
+        final long firstWriteMs = millis(killNs);
+        timeline.step("c1 serves", null, "controller 1 took over and serves its first write");
+        say("controller 1 serves: " + servingMs + " ms from the kill to serving, " + firstWriteMs +
+            " ms to its first write");
+        timeline.figure("kill -9 to controller 1 serving", servingMs + " ms");
+        timeline.figure("kill -9 to its first write", firstWriteMs + " ms");
+        final String takeover = takeoverLine(root);
+        timeline.figure("the takeover's own account", takeover);
+        say(takeover);
 
         say("restarting the old primary: it finds the pool taken and rejoins as secondary");
+        timeline.step("c0 restarts", "resync", "the old primary restarts: it finds the pool taken and rejoins as " +
+            "secondary");
+        final long restartNs = System.nanoTime();
         primary = launch(root, "primary", 0);
         await("the resync", 60,
             () -> status(1).contains("mirror=MIRRORED") && status(0).contains("\nrole=secondary\n"));
+        timeline.step("resynced", null, "controller 0 resynced: the volume is mirrored again");
+        timeline.figure("old primary's restart to mirrored again", millis(restartNs) + " ms");
         say("mirror resynced: " + line(status(1), "epoch"));
         pause(2);
 
         say("giving the volume back to controller 0");
+        timeline.step("giveback", "giveback", "controller 1 gives the volume back to controller 0");
+        final long givebackNs = System.nanoTime();
         control(1, "giveback");
         await("the giveback", 60, () -> status(0).contains("\nrole=primary\n") &&
             status(0).contains("mirror=MIRRORED") && status(1).contains("\nrole=secondary\n"));
+        timeline.step("c0 serves", null, "controller 0 serves again, mirrored by controller 1");
+        timeline.figure("giveback to controller 0 serving, mirrored", millis(givebackNs) + " ms");
         say("controller 0 serves again, controller 1 mirrors it: " + line(status(0), "epoch"));
         pause(2);
 
@@ -187,7 +228,49 @@ public final class DemoCommand implements Callable<Integer>
         timeline(root);
         final boolean ok = WorkloadOutcome.OK == report.outcome();
         say(ok ? "every acknowledged write verified: no write lost" : "VERIFICATION FAILED: " + report.message());
+        report(report, root);
         return ok ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /**
+     * Adds the run's figures, both journals and the demo's steps to the workload's timeline and draws the report.
+     */
+    private void report(final WorkloadReport report, final Path root) throws IOException
+    {
+        timeline.figure("workload", String.format(Locale.ROOT, "%d ops, %.1f MB/s, %.0f IOPS in %.1f s",
+            report.stats().reads() + report.stats().writes(), report.stats().megabytesPerSecond(),
+            report.stats().iops(), report.stats().elapsedNs() / 1e9));
+        for (int i = 0; i < report.failovers().size(); i++)
+        {
+            timeline.figure("the workload's failover " + (i + 1), report.failovers().get(i).toString());
+        }
+        timeline.figure("verification", report.verification().blocksVerified() + " blocks verified at the end, " +
+            report.verification().errors() + " errors");
+        try
+        {
+            final Timeline drawn = timeline.finish(root.resolve("data"));
+            final List<String> outages = new ArrayList<>();
+            for (final ChartMarks.Span outage : new ChartMarks(drawn, TimelineReport.MIN_OUTAGE_MS_DEFAULT).outages())
+            {
+                if (null != outage.label())
+                {
+                    outages.add(outage.label());
+                }
+            }
+            say("the longest outage the client saw in each step: " +
+                (outages.isEmpty() ? "none" : String.join("; ", outages)));
+            say("report: " + timeline.html().toAbsolutePath() + " (chart also in " + timeline.png().getFileName() +
+                ", data in " + timeline.file().getFileName() + ")");
+        }
+        catch (final TimelineFormatException ex)
+        {
+            throw new IllegalStateException("cannot read back the timeline: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static long millis(final long sinceNs)
+    {
+        return (System.nanoTime() - sinceNs) / 1_000_000;
     }
 
     private Process launch(final Path root, final String role, final int id) throws IOException

@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
         CtlCommand.class,
         DemoCommand.class,
         WorkloadCommand.class,
+        PlotCommand.class,
         CommandLine.HelpCommand.class,
     },
     commandListHeading = "%nCommands:%n",

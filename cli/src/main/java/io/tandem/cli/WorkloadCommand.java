@@ -109,6 +109,12 @@ public final class WorkloadCommand implements Callable<Integer>
             "the client saw through a failover), e.g. 50ms.")
     private Duration reportStalls;
 
+    @Option(names = "--timeline", paramLabel = "FILE",
+        description = "Write the run's timeline to FILE (JSON lines): every 100 ms the ops/s, bytes/s and latency " +
+            "percentiles of the requests completed, errors, and each connection lost, reconnect and outage; " +
+            "draw it with 'tandem plot FILE'.")
+    private Path timeline;
+
     @Option(names = "--failover-timeout", paramLabel = "TIME", defaultValue = "30s",
         converter = DurationConverter.class,
         description = "How long a broken connection may look for a target that serves (default: ${DEFAULT-VALUE}).")
@@ -195,6 +201,7 @@ public final class WorkloadCommand implements Callable<Integer>
             .stateFile(stateFile)
             .progressIntervalNs(null == progress ? 0 : progress.toNanos())
             .stallReportNs(null == reportStalls ? 0 : reportStalls.toNanos())
+            .timeline(timeline)
             .progressOut(err)
             .failoverTimeoutNs(failoverTimeout.toNanos())
             .failoverAttempts(failoverAttempts)

@@ -2,6 +2,7 @@ package io.tandem.cli.workload;
 
 import io.tandem.cli.nbd.NbdClientConnection;
 import io.tandem.cli.nbd.NbdExport;
+import io.tandem.cli.timeline.TimelineWriter;
 import io.tandem.controller.nbd.NbdProtocol;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
@@ -56,6 +57,7 @@ public final class Workload
     private final VerificationLog verification;
     private final List<Failover> failovers = new ArrayList<>();
     private final PrintWriter notices;
+    private WorkloadTimeline timeline;
 
     private Selector selector;
     private WorkloadConnection[] connections;
@@ -107,6 +109,7 @@ public final class Workload
             selector = Selector.open();
             seed = ctx.seed();
             blockSize = ctx.blockSize();
+            openTimeline();
             final StateFile.Contents saved = loadState();
             connectAll();
             prepare(saved, connections[0].client.export());
@@ -127,6 +130,10 @@ public final class Workload
             if (null != phase && 0 == stats.elapsedNs() && !ctx.verifyOnly())
             {
                 stats.elapsedNs(System.nanoTime() - runStartNs); // stopped before the drain completed
+            }
+            if (null != timeline)
+            {
+                endTimeline(System.nanoTime());
             }
             closeAll();
             CloseHelper.quietClose(selector);
@@ -153,7 +160,48 @@ public final class Workload
             outcome = WorkloadOutcome.VERIFICATION_FAILED;
             message = verification.errors() + " reads returned wrong data" + (null == message ? "" : "; " + message);
         }
+        if (null != timeline)
+        {
+            timeline.summary(System.nanoTime(), outcome, message, failovers.size());
+            timeline.close();
+            if (null != timeline.error() && WorkloadOutcome.OK == outcome)
+            {
+                outcome = WorkloadOutcome.RUN_FAILED;
+                message = "cannot write the timeline " + ctx.timeline() + ": " + timeline.error();
+            }
+        }
         return new WorkloadReport(ctx, span, outcome, message, stats, failovers, verification);
+    }
+
+    private void openTimeline() throws WorkloadFailure
+    {
+        if (null == ctx.timeline())
+        {
+            return;
+        }
+        try
+        {
+            timeline = new WorkloadTimeline(ctx, stats, verification, TimelineWriter.create(ctx.timeline()));
+        }
+        catch (final IOException ex)
+        {
+            throw new WorkloadFailure(WorkloadOutcome.RUN_FAILED, "cannot write the timeline " + ctx.timeline() +
+                ": " + describe(ex));
+        }
+    }
+
+    private void endTimeline(final long nowNs)
+    {
+        if (!timeline.started())
+        {
+            timeline.start(nowNs, System.currentTimeMillis(), span, null == connections ?
+                new WorkloadConnection[0] : connections);
+        }
+        timeline.endRun(nowNs);
+        if (null != phase && nowNs - lastServedNs >= ctx.timelineOutageNs())
+        {
+            timeline.outage(lastServedNs, nowNs, false);
+        }
     }
 
     private StateFile.Contents loadState() throws WorkloadFailure
@@ -265,6 +313,10 @@ public final class Workload
         {
             ctx.outageMeter().completed(runStartNs);
         }
+        if (null != timeline)
+        {
+            timeline.start(runStartNs, System.currentTimeMillis(), span, connections);
+        }
         runDeadlineNs = ctx.durationNs() > 0 ? runStartNs + ctx.durationNs() : Long.MAX_VALUE;
         lastProgressNs = runStartNs;
         nextProgressNs = runStartNs + ctx.progressIntervalNs();
@@ -298,6 +350,10 @@ public final class Workload
                 }
             }
             final long nowNs = System.nanoTime();
+            if (null != timeline)
+            {
+                timeline.advance(nowNs);
+            }
             work += advance(nowNs);
             for (final WorkloadConnection conn : connections)
             {
@@ -398,6 +454,10 @@ public final class Workload
                     }
                 }
                 stats.elapsedNs(nowNs - runStartNs);
+                if (null != timeline)
+                {
+                    timeline.endRun(nowNs);
+                }
                 for (final WorkloadConnection conn : connections)
                 {
                     conn.needsFlush = conn.client.export().canFlush();
@@ -571,18 +631,32 @@ public final class Workload
         final byte kind = conn.kind[slot];
         final int block = conn.block[slot];
         conn.kind[slot] = WorkloadConnection.IDLE;
+        final WorkloadTimeline timeline = this.timeline;
+        if (null != timeline)
+        {
+            timeline.advance(nowNs); // this completion counts in the interval it falls in
+        }
         if (NbdProtocol.OK == error)
         {
             served(conn, nowNs);
+            final long latencyNs = nowNs - conn.startNs[slot];
             switch (kind)
             {
                 case WorkloadConnection.WRITE:
                     ledger.acknowledge(block, conn.version[slot]);
-                    stats.write(blockSize, nowNs - conn.startNs[slot]);
+                    stats.write(blockSize, latencyNs);
+                    if (null != timeline)
+                    {
+                        timeline.write(latencyNs);
+                    }
                     break;
 
                 case WorkloadConnection.RUN_READ:
-                    stats.read(blockSize, nowNs - conn.startNs[slot]);
+                    stats.read(blockSize, latencyNs);
+                    if (null != timeline)
+                    {
+                        timeline.read(latencyNs);
+                    }
                     check(conn, slot, block, false);
                     break;
 
@@ -645,13 +719,19 @@ public final class Workload
         }
         if (verification.error())
         {
-            verification.detail(String.format(Locale.ROOT, "block %d (offset %d) read from %s%s: expected %s, got %s",
+            final String detail = String.format(Locale.ROOT,
+                "block %d (offset %d) read from %s%s: expected %s, got %s",
                 block, (long)block * blockSize, conn.client, finalPass ? " at the end" : "",
                 minVersion == maxVersion ? "version " + minVersion : "version " + minVersion + ".." + maxVersion,
                 got > maxVersion ? "version " + got + ", never written" :
                     BlockPattern.UNWRITTEN == got ? "zeroes, as if never written" :
                 got >= 0 && got < minVersion ? "version " + got + ", older than acknowledged" :
-                    BlockPattern.describe(data, blockSize, block, seed)));
+                    BlockPattern.describe(data, blockSize, block, seed));
+            verification.detail(detail);
+            if (null != timeline)
+            {
+                timeline.verifyError(System.nanoTime(), detail);
+            }
         }
     }
 
@@ -660,6 +740,10 @@ public final class Workload
         if (null != ctx.outageMeter())
         {
             ctx.outageMeter().completed(nowNs);
+        }
+        if (null != timeline && nowNs - lastServedNs >= ctx.timelineOutageNs())
+        {
+            timeline.outage(lastServedNs, nowNs, true);
         }
         if (ctx.stallReportNs() > 0 && nowNs - lastServedNs > ctx.stallReportNs())
         {
@@ -676,6 +760,10 @@ public final class Workload
                 nowNs - conn.brokenAtNs, conn.attempts, conn.cause);
             failovers.add(failover);
             notice(failover.toString());
+            if (null != timeline)
+            {
+                timeline.served(nowNs, failover);
+            }
         }
     }
 
@@ -718,6 +806,10 @@ public final class Workload
         conn.key = null;
         if (!conn.failingOver)
         {
+            if (null != timeline)
+            {
+                timeline.connectionLost(nowNs, conn.index, client.address(), cause);
+            }
             conn.failingOver = true;
             conn.brokenAtNs = nowNs;
             conn.brokenFrom = client.address();

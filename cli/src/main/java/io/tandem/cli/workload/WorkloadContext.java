@@ -35,6 +35,9 @@ public final class WorkloadContext
     public static final long RETRY_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(10);
     /** Verification errors described one by one in the report; the rest are counted. */
     public static final int ERROR_DETAILS_DEFAULT = 10;
+    public static final long TIMELINE_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(100);
+    /** A time without a completion at least this long is an outage in the timeline (unless stalls are reported). */
+    public static final long TIMELINE_OUTAGE_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(50);
 
     private List<InetSocketAddress> targets = new ArrayList<>();
     private int blockSize = BLOCK_SIZE_DEFAULT;
@@ -59,6 +62,9 @@ public final class WorkloadContext
     private int failoverAttempts = FAILOVER_ATTEMPTS_DEFAULT;
     private long retryIntervalNs = RETRY_INTERVAL_NS_DEFAULT;
     private int errorDetails = ERROR_DETAILS_DEFAULT;
+    private Path timeline;
+    private long timelineIntervalNs = TIMELINE_INTERVAL_NS_DEFAULT;
+    private String timelineTitle;
 
     /**
      * Checks the settings and fills the seed if none was given.
@@ -81,6 +87,10 @@ public final class WorkloadContext
         if ((long)queueDepth * blockSize > Integer.MAX_VALUE)
         {
             throw new IllegalArgumentException("queue depth x block size must stay below 2 GiB");
+        }
+        if (null != timeline && timelineIntervalNs < TimeUnit.MILLISECONDS.toNanos(1))
+        {
+            throw new IllegalArgumentException("the timeline's interval must be 1 ms or more");
         }
         if (ops < 0 || durationNs < 0 || span < 0 || progressIntervalNs < 0 || stallReportNs < 0)
         {
@@ -419,6 +429,58 @@ public final class WorkloadContext
     {
         this.errorDetails = errorDetails;
         return this;
+    }
+
+    public Path timeline()
+    {
+        return timeline;
+    }
+
+    /**
+     * Where to write the run's timeline (created or replaced): per interval, throughput, latency percentiles and
+     * errors, and the events the workload saw; null (the default) for none. Format in {@code TimelineFormat}.
+     */
+    public WorkloadContext timeline(final Path timeline)
+    {
+        this.timeline = timeline;
+        return this;
+    }
+
+    public long timelineIntervalNs()
+    {
+        return timelineIntervalNs;
+    }
+
+    /**
+     * The length of a timeline interval (100 ms).
+     */
+    public WorkloadContext timelineIntervalNs(final long timelineIntervalNs)
+    {
+        this.timelineIntervalNs = timelineIntervalNs;
+        return this;
+    }
+
+    public String timelineTitle()
+    {
+        return timelineTitle;
+    }
+
+    /**
+     * A title for the timeline's header, which a chart of it shows; null (the default) for none.
+     */
+    public WorkloadContext timelineTitle(final String timelineTitle)
+    {
+        this.timelineTitle = timelineTitle;
+        return this;
+    }
+
+    /**
+     * @return the shortest time without a completion that the timeline records as an outage: the stall report's
+     * threshold when one is set, else {@link #TIMELINE_OUTAGE_NS_DEFAULT}.
+     */
+    public long timelineOutageNs()
+    {
+        return stallReportNs > 0 ? stallReportNs : TIMELINE_OUTAGE_NS_DEFAULT;
     }
 
     private static void requireRange(final String name, final int value, final int min, final int max)

@@ -33,9 +33,17 @@ final class LaunchedPair implements AutoCloseable
 
     LaunchedPair(final Path dir, final int nbdBase, final int portBase)
     {
+        this(dir, nbdBase, nbdBase + 100, portBase);
+    }
+
+    /**
+     * A pair whose control ports start at {@code controlBase} rather than 100 above the NBD ports.
+     */
+    LaunchedPair(final Path dir, final int nbdBase, final int controlBase, final int portBase)
+    {
         this.dir = dir;
         this.nbdBase = nbdBase;
-        this.controlBase = nbdBase + 100;
+        this.controlBase = controlBase;
         this.servicePort = nbdBase + 2;
         this.portBase = portBase;
     }
