@@ -31,11 +31,19 @@ final class LaunchedPair implements AutoCloseable
     /** Every child ever started, so close() stops whatever still runs, whichever test variable held it. */
     private final List<ChildJvm> started = new ArrayList<>();
 
+    /** Controller N's metrics and console on metricsBase + N; 0 (the default here): none. */
+    int metricsBase;
+
     LaunchedPair(final Path dir, final int nbdBase, final int portBase)
+    {
+        this(dir, nbdBase, nbdBase + 100, portBase);
+    }
+
+    LaunchedPair(final Path dir, final int nbdBase, final int controlBase, final int portBase)
     {
         this.dir = dir;
         this.nbdBase = nbdBase;
-        this.controlBase = nbdBase + 100;
+        this.controlBase = controlBase;
         this.servicePort = nbdBase + 2;
         this.portBase = portBase;
     }
@@ -52,7 +60,8 @@ final class LaunchedPair implements AutoCloseable
             "--nvram-size", "8M",
             "--cache-size", "32M",
             "--data-port-base", Integer.toString(portBase),
-            "--ack-port-base", Integer.toString(portBase + 20)));
+            "--ack-port-base", Integer.toString(portBase + 20),
+            "--metrics-port", Integer.toString(0 == metricsBase ? 0 : metricsBase + id)));
         args.addAll(extra);
         return args;
     }
