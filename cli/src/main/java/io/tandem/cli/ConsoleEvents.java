@@ -58,9 +58,9 @@ final class ConsoleEvents implements EventFeed
                 }
                 readers[id] = EventJournalReader.open(dir);
             }
-            while (readers[id].poll(fresh::add, 1000) > 0)
+            while (readers[id].poll(event -> fresh.add(event.copy()), 1000) > 0)
             {
-                // everything written so far
+                // everything written so far (the reader hands out one event it reuses: each is copied)
             }
         }
         fresh.sort(Comparator.comparingLong(JournalEvent::timeMs));
