@@ -138,6 +138,9 @@ function streamLag(s) {
 }
 
 function drawPathButtons(paths) {
+  const key = paths.join(",");
+  if (key === state.pathKey) return; // redrawn only when a path changes, so a button is not replaced under a click
+  state.pathKey = key;
   const box = document.getElementById("paths");
   box.replaceChildren();
   paths.forEach((p, i) => {
@@ -160,6 +163,12 @@ function drawPathButtons(paths) {
   });
 }
 
+function pairErrors() {
+  let n = 0;
+  for (const c of state.pair.controllers) if (c.status) n += Number(c.status["errors.count"] || 0);
+  return n;
+}
+
 function drawFigures() {
   const primary = controllerOf("primary");
   const secondary = controllerOf("secondary");
@@ -171,11 +180,18 @@ function drawFigures() {
     ["consistency points", primary ? s["cp.count"] : "-"],
     ["last CP", primary ? s["cp.lastDurationMs"] + " ms" : "-"],
     ["stream lag", primary ? streamLag(s) + " records" : "-"],
+    ["NVLog", primary ? (s["nvlog.fill"] * 100).toFixed(1) + "% full" : "-"],
+    ["writes", primary ? Number(s["writes.completed"]).toLocaleString() : "-"],
+    ["errors", pairErrors()],
   ];
+  const verdict = secondary && secondary.status["takeover.verdict"];
+  items.push(["if the primary failed now", verdict ? String(verdict).toLowerCase().replace(/_/g, " ") + ": " +
+    String(secondary.status["takeover.reason"]).toLowerCase().replace(/_/g, " ") : "no secondary"]);
   const dl = document.getElementById("figures");
   dl.replaceChildren();
   for (const [k, v] of items) {
     const div = document.createElement("div");
+    if (k.startsWith("if the primary")) div.className = "wide";
     const dt = document.createElement("dt");
     dt.textContent = k;
     const dd = document.createElement("dd");
@@ -328,6 +344,7 @@ function push(t, read, write, wp50, wp99, rp99) {
     for (const k in series) series[k].shift();
   }
   charts.iops.setData([series.t, series.read, series.write]);
+  document.getElementById("iops-chart").dataset.points = series.t.length;
   charts.latency.setData([series.t, series.wp50, series.wp99, series.rp99]);
 }
 
@@ -336,8 +353,13 @@ function chart(id, yLabel, lines) {
   const axis = { stroke: "#8b93a3", grid: { stroke: "#262b36" }, ticks: { stroke: "#262b36" } };
   const opts = {
     width: node.clientWidth || 500, height: 200,
-    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(max || 0, 1) * 1.1] } },
-    axes: [axis, Object.assign({ label: yLabel, size: 60 }, axis)],
+    scales: {
+      // at least the last half minute, so that the first points do not stretch over years
+      x: { time: true, range: (u, min, max) => [Math.min(min, max - 30), max] },
+      y: { range: (u, min, max) => [0, Math.max(max || 0, 1) * 1.1] },
+    },
+    axes: [Object.assign({ space: 70, values: (u, ticks) => ticks.map(clock1000) }, axis),
+      Object.assign({ label: yLabel, size: 60 }, axis)],
     series: [{}].concat(lines.map(([label, color]) => ({
       label, stroke: color, width: 2, spanGaps: false, points: { show: false },
       value: (u, v) => v === null || v === undefined ? "-" : v.toFixed(v < 10 ? 2 : 0),
@@ -356,6 +378,10 @@ const charts = {
 };
 
 // ---------- events ----------
+
+function clock1000(s) {
+  return clock(s * 1000);
+}
 
 function clock(ms) {
   return new Date(ms).toLocaleTimeString([], { hour12: false });
