@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Both controllers of a launched pair serve Prometheus metrics: the names and types a monitoring stack relies on,
- * values that move with what the pair does (writes, a pulled path, a consistency point, a giveback), scrapes that
- * do not stop I/O, the Grafana dashboard's queries naming only metrics a scrape has, and the port's settings.
+ * values that move with what the pair does (writes, a pulled path, a consistency point, a giveback, a takeover),
+ * scrapes that do not stop I/O, the Grafana dashboard's queries naming only metrics a scrape has, and the port's settings.
  */
 class MetricsTest
 {
@@ -144,6 +144,23 @@ class MetricsTest
             assertTrue(gaveBack.value("tandem_giveback_step_duration_seconds", "step", "hand_over") <= total);
             // the process's latency histogram outlives the role that recorded it
             assertTrue(gaveBack.value("tandem_nbd_request_duration_seconds_count", "op", "write") >= writes);
+
+            // kill -9 of the serving controller: the other takes over, and its metrics time the takeover's steps
+            pair.secondary.kill();
+            await(pair, "controller 0 to take over", 30, () ->
+            {
+                final Scrape now = Scrape.orNull(METRICS);
+                return null != now && 1 == now.value("tandem_role", "role", "primary") &&
+                    1 == now.value("tandem_takeovers_total", "outcome", "done");
+            });
+            final Scrape tookOver = Scrape.of(METRICS);
+            final double took = tookOver.value("tandem_takeover_step_duration_seconds", "step", "total");
+            assertTrue(took > 0 && took < 10, "takeover took " + took + " s");
+            assertTrue(tookOver.value("tandem_takeover_step_duration_seconds", "step", "fence") <= took);
+            assertTrue(tookOver.value("tandem_takeover_step_duration_seconds", "step", "detection") > 0,
+                "the partner's loss was detected, not commanded");
+            assertEquals(1, tookOver.value("tandem_primary_mode", "mode", "degraded") +
+                tookOver.value("tandem_primary_mode", "mode", "recording_stale"), "serving alone");
         }
     }
 
