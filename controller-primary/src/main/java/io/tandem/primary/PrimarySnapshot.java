@@ -236,7 +236,8 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
             ConsistencyPoint.State.values(), cpState);
         out.gauge("tandem_cache_dirty_pages", "Pages of the write cache not yet in the pool", dirtyPages);
         out.gauge("tandem_writes_pending", "Writes queued, not yet through cache, log and mirror", writesPending);
-        out.gauge("tandem_writes_in_flight", "Writes logged and mirrored, waiting to be durable on both", writesInFlight);
+        out.gauge("tandem_writes_in_flight", "Writes logged and mirrored, waiting to be durable on both",
+            writesInFlight);
         out.counter("tandem_volume_writes", "Writes the volume completed (durable on both controllers), since the " +
             "role started", writesCompleted);
         out.counter("tandem_volume_written_bytes", "Bytes of completed writes, since the role started", writesBytes);

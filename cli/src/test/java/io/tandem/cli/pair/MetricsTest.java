@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Both controllers of a launched pair serve Prometheus metrics: the names and types a monitoring stack relies on,
  * values that move with what the pair does (writes, a pulled path, a consistency point, a giveback, a takeover),
- * scrapes that do not stop I/O, the Grafana dashboard's queries naming only metrics a scrape has, and the port's settings.
+ * scrapes that do not stop I/O, the Grafana dashboard's queries naming only metrics a scrape has, and the port's
+ * settings.
  */
 class MetricsTest
 {

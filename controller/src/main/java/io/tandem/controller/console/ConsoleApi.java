@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  */
 public final class ConsoleApi implements HttpHandler
 {
-    private static final Pattern COMMANDS = Pattern.compile("path (pull|restore) [0-9]{1,2}|cp|takeover( force)?|giveback");
+    private static final Pattern COMMANDS =
+        Pattern.compile("path (pull|restore) [0-9]{1,2}|cp|takeover( force)?|giveback");
     private static final int CONTROL_TIMEOUT_MS = 2_000;
     private static final int EVENTS_LIMIT = 200;
 
