@@ -1,10 +1,10 @@
 package io.tandem.secondary;
 
-import io.tandem.controller.metrics.MetricsWriter;
-import io.tandem.controller.metrics.RoleMetrics;
 import io.tandem.controller.AgentIdling;
 import io.tandem.controller.ControllerContext;
 import io.tandem.controller.ControllerShell;
+import io.tandem.controller.metrics.MetricsWriter;
+import io.tandem.controller.metrics.RoleMetrics;
 import io.tandem.controller.nbd.NbdFrontEnd;
 import io.tandem.controller.nbd.NbdServerContext;
 import io.tandem.controller.pool.Mailbox;
