@@ -151,6 +151,21 @@ public final class ControllerOptions
         description = "Longest a new request waits unread while coalescing, up to 100ms (default: ${DEFAULT-VALUE}).")
     java.time.Duration nbdCoalesceWindow;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+        description = "HTTP port of Prometheus metrics (/metrics) and the web console (/) (default: the NBD port + " +
+            "200: 11009 for controller 0, 11010 for controller 1; 0: none).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-address", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+        description = "Address the metrics port listens on; the console controls the pair, so keep it on a " +
+            "management network (default: ${DEFAULT-VALUE}).")
+    String metricsAddress;
+
+    @Option(names = "--partner-control", paramLabel = "HOST:PORT", converter = TargetConverter.class,
+        description = "The partner's control port, for the console's picture of the pair and its buttons " +
+            "(default: this controller's control port + 1 for controller 0, - 1 for controller 1).")
+    java.net.InetSocketAddress partnerControl;
+
     @Option(names = "--config", paramLabel = "FILE",
         description = "Properties file of these options (e.g. nbd-port=10811); the command line wins.")
     Path config;

@@ -47,24 +47,43 @@ final class ControllerRun
         final ControllerHealth health = new ControllerHealth((fault, cause) -> stopped.countDown(),
             SystemEpochClock.INSTANCE);
         final RoleSupervisor controller;
+        final java.util.concurrent.atomic.AtomicReference<RoleSupervisor> running =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        io.tandem.controller.metrics.MetricsServer metrics = null;
         try
         {
-            final io.tandem.controller.ControllerContext ctx = options.toContext(id).health(health);
-            ctx.copy().conclude(); // a bad setting is refused before anything is written
+            final io.tandem.controller.ControllerContext ctx = options.toContext(id).health(health)
+                .telemetry(new io.tandem.controller.metrics.ControllerTelemetry());
+            final io.tandem.controller.ControllerContext concluded = ctx.copy().conclude(); // refused before anything
+            // the metrics port, bound first: one that cannot be had stops the start with the reason
+            metrics = MetricsPort.start(options, concluded, () ->
+            {
+                final RoleSupervisor supervisor = running.get();
+                return null == supervisor ? null : supervisor.roleMetrics();
+            });
             // this process's claim on the controller's directory, for its whole life: the kernel lets it go at
             // the exit, which tells the partner's exit watch at once; a second process for this controller stops here
             java.nio.file.Files.createDirectories(ctx.controllerDir());
             runLock = io.tandem.controller.platform.RunLock.hold(ctx.controllerDir(),
                 io.tandem.controller.pool.RunIdentity.current());
             controller = RoleSupervisor.launch(ctx, role, System.out);
+            running.set(controller);
+            if (null != metrics)
+            {
+                System.out.println("controller " + id + ": metrics on http://" + options.metricsAddress + ":" +
+                    metrics.port() + "/metrics, console on http://" + options.metricsAddress + ":" + metrics.port() +
+                    "/");
+            }
         }
         catch (final IOException | IllegalStateException | IllegalArgumentException ex)
         {
+            org.agrona.CloseHelper.quietClose(metrics);
             spec.commandLine().getErr().println("tandem " + role.name().toLowerCase() + ": cannot start controller " +
                 id + ": " + ex.getMessage());
             return ExitCodes.FAILED;
         }
         untilStopped(controller, "controller " + id, stopped, health, options.givebackTimeout.toMillis());
+        org.agrona.CloseHelper.quietClose(metrics);
         final FatalFault fault = health.fault();
         if (null == fault)
         {

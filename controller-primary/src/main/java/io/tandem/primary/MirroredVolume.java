@@ -85,7 +85,7 @@ final class MirroredVolume implements BlockVolume
     public void submitTrim(
         final long token, final long offset, final long length, final boolean fua, final IoCompletion completion)
     {
-        writePath.flush(token, completion);
+        writePath.trim(token, completion);
     }
 
     public void submitWriteZeroes(

@@ -5,6 +5,8 @@ import io.tandem.controller.ControllerContext;
 import io.tandem.controller.ControllerShell;
 import io.tandem.controller.errors.CountedErrorLog;
 import io.tandem.controller.errors.FatalFault;
+import io.tandem.controller.metrics.MetricsWriter;
+import io.tandem.controller.metrics.RoleMetrics;
 import io.tandem.controller.nbd.NbdFrontEnd;
 import io.tandem.controller.nbd.NbdServerContext;
 import io.tandem.controller.nbd.ServiceAddressState;
@@ -56,7 +58,7 @@ import java.util.concurrent.TimeUnit;
  * Thread-safe: {@link #status()}, {@link #requestCheckpoint()}, {@link #pull(int)}, {@link #restore(int)} and
  * {@link #close()} from any thread.
  */
-public final class PrimaryController implements AutoCloseable
+public final class PrimaryController implements AutoCloseable, RoleMetrics
 {
     private final ControllerContext ctx;
     private final ControllerShell shell;
@@ -220,6 +222,7 @@ public final class PrimaryController implements AutoCloseable
             }, ctx.nanoClock(), nbdCtx.maxConnections() * nbdCtx.maxRequestsPerConnection() + 64, epoch, firstLsn,
                 MirroredVolume::complete);
             writePath.epochLease(epochLease);
+            writePath.latency(null == ctx.telemetry() ? null : ctx.telemetry().latency());
             writePath.noSpaceWaitNs(TimeUnit.MILLISECONDS.toNanos(ctx.noSpaceWaitMs()));
             if (ctx.startWithoutMirror())
             {
@@ -481,6 +484,22 @@ public final class PrimaryController implements AutoCloseable
         return epoch;
     }
 
+    public io.tandem.controller.metrics.ControllerRole role()
+    {
+        return io.tandem.controller.metrics.ControllerRole.PRIMARY;
+    }
+
+    /**
+     * Writes the metrics of the state the agent last captured (as {@link #status()} renders it) and of the NBD
+     * server's counters, on the caller's thread.
+     */
+    public void writeMetrics(final MetricsWriter out)
+    {
+        final PrimarySnapshot copy = new PrimarySnapshot(pulled.length, published.streamSent.length);
+        copy.copyFrom(published);
+        shell.writeMetrics(copy, nbd.counters(), out);
+    }
+
     /**
      * Starts the background rebuild of an array pool's members (none for a single pool, or a platform that gives no
      * threads of their own): throttled against client writes, and only while the epoch lease holds.
@@ -627,6 +646,10 @@ public final class PrimaryController implements AutoCloseable
         private long givebackDeadlineNs;
         /** A giveback's first CP, taken while clients still write, is not done yet. */
         private boolean givebackPreCp;
+        /** When the giveback began, its quiesce began (its first CP done) and its hand-over began; 0: not yet. */
+        private long givebackStartNs;
+        private long givebackQuiesceNs;
+        private long givebackHandOverNs;
         private PrimaryMode staleFrom;
         private boolean staleRecorded;
         private long aloneTicket;
@@ -901,6 +924,9 @@ public final class PrimaryController implements AutoCloseable
                 stage = 0;
                 givebackPreCp = true;
                 givebackDeadlineNs = nowNs + TimeUnit.MILLISECONDS.toNanos(ctx.givebackTimeoutMs());
+                givebackStartNs = nowNs;
+                givebackQuiesceNs = 0;
+                givebackHandOverNs = 0;
                 transition(PrimaryTransition.GIVEBACK_REQUESTED);
                 return 1;
             }
@@ -1024,6 +1050,7 @@ public final class PrimaryController implements AutoCloseable
                 nbd.serviceAddress(ctx.serviceAddress());
                 transition(sender.hasLivePath() ? PrimaryTransition.GIVEBACK_ABORTED :
                     PrimaryTransition.GIVEBACK_PATHS_LOST);
+                givebackTimed(false, nowNs);
                 return 1;
             }
             if (givebackPreCp)
@@ -1034,6 +1061,7 @@ public final class PrimaryController implements AutoCloseable
                     return 0;
                 }
                 givebackPreCp = false;
+                givebackQuiesceNs = nowNs;
                 stage = 0;
                 nbd.refuseIo(true);
                 return 1;
@@ -1063,6 +1091,7 @@ public final class PrimaryController implements AutoCloseable
                         return handed;
                     });
                     stage = 2;
+                    givebackHandOverNs = nowNs;
                     return 1;
                 default:
                 {
@@ -1070,6 +1099,7 @@ public final class PrimaryController implements AutoCloseable
                     if (TaskOutcome.DONE == outcome)
                     {
                         transition(PrimaryTransition.GAVE_BACK);
+                        givebackTimed(true, nowNs);
                         return 1;
                     }
                     if (TaskOutcome.FAILED == outcome)
@@ -1080,6 +1110,23 @@ public final class PrimaryController implements AutoCloseable
                     return 0;
                 }
             }
+        }
+
+        /**
+         * Tells the process's telemetry how long each step of the giveback that just ended took (a step it did not
+         * reach is 0), allocating nothing.
+         */
+        private void givebackTimed(final boolean handedOver, final long nowNs)
+        {
+            if (null == ctx.telemetry())
+            {
+                return;
+            }
+            final long quiesceStartNs = 0 == givebackQuiesceNs ? nowNs : givebackQuiesceNs;
+            final long handOverStartNs = 0 == givebackHandOverNs ? nowNs : givebackHandOverNs;
+            ctx.telemetry().failovers().giveback(handedOver, quiesceStartNs - givebackStartNs,
+                0 == givebackQuiesceNs ? 0 : handOverStartNs - givebackQuiesceNs,
+                0 == givebackHandOverNs ? 0 : nowNs - givebackHandOverNs, nowNs - givebackStartNs);
         }
 
         /**
@@ -1222,6 +1269,8 @@ public final class PrimaryController implements AutoCloseable
         out.latencyP99Us = latency.getValueAtPercentile(99);
         out.latencyP999Us = latency.getValueAtPercentile(99.9);
         out.writesFailedNoSpace = writePath.writesFailedNoSpace();
+        out.generation = writePath.generation();
+        out.pathCounters.capture(sender.counters());
         out.endWrite();
     }
 

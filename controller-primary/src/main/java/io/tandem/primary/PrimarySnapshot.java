@@ -1,5 +1,7 @@
 package io.tandem.primary;
 
+import io.tandem.controller.metrics.MetricsWriter;
+import io.tandem.controller.metrics.PathCounters;
 import io.tandem.controller.nbd.ServiceAddressState;
 import io.tandem.controller.status.StatusSnapshot;
 import io.tandem.controller.status.StatusWriter;
@@ -61,10 +63,13 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
     long latencyP999Us;
     long startupReplayed;
     long writesFailedNoSpace;
+    long generation;
+    final PathCounters pathCounters;
 
     PrimarySnapshot(final int paths, final int streams)
     {
         this.pulled = new boolean[paths];
+        this.pathCounters = new PathCounters(paths);
         this.streamSent = new long[streams];
         this.streamAcked = new long[streams];
         this.streamPath = new int[streams];
@@ -119,6 +124,8 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
         latencyP999Us = from.latencyP999Us;
         startupReplayed = from.startupReplayed;
         writesFailedNoSpace = from.writesFailedNoSpace;
+        generation = from.generation;
+        pathCounters.copyFrom(from.pathCounters);
     }
 
     /**
@@ -198,5 +205,51 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
             out.field("cp.lastFailure", cpLastFailure + " in a row " + cpFailuresInARow + ": " + cpLastError +
                 ", retry in " + cpRetryInMs + " ms");
         }
+    }
+
+    /**
+     * Writes the values a scrape shows: mode, epoch and generation, paths, streams, NVLog, consistency points.
+     */
+    public void metrics(final MetricsWriter out)
+    {
+        out.states("tandem_primary_mode", "The primary's mode (1 for the one it is in)", "mode",
+            PrimaryMode.values(), mode);
+        out.counter("tandem_mode_transitions", "Mode changes since the role started", transitions);
+        out.gauge("tandem_epoch", "The epoch this controller serves at (the pool's age when it took the pool)", epoch);
+        out.gauge("tandem_mirror_generation", "The mirror generation: the primary's newest, the one the secondary " +
+            "holds complete (0: none)", generation);
+        out.states("tandem_service_address_state", "Whether this controller listens on the volume's service " +
+            "address", "state", ServiceAddressState.values(), serviceState);
+        pathCounters.write(out, liveMask, pulled);
+        for (int stream = 0; stream < streamSent.length; stream++)
+        {
+            final String id = Integer.toString(stream);
+            out.gauge("tandem_stream_lag_records", "Records of the stream not yet acknowledged: sent by the primary " +
+                "and unacknowledged, or delivered to the secondary and unacknowledged", streamSent[stream] -
+                streamAcked[stream], "stream", id);
+            out.gauge("tandem_stream_path", "The interconnect path carrying the stream (-1: none)",
+                streamPath[stream], "stream", id);
+        }
+        out.gauge("tandem_nvlog_fill_ratio", "How full the NVLog is, 0 to 1", nvlogFill);
+        out.gauge("tandem_lsn", "The last log sequence number given to a write", lsn);
+        out.gauge("tandem_cp_lsn", "The LSN below which the pool holds every write (the last consistency point)",
+            cpLsn);
+        out.counter("tandem_cp", "Consistency points completed since the role started", cpCount);
+        out.gauge("tandem_cp_last_duration_seconds", "How long the last consistency point took",
+            cpLastDurationMs / 1000.0);
+        out.states("tandem_cp_state", "The consistency point's step (1 for the one it is in)", "state",
+            ConsistencyPoint.State.values(), cpState);
+        out.gauge("tandem_cache_dirty_pages", "Pages of the write cache not yet in the pool", dirtyPages);
+        out.gauge("tandem_writes_pending", "Writes queued, not yet through cache, log and mirror", writesPending);
+        out.gauge("tandem_writes_in_flight", "Writes logged and mirrored, waiting to be durable on both",
+            writesInFlight);
+        out.counter("tandem_volume_writes", "Writes the volume completed (durable on both controllers), since the " +
+            "role started", writesCompleted);
+        out.counter("tandem_volume_written_bytes", "Bytes of completed writes, since the role started", writesBytes);
+        out.counter("tandem_volume_reads", "Reads the volume completed, since the role started", readsCompleted);
+        out.gauge("tandem_startup_replayed_records", "Records the role replayed from its NVLog when it started",
+            startupReplayed);
+        io.tandem.controller.metrics.ErrorMetrics.error(out, "cp_failure", cpFailed);
+        io.tandem.controller.metrics.ErrorMetrics.error(out, "write_no_space", writesFailedNoSpace);
     }
 }

@@ -3,6 +3,8 @@ package io.tandem.secondary;
 import io.tandem.controller.AgentIdling;
 import io.tandem.controller.ControllerContext;
 import io.tandem.controller.ControllerShell;
+import io.tandem.controller.metrics.MetricsWriter;
+import io.tandem.controller.metrics.RoleMetrics;
 import io.tandem.controller.nbd.NbdFrontEnd;
 import io.tandem.controller.nbd.NbdServerContext;
 import io.tandem.controller.pool.Mailbox;
@@ -51,7 +53,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Thread-safe: {@link #status()}, {@link #pull(int)}, {@link #restore(int)}, {@link #close()} from any thread.
  */
-public final class SecondaryController implements AutoCloseable
+public final class SecondaryController implements AutoCloseable, RoleMetrics
 {
     /** How long a takeover that took the pool but failed on the pool's I/O waits before it tries again. */
     private static final long TAKEOVER_RETRY_NS = TimeUnit.SECONDS.toNanos(1);
@@ -680,7 +682,13 @@ public final class SecondaryController implements AutoCloseable
             {
                 runningTakeover = null;
             }
-            final long totalMs = (ctx.nanoClock().nanoTime() - startNs) / 1_000_000;
+            final long totalNs = ctx.nanoClock().nanoTime() - startNs;
+            final long totalMs = totalNs / 1_000_000;
+            if (null != ctx.telemetry())
+            {
+                ctx.telemetry().failovers().takeover(result.passed(), requested ? 0 : detectedAfterMs * 1_000_000,
+                    result.fenceNs(), result.scanNs(), result.replayNs(), result.cpNs(), totalNs);
+            }
             if (result.passed())
             {
                 final String summary = "took over at epoch " + result.newEpoch() + ": detection " +
@@ -782,6 +790,7 @@ public final class SecondaryController implements AutoCloseable
             out.mirrorBytes = current.store.bytesStored();
             out.pendingAcks = current.store.pendingAcks();
             out.releasedUpTo = current.store.releasedUpTo();
+            out.pathCounters.capture(current.receiver.counters());
         }
         out.mode = modes.mode();
         out.lastTransition = modes.last();
@@ -793,6 +802,22 @@ public final class SecondaryController implements AutoCloseable
         out.verdict = verdict;
         out.takeoverOutcome = takeoverOutcome;
         out.endWrite();
+    }
+
+    public io.tandem.controller.metrics.ControllerRole role()
+    {
+        return io.tandem.controller.metrics.ControllerRole.SECONDARY;
+    }
+
+    /**
+     * Writes the metrics of the state the agent last captured (as {@link #status()} renders it) and of the NBD
+     * server's counters, on the caller's thread.
+     */
+    public void writeMetrics(final MetricsWriter out)
+    {
+        final SecondarySnapshot copy = new SecondarySnapshot(pulled.length, published.delivered.length);
+        copy.copyFrom(published);
+        shell.writeMetrics(copy, nbd.counters(), out);
     }
 
     /**

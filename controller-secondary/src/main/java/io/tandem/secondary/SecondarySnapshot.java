@@ -1,5 +1,7 @@
 package io.tandem.secondary;
 
+import io.tandem.controller.metrics.MetricsWriter;
+import io.tandem.controller.metrics.PathCounters;
 import io.tandem.controller.pool.MirrorState;
 import io.tandem.controller.status.StatusSnapshot;
 import io.tandem.controller.status.StatusWriter;
@@ -45,10 +47,12 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
     long takeoversRefused;
     TakeoverVerdict verdict;
     String takeoverOutcome = "";
+    final PathCounters pathCounters;
 
     SecondarySnapshot(final int paths, final int streams)
     {
         this.pulled = new boolean[paths];
+        this.pathCounters = new PathCounters(paths);
         this.delivered = new long[streams];
         this.durable = new long[streams];
         this.acked = new long[streams];
@@ -87,6 +91,7 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
         takeoversRefused = from.takeoversRefused;
         verdict = from.verdict;
         takeoverOutcome = from.takeoverOutcome;
+        pathCounters.copyFrom(from.pathCounters);
     }
 
     public void render(final StatusWriter out)
@@ -147,6 +152,51 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
         if (!takeoverOutcome.isEmpty())
         {
             out.field("takeover.last", takeoverOutcome);
+        }
+    }
+
+    /**
+     * Writes the values a scrape shows: mode, epochs and generations, the partner, paths, streams, the mirror and
+     * the takeover verdict.
+     */
+    public void metrics(final MetricsWriter out)
+    {
+        out.states("tandem_secondary_mode", "The secondary's mode (1 for the one it is in)", "mode",
+            SecondaryMode.values(), mode);
+        out.gauge("tandem_epoch", "The epoch this controller serves at (the pool's age when it took the pool)",
+            sessionEpoch);
+        out.gauge("tandem_mirror_generation", "The mirror generation: the primary's newest, the one the secondary " +
+            "holds complete (0: none)", heldGeneration);
+        out.gauge("tandem_pool_epoch", "The pool's epoch as this controller last read it", poolEpoch);
+        out.gauge("tandem_pool_owner", "The controller that owns the pool, as this controller last read it",
+            poolOwner);
+        out.states("tandem_pool_mirror_state", "The mirror state the pool records", "state", MirrorState.values(),
+            mirrorState);
+        out.gauge("tandem_pool_mirror_generation", "The mirror generation the pool records", mirrorGeneration);
+        out.gauge("tandem_partner_heartbeat_age_seconds", "Age of the partner's last mailbox heartbeat",
+            partnerHeartbeatAgeMs / 1000.0);
+        pathCounters.write(out, liveMask, pulled);
+        if (hasSession)
+        {
+            for (int stream = 0; stream < delivered.length; stream++)
+            {
+                out.gauge("tandem_stream_lag_records", "Records of the stream not yet acknowledged: sent by the " +
+                    "primary and unacknowledged, or delivered to the secondary and unacknowledged",
+                    delivered[stream] - acked[stream], "stream", Integer.toString(stream));
+            }
+            out.gauge("tandem_nvlog_fill_ratio", "How full the NVLog is, 0 to 1", nvlogFill);
+            out.counter("tandem_mirror_records", "Records the mirror stored, since the session started",
+                mirrorRecords);
+            out.counter("tandem_mirror_bytes", "Bytes the mirror stored, since the session started", mirrorBytes);
+            out.gauge("tandem_mirror_pending_acks", "Records stored, their acknowledgement not yet sent", pendingAcks);
+        }
+        out.flag("tandem_takeover_running", "1 while a takeover runs", takingOver);
+        final TakeoverVerdict decided = verdict;
+        for (final TakeoverVerdict.Kind kind : TakeoverVerdict.Kind.values())
+        {
+            out.flag("tandem_takeover_verdict", "What the takeover decision concludes now (1 for its verdict): " +
+                "take_over, resume or refuse", null != decided && decided.kind() == kind, "verdict",
+                kind.name().toLowerCase());
         }
     }
 }

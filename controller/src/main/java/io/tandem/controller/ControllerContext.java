@@ -192,6 +192,7 @@ public final class ControllerContext
     private long handedEpoch;
     private EventJournal journal;
     private RoleHandoff roleHandoff;
+    private io.tandem.controller.metrics.ControllerTelemetry telemetry;
     private NanoClock nanoClock;
     private EpochClock epochClock;
     private ControllerPlatform platform = OsPlatform.INSTANCE;
@@ -851,6 +852,21 @@ public final class ControllerContext
     }
 
     /**
+     * @return what the process measures across its roles (request latency, takeover and giveback steps), shared by
+     * every copy of this context; null (the default) to measure none of it.
+     */
+    public io.tandem.controller.metrics.ControllerTelemetry telemetry()
+    {
+        return telemetry;
+    }
+
+    public ControllerContext telemetry(final io.tandem.controller.metrics.ControllerTelemetry telemetry)
+    {
+        this.telemetry = telemetry;
+        return this;
+    }
+
+    /**
      * @return what the controller keeps from one role to the next (its open NVLog, spare media drivers); null (the
      * default) for a role that opens everything itself. Owned by whoever runs the controller's roles, which
      * closes it.
@@ -1022,6 +1038,7 @@ public final class ControllerContext
         copy.handedEpoch = handedEpoch;
         copy.journal = journal;
         copy.roleHandoff = roleHandoff;
+        copy.telemetry = telemetry;
         copy.noSpaceWaitMs = noSpaceWaitMs;
         copy.errorLogLength = errorLogLength;
         copy.health = health;

@@ -3,6 +3,11 @@ package io.tandem.controller;
 import io.tandem.controller.control.ControlHandler;
 import io.tandem.controller.control.ControlServer;
 import io.tandem.controller.errors.CountedErrorLog;
+import io.tandem.controller.metrics.ErrorMetrics;
+import io.tandem.controller.metrics.MetricsWriter;
+import io.tandem.controller.metrics.NbdMetrics;
+import io.tandem.controller.metrics.PoolMetrics;
+import io.tandem.controller.nbd.NbdCounters;
 import io.tandem.controller.platform.PartnerExitWatch;
 import io.tandem.controller.pool.MailboxFile;
 import io.tandem.controller.pool.Pool;
@@ -236,6 +241,18 @@ public final class ControllerShell implements AutoCloseable
         errors.appendStatus(extra);
         PoolStatus.append(pool, extra);
         return StatusWriter.render(snapshot, json, extra);
+    }
+
+    /**
+     * Writes a role's metrics: its status snapshot (a copy of its own, as {@link #renderStatus} renders it), its NBD
+     * server's counters, the error log and health, and the pool. On the scraping thread, never the agent.
+     */
+    public void writeMetrics(final StatusSnapshot<?> snapshot, final NbdCounters nbd, final MetricsWriter out)
+    {
+        snapshot.metrics(out);
+        NbdMetrics.write(nbd, out);
+        ErrorMetrics.write(errors, ctx.health(), out);
+        PoolMetrics.write(pool, out);
     }
 
     /**

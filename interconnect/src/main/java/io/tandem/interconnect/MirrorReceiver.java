@@ -143,6 +143,14 @@ public final class MirrorReceiver implements Agent
     }
 
     /**
+     * @return this endpoint's counters, for a status snapshot to copy on the owning duty cycle.
+     */
+    public InterconnectCounters counters()
+    {
+        return counters;
+    }
+
+    /**
      * @return the last sequence of the stream handed to the sink. Thread-safe.
      */
     public long deliveredSequence(final int stream)

@@ -211,6 +211,14 @@ public final class MirrorSender implements Agent
     }
 
     /**
+     * @return this endpoint's counters, for a status snapshot to copy on the owning duty cycle.
+     */
+    public InterconnectCounters counters()
+    {
+        return counters;
+    }
+
+    /**
      * @return bit i set while path i is up.
      */
     public int liveMask()

@@ -253,6 +253,15 @@ public final class RoleSupervisor implements AutoCloseable
         return null == s ? "changing role" : s.status();
     }
 
+    /**
+     * @return the running role's metrics, or null while the controller changes role.
+     */
+    public io.tandem.controller.metrics.RoleMetrics roleMetrics()
+    {
+        final PrimaryController p = primary;
+        return null != p ? p : secondary;
+    }
+
     public PrimaryController primary()
     {
         return primary;

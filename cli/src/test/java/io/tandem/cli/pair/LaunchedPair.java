@@ -31,6 +31,9 @@ final class LaunchedPair implements AutoCloseable
     /** Every child ever started, so close() stops whatever still runs, whichever test variable held it. */
     private final List<ChildJvm> started = new ArrayList<>();
 
+    /** Controller N's metrics and console on metricsBase + N; 0 (the default here): none. */
+    int metricsBase;
+
     LaunchedPair(final Path dir, final int nbdBase, final int portBase)
     {
         this(dir, nbdBase, nbdBase + 100, portBase);
@@ -60,7 +63,8 @@ final class LaunchedPair implements AutoCloseable
             "--nvram-size", "8M",
             "--cache-size", "32M",
             "--data-port-base", Integer.toString(portBase),
-            "--ack-port-base", Integer.toString(portBase + 20)));
+            "--ack-port-base", Integer.toString(portBase + 20),
+            "--metrics-port", Integer.toString(0 == metricsBase ? 0 : metricsBase + id)));
         args.addAll(extra);
         return args;
     }

@@ -4,6 +4,8 @@ import io.tandem.interconnect.MirrorSender;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.StreamPartitioner;
 import io.tandem.primary.cache.PageCache;
+import io.tandem.controller.metrics.IoLatency;
+import io.tandem.controller.metrics.IoOp;
 import io.tandem.controller.pool.EpochLease;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.NanoClock;
@@ -89,6 +91,8 @@ public final class WritePath
     private boolean poolFull;
     private long noSpaceWaitNs = 5_000_000_000L;
     private long writesFailedNoSpace;
+    /** Where request latency by operation goes for the metrics; null for nowhere. */
+    private IoLatency latency;
 
     /**
      * @param maxRequests the most requests in flight at once: the NBD server's connections times requests per
@@ -164,8 +168,13 @@ public final class WritePath
         }
         try
         {
+            final long startNs = null == latency ? 0 : clock.nanoTime();
             cache.read(offset, dst);
             readsCompleted++;
+            if (null != latency)
+            {
+                latency.record(IoOp.READ, clock.nanoTime() - startNs);
+            }
             completion.complete(token, WriteStatus.OK, context);
         }
         catch (final IOException | UncheckedIOException ex)
@@ -196,7 +205,33 @@ public final class WritePath
      */
     public void flush(final long token, final Object context)
     {
+        completeAtOnce(IoOp.FLUSH, token, context);
+    }
+
+    /**
+     * Completes at once, leaving the data as it was, which NBD allows: trimmed content is undefined until written
+     * again.
+     */
+    public void trim(final long token, final Object context)
+    {
+        completeAtOnce(IoOp.TRIM, token, context);
+    }
+
+    private void completeAtOnce(final IoOp op, final long token, final Object context)
+    {
+        if (null != latency && null == refusal)
+        {
+            latency.record(op, 0);
+        }
         completion.complete(token, null != refusal ? refusal : WriteStatus.OK, context);
+    }
+
+    /**
+     * Records each request's latency, from its submit to its completion, by operation into {@code latency}.
+     */
+    public void latency(final IoLatency latency)
+    {
+        this.latency = latency;
     }
 
     /**
@@ -466,6 +501,11 @@ public final class WritePath
             {
                 writeLatencyUs.recordValue(Math.min(writeLatencyUs.getHighestTrackableValue(),
                     Math.max(0, (nowNs - request.submittedNs) / 1000)));
+                if (null != latency)
+                {
+                    latency.record(WriteRequest.KIND_WRITE == request.kind ? IoOp.WRITE : IoOp.WRITE_ZEROES,
+                        nowNs - request.submittedNs);
+                }
                 writesCompleted++;
                 bytesWritten += request.length;
                 completion.complete(request.token, WriteStatus.OK, request.context);
@@ -489,6 +529,14 @@ public final class WritePath
             }
         }
         return true;
+    }
+
+    /**
+     * @return the mirror generation last opened ({@link #startGeneration}), 0 before the first.
+     */
+    public long generation()
+    {
+        return generation;
     }
 
     /**

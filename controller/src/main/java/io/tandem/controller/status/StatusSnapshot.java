@@ -3,7 +3,8 @@ package io.tandem.controller.status;
 /**
  * A role's state as its agent last captured it, typed, published as a seqlock: the agent writes its values in
  * between {@link #beginWrite()} and {@link #endWrite()} (allocating nothing), and whoever asks for the status
- * copies a consistent set out ({@link #copyFrom}) into a snapshot of its own, then renders that.
+ * copies a consistent set out ({@link #copyFrom}) into a snapshot of its own, then renders that: as status text or
+ * JSON ({@link #render}) or as metrics ({@link #metrics}).
  * <p>
  * Thread-safe as described: one writer, any number of readers, each copying into its own instance.
  *
@@ -59,4 +60,9 @@ public abstract class StatusSnapshot<T extends StatusSnapshot<T>>
      * Writes every value, in the order the status shows them.
      */
     public abstract void render(StatusWriter out);
+
+    /**
+     * Writes the same values as metrics, for a scrape.
+     */
+    public abstract void metrics(io.tandem.controller.metrics.MetricsWriter out);
 }
