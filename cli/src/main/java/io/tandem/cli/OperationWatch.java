@@ -25,7 +25,7 @@ final class OperationWatch
             return null == status ? new Before(0, 0, 0, 0, 0, false) : new Before(
                 status.path("takeover.started").asLong(), status.path("takeover.refused").asLong(),
                 status.path("mirror.transitions").asLong(), status.path("cp.count").asLong(),
-                status.path("cp.failed").asLong(), !"IDLE".equals(status.path("cp.state").asText("IDLE")));
+                status.path("cp.failed").asLong(), status.path("cp.running").asBoolean());
         }
     }
 
@@ -177,8 +177,8 @@ final class OperationWatch
         final long pages = status.path("cp.pages").asLong();
         final long left = status.path("cp.pagesLeft").asLong();
         line.show(step, 0 == pages ? 0 : (double)(pages - left) / pages,
-            0 == pages ? "IDLE".equals(status.path("cp.state").asText("IDLE")) ? "waiting to start" :
-                status.path("cp.state").asText().toLowerCase() : (pages - left) + " of " + pages + " pages written");
+            0 == pages ? status.path("cp.running").asBoolean() ? status.path("cp.state").asText().toLowerCase() :
+                "waiting to start" : (pages - left) + " of " + pages + " pages written");
     }
 
     private boolean timedOut(final String what)

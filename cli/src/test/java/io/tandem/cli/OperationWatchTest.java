@@ -94,13 +94,26 @@ class OperationWatchTest
     @Test
     void aConsistencyPointRunningWhenAskedForIsNotTheOneWaitedFor() throws Exception
     {
-        script(A, "{\"cp.count\":4,\"cp.state\":\"DESTAGE\",\"cp.pages\":10,\"cp.pagesLeft\":0}",
+        script(A, "{\"cp.count\":4,\"cp.running\":true,\"cp.state\":\"DESTAGE\",\"cp.pages\":10,\"cp.pagesLeft\":0}",
             "{\"cp.count\":5,\"cp.state\":\"DESTAGE\",\"cp.pages\":40,\"cp.pagesLeft\":30}",
             "{\"cp.count\":6,\"cp.state\":\"IDLE\",\"cp.lsn\":99,\"cp.lastDurationMs\":3}");
         assertEquals(ExitCodes.OK, watch(false).consistencyPoint(A, OperationWatch.Before.of(json(
-            "{\"cp.count\":4,\"cp.state\":\"DESTAGE\"}"))));
+            "{\"cp.count\":4,\"cp.running\":true}"))));
         // CP LSN 99 is the third status's: the wait went past the CP that was running (count 5)
         assertTrue(text.toString().endsWith("consistency point done: CP LSN 99, 3 ms\n"), text.toString());
+    }
+
+    /**
+     * Once, a CP's terminal state (DONE, which stays until the next CP) was taken for a running CP, and ctl cp waited
+     * for a second CP that an idle pair never takes.
+     */
+    @Test
+    void aConsistencyPointDoneBeforeTheRequestIsNotRunning() throws Exception
+    {
+        final OperationWatch.Before before = OperationWatch.Before.of(json(
+            "{\"cp.count\":4,\"cp.state\":\"DONE\",\"cp.running\":false}"));
+        script(A, "{\"cp.count\":5,\"cp.state\":\"DONE\",\"cp.running\":false,\"cp.lsn\":7}");
+        assertEquals(ExitCodes.OK, watch(false).consistencyPoint(A, before));
     }
 
     @Test

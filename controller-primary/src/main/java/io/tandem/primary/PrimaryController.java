@@ -1249,6 +1249,7 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
         out.cpLsn = consistencyPoint.lastCpLsn();
         out.cpCount = consistencyPoint.completedCount();
         out.cpState = consistencyPoint.state();
+        out.cpRunning = consistencyPoint.isRunning();
         out.cpPages = consistencyPoint.pagesOfRunningCp();
         out.cpPagesLeft = consistencyPoint.pagesToDestage();
         out.cpLastDurationMs = consistencyPoint.lastDurationNs() / 1_000_000;

@@ -44,6 +44,7 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
     long cpCount;
     ConsistencyPoint.State cpState = ConsistencyPoint.State.IDLE;
     long cpLastDurationMs;
+    boolean cpRunning;
     int cpPages;
     int cpPagesLeft;
     long cpFailed;
@@ -104,6 +105,7 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
         cpLsn = from.cpLsn;
         cpCount = from.cpCount;
         cpState = from.cpState;
+        cpRunning = from.cpRunning;
         cpPages = from.cpPages;
         cpPagesLeft = from.cpPagesLeft;
         cpLastDurationMs = from.cpLastDurationMs;
@@ -192,7 +194,7 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
         out.field("nvlog.fill", nvlogFill, 3).field("nvlog.activeHalf", activeHalf)
             .field("nvlog.sealedHalf", sealedHalf).field("lsn", lsn).field("cp.lsn", cpLsn)
             .field("cp.count", cpCount).field("cp.state", cpState).field("cp.lastDurationMs", cpLastDurationMs)
-            .field("cp.pages", cpPages).field("cp.pagesLeft", cpPagesLeft)
+            .field("cp.running", cpRunning).field("cp.pages", cpPages).field("cp.pagesLeft", cpPagesLeft)
             .field("cache.dirtyPages", dirtyPages).field("writes.completed", writesCompleted)
             .field("writes.bytes", writesBytes).field("writes.pending", writesPending)
             .field("writes.inFlight", writesInFlight).field("writes.stalledOn", stalledOn)
@@ -239,6 +241,9 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
             cpLastDurationMs / 1000.0);
         out.states("tandem_cp_state", "The consistency point's step (1 for the one it is in)", "state",
             ConsistencyPoint.State.values(), cpState);
+        out.gauge("tandem_cp_pages", "Pages the running consistency point writes to the pool (0: none runs)",
+            cpPages);
+        out.gauge("tandem_cp_pages_left", "Pages the running consistency point has still to write", cpPagesLeft);
         out.gauge("tandem_cache_dirty_pages", "Pages of the write cache not yet in the pool", dirtyPages);
         out.gauge("tandem_writes_pending", "Writes queued, not yet through cache, log and mirror", writesPending);
         out.gauge("tandem_writes_in_flight", "Writes logged and mirrored, waiting to be durable on both",

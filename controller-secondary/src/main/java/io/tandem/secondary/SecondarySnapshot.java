@@ -191,6 +191,19 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
             out.gauge("tandem_mirror_pending_acks", "Records stored, their acknowledgement not yet sent", pendingAcks);
         }
         out.flag("tandem_takeover_running", "1 while a takeover runs", takingOver);
+        out.counter("tandem_takeovers_started", "Takeovers started in this controller's life as secondary",
+            takeoversStarted);
+        out.counter("tandem_takeovers_refused", "Takeovers refused as they were to start (no mirror session)",
+            takeoversRefused);
+        final TakeoverProgress progress = takeoverProgress;
+        out.gauge("tandem_takeover_steps", "Steps of the running takeover (0: none runs)",
+            null == progress ? 0 : progress.steps());
+        out.gauge("tandem_takeover_steps_done", "Steps of the running takeover done or skipped",
+            null == progress ? 0 : progress.stepsDone());
+        out.gauge("tandem_takeover_replay_bytes", "Bytes the running takeover's scans found to replay",
+            null == progress ? 0 : progress.bytesToReplay());
+        out.gauge("tandem_takeover_replayed_bytes", "Bytes the running takeover has replayed",
+            null == progress ? 0 : progress.bytesReplayed());
         final TakeoverVerdict decided = verdict;
         for (final TakeoverVerdict.Kind kind : TakeoverVerdict.Kind.values())
         {
