@@ -1,6 +1,8 @@
 package io.tandem.primary.write;
 
+import io.tandem.controller.pool.AllocationMap;
 import io.tandem.interconnect.MirrorSender;
+import io.tandem.nvlog.LogRecord;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.StreamPartitioner;
 import io.tandem.primary.cache.PageCache;
@@ -175,6 +177,23 @@ public final class WritePath
     }
 
     /**
+     * @return the volume's allocation map as the cache keeps it: every write applied so far is in it, as a read
+     * returns them.
+     */
+    public AllocationMap allocationMap()
+    {
+        return cache.allocationMap();
+    }
+
+    /**
+     * @return what every request ends with since {@link #refuse(WriteStatus)}, or null while serving.
+     */
+    public WriteStatus refusal()
+    {
+        return refusal;
+    }
+
+    /**
      * Queues a write of {@code src}'s remaining bytes at {@code offset}; it completes once durable on both
      * controllers.
      */
@@ -184,11 +203,32 @@ public final class WritePath
     }
 
     /**
-     * Queues zeroing {@code length} bytes at {@code offset}, logged without carrying the zeros.
+     * Queues zeroing {@code length} bytes at {@code offset}, logged without carrying the zeros; whole blocks are
+     * only marked in the allocation map, as holes if {@code hole}, else as zeroes kept allocated.
      */
-    public void writeZeroes(final long token, final long offset, final long length, final Object context)
+    public void writeZeroes(
+        final long token, final long offset, final long length, final boolean hole, final Object context)
     {
-        enqueue(WriteRequest.KIND_ZERO, token, offset, length, null, context);
+        enqueue(hole ? WriteRequest.KIND_HOLE : WriteRequest.KIND_ZERO, token, offset, length, null, context);
+    }
+
+    /**
+     * Queues a trim of {@code length} bytes at {@code offset}: the whole blocks of the range become holes, which
+     * read as zeroes (the protocol lets trimmed bytes read as anything until written again); the bytes of blocks
+     * it covers in part stay as they are. Logged and mirrored as a zeroing, so a takeover ends with the same map.
+     * A range with no whole block completes at once.
+     */
+    public void trim(final long token, final long offset, final long length, final Object context)
+    {
+        final long blockMask = cache.pageSize() - 1;
+        final long start = (offset + blockMask) & ~blockMask;
+        final long end = (offset + length) & ~blockMask;
+        if (end <= start)
+        {
+            completion.complete(token, null != refusal ? refusal : WriteStatus.OK, context);
+            return;
+        }
+        enqueue(WriteRequest.KIND_HOLE, token, start, end - start, null, context);
     }
 
     /**
@@ -374,7 +414,7 @@ public final class WritePath
             }
             else
             {
-                result = cache.writeZeroes(at, length, lsn);
+                result = cache.writeZeroes(at, length, lsn, WriteRequest.KIND_HOLE == request.kind);
             }
         }
         catch (final IOException ex)
@@ -406,7 +446,8 @@ public final class WritePath
         }
         else
         {
-            ticket = log.appendZero(stream, request.pieceSequence, request.pieceLsn, epoch, volumeId, at, length);
+            ticket = log.appendZero(stream, request.pieceSequence, request.pieceLsn, epoch, volumeId, at, length,
+                WriteRequest.KIND_HOLE == request.kind ? LogRecord.FLAG_HOLE : 0);
         }
         return logged(request, ticket);
     }
