@@ -33,9 +33,17 @@ final class LaunchedPair implements AutoCloseable
 
     LaunchedPair(final Path dir, final int nbdBase, final int portBase)
     {
+        this(dir, nbdBase, nbdBase + 100, portBase);
+    }
+
+    /**
+     * @param controlBase the control port of controller 0; controller 1's is the next.
+     */
+    LaunchedPair(final Path dir, final int nbdBase, final int controlBase, final int portBase)
+    {
         this.dir = dir;
         this.nbdBase = nbdBase;
-        this.controlBase = nbdBase + 100;
+        this.controlBase = controlBase;
         this.servicePort = nbdBase + 2;
         this.portBase = portBase;
     }
