@@ -220,8 +220,8 @@ final class NbdCommandDispatcher
                 case CMD_BLOCK_STATUS:
                 {
                     final ByteBuffer buffer = slots.buffer(slot);
-                    NbdExtents.prepare(buffer, buffer.capacity() < NbdExtents.DESCRIPTOR_LENGTH ? 0 :
-                        bufferLength(type, flags, length, maxPayload) / NbdExtents.DESCRIPTOR_LENGTH);
+                    NbdExtents.prepare(buffer, bufferLength(type, flags, length, maxPayload) /
+                        NbdExtents.DESCRIPTOR_LENGTH);
                     volume.submitBlockStatus(token, offset, length, buffer, completion);
                     break;
                 }
