@@ -339,7 +339,8 @@ public final class PrimaryController implements AutoCloseable
     private ConsistencyPoint newConsistencyPoint(final PageCache cache, final long cpEpoch)
     {
         return new ConsistencyPoint(new ConsistencyPointContext().cache(cache).ownership(ownership)
-            .allocationMapFile(pool.allocationMapFile()).epoch(cpEpoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()).onStepDone(agentIdle::wake)
+            .allocationMapFile(pool.allocationMapFile()).epoch(cpEpoch).nanoClock(ctx.nanoClock())
+            .listener(new CheckpointListener()).onStepDone(agentIdle::wake)
             .forcePool(Durability.POWER == ctx.durability()).epochLease(epochLease)
             .ioExecutor(ctx.platform().consistencyPointIo()));
     }

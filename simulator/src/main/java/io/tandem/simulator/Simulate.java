@@ -203,7 +203,7 @@ public final class Simulate
         return "seed " + result.seed() + ": " + (result.passed() ? "passed" : "VIOLATION") + ", " +
             result.simulatedMs() / 1000 + " simulated s, faults " + result.faults() + ", " + result.checks() +
             " checks, " + result.writesAcked() + " writes acknowledged, " + result.readsChecked() +
-            " reads verified, " + result.zeroExtentsChecked() + " zero extents verified, " + result.failovers() + " client failovers, journal digest " +
-            Long.toHexString(result.digest());
+            " reads verified, " + result.zeroExtentsChecked() + " zero extents verified, " + result.failovers() +
+            " client failovers, journal digest " + Long.toHexString(result.digest());
     }
 }

@@ -294,8 +294,8 @@ public final class Superblock
 
     public String toString()
     {
-        return "superblock{version=" + version() + ", epoch=" + epoch() + ", owner=" + owner() + ", cpLsn=" + cpLsn() + ", mirror=" +
-            mirrorState() + " generation " + mirrorGeneration() + ", volume=" + volumeSize() + " bytes, updates=" +
-            updateCount() + "}";
+        return "superblock{version=" + version() + ", epoch=" + epoch() + ", owner=" + owner() + ", cpLsn=" +
+            cpLsn() + ", mirror=" + mirrorState() + " generation " + mirrorGeneration() + ", volume=" + volumeSize() +
+            " bytes, updates=" + updateCount() + "}";
     }
 }
