@@ -1,6 +1,8 @@
 package io.tandem.primary;
 
 import io.tandem.controller.nbd.BlockVolume;
+import io.tandem.controller.nbd.NbdExtents;
+import io.tandem.controller.pool.AllocationMap;
 import io.tandem.controller.nbd.IoCompletion;
 import io.tandem.controller.nbd.NbdProtocol;
 import io.tandem.primary.write.WritePath;
@@ -80,12 +82,13 @@ final class MirroredVolume implements BlockVolume
     }
 
     /**
-     * A trim leaves the data as it was, which NBD allows: trimmed content is undefined until written again.
+     * The whole blocks trimmed become holes, reading as zeroes, which NBD allows (trimmed content is undefined until
+     * written again); logged and mirrored as a zeroing. See {@link WritePath#trim}.
      */
     public void submitTrim(
         final long token, final long offset, final long length, final boolean fua, final IoCompletion completion)
     {
-        writePath.trim(token, completion);
+        writePath.trim(token, offset, length, completion);
     }
 
     public void submitWriteZeroes(
@@ -96,7 +99,46 @@ final class MirroredVolume implements BlockVolume
         final boolean noHole,
         final IoCompletion completion)
     {
-        writePath.writeZeroes(token, offset, length, completion);
+        writePath.writeZeroes(token, offset, length, !noHole, completion);
+    }
+
+    /**
+     * Zeroing whole blocks writes only the allocation map (and the NVLog record that says so): no bytes of the
+     * range, so FAST_ZERO is served.
+     */
+    public boolean zeroesFast()
+    {
+        return true;
+    }
+
+    /**
+     * The {@code base:allocation} extents of the range from the allocation map the write cache keeps: what every
+     * write applied so far left, the ones not yet acknowledged included (as a read returns them).
+     */
+    public void submitBlockStatus(
+        final long token, final long offset, final long length, final ByteBuffer extents, final IoCompletion completion)
+    {
+        final WriteStatus refusal = writePath.refusal();
+        if (null != refusal)
+        {
+            completion.onComplete(token, nbdError(refusal));
+            return;
+        }
+        final AllocationMap map = writePath.allocationMap();
+        final int shift = map.blockShift();
+        final long end = offset + length;
+        long at = offset;
+        while (at < end)
+        {
+            final long block = at >>> shift;
+            final long runEnd = Math.min(end, (block + map.run(block, ((end - 1) >>> shift) - block + 1)) << shift);
+            if (!NbdExtents.append(extents, runEnd - at, map.state(block)))
+            {
+                break;
+            }
+            at = runEnd;
+        }
+        completion.onComplete(token, NbdProtocol.OK);
     }
 
     public void close()

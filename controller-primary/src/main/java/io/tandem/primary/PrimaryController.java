@@ -165,10 +165,12 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
                 "kept open from the role before (" + Math.round(100 * log.fill()) + "% full)" :
                 log.recoveryReport()));
 
-            cache = new PageCache(new PageCacheContext().device(pool.volume()).capacity(ctx.cacheCapacity()));
+            final Superblock superblock = pool.superblocks().read();
+            // the map as of the pool's CP LSN: the replay below marks what it replays, as every write does after
+            cache = new PageCache(new PageCacheContext().device(pool.volume()).capacity(ctx.cacheCapacity())
+                .allocationMap(pool.loadAllocationMap(superblock)));
             consistencyPoint = newConsistencyPoint(cache, epoch);
 
-            final Superblock superblock = pool.superblocks().read();
             cache.appliedUpTo(superblock.cpLsn());
             final LogReplay replay = new LogReplay(cache, consistencyPoint, ctx.nanoClock());
             if (Math.max(log.maxLsn(0), log.maxLsn(1)) > superblock.cpLsn())
@@ -340,7 +342,8 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
     private ConsistencyPoint newConsistencyPoint(final PageCache cache, final long cpEpoch)
     {
         return new ConsistencyPoint(new ConsistencyPointContext().cache(cache).ownership(ownership)
-            .epoch(cpEpoch).nanoClock(ctx.nanoClock()).listener(new CheckpointListener()).onStepDone(agentIdle::wake)
+            .allocationMapFile(pool.allocationMapFile()).epoch(cpEpoch).nanoClock(ctx.nanoClock())
+            .listener(new CheckpointListener()).onStepDone(agentIdle::wake)
             .forcePool(Durability.POWER == ctx.durability()).epochLease(epochLease)
             .ioExecutor(ctx.platform().consistencyPointIo()));
     }

@@ -66,6 +66,12 @@ public final class LogRecord
     /** On a {@link RecordType#HALF_START} record: the half was released. */
     public static final short FLAG_RELEASED = 1;
 
+    /**
+     * On a {@link RecordType#ZERO} record: the whole blocks it zeroes may be deallocated (a hole: NBD
+     * WRITE_ZEROES without NO_HOLE, or TRIM); without it they stay allocated, reading as zeroes.
+     */
+    public static final short FLAG_HOLE = 1;
+
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     /** Buffers whose checksum views are kept: 8 paths of 3 Aeron terms each, and the log's own buffers. */
     private static final int CRC_VIEWS = 32;

@@ -279,7 +279,8 @@ public final class NvLog implements AutoCloseable
     }
 
     /**
-     * Appends a piece of a client's WRITE_ZEROES: {@code length} zero bytes at {@code volumeOffset}.
+     * Appends a piece of a client's WRITE_ZEROES: {@code length} zero bytes at {@code volumeOffset}, the blocks
+     * kept allocated.
      *
      * @return as {@link #appendWrite}.
      */
@@ -292,13 +293,32 @@ public final class NvLog implements AutoCloseable
         final long volumeOffset,
         final long length)
     {
+        return appendZero(stream, streamSequence, lsn, recordEpoch, volume, volumeOffset, length, (short)0);
+    }
+
+    /**
+     * Appends a piece of a client's WRITE_ZEROES or TRIM: {@code length} zero bytes at {@code volumeOffset};
+     * {@code flags} {@link LogRecord#FLAG_HOLE} if the whole blocks zeroed may become holes.
+     *
+     * @return as {@link #appendWrite}.
+     */
+    public long appendZero(
+        final int stream,
+        final long streamSequence,
+        final long lsn,
+        final long recordEpoch,
+        final int volume,
+        final long volumeOffset,
+        final long length,
+        final short flags)
+    {
         if (length < 1)
         {
             throw new IllegalArgumentException(device.file() + ": a zero record covers at least one byte, not " +
                 length);
         }
         checkStream(stream);
-        encoder.wrap(scratch, 0).header(RecordType.ZERO, (short)0, stream, streamSequence, lsn, recordEpoch, volume,
+        encoder.wrap(scratch, 0).header(RecordType.ZERO, flags, stream, streamSequence, lsn, recordEpoch, volume,
             volumeOffset, ZERO_PAYLOAD_LENGTH);
         scratch.putLong(LogRecord.HEADER_LENGTH, length, ByteOrder.LITTLE_ENDIAN);
         encoder.seal(crc);

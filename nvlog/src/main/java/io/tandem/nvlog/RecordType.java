@@ -27,7 +27,8 @@ public final class RecordType
 
     /**
      * Zeroes {@code length} bytes of {@code volume} at {@code offset}, where the length is the record's 8-byte
-     * little-endian payload: a client's WRITE_ZEROES, logged without carrying the zeros.
+     * little-endian payload: a client's WRITE_ZEROES or TRIM, logged without carrying the zeros; flag
+     * {@link LogRecord#FLAG_HOLE} says whether the whole blocks become holes or stay allocated.
      */
     public static final short ZERO = 5;
 

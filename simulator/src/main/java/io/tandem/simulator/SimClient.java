@@ -1,9 +1,11 @@
 package io.tandem.simulator;
 
 import io.tandem.controller.nbd.IoCompletion;
+import io.tandem.controller.nbd.NbdExtents;
 import io.tandem.controller.nbd.NbdProtocol;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A verifying client, as {@code tandem workload} is one: it writes, overwrites, reads, trims, writes zeroes and
@@ -13,7 +15,11 @@ import java.nio.ByteBuffer;
  * again. The others connect to the controller they believe serves, on its own port; when that one refuses, drops
  * the connection or stops answering, they fail over to the other. Every read is checked against the
  * {@link VolumeModel}; every acknowledgement against who owns the pool. A block has at most one request in flight
- * at a time, so its order is the order the client chose.
+ * at a time, so its order is the order the client chose. Right after a read, with nothing in between, the client
+ * asks the same controller for the range's {@code base:allocation} block status, as {@code qemu-img} and
+ * {@code nbdcopy} do before they skip what it calls zero: every extent reported to read as zeroes must have read as
+ * zeroes. With the model's check of the read, an extent reported zero over an acknowledged write is caught, on the
+ * controller that took over or was given the volume back too.
  * <p>
  * Not thread-safe: the simulation has one thread.
  */
@@ -36,7 +42,12 @@ final class SimClient implements IoCompletion
     private long writesAcked;
     private long readsChecked;
     private long failovers;
+    private long zeroExtentsChecked;
     private int sweepNext = -1;
+    private final ByteBuffer extents =
+        ByteBuffer.allocateDirect(MAX_BLOCKS * NbdExtents.DESCRIPTOR_LENGTH).order(ByteOrder.BIG_ENDIAN);
+    private int statusError;
+    private final IoCompletion statusCompletion = (token, error) -> statusError = error;
 
     private enum Kind
     {
@@ -290,9 +301,53 @@ final class SimClient implements IoCompletion
                             request.frontEnd.process().controllerId() + ": " + wrong);
                     }
                 }
+                checkBlockStatus(request);
                 break;
             default:
                 break;
+        }
+    }
+
+    /**
+     * Asks the controller that served a read for the block status of its range at once, and checks that every
+     * extent said to read as zeroes did read as zeroes.
+     */
+    private void checkBlockStatus(final Request request)
+    {
+        final SimFrontEnd frontEnd = request.frontEnd;
+        if (!frontEnd.servesIo())
+        {
+            return;
+        }
+        final long offset = (long)request.block * VolumeModel.BLOCK;
+        final int length = request.blocks * VolumeModel.BLOCK;
+        extents.clear().limit(request.blocks * NbdExtents.DESCRIPTOR_LENGTH);
+        statusError = -1;
+        frontEnd.volume().submitBlockStatus(0, offset, length, extents, statusCompletion);
+        if (NbdProtocol.OK != statusError)
+        {
+            return; // refused, or not answered at once: nothing said to check
+        }
+        int at = 0;
+        for (int descriptor = 0; descriptor < extents.position(); descriptor += NbdExtents.DESCRIPTOR_LENGTH)
+        {
+            final int extent = (int)Math.min(length - at, extents.getInt(descriptor) & 0xFFFF_FFFFL);
+            if (0 != (extents.getInt(descriptor + 4) & NbdProtocol.STATE_ZERO))
+            {
+                zeroExtentsChecked++;
+                for (int i = at; i < at + extent; i++)
+                {
+                    if (0 != request.buffer.get(i))
+                    {
+                        simulation.violation("client " + id + ": controller " + frontEnd.process().controllerId() +
+                            " reports bytes " + (offset + at) + " to " + (offset + at + extent) + " as reading " +
+                            "zeroes (flags " + extents.getInt(descriptor + 4) + "), but byte " + (offset + i) +
+                            " read " + request.buffer.get(i) + " just before");
+                        return;
+                    }
+                }
+            }
+            at += extent;
         }
     }
 
@@ -342,5 +397,10 @@ final class SimClient implements IoCompletion
     long failovers()
     {
         return failovers;
+    }
+
+    long zeroExtentsChecked()
+    {
+        return zeroExtentsChecked;
     }
 }

@@ -89,6 +89,7 @@ public final class Simulate
         long checks;
         long writesAcked;
         long readsChecked;
+        long zeroExtentsChecked;
         long simulatedMs;
         long elapsedNs;
         final Map<Fault, Long> faults = new EnumMap<>(Fault.class);
@@ -100,6 +101,7 @@ public final class Simulate
             checks += result.checks();
             writesAcked += result.writesAcked();
             readsChecked += result.readsChecked();
+            zeroExtentsChecked += result.zeroExtentsChecked();
             simulatedMs += result.simulatedMs();
             result.faults().forEach((fault, count) -> faults.merge(fault, (long)count, Long::sum));
         }
@@ -112,9 +114,9 @@ public final class Simulate
         String summary(final long elapsedNs)
         {
             return String.format("%d seeds in %.1f s: %.1f seeds/s, %d simulated s; faults %s; %d checks, %d " +
-                "writes acknowledged, %d reads verified; %d violations", seedsRun, elapsedNs / 1e9,
-                seedsRun / (elapsedNs / 1e9),
-                simulatedMs / 1000, faults, checks, writesAcked, readsChecked, null == failed ? 0 : 1);
+                "writes acknowledged, %d reads verified, %d zero extents verified; %d violations", seedsRun,
+                elapsedNs / 1e9, seedsRun / (elapsedNs / 1e9), simulatedMs / 1000, faults, checks, writesAcked,
+                readsChecked, zeroExtentsChecked, null == failed ? 0 : 1);
         }
     }
 
@@ -201,7 +203,7 @@ public final class Simulate
         return "seed " + result.seed() + ": " + (result.passed() ? "passed" : "VIOLATION") + ", " +
             result.simulatedMs() / 1000 + " simulated s, faults " + result.faults() + ", " + result.checks() +
             " checks, " + result.writesAcked() + " writes acknowledged, " + result.readsChecked() +
-            " reads verified, " + result.failovers() + " client failovers, journal digest " +
-            Long.toHexString(result.digest());
+            " reads verified, " + result.zeroExtentsChecked() + " zero extents verified, " + result.failovers() +
+            " client failovers, journal digest " + Long.toHexString(result.digest());
     }
 }

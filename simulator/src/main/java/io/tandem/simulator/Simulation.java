@@ -220,15 +220,17 @@ public final class Simulation
     {
         long acked = 0;
         long reads = 0;
+        long zeroExtents = 0;
         long failovers = 0;
         for (final SimClient client : clients)
         {
             acked += client.writesAcked();
             reads += client.readsChecked();
+            zeroExtents += client.zeroExtentsChecked();
             failovers += client.failovers();
         }
         return new SimulationResult(ctx.seed(), violations, schedule, journal.lines(), journal.digest(), faults,
-            checks, acked, reads, failovers, clock.elapsedMs(), null != ctx.script());
+            checks, acked, reads, zeroExtents, failovers, clock.elapsedMs(), null != ctx.script());
     }
 
     private void tick(final boolean clientsWrite)

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param checks       steps after which the invariants were checked.
  * @param writesAcked  writes the clients saw acknowledged.
  * @param readsChecked reads checked against the model.
+ * @param zeroExtentsChecked extents a controller said read as zeroes, checked against the read just before.
  * @param failovers    times a client moved to the other controller.
  * @param simulatedMs  simulated time the run took.
  * @param scripted     the faults came from a {@link Script}, not from the seed.
@@ -30,6 +31,7 @@ public record SimulationResult(
     long checks,
     long writesAcked,
     long readsChecked,
+    long zeroExtentsChecked,
     long failovers,
     long simulatedMs,
     boolean scripted)

@@ -41,6 +41,7 @@ class SimulatorTest
         assertNull(null == more ? null : more.failed, report);
         assertEquals(MIN_SEEDS, atLeast.seedsRun);
         assertTrue(atLeast.writesAcked > 0 && atLeast.readsChecked > 0, "the clients did work: " + report);
+        assertTrue(atLeast.zeroExtentsChecked > 0, "no block status said an extent reads as zeroes: " + report);
         for (final Fault fault : Fault.values())
         {
             assertTrue(atLeast.faults.getOrDefault(fault, 0L) > 0, "no " + fault + " was injected: " + report);

@@ -1,6 +1,7 @@
 package io.tandem.bench.takeover;
 
 import io.tandem.bench.BenchFiles;
+import io.tandem.controller.pool.AllocationMap;
 import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.pool.PoolContext;
@@ -105,7 +106,10 @@ public class TakeoverReplayBenchmark
         bytesLogged = fill(mirror, blockSize);
         final Ownership ownership = new Ownership(pool.superblocks());
         final long epoch = ownership.take(PARTNER_ID, pool.superblocks().read());
-        ownership.recordCheckpoint(epoch, 0);
+        final AllocationMap map = AllocationMap.allData(pool.blockSize(), pool.volumeSize() / pool.blockSize());
+        final long[] words = new long[map.wordCount()];
+        map.copyTo(words);
+        ownership.recordCheckpoint(epoch, 0, pool.allocationMapFile(), words);
     }
 
     /**

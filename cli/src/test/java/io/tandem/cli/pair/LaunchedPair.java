@@ -41,6 +41,8 @@ final class LaunchedPair implements AutoCloseable
 
     /**
      * A pair whose control ports start at {@code controlBase} rather than 100 above the NBD ports.
+     *
+     * @param controlBase the control port of controller 0; controller 1's is the next.
      */
     LaunchedPair(final Path dir, final int nbdBase, final int controlBase, final int portBase)
     {

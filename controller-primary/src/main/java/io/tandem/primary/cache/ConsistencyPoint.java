@@ -1,5 +1,6 @@
 package io.tandem.primary.cache;
 
+import io.tandem.controller.pool.AllocationMapFile;
 import io.tandem.controller.pool.EpochLease;
 import io.tandem.controller.pool.Ownership;
 import io.tandem.staging.block.BlockDevice;
@@ -30,7 +31,10 @@ import java.util.concurrent.Executor;
  * durability.
  * <p>
  * COLLECT runs in one step, so it is atomic with respect to writes: the CP's LSN is the highest LSN applied to
- * the cache then, and the pages to destage are exactly those dirty then. Writes keep flowing into the cache
+ * the cache then, the pages to destage are exactly those dirty then, and the copy of the allocation map it takes
+ * is the map as of that LSN (the cache marks it as it applies each write). RECORD writes that copy to the pool's
+ * {@link AllocationMapFile}, forced, and then the LSN, under the superblock's lock
+ * ({@link Ownership#recordCheckpoint}): the pool's map always matches its CP LSN. Writes keep flowing into the cache
  * during the CP: a page written again before its destage goes out with the newer bytes (harmless: replaying the
  * log from the CP's LSN rewrites them), and a page written again at any point stays dirty for the next CP.
  * <p>
@@ -70,6 +74,9 @@ public final class ConsistencyPoint implements AutoCloseable
     private final PageCache cache;
     private final BlockDevice device;
     private final Ownership ownership;
+    private final AllocationMapFile allocationMapFile;
+    /** The allocation map as of {@link #cpLsn}, copied at COLLECT, persisted at RECORD. */
+    private final long[] mapAtCp;
     private final EpochLease epochLease;
     private volatile long fenceChecks;
     /** The epoch was just checked: the next batch goes ahead whatever the lease says, so a slow agent progresses. */
@@ -124,6 +131,8 @@ public final class ConsistencyPoint implements AutoCloseable
         cache = ctx.cache();
         device = cache.device();
         ownership = ctx.ownership();
+        allocationMapFile = ctx.allocationMapFile();
+        mapAtCp = new long[cache.allocationMap().wordCount()];
         epoch = ctx.epoch();
         pagesPerStep = ctx.pagesPerStep();
         ioExecutor = ctx.ioExecutor();
@@ -381,6 +390,7 @@ public final class ConsistencyPoint implements AutoCloseable
     private int collect()
     {
         cpLsn = cache.highestLsn();
+        cache.allocationMap().copyTo(mapAtCp);
         destageList.collect(cache);
         destageIndex = 0;
         submit(BlockingStep.FENCE_CHECK, State.FENCE_CHECK);
@@ -704,7 +714,7 @@ public final class ConsistencyPoint implements AutoCloseable
                         ok = true;
                         break;
                     case RECORD:
-                        ok = ownership.recordCheckpoint(epoch, cpLsn);
+                        ok = ownership.recordCheckpoint(epoch, cpLsn, allocationMapFile, mapAtCp);
                         if (ok)
                         {
                             device.settled(); // an array may forget the writes this CP made

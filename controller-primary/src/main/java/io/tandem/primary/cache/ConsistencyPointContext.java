@@ -1,5 +1,6 @@
 package io.tandem.primary.cache;
 
+import io.tandem.controller.pool.AllocationMapFile;
 import io.tandem.controller.pool.EpochLease;
 import io.tandem.controller.pool.Ownership;
 import org.agrona.concurrent.NanoClock;
@@ -49,6 +50,7 @@ public final class ConsistencyPointContext
         MAX_CONSECUTIVE_FAILURES_PROP_NAME, MAX_CONSECUTIVE_FAILURES_DEFAULT);
     private PageCache cache;
     private Ownership ownership;
+    private AllocationMapFile allocationMapFile;
     private EpochLease epochLease;
     private long epoch = -1;
     private Executor ioExecutor;
@@ -75,6 +77,10 @@ public final class ConsistencyPointContext
         if (null == ownership)
         {
             throw new IllegalArgumentException("ownership must be set");
+        }
+        if (null == allocationMapFile)
+        {
+            throw new IllegalArgumentException("allocationMapFile must be set (the pool's)");
         }
         if (epoch < 0)
         {
@@ -134,6 +140,21 @@ public final class ConsistencyPointContext
     public ConsistencyPointContext ownership(final Ownership ownership)
     {
         this.ownership = ownership;
+        return this;
+    }
+
+    /**
+     * @return where each CP persists the cache's allocation map as of its LSN, before it records the LSN: the
+     * pool's {@link AllocationMapFile}.
+     */
+    public AllocationMapFile allocationMapFile()
+    {
+        return allocationMapFile;
+    }
+
+    public ConsistencyPointContext allocationMapFile(final AllocationMapFile allocationMapFile)
+    {
+        this.allocationMapFile = allocationMapFile;
         return this;
     }
 

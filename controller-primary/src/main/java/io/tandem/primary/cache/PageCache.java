@@ -1,5 +1,6 @@
 package io.tandem.primary.cache;
 
+import io.tandem.controller.pool.AllocationMap;
 import io.tandem.staging.block.BlockDevice;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -18,6 +19,12 @@ import java.nio.ByteBuffer;
  * destages it and, once the CP is recorded, makes it clean. Clean pages are evicted when room is needed, by a
  * clock (second chance) over the frames. Reads return the newest data: cached pages from memory, the rest from
  * the pool, which holds every page that is not dirty. Reads of uncached pages do not populate the cache.
+ * <p>
+ * The volume's {@link AllocationMap} (one block a page) is the cache's too: a page the map says reads as zeroes
+ * is read as zeroes, and loaded as zeroes for a partial write, whatever the pool holds there; a cached page of such
+ * a block holds zeroes. A write marks the pages it touches data. Zeroing whole pages marks them zero (or hole) and
+ * writes nothing but the zeroes of those that are cached; only a page zeroed in part is changed as a write
+ * changes it. So zeroing costs a map update, not the volume's bytes, in the cache, the NVLog and the pool.
  * <p>
  * Back pressure is a code, not an exception: a write that needs more frames than free and clean frames together
  * returns {@link #CACHE_FULL} and changes nothing (the controller then runs a CP and tries again). Exceptions
@@ -46,6 +53,7 @@ public final class PageCache implements AutoCloseable
     private static final long NO_FRAME = -1;
 
     private final BlockDevice device;
+    private final AllocationMap map;
     private final int pageSize;
     private final int pageShift;
     private final long pageMask;
@@ -81,6 +89,7 @@ public final class PageCache implements AutoCloseable
     private long readMisses;
     private long evictions;
     private long writeLoads;
+    private long zeroReads;
     private long cacheFullCount;
 
     /**
@@ -90,6 +99,7 @@ public final class PageCache implements AutoCloseable
     {
         ctx.conclude();
         device = ctx.device();
+        map = ctx.allocationMap();
         pageSize = device.blockSize();
         pageShift = Integer.numberOfTrailingZeros(pageSize);
         pageMask = pageSize - 1;
@@ -149,13 +159,105 @@ public final class PageCache implements AutoCloseable
     }
 
     /**
-     * Writes {@code length} zero bytes at {@code volumeOffset}. Same contract as
-     * {@link #write(long, DirectBuffer, int, int, long)}: a range larger than the free and clean frames together is
-     * {@link #CACHE_FULL} even with the cache empty, so cut long ranges into pieces well under the capacity.
+     * Writes {@code length} zero bytes at {@code volumeOffset}. Whole pages are marked in the map, zero or
+     * ({@code hole}) hole, and only those cached are zeroed in memory (dirty: the CP writes their zeroes); a page
+     * zeroed in part is changed as a write changes it, unless it reads as zeroes already. Same contract as
+     * {@link #write(long, DirectBuffer, int, int, long)}: {@link #CACHE_FULL} if a page zeroed in part needs a frame
+     * and none is free or clean, nothing applied.
      */
-    public int writeZeroes(final long volumeOffset, final long length, final long lsn) throws IOException
+    public int writeZeroes(final long volumeOffset, final long length, final long lsn, final boolean hole)
+        throws IOException
     {
-        return apply(volumeOffset, length, null, 0, lsn);
+        checkRange(volumeOffset, length);
+        if (0 == length)
+        {
+            return OK;
+        }
+        final long end = volumeOffset + length;
+        final long firstPage = volumeOffset >>> pageShift;
+        final long lastPage = (end - 1) >>> pageShift;
+        final long firstWhole = (volumeOffset + pageMask) >>> pageShift;
+        final long endWhole = end >>> pageShift;
+        final long head = firstPage < firstWhole || endWhole <= firstPage ? firstPage : -1;
+        final long tail = lastPage >= endWhole && lastPage != head ? lastPage : -1;
+        final boolean headToChange = head >= 0 && !map.readsZero(head);
+        final boolean tailToChange = tail >= 0 && !map.readsZero(tail);
+        if (!canTakeParts(headToChange ? head : -1, tailToChange ? tail : -1))
+        {
+            cacheFullCount++;
+            return CACHE_FULL;
+        }
+
+        final long seq = ++writeSeq;
+        if (headToChange)
+        {
+            zeroPart(head, volumeOffset, Math.min(end, (head + 1) << pageShift), tail, lsn, seq);
+        }
+        if (tailToChange)
+        {
+            zeroPart(tail, tail << pageShift, end, head, lsn, seq);
+        }
+        if (endWhole > firstWhole)
+        {
+            for (long page = firstWhole; page < endWhole; page++)
+            {
+                final int frame = (int)pageToFrame.get(page);
+                if (NO_FRAME != frame)
+                {
+                    memoryBuffer.setMemory(frameOffset(frame), pageSize, (byte)0);
+                    markDirty(frame, lsn, seq);
+                }
+            }
+            map.markZero(firstWhole, endWhole - firstWhole, hole);
+        }
+        if (lsn > highestLsn)
+        {
+            highestLsn = lsn;
+        }
+        return OK;
+    }
+
+    /**
+     * Zeroes bytes {@code from} to {@code to} of {@code page}, which holds data: loaded from the pool if not
+     * cached (evicting neither it nor {@code keepPage}), changed in memory, dirty.
+     */
+    private void zeroPart(
+        final long page, final long from, final long to, final long keepPage, final long lsn, final long seq)
+        throws IOException
+    {
+        int frame = (int)pageToFrame.get(page);
+        if (NO_FRAME == frame)
+        {
+            frame = load(page, page, page, keepPage);
+        }
+        memoryBuffer.setMemory(frameOffset(frame) + (int)(from & pageMask), (int)(to - from), (byte)0);
+        markDirty(frame, lsn, seq);
+    }
+
+    /**
+     * @return true if the pages zeroed in part ({@code pageA}, {@code pageB}, each -1 for none) that are not cached
+     * can get a frame without evicting a dirty page or one another.
+     */
+    private boolean canTakeParts(final long pageA, final long pageB)
+    {
+        final int missing = missing(pageA) + missing(pageB);
+        final int cleanKept = clean(pageA) + clean(pageB);
+        return 0 == missing || missing <= freeCount() + (frameCount - freeCount() - dirtyPages) - cleanKept;
+    }
+
+    private int missing(final long page)
+    {
+        return page >= 0 && NO_FRAME == pageToFrame.get(page) ? 1 : 0;
+    }
+
+    private int clean(final long page)
+    {
+        if (page < 0)
+        {
+            return 0;
+        }
+        final long frame = pageToFrame.get(page);
+        return NO_FRAME != frame && CLEAN == frameState[(int)frame] ? 1 : 0;
     }
 
     /**
@@ -184,11 +286,24 @@ public final class PageCache implements AutoCloseable
                 frameReferenced[frame] = true;
                 readHits++;
             }
+            else if (map.readsZero(page))
+            {
+                final long lastPage = (position + remaining - 1) >>> pageShift;
+                long runEnd = page + 1;
+                while (runEnd <= lastPage && NO_FRAME == pageToFrame.get(runEnd) && map.readsZero(runEnd))
+                {
+                    runEnd++;
+                }
+                copied = (int)Math.min((runEnd - page) * pageSize - inPage, remaining);
+                dst.setMemory(dstIndex, copied, (byte)0);
+                zeroReads += runEnd - page;
+            }
             else
             {
                 final long lastPage = (position + remaining - 1) >>> pageShift;
                 long runEnd = page + 1;
-                while (runEnd <= lastPage && runEnd - page < scratchPages && NO_FRAME == pageToFrame.get(runEnd))
+                while (runEnd <= lastPage && runEnd - page < scratchPages && NO_FRAME == pageToFrame.get(runEnd) &&
+                    !map.readsZero(runEnd))
                 {
                     runEnd++;
                 }
@@ -301,6 +416,22 @@ public final class PageCache implements AutoCloseable
     public long writeLoads()
     {
         return writeLoads;
+    }
+
+    /**
+     * @return pages read as zeroes from the allocation map, the pool not read.
+     */
+    public long zeroReads()
+    {
+        return zeroReads;
+    }
+
+    /**
+     * @return the volume's allocation map, as the cache keeps it.
+     */
+    public AllocationMap allocationMap()
+    {
+        return map;
     }
 
     /**
@@ -431,19 +562,12 @@ public final class PageCache implements AutoCloseable
             {
                 frame = allocate(page, firstPage, lastPage);
             }
-            final int index = frameOffset(frame) + inPage;
-            if (null == src)
-            {
-                memoryBuffer.setMemory(index, n, (byte)0);
-            }
-            else
-            {
-                memoryBuffer.putBytes(index, src, srcIndex, n);
-                srcIndex += n;
-            }
+            memoryBuffer.putBytes(frameOffset(frame) + inPage, src, srcIndex, n);
+            srcIndex += n;
             markDirty(frame, lsn, seq);
             position += n;
         }
+        map.markData(firstPage, lastPage - firstPage + 1);
         if (lsn > highestLsn)
         {
             highestLsn = lsn;
@@ -483,12 +607,29 @@ public final class PageCache implements AutoCloseable
 
     private void loadIfMissing(final long page, final long firstPage, final long lastPage) throws IOException
     {
-        if (NO_FRAME != pageToFrame.get(page))
+        if (NO_FRAME == pageToFrame.get(page))
         {
-            return;
+            load(page, firstPage, lastPage, -1);
         }
-        final int frame = allocate(page, firstPage, lastPage);
+    }
+
+    /**
+     * Gives {@code page} a frame holding what reading it returns: zeroes if the map says so, else its bytes in
+     * the pool. A frame is evicted if need be, not one of pages {@code keepFirst} to {@code keepLast}, nor
+     * {@code keepPage}.
+     *
+     * @return the frame, clean.
+     */
+    private int load(final long page, final long keepFirst, final long keepLast, final long keepPage)
+        throws IOException
+    {
+        final int frame = allocate(page, keepFirst, keepLast, keepPage);
         final int offset = frameOffset(frame);
+        if (map.readsZero(page))
+        {
+            memoryBuffer.setMemory(offset, pageSize, (byte)0);
+            return frame;
+        }
         memoryView.clear().position(offset).limit(offset + pageSize);
         try
         {
@@ -500,11 +641,17 @@ public final class PageCache implements AutoCloseable
             throw ex;
         }
         writeLoads++;
+        return frame;
     }
 
     private int allocate(final long page, final long firstPage, final long lastPage)
     {
-        final int frame = freeCount() > 0 ? takeFree() : evict(firstPage, lastPage);
+        return allocate(page, firstPage, lastPage, -1);
+    }
+
+    private int allocate(final long page, final long firstPage, final long lastPage, final long keepPage)
+    {
+        final int frame = freeCount() > 0 ? takeFree() : evict(firstPage, lastPage, keepPage);
         framePage[frame] = page;
         frameState[frame] = CLEAN;
         frameLsn[frame] = 0;
@@ -514,7 +661,7 @@ public final class PageCache implements AutoCloseable
         return frame;
     }
 
-    private int evict(final long keepFirstPage, final long keepLastPage)
+    private int evict(final long keepFirstPage, final long keepLastPage, final long keepPage)
     {
         for (int scanned = 0, limit = 2 * frameCount + 1; scanned < limit; scanned++)
         {
@@ -525,7 +672,7 @@ public final class PageCache implements AutoCloseable
                 continue;
             }
             final long page = framePage[frame];
-            if (page >= keepFirstPage && page <= keepLastPage)
+            if (page >= keepFirstPage && page <= keepLastPage || page == keepPage)
             {
                 continue;
             }

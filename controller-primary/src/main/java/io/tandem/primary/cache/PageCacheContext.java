@@ -1,5 +1,6 @@
 package io.tandem.primary.cache;
 
+import io.tandem.controller.pool.AllocationMap;
 import io.tandem.staging.block.BlockDevice;
 
 /**
@@ -21,6 +22,7 @@ public final class PageCacheContext
     private long capacity = Long.getLong(CAPACITY_PROP_NAME, CAPACITY_DEFAULT);
     private int readScratchLength = Integer.getInteger(READ_SCRATCH_LENGTH_PROP_NAME, READ_SCRATCH_LENGTH_DEFAULT);
     private BlockDevice device;
+    private AllocationMap allocationMap;
     private boolean concluded;
 
     /**
@@ -48,6 +50,16 @@ public final class PageCacheContext
             throw new IllegalArgumentException("readScratchLength must be a positive multiple of the page size " +
                 pageSize + ": " + readScratchLength);
         }
+        if (null == allocationMap)
+        {
+            allocationMap = AllocationMap.allData(pageSize, device.blockCount());
+        }
+        if (allocationMap.blockSize() != pageSize || allocationMap.blockCount() != device.blockCount())
+        {
+            throw new IllegalArgumentException("the allocation map is of " + allocationMap.blockCount() +
+                " blocks of " + allocationMap.blockSize() + " bytes, the device of " + device.blockCount() +
+                " blocks of " + pageSize);
+        }
         concluded = true;
         return this;
     }
@@ -63,6 +75,21 @@ public final class PageCacheContext
     public PageCacheContext device(final BlockDevice device)
     {
         this.device = device;
+        return this;
+    }
+
+    /**
+     * @return the pool's allocation map as of what the device holds, which the cache reads and marks; by default
+     * every block data (a pool made before maps were).
+     */
+    public AllocationMap allocationMap()
+    {
+        return allocationMap;
+    }
+
+    public PageCacheContext allocationMap(final AllocationMap allocationMap)
+    {
+        this.allocationMap = allocationMap;
         return this;
     }
 

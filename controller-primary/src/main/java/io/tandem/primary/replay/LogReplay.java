@@ -73,9 +73,10 @@ public final class LogReplay implements ReplayTarget
         }
     }
 
-    public void zero(final long volumeOffset, final long length, final long lsn) throws IOException
+    public void zero(final long volumeOffset, final long length, final boolean hole, final long lsn)
+        throws IOException
     {
-        while (PageCache.OK != cache.writeZeroes(volumeOffset, length, lsn))
+        while (PageCache.OK != cache.writeZeroes(volumeOffset, length, lsn, hole))
         {
             runConsistencyPoint();
         }

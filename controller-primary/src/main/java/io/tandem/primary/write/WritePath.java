@@ -1,6 +1,8 @@
 package io.tandem.primary.write;
 
+import io.tandem.controller.pool.AllocationMap;
 import io.tandem.interconnect.MirrorSender;
+import io.tandem.nvlog.LogRecord;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.StreamPartitioner;
 import io.tandem.primary.cache.PageCache;
@@ -184,6 +186,23 @@ public final class WritePath
     }
 
     /**
+     * @return the volume's allocation map as the cache keeps it: every write applied so far is in it, as a read
+     * returns them.
+     */
+    public AllocationMap allocationMap()
+    {
+        return cache.allocationMap();
+    }
+
+    /**
+     * @return what every request ends with since {@link #refuse(WriteStatus)}, or null while serving.
+     */
+    public WriteStatus refusal()
+    {
+        return refusal;
+    }
+
+    /**
      * Queues a write of {@code src}'s remaining bytes at {@code offset}; it completes once durable on both
      * controllers.
      */
@@ -193,11 +212,36 @@ public final class WritePath
     }
 
     /**
-     * Queues zeroing {@code length} bytes at {@code offset}, logged without carrying the zeros.
+     * Queues zeroing {@code length} bytes at {@code offset}, logged without carrying the zeros; whole blocks are
+     * only marked in the allocation map, as holes if {@code hole}, else as zeroes kept allocated.
      */
-    public void writeZeroes(final long token, final long offset, final long length, final Object context)
+    public void writeZeroes(
+        final long token, final long offset, final long length, final boolean hole, final Object context)
     {
-        enqueue(WriteRequest.KIND_ZERO, token, offset, length, null, context);
+        enqueue(hole ? WriteRequest.KIND_HOLE : WriteRequest.KIND_ZERO, token, offset, length, null, context);
+    }
+
+    /**
+     * Queues a trim of {@code length} bytes at {@code offset}: the whole blocks of the range become holes, which
+     * read as zeroes (the protocol lets trimmed bytes read as anything until written again); the bytes of blocks
+     * it covers in part stay as they are. Logged and mirrored as a zeroing, so a takeover ends with the same map.
+     * A range with no whole block completes at once.
+     */
+    public void trim(final long token, final long offset, final long length, final Object context)
+    {
+        final long blockMask = cache.pageSize() - 1;
+        final long start = (offset + blockMask) & ~blockMask;
+        final long end = (offset + length) & ~blockMask;
+        if (end <= start)
+        {
+            completeAtOnce(IoOp.TRIM, token, context);
+            return;
+        }
+        final WriteRequest queued = enqueue(WriteRequest.KIND_HOLE, token, start, end - start, null, context);
+        if (null != queued)
+        {
+            queued.trim = true; // a hole like any zeroing's, timed as a trim
+        }
     }
 
     /**
@@ -206,15 +250,6 @@ public final class WritePath
     public void flush(final long token, final Object context)
     {
         completeAtOnce(IoOp.FLUSH, token, context);
-    }
-
-    /**
-     * Completes at once, leaving the data as it was, which NBD allows: trimmed content is undefined until written
-     * again.
-     */
-    public void trim(final long token, final Object context)
-    {
-        completeAtOnce(IoOp.TRIM, token, context);
     }
 
     private void completeAtOnce(final IoOp op, final long token, final Object context)
@@ -249,7 +284,10 @@ public final class WritePath
         pending[(int)(pendingTail++ & pendingMask)] = request;
     }
 
-    private void enqueue(
+    /**
+     * @return the request queued, or null if it was completed at once (refused, or no request left).
+     */
+    private WriteRequest enqueue(
         final int kind,
         final long token,
         final long offset,
@@ -260,16 +298,17 @@ public final class WritePath
         if (null != refusal)
         {
             completion.complete(token, refusal, context);
-            return;
+            return null;
         }
         final WriteRequest request = take();
         if (null == request)
         {
             completion.complete(token, WriteStatus.IO_ERROR, context);
-            return;
+            return null;
         }
         request.reset(kind, token, offset, length, src, context, clock.nanoTime());
         pending[(int)(pendingTail++ & pendingMask)] = request;
+        return request;
     }
 
     private WriteRequest take()
@@ -409,7 +448,7 @@ public final class WritePath
             }
             else
             {
-                result = cache.writeZeroes(at, length, lsn);
+                result = cache.writeZeroes(at, length, lsn, WriteRequest.KIND_HOLE == request.kind);
             }
         }
         catch (final IOException ex)
@@ -441,7 +480,8 @@ public final class WritePath
         }
         else
         {
-            ticket = log.appendZero(stream, request.pieceSequence, request.pieceLsn, epoch, volumeId, at, length);
+            ticket = log.appendZero(stream, request.pieceSequence, request.pieceLsn, epoch, volumeId, at, length,
+                WriteRequest.KIND_HOLE == request.kind ? LogRecord.FLAG_HOLE : 0);
         }
         return logged(request, ticket);
     }
@@ -503,8 +543,8 @@ public final class WritePath
                     Math.max(0, (nowNs - request.submittedNs) / 1000)));
                 if (null != latency)
                 {
-                    latency.record(WriteRequest.KIND_WRITE == request.kind ? IoOp.WRITE : IoOp.WRITE_ZEROES,
-                        nowNs - request.submittedNs);
+                    latency.record(WriteRequest.KIND_WRITE == request.kind ? IoOp.WRITE :
+                        request.trim ? IoOp.TRIM : IoOp.WRITE_ZEROES, nowNs - request.submittedNs);
                 }
                 writesCompleted++;
                 bytesWritten += request.length;

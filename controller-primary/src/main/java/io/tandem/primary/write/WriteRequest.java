@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * One client write (or WRITE_ZEROES, or a consistency point marker) on its way through the write path: cut into
+ * One client write (or WRITE_ZEROES, TRIM, or a consistency point marker) on its way through the write path: cut into
  * pieces at stripe boundaries, each piece applied to the cache, logged and offered to the mirror in turn, then
  * waiting until every piece is durable locally and acknowledged by the partner.
  * <p>
@@ -13,8 +13,11 @@ import java.util.Arrays;
 final class WriteRequest
 {
     static final int KIND_WRITE = 1;
+    /** Zeroes whose whole blocks stay allocated (NBD WRITE_ZEROES with NO_HOLE). */
     static final int KIND_ZERO = 2;
     static final int KIND_CP_MARKER = 3;
+    /** Zeroes whose whole blocks may become holes (WRITE_ZEROES without NO_HOLE, TRIM). */
+    static final int KIND_HOLE = 4;
 
     /** The current piece is not yet applied to the cache; it has no LSN or sequence yet. */
     static final int STAGE_NEW = 0;
@@ -30,6 +33,8 @@ final class WriteRequest
     ByteBuffer src;
     /** The submitter's context, handed back with the completion. */
     Object context;
+    /** A TRIM (a {@link #KIND_HOLE} otherwise like a WRITE_ZEROES's): for its latency's operation. */
+    boolean trim;
 
     /** Volume offset of the next piece to process; {@code offset + length} once every piece was offered. */
     long cursor;
@@ -65,6 +70,7 @@ final class WriteRequest
         this.length = length;
         this.src = src;
         this.context = context;
+        this.trim = false;
         this.cursor = offset;
         this.stage = STAGE_NEW;
         this.maxTicket = 0;

@@ -62,7 +62,7 @@ class CacheSteadyStateAllocationTest
                 {
                     final long before = threads.getCurrentThreadAllocatedBytes();
                     int code = (i & 3) == 0 ?
-                        cache.writeZeroes(offsets[i], lengths[i], ++lsn) :
+                        cache.writeZeroes(offsets[i], lengths[i], ++lsn, 0 == (i & 4)) :
                         (i & 3) == 1 ?
                             cache.write(offsets[i], directSrc, lsn) :
                             cache.write(offsets[i], src, 0, lengths[i], ++lsn);

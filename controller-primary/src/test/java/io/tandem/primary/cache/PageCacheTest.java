@@ -59,7 +59,7 @@ class PageCacheTest
                 }
                 else if (2 == kind)
                 {
-                    assertEquals(PageCache.OK, cache.writeZeroes(offset, length, ++lsn), what);
+                    assertEquals(PageCache.OK, cache.writeZeroes(offset, length, ++lsn, random.nextBoolean()), what);
                     Arrays.fill(model, offset, offset + length, (byte)0);
                 }
                 else if (3 == kind)
@@ -127,9 +127,9 @@ class PageCacheTest
             final long loadsBefore = cache.writeLoads();
             assertEquals(PageCache.CACHE_FULL, cache.write(2 * PAGE + 10, new UnsafeBuffer(twos), 0, twos.length, 2),
                 "needs pages 3 and 4 but only one frame is free");
-            assertEquals(PageCache.CACHE_FULL, cache.writeZeroes(PAGE, 4 * PAGE, 3));
-            assertEquals(PageCache.CACHE_FULL, cache.writeZeroes(0, 5L * PAGE, 3), "larger than the cache");
-            assertEquals(3, cache.cacheFullCount());
+            assertEquals(PageCache.CACHE_FULL, cache.writeZeroes(3 * PAGE + 10, 2 * PAGE, 3, true),
+                "zeroes pages 3 and 5 in part: two frames, one free");
+            assertEquals(2, cache.cacheFullCount());
             assertEquals(loadsBefore, cache.writeLoads(), "nothing loaded for a refused write");
             assertEquals(3, cache.pagesCached());
             assertEquals(3, cache.dirtyPages());
@@ -157,7 +157,7 @@ class PageCacheTest
             final long size = cache.volumeSize();
             assertThrows(IllegalArgumentException.class, () -> cache.write(size - 10, buffer, 0, 11, 1));
             assertThrows(IllegalArgumentException.class, () -> cache.write(-1, buffer, 0, 1, 1));
-            assertThrows(IllegalArgumentException.class, () -> cache.writeZeroes(0, size + 1, 1));
+            assertThrows(IllegalArgumentException.class, () -> cache.writeZeroes(0, size + 1, 1, true));
             assertThrows(IllegalArgumentException.class, () -> cache.read(size - 1, buffer, 0, 2));
             assertEquals(PageCache.OK, cache.write(size - 10, buffer, 0, 10, 1));
             assertEquals(1, cache.highestLsn());

@@ -1,5 +1,6 @@
 package io.tandem.primary.cache;
 
+import io.tandem.controller.pool.AllocationMap;
 import io.tandem.controller.pool.EpochLease;
 import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
@@ -45,15 +46,32 @@ final class PoolFixture implements AutoCloseable
         final Path dir, final int volumePages, final int cachePages, final int pagesPerStep, final boolean forcePool)
         throws IOException
     {
+        this(dir, volumePages, cachePages, pagesPerStep, forcePool, null);
+    }
+
+    /**
+     * @param map the cache's allocation map; null for one of data in every block, since tests fill the pool's
+     *            volume directly (a new pool's own map says every block is a hole).
+     */
+    PoolFixture(
+        final Path dir,
+        final int volumePages,
+        final int cachePages,
+        final int pagesPerStep,
+        final boolean forcePool,
+        final AllocationMap map)
+        throws IOException
+    {
         pool = Pool.open(new PoolContext().dir(dir.resolve("pool")).volumeSize((long)volumePages * PAGE));
         ownership = new Ownership(pool.superblocks());
         epoch = ownership.take(0, pool.superblocks().read());
         device = new RecordingBlockDevice(pool.volume());
         cache = new PageCache(new PageCacheContext().device(device).capacity((long)cachePages * PAGE)
-            .readScratchLength(4 * PAGE));
+            .readScratchLength(4 * PAGE).allocationMap(null == map ? AllocationMap.allData(PAGE, volumePages) : map));
         cp = new ConsistencyPoint(new ConsistencyPointContext()
             .cache(cache)
             .ownership(ownership)
+            .allocationMapFile(pool.allocationMapFile())
             .epoch(epoch)
             .pagesPerStep(pagesPerStep)
             .forcePool(forcePool)
@@ -151,6 +169,24 @@ final class PoolFixture implements AutoCloseable
             fresh.read(0, ByteBuffer.wrap(bytes));
             return bytes;
         }
+    }
+
+    /**
+     * @return what a controller starting on the pool now reads before any replay: the pool's file, and zeroes where
+     * the allocation map persisted with the recorded CP says a block reads as zeroes.
+     */
+    byte[] readAsPersisted() throws IOException
+    {
+        final byte[] bytes = readPoolFile();
+        final AllocationMap map = pool.loadAllocationMap(pool.superblocks().read());
+        for (int block = 0; block < map.blockCount(); block++)
+        {
+            if (map.readsZero(block))
+            {
+                java.util.Arrays.fill(bytes, block * PAGE, (block + 1) * PAGE, (byte)0);
+            }
+        }
+        return bytes;
     }
 
     public void close() throws IOException

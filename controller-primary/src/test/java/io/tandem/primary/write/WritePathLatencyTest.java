@@ -46,9 +46,9 @@ class WritePathLatencyTest
             }
             writePath.read(2, 0, ByteBuffer.allocate(WritePathParts.PAGE), null);
             writePath.flush(3, null);
-            writePath.trim(4, null);
-            writePath.writeZeroes(5, WritePathParts.PAGE, WritePathParts.PAGE, null);
-            while (!completed.contains(5L))
+            writePath.trim(4, 0, WritePathParts.PAGE, null); // a whole block: logged as a hole, timed as a trim
+            writePath.writeZeroes(5, WritePathParts.PAGE, WritePathParts.PAGE, false, null);
+            while (!completed.contains(4L) || !completed.contains(5L))
             {
                 parts.step(writePath);
             }

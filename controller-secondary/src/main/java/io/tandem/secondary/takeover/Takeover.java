@@ -1,8 +1,10 @@
 package io.tandem.secondary.takeover;
 
 import io.tandem.controller.platform.RunStop;
+import io.tandem.controller.pool.AllocationMap;
 import io.tandem.controller.pool.MirrorState;
 import io.tandem.controller.pool.Superblock;
+import io.tandem.controller.replay.MapMarks;
 import io.tandem.controller.replay.PoolWriter;
 import io.tandem.controller.replay.Replay;
 import io.tandem.controller.replay.SortedBlockWriter;
@@ -39,13 +41,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <ul>
  *   <li>fence: refuses a stale mirror unless forced (before touching anything), takes the pool with a new epoch,
  *   and kills the partner's process if it still runs (by the process id in its mailbox);</li>
- *   <li>load-superblock: reads the CP LSN, below which the pool holds every write;</li>
+ *   <li>load-superblock: reads the CP LSN, below which the pool holds every write, and the pool's allocation map as
+ *   of it;</li>
  *   <li>scan-stream-i: checks that the mirror holds the whole stream ({@link StreamScan}) and counts what it
  *   holds above the CP LSN; streams are scanned in parallel;</li>
  *   <li>replay-stream-i: writes the stream's records above the CP LSN into the pool's volume, in stream order;
- *   streams are replayed in parallel (a block belongs to one stream, see {@link PoolWriter});</li>
+ *   streams are replayed in parallel (a block belongs to one stream, see {@link PoolWriter}), marking the map as
+ *   they go (a block written is data, whole blocks zeroed zero or hole);</li>
  *   <li>consistency-point: forces the volume (at durability power) and records the new CP LSN under the new
- *   epoch.</li>
+ *   epoch, with the map as of it.</li>
  * </ul>
  * Serving is the caller's: once {@link #run()} returns a result that {@link TakeoverResult#passed() passed}, the
  * pool is this controller's in {@link TakeoverResult#newEpoch()} and holds every mirrored write up to
@@ -56,7 +60,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the pool's epoch before the takeover. A secondary that crashed during a takeover and runs it again computes the same
  * id (the pool it already fenced shows it as owner in E + 1) and, given a journal reader, skips the steps the journal
  * says were done. Every step is safe to repeat: the fence does not bump an epoch it already owns, and a replay writes
- * the same bytes again.
+ * the same bytes again. The allocation map lives in this process only until the CP records it, so a replay the
+ * journal says was done is read through again for its marks alone ({@link MapMarks}) before the CP.
  * <p>
  * The mirror log must not change while the takeover runs: stop receiving from the partner first. One takeover
  * runs once. Not thread-safe, except {@link #snapshot()}, which any thread may call while it runs.
@@ -80,6 +85,8 @@ public final class Takeover
     /** The pool's volume through a channel of this takeover's own: a timed-out step's interrupt closes only it. */
     private BlockDevice volume;
     private PoolWriter writer;
+    /** The pool's allocation map as of the CP LSN, marked by the replays; recorded by the CP. */
+    private final AllocationMap map;
     private final ConsumerGraph graph;
     private final AtomicLongArray scanRecordsAbove;
     private final AtomicLongArray scanBytesAbove;
@@ -115,6 +122,7 @@ public final class Takeover
         this.controllerId = ctx.controllerId();
         this.streams = mirror.partitioner().streamCount();
         PoolWriter.checkStripe(mirror.partitioner().stripeSize(), ctx.pool().blockSize());
+        this.map = AllocationMap.allData(ctx.pool().blockSize(), ctx.pool().volumeSize() / ctx.pool().blockSize());
         this.scanRecordsAbove = new AtomicLongArray(streams);
         this.scanBytesAbove = new AtomicLongArray(streams);
         this.replayedSoFar = new AtomicLongArray(streams);
@@ -249,8 +257,13 @@ public final class Takeover
 
         try
         {
+            if (resumed.contains(LOAD_SUPERBLOCK))
+            {
+                // the pool has been this controller's since the earlier walk: its CP LSN is as that walk found it
+                ctx.pool().loadAllocationMap(start, map);
+            }
             volume = ctx.pool().openVolume();
-            writer = new PoolWriter(volume);
+            writer = new PoolWriter(volume, map);
         }
         catch (final IOException ex)
         {
@@ -476,6 +489,7 @@ public final class Takeover
         }
         cpLsnBefore = superblock.cpLsn();
         cpLsnAfter = superblock.cpLsn();
+        ctx.pool().loadAllocationMap(superblock, map);
         journalStep(LOAD_SUPERBLOCK, "DONE", "epoch " + newEpoch + ", CP LSN " +
             superblock.cpLsn() + ", mirror " + superblock.mirrorState() + " generation " +
             superblock.mirrorGeneration());
@@ -541,10 +555,19 @@ public final class Takeover
         long highestLsn = cpLsnBefore;
         for (int s = 0; s < streams; s++)
         {
-            highestLsn = Math.max(highestLsn, resumed.contains(replayStep(s)) ?
-                highestInStream(s) : replayHighestLsn.get(s));
+            if (resumed.contains(replayStep(s)))
+            {
+                new Replay(new MapMarks(map), cpLsnBefore).replay(mirror, s, new LogRecord());
+                highestLsn = Math.max(highestLsn, highestInStream(s));
+            }
+            else
+            {
+                highestLsn = Math.max(highestLsn, replayHighestLsn.get(s));
+            }
         }
-        if (!ctx.ownership().recordCheckpoint(newEpoch, highestLsn))
+        final long[] words = new long[map.wordCount()];
+        map.copyTo(words);
+        if (!ctx.ownership().recordCheckpoint(newEpoch, highestLsn, ctx.pool().allocationMapFile(), words))
         {
             final Superblock superblock = ctx.pool().superblocks().read();
             throw fenced(superblock.epoch(), superblock.owner());

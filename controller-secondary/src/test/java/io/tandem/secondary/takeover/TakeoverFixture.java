@@ -3,6 +3,7 @@ package io.tandem.secondary.takeover;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
 import io.tandem.nvlog.StreamPartitioner;
+import io.tandem.controller.pool.AllocationMap;
 import io.tandem.controller.pool.Ownership;
 import io.tandem.controller.pool.Pool;
 import io.tandem.controller.pool.PoolContext;
@@ -120,7 +121,7 @@ final class TakeoverFixture implements AutoCloseable
                 else
                 {
                     final long ticket = zero ?
-                        mirror.appendZero(stream, sequence, lsn, 1, 0, at, piece) :
+                        mirror.appendZero(stream, sequence, lsn, 1, 0, at, piece, (short)(lsn % 2)) :
                         mirror.appendWrite(stream, sequence, lsn, 1, 0, at, payload, 0, piece);
                     if (ticket < 0)
                     {
@@ -152,7 +153,11 @@ final class TakeoverFixture implements AutoCloseable
         if (PARTNER_ID != pool.superblocks().read().owner())
         {
             final long epoch = ownership.take(PARTNER_ID, pool.superblocks().read());
-            ownership.recordCheckpoint(epoch, cpLsn);
+            // the pool holds the initial pattern in every block: data
+            final AllocationMap data = AllocationMap.allData(BLOCK_SIZE, VOLUME_SIZE / BLOCK_SIZE);
+            final long[] words = new long[data.wordCount()];
+            data.copyTo(words);
+            ownership.recordCheckpoint(epoch, cpLsn, pool.allocationMapFile(), words);
         }
     }
 
@@ -197,10 +202,22 @@ final class TakeoverFixture implements AutoCloseable
             .controllerId(MY_ID);
     }
 
+    /**
+     * @return what reading the volume returns now: the pool's blocks, and zeroes where its allocation map (as of
+     * the superblock's CP LSN) says a block reads as zeroes.
+     */
     byte[] volume() throws IOException
     {
         final ByteBuffer bytes = ByteBuffer.allocate(VOLUME_SIZE);
         pool.volume().read(0, bytes);
+        final AllocationMap map = pool.loadAllocationMap(pool.superblocks().read());
+        for (int block = 0; block < VOLUME_SIZE / BLOCK_SIZE; block++)
+        {
+            if (map.readsZero(block))
+            {
+                Arrays.fill(bytes.array(), block * BLOCK_SIZE, (block + 1) * BLOCK_SIZE, (byte)0);
+            }
+        }
         return bytes.array();
     }
 

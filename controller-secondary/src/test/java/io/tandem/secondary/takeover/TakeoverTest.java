@@ -4,6 +4,8 @@ import io.tandem.controller.pool.MirrorState;
 import io.tandem.controller.pool.Superblock;
 import io.tandem.recovery.consumer.ConsumerState;
 import io.tandem.recovery.consumer.WalkSnapshot;
+import io.tandem.recovery.journal.EventJournal;
+import io.tandem.recovery.journal.EventJournalContext;
 import io.tandem.recovery.journal.EventJournalReader;
 import io.tandem.recovery.journal.EventType;
 import io.tandem.recovery.journal.JournalEvent;
@@ -300,6 +302,53 @@ class TakeoverTest
             assertEquals(2, superblock.epoch(), "the resumed takeover bumped the epoch again");
             assertEquals(MY_ID, superblock.owner());
             assertEquals(fixture.maxLsn, superblock.cpLsn());
+            assertArrayEquals(fixture.model, fixture.volume());
+        }
+    }
+
+    /**
+     * The replays wrote the pool and marked the allocation map, then the taker died before the CP recorded the map:
+     * the resumed takeover skips the replays, so it reads the streams again for their marks alone. Without that,
+     * the blocks they zeroed (marked, never written) would read back as the data they held before.
+     */
+    @Test
+    void aResumedTakeoverMarksTheMapForTheReplaysItSkips() throws Exception
+    {
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, -1))
+        {
+            // the walk before the crash: its steps' ends go to a journal of their own, as the crashed process's
+            // DONE records for every step but the CP are written below (a failed walk would undo them)
+            try (EventJournal scratch = EventJournal.open(
+                new EventJournalContext().directory(dir.resolve("scratch-journal")).controllerId(MY_ID)))
+            {
+                final TakeoverResult crashed = Takeover.run(fixture.context().journal(scratch).stepHook(step ->
+                {
+                    if (Takeover.CONSISTENCY_POINT.equals(step))
+                    {
+                        throw new IllegalStateException("the taker dies before its CP");
+                    }
+                }));
+                assertFalse(crashed.passed());
+            }
+            assertEquals(fixture.cpLsn, fixture.pool.superblocks().read().cpLsn());
+            final String operation = Takeover.operationId(1);
+            fixture.journal.consumerEnd(operation, Takeover.FENCE, ConsumerState.DONE, 1, null);
+            fixture.journal.consumerEnd(operation, Takeover.LOAD_SUPERBLOCK, ConsumerState.DONE, 1, null);
+            for (int s = 0; s < STREAMS; s++)
+            {
+                fixture.journal.consumerEnd(operation, Takeover.scanStep(s), ConsumerState.DONE, 1, null);
+                fixture.journal.consumerEnd(operation, Takeover.replayStep(s), ConsumerState.DONE, 1, null);
+            }
+
+            final Set<String> ran = ConcurrentHashMap.newKeySet();
+            final TakeoverResult result;
+            try (EventJournalReader reader = EventJournalReader.open(dir.resolve("journal")))
+            {
+                result = Takeover.run(fixture.context().journalReader(reader).stepHook(ran::add));
+            }
+            assertTrue(result.passed(), result::toString);
+            assertEquals(Set.of(Takeover.CONSISTENCY_POINT), ran, "only the CP ran again");
+            assertEquals(fixture.maxLsn, fixture.pool.superblocks().read().cpLsn());
             assertArrayEquals(fixture.model, fixture.volume());
         }
     }

@@ -70,6 +70,33 @@ public interface BlockVolume extends AutoCloseable
     void submitWriteZeroes(long token, long offset, long length, boolean fua, boolean noHole, IoCompletion completion);
 
     /**
+     * @return true if zeroing costs clearly less than writing the zeroes (nothing like the data is written), so
+     * a WRITE_ZEROES with NBD_CMD_FLAG_FAST_ZERO is served; false, and such a request fails at once with
+     * {@code ENOTSUP}, as the protocol asks of a volume that would only write zeroes.
+     */
+    default boolean zeroesFast()
+    {
+        return false;
+    }
+
+    /**
+     * Describes the {@code base:allocation} status of {@code length} bytes at {@code offset}: appends extents with
+     * {@link NbdExtents#append} to {@code extents} (position 0, room up to its limit, big-endian), in order from
+     * {@code offset}, and stops when the range is covered or the buffer is full. At least one extent.
+     * <p>
+     * An extent may carry {@link NbdProtocol#STATE_ZERO} only if reading it returns zeroes, and go on doing so
+     * until it is written again: a client that copies the volume skips such extents, so a wrong one loses data.
+     * {@link NbdProtocol#STATE_HOLE} says the extent is not allocated. Flags 0 (allocated, contents unknown) is
+     * always true, and the default: one extent of the whole range.
+     */
+    default void submitBlockStatus(
+        final long token, final long offset, final long length, final ByteBuffer extents, final IoCompletion completion)
+    {
+        NbdExtents.append(extents, length, 0);
+        completion.onComplete(token, NbdProtocol.OK);
+    }
+
+    /**
      * Releases what the volume holds; called by its owner after the server has closed.
      */
     @Override

@@ -10,7 +10,6 @@ import java.nio.channels.SocketChannel;
 
 import static io.tandem.controller.nbd.NbdProtocol.BYTE_ORDER;
 import static io.tandem.controller.nbd.NbdProtocol.CMD_DISC;
-import static io.tandem.controller.nbd.NbdProtocol.CMD_READ;
 import static io.tandem.controller.nbd.NbdProtocol.CMD_WRITE;
 
 /**
@@ -59,6 +58,7 @@ final class NbdConnection
 
     private final NbdRequestDecoder request = new NbdRequestDecoder();
     private final NbdOptionDecoder option = new NbdOptionDecoder();
+    private final NbdSession session = new NbdSession();
     private final int[] lengthOut = new int[1];
 
     private SocketChannel channel;
@@ -194,6 +194,7 @@ final class NbdConnection
         this.intakeHeld = false;
         this.state = AWAITING_CLIENT_FLAGS;
         this.noZeroes = false;
+        this.session.reset();
         this.inputDone = false;
         this.closeWhenDrained = false;
         this.throttled = false;
@@ -204,6 +205,7 @@ final class NbdConnection
         recv.clear();
         readPosition = 0;
         replies.reset();
+        replies.structured(false);
         replies.commit(NbdHandshakeEncoder.greeting(
             replies.claim(NbdHandshakeEncoder.GREETING_LENGTH), replies.claimOffset(),
             NbdProtocol.FLAG_FIXED_NEWSTYLE | NbdProtocol.FLAG_NO_ZEROES));
@@ -265,7 +267,12 @@ final class NbdConnection
     void onCompletion(final int slot, final int error)
     {
         atVolume--;
-        queueReply(slot, error);
+        if (NbdProtocol.OK != error)
+        {
+            slots.reason(slot, NbdRequestError.VOLUME);
+        }
+        queueReply(slot, NbdProtocol.CMD_BLOCK_STATUS == slots.type(slot) ? dispatcher.blockStatusDone(slot, error) :
+            error);
     }
 
     /**
@@ -476,7 +483,7 @@ final class NbdConnection
         }
 
         final int next = options.onOption(
-            option.option(), recvBuffer, option.dataOffset(), (int)dataLength, noZeroes, server.refuseIo(),
+            option.option(), recvBuffer, option.dataOffset(), (int)dataLength, noZeroes, session, server.refuseIo(),
             out, replies.claimOffset(), lengthOut);
         replies.commit(lengthOut[0]);
         readPosition += NbdOptionDecoder.HEADER_LENGTH + (int)dataLength;
@@ -484,6 +491,7 @@ final class NbdConnection
         {
             case NbdOptionHandler.ENTER_TRANSMISSION:
                 state = TRANSMISSION;
+                replies.structured(session.structuredReplies());
                 counters.increment(NbdCounters.HANDSHAKES_COMPLETED_OFFSET);
                 return true;
             case NbdOptionHandler.CLOSE_AFTER_REPLY:
@@ -554,7 +562,7 @@ final class NbdConnection
             throttle();
             return false;
         }
-        final int bufferLength = CMD_WRITE == type || (CMD_READ == type && length <= maxPayload) ? (int)length : 0;
+        final int bufferLength = NbdCommandDispatcher.bufferLength(type, request.flags(), length, maxPayload);
         final int slot = slots.take(
             index, generation, request.handle(), type, request.flags(), request.offset(), length, bufferLength);
         if (RequestSlots.NO_BUFFER == slot)
@@ -593,7 +601,7 @@ final class NbdConnection
             park();
             return;
         }
-        final int result = dispatcher.dispatch(slot, server.refuseIo());
+        final int result = dispatcher.dispatch(slot, server.refuseIo(), session);
         if (NbdCommandDispatcher.SUBMITTED == result)
         {
             atVolume++;

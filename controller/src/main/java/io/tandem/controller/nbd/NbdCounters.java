@@ -38,6 +38,10 @@ import java.nio.ByteBuffer;
  *  192  idleTimeouts
  *  200  serviceBinds
  *  208  serviceBindRefusals
+ *  216  blockStatus
+ *  224  invalidRequests
+ *  232  fastZeroRefusals
+ *  240  optionErrors
  * </pre>
  * {@link #LENGTH} bytes in all, 8-byte aligned.
  * <p>
@@ -73,6 +77,10 @@ public final class NbdCounters
     public static final int IDLE_TIMEOUTS_OFFSET = 192;
     public static final int SERVICE_BINDS_OFFSET = 200;
     public static final int SERVICE_BIND_REFUSALS_OFFSET = 208;
+    public static final int BLOCK_STATUS_OFFSET = 216;
+    public static final int INVALID_REQUESTS_OFFSET = 224;
+    public static final int FAST_ZERO_REFUSALS_OFFSET = 232;
+    public static final int OPTION_ERRORS_OFFSET = 240;
 
     /** The length of the region, with room to add counters. */
     public static final int LENGTH = 256;
@@ -342,6 +350,41 @@ public final class NbdCounters
         return get(SERVICE_BIND_REFUSALS_OFFSET);
     }
 
+    /**
+     * @return BLOCK_STATUS requests answered with extents.
+     */
+    public long blockStatus()
+    {
+        return get(BLOCK_STATUS_OFFSET);
+    }
+
+    /**
+     * @return requests the server answered with an error before the volume saw them: an unknown command or flag,
+     * a bad range or length, BLOCK_STATUS without a metadata context, a write to a read-only export (not the
+     * refusals of a server that refuses I/O, counted on their own).
+     */
+    public long invalidRequests()
+    {
+        return get(INVALID_REQUESTS_OFFSET);
+    }
+
+    /**
+     * @return WRITE_ZEROES with NBD_CMD_FLAG_FAST_ZERO answered ENOTSUP at once: the volume zeroes no faster than
+     * it writes.
+     */
+    public long fastZeroRefusals()
+    {
+        return get(FAST_ZERO_REFUSALS_OFFSET);
+    }
+
+    /**
+     * @return option replies that were errors: an unsupported option, malformed option data, an unknown export.
+     */
+    public long optionErrors()
+    {
+        return get(OPTION_ERRORS_OFFSET);
+    }
+
     public String toString()
     {
         final StringBuilder text = new StringBuilder();
@@ -372,6 +415,10 @@ public final class NbdCounters
         text.append("idleTimeouts=").append(idleTimeouts()).append(' ');
         text.append("serviceBinds=").append(serviceBinds()).append(' ');
         text.append("serviceBindRefusals=").append(serviceBindRefusals()).append(' ');
+        text.append("blockStatus=").append(blockStatus()).append(' ');
+        text.append("invalidRequests=").append(invalidRequests()).append(' ');
+        text.append("fastZeroRefusals=").append(fastZeroRefusals()).append(' ');
+        text.append("optionErrors=").append(optionErrors()).append(' ');
         text.setLength(text.length() - 1);
         return text.toString();
     }

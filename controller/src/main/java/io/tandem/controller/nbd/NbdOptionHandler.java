@@ -18,8 +18,11 @@ import static io.tandem.controller.nbd.NbdProtocol.BYTE_ORDER;
  * <li>NBD_OPT_LIST: one NBD_REP_SERVER naming and describing the export, then NBD_REP_ACK; data present gets
  * NBD_REP_ERR_INVALID.</li>
  * <li>NBD_OPT_ABORT: NBD_REP_ACK, then the connection closes.</li>
- * <li>anything else (STARTTLS, STRUCTURED_REPLY, meta contexts, extended headers...): NBD_REP_ERR_UNSUP, so the
- * client goes on without it.</li>
+ * <li>NBD_OPT_STRUCTURED_REPLY: NBD_REP_ACK, and the connection answers with structured replies from transmission
+ * on (NBD_FLAG_SEND_DF is then advertised too); data present gets NBD_REP_ERR_INVALID.</li>
+ * <li>NBD_OPT_LIST_META_CONTEXT, NBD_OPT_SET_META_CONTEXT: {@code base:allocation} (see
+ * {@link NbdMetaContextOption}).</li>
+ * <li>anything else (STARTTLS, extended headers...): NBD_REP_ERR_UNSUP, so the client goes on without it.</li>
  * </ul>
  * Block sizes advertised: minimum 1 (any alignment works), preferred the volume's, maximum the maximum payload.
  * <p>
@@ -40,10 +43,13 @@ final class NbdOptionHandler
 
     private static final byte[] MSG_UNSUPPORTED = ascii("option not supported by the tandem NBD server");
     private static final byte[] MSG_LIST_DATA = ascii("NBD_OPT_LIST carries no data");
+    private static final byte[] MSG_STRUCTURED_DATA = ascii("NBD_OPT_STRUCTURED_REPLY carries no data");
     private static final byte[] MSG_MALFORMED = ascii("malformed NBD_OPT_INFO/NBD_OPT_GO data");
     private static final byte[] MSG_UNKNOWN = ascii("no such export; use the empty name or the one NBD_OPT_LIST gives");
 
     private final NbdOptionReplyEncoder reply = new NbdOptionReplyEncoder();
+    private final NbdMetaContextOption metaContexts = new NbdMetaContextOption();
+    private final NbdCounters counters;
     private final byte[] exportName;
     private final byte[] exportDescription;
     private final byte[] refusingDescription;
@@ -53,8 +59,9 @@ final class NbdOptionHandler
     private final int maxPayload;
     private boolean exportAccepted;
 
-    NbdOptionHandler(final NbdServerContext ctx, final int transmissionFlags)
+    NbdOptionHandler(final NbdServerContext ctx, final int transmissionFlags, final NbdCounters counters)
     {
+        this.counters = counters;
         this.exportName = ctx.exportName().getBytes(StandardCharsets.UTF_8);
         this.exportDescription = ctx.exportDescription().getBytes(StandardCharsets.UTF_8);
         this.refusingDescription = (ctx.exportDescription() + REFUSING_SUFFIX).getBytes(StandardCharsets.UTF_8);
@@ -64,15 +71,19 @@ final class NbdOptionHandler
         this.maxPayload = ctx.maxPayload();
     }
 
-    int transmissionFlags()
+    /**
+     * @return the transmission flags for a client that negotiated what {@code session} holds.
+     */
+    int transmissionFlags(final NbdSession session)
     {
-        return transmissionFlags;
+        return session.structuredReplies() ? transmissionFlags | NbdProtocol.FLAG_SEND_DF : transmissionFlags;
     }
 
     /**
      * Answers one option whose data is in {@code src} at {@code dataOffset}, writing replies into {@code dst} at
      * {@code dstOffset} (with at least {@link #MAX_REPLIES_LENGTH} bytes of room, more for EXPORT_NAME zeroes).
      *
+     * @param session   what the client negotiated so far; options change it.
      * @param refuseIo  whether the server refuses I/O now; the description says so.
      * @param lengthOut receives in [0] the number of bytes written.
      * @return what the connection does next.
@@ -83,6 +94,7 @@ final class NbdOptionHandler
         final int dataOffset,
         final int dataLength,
         final boolean noZeroes,
+        final NbdSession session,
         final boolean refuseIo,
         final MutableDirectBuffer dst,
         final int dstOffset,
@@ -99,7 +111,8 @@ final class NbdOptionHandler
                 }
                 else
                 {
-                    position += NbdHandshakeEncoder.exportData(dst, position, size, transmissionFlags, noZeroes);
+                    position += NbdHandshakeEncoder.exportData(
+                        dst, position, size, transmissionFlags(session), noZeroes);
                     next = ENTER_TRANSMISSION;
                 }
                 break;
@@ -112,7 +125,7 @@ final class NbdOptionHandler
             case NbdProtocol.OPT_LIST:
                 if (0 != dataLength)
                 {
-                    position += reply.wrap(dst, position).withData(option, NbdProtocol.REP_ERR_INVALID, MSG_LIST_DATA);
+                    position += refuse(dst, position, option, NbdProtocol.REP_ERR_INVALID, MSG_LIST_DATA);
                 }
                 else
                 {
@@ -127,15 +140,40 @@ final class NbdOptionHandler
                 exportAccepted = false;
                 position += infoOrGo(
                     option, src, dataOffset, dataLength, refuseIo ? refusingDescription : exportDescription,
-                    dst, position);
+                    transmissionFlags(session), dst, position);
                 if (NbdProtocol.OPT_GO == option && exportAccepted)
                 {
                     next = ENTER_TRANSMISSION;
                 }
                 break;
 
+            case NbdProtocol.OPT_STRUCTURED_REPLY:
+                if (0 != dataLength)
+                {
+                    position += refuse(dst, position, option, NbdProtocol.REP_ERR_INVALID, MSG_STRUCTURED_DATA);
+                }
+                else
+                {
+                    session.structuredReplies(true);
+                    position += reply.wrap(dst, position).header(option, NbdProtocol.REP_ACK, 0);
+                }
+                break;
+
+            case NbdProtocol.OPT_LIST_META_CONTEXT:
+            case NbdProtocol.OPT_SET_META_CONTEXT:
+            {
+                final int written =
+                    metaContexts.onOption(option, src, dataOffset, dataLength, session, this, dst, position);
+                if (dst.getInt(position + NbdOptionReplyEncoder.TYPE_OFFSET, NbdProtocol.BYTE_ORDER) < 0)
+                {
+                    counters.increment(NbdCounters.OPTION_ERRORS_OFFSET);
+                }
+                position += written;
+                break;
+            }
+
             default:
-                position += reply.wrap(dst, position).withData(option, NbdProtocol.REP_ERR_UNSUP, MSG_UNSUPPORTED);
+                position += refuse(dst, position, option, NbdProtocol.REP_ERR_UNSUP, MSG_UNSUPPORTED);
                 break;
         }
         lengthOut[0] = position - dstOffset;
@@ -148,28 +186,29 @@ final class NbdOptionHandler
         final int dataOffset,
         final int dataLength,
         final byte[] description,
+        final int flags,
         final MutableDirectBuffer dst,
         final int dstOffset)
     {
         if (dataLength < 6)
         {
-            return reply.wrap(dst, dstOffset).withData(option, NbdProtocol.REP_ERR_INVALID, MSG_MALFORMED);
+            return refuse(dst, dstOffset, option, NbdProtocol.REP_ERR_INVALID, MSG_MALFORMED);
         }
         final long nameLength = src.getInt(dataOffset + NbdOptionDecoder.NAME_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF_FFFFL;
         if (nameLength > dataLength - 6)
         {
-            return reply.wrap(dst, dstOffset).withData(option, NbdProtocol.REP_ERR_INVALID, MSG_MALFORMED);
+            return refuse(dst, dstOffset, option, NbdProtocol.REP_ERR_INVALID, MSG_MALFORMED);
         }
         final int nameOffset = dataOffset + NbdOptionDecoder.NAME_OFFSET;
         final int countOffset = nameOffset + (int)nameLength;
         final int count = src.getShort(countOffset, BYTE_ORDER) & 0xFFFF;
         if (4 + nameLength + 2 + 2L * count != dataLength)
         {
-            return reply.wrap(dst, dstOffset).withData(option, NbdProtocol.REP_ERR_INVALID, MSG_MALFORMED);
+            return refuse(dst, dstOffset, option, NbdProtocol.REP_ERR_INVALID, MSG_MALFORMED);
         }
         if (!isExport(src, nameOffset, (int)nameLength))
         {
-            return reply.wrap(dst, dstOffset).withData(option, NbdProtocol.REP_ERR_UNKNOWN, MSG_UNKNOWN);
+            return refuse(dst, dstOffset, option, NbdProtocol.REP_ERR_UNKNOWN, MSG_UNKNOWN);
         }
 
         boolean wantName = false;
@@ -182,7 +221,7 @@ final class NbdOptionHandler
         }
 
         int position = dstOffset;
-        position += reply.wrap(dst, position).infoExport(option, size, transmissionFlags);
+        position += reply.wrap(dst, position).infoExport(option, size, flags);
         if (wantName)
         {
             position += reply.wrap(dst, position).infoString(option, NbdProtocol.INFO_NAME, exportName);
@@ -198,9 +237,21 @@ final class NbdOptionHandler
     }
 
     /**
+     * Writes an error reply to an option, and counts it.
+     *
+     * @return the reply's length.
+     */
+    private int refuse(
+        final MutableDirectBuffer dst, final int offset, final int option, final int type, final byte[] message)
+    {
+        counters.increment(NbdCounters.OPTION_ERRORS_OFFSET);
+        return reply.wrap(dst, offset).withData(option, type, message);
+    }
+
+    /**
      * @return true for the empty name and for the export's name.
      */
-    private boolean isExport(final DirectBuffer src, final int offset, final int length)
+    boolean isExport(final DirectBuffer src, final int offset, final int length)
     {
         if (0 == length)
         {

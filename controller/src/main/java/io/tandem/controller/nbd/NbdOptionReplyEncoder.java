@@ -29,6 +29,7 @@ import static io.tandem.controller.nbd.NbdProtocol.OPTION_REPLY_MAGIC;
  *  NBD_REP_INFO, NBD_INFO_NAME:       | type 1 (16) | name |
  *  NBD_REP_INFO, NBD_INFO_DESCRIPTION:| type 2 (16) | description |
  *  NBD_REP_INFO, NBD_INFO_BLOCK_SIZE: | type 3 (16) | minimum (32) | preferred (32) | maximum payload (32) |
+ *  NBD_REP_META_CONTEXT:            | context id (32) | context name |
  *  errors:                          | optional UTF-8 message for a human |
  * </pre>
  * Not thread-safe: one per connection owner.
@@ -92,6 +93,16 @@ public final class NbdOptionReplyEncoder
         buffer.putBytes(offset + HEADER_LENGTH + 4, name);
         buffer.putBytes(offset + HEADER_LENGTH + 4 + name.length, description);
         return header(option, NbdProtocol.REP_SERVER, 4 + name.length + description.length);
+    }
+
+    /**
+     * @return the total length of an NBD_REP_META_CONTEXT reply naming context {@code name} with id {@code id}.
+     */
+    public int metaContext(final int option, final int id, final byte[] name)
+    {
+        buffer.putInt(offset + HEADER_LENGTH, id, BYTE_ORDER);
+        buffer.putBytes(offset + HEADER_LENGTH + 4, name);
+        return header(option, NbdProtocol.REP_META_CONTEXT, 4 + name.length);
     }
 
     /**

@@ -4,7 +4,8 @@ import java.nio.ByteOrder;
 
 /**
  * The numbers of the NBD protocol (NetworkBlockDevice {@code doc/proto.md}) this server speaks: the fixed newstyle
- * handshake, simple replies, and the commands READ, WRITE, DISC, FLUSH, TRIM and WRITE_ZEROES.
+ * handshake, simple and structured replies, the {@code base:allocation} metadata context, and the commands READ,
+ * WRITE, DISC, FLUSH, TRIM, WRITE_ZEROES (with NO_HOLE and FAST_ZERO) and BLOCK_STATUS (with REQ_ONE).
  * <p>
  * Every multi-byte field on the wire is big-endian ({@link #BYTE_ORDER}).
  */
@@ -37,16 +38,20 @@ public final class NbdProtocol
     public static final int OPT_INFO = 6;
     public static final int OPT_GO = 7;
     public static final int OPT_STRUCTURED_REPLY = 8;
+    public static final int OPT_LIST_META_CONTEXT = 9;
+    public static final int OPT_SET_META_CONTEXT = 10;
 
     // option reply types
     public static final int REP_ACK = 1;
     public static final int REP_SERVER = 2;
     public static final int REP_INFO = 3;
+    public static final int REP_META_CONTEXT = 4;
     public static final int REP_FLAG_ERROR = 1 << 31;
     public static final int REP_ERR_UNSUP = 1 | REP_FLAG_ERROR;
     public static final int REP_ERR_POLICY = 2 | REP_FLAG_ERROR;
     public static final int REP_ERR_INVALID = 3 | REP_FLAG_ERROR;
     public static final int REP_ERR_UNKNOWN = 6 | REP_FLAG_ERROR;
+    public static final int REP_ERR_TOO_BIG = 9 | REP_FLAG_ERROR;
 
     // NBD_REP_INFO types
     public static final int INFO_EXPORT = 0;
@@ -62,7 +67,10 @@ public final class NbdProtocol
     public static final int FLAG_ROTATIONAL = 1 << 4;
     public static final int FLAG_SEND_TRIM = 1 << 5;
     public static final int FLAG_SEND_WRITE_ZEROES = 1 << 6;
+    /** Reads may ask for one content chunk (NBD_CMD_FLAG_DF); only with structured replies. */
+    public static final int FLAG_SEND_DF = 1 << 7;
     public static final int FLAG_CAN_MULTI_CONN = 1 << 8;
+    public static final int FLAG_SEND_FAST_ZERO = 1 << 11;
 
     // transmission
     public static final int REQUEST_MAGIC = 0x25609513;
@@ -85,9 +93,32 @@ public final class NbdProtocol
     public static final int CMD_FLUSH = 3;
     public static final int CMD_TRIM = 4;
     public static final int CMD_WRITE_ZEROES = 6;
+    public static final int CMD_BLOCK_STATUS = 7;
 
     public static final int CMD_FLAG_FUA = 1;
     public static final int CMD_FLAG_NO_HOLE = 1 << 1;
+    public static final int CMD_FLAG_DF = 1 << 2;
+    public static final int CMD_FLAG_REQ_ONE = 1 << 3;
+    public static final int CMD_FLAG_FAST_ZERO = 1 << 4;
+
+    // structured replies
+    public static final int REPLY_FLAG_DONE = 1;
+    public static final int REPLY_TYPE_NONE = 0;
+    public static final int REPLY_TYPE_OFFSET_DATA = 1;
+    public static final int REPLY_TYPE_OFFSET_HOLE = 2;
+    public static final int REPLY_TYPE_BLOCK_STATUS = 5;
+    public static final int REPLY_TYPE_ERROR = (1 << 15) + 1;
+    public static final int REPLY_TYPE_ERROR_OFFSET = (1 << 15) + 2;
+
+    // metadata contexts
+    /** The one context this server offers: which extents are holes, which read as zeroes. */
+    public static final String CONTEXT_BASE_ALLOCATION = "base:allocation";
+    /** The id {@code base:allocation} gets in NBD_OPT_SET_META_CONTEXT's reply and in block status chunks. */
+    public static final int CONTEXT_ID_BASE_ALLOCATION = 1;
+    /** {@code base:allocation}: the extent is not allocated in the backing store. */
+    public static final int STATE_HOLE = 1;
+    /** {@code base:allocation}: the extent reads as zeroes. */
+    public static final int STATE_ZERO = 1 << 1;
 
     // errors of the reply's error field
     public static final int OK = 0;
@@ -118,6 +149,7 @@ public final class NbdProtocol
             case CMD_FLUSH: return "FLUSH";
             case CMD_TRIM: return "TRIM";
             case CMD_WRITE_ZEROES: return "WRITE_ZEROES";
+            case CMD_BLOCK_STATUS: return "BLOCK_STATUS";
             default: return "CMD_" + type;
         }
     }

@@ -7,12 +7,20 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
+import static io.tandem.controller.nbd.NbdProtocol.CMD_BLOCK_STATUS;
 import static io.tandem.controller.nbd.NbdProtocol.CMD_READ;
 
 /**
  * The write side of one connection: a queue of replies in completion order and the send buffer they are copied
  * into, header then READ data, to be written with as few system calls as the socket allows. Handshake messages are
  * written straight into the send buffer ({@link #claim(int)}, {@link #commit(int)}).
+ * <p>
+ * A reply is a prefix encoded in place by a flyweight, then the bytes of the request's buffer if it carries any.
+ * Simple replies (the default): the 16-byte header, then a successful READ's data. Structured replies, once the
+ * client negotiated them ({@link #structured(boolean)}): a successful READ is one OFFSET_DATA chunk (header and
+ * offset, then the data), a successful BLOCK_STATUS one BLOCK_STATUS chunk (header and context id, then the
+ * extents), an error one ERROR chunk with its message, and any other success the simple reply the protocol allows.
+ * Either way the data is copied once, from the request's buffer into the send buffer, as before.
  * <p>
  * A reply's slot is given back as soon as the reply has been copied whole into the send buffer; a READ longer than
  * the send buffer is copied in pieces as the socket drains.
@@ -23,11 +31,15 @@ import static io.tandem.controller.nbd.NbdProtocol.CMD_READ;
  */
 final class NbdReplyWriter
 {
-    private static final int REPLY_LENGTH = NbdSimpleReplyEncoder.HEADER_LENGTH;
+    private static final int SIMPLE_LENGTH = NbdSimpleReplyEncoder.HEADER_LENGTH;
 
     private final RequestSlots slots;
     private final NbdCommandDispatcher dispatcher;
     private final NbdSimpleReplyEncoder reply = new NbdSimpleReplyEncoder();
+    private final NbdStructuredReplyEncoder chunk = new NbdStructuredReplyEncoder();
+    private boolean structured;
+    /** The length of the prefix of the reply being copied out. */
+    private int prefix;
     private final ByteBuffer send;
     private final UnsafeBuffer sendBuffer;
     private int position;
@@ -53,6 +65,14 @@ final class NbdReplyWriter
         final int queueLength = Integer.highestOneBit(Math.max(2, maxReplies) - 1) << 1;
         this.queue = new int[queueLength];
         this.mask = queueLength - 1;
+    }
+
+    /**
+     * Answers with structured replies from now on, or simple ones.
+     */
+    void structured(final boolean structured)
+    {
+        this.structured = structured;
     }
 
     void reset()
@@ -162,22 +182,23 @@ final class NbdReplyWriter
         {
             final int slot = queue[head & mask];
             final int error = slots.error(slot);
-            final int dataLength = CMD_READ == slots.type(slot) && NbdProtocol.OK == error ?
-                (int)slots.length(slot) : 0;
+            final int dataLength = dataLength(slot, error);
             compact();
             int room = sendBuffer.capacity() - limit;
             if (0 == progress)
             {
-                if (room < REPLY_LENGTH)
+                final int length = prefixLength(slot, error, dataLength);
+                if (room < length)
                 {
                     break;
                 }
-                reply.wrap(sendBuffer, limit).encode(error, slots.handle(slot));
-                limit += REPLY_LENGTH;
-                room -= REPLY_LENGTH;
-                progress = REPLY_LENGTH;
+                encodePrefix(slot, error, dataLength);
+                prefix = length;
+                limit += length;
+                room -= length;
+                progress = length;
             }
-            final int copied = progress - REPLY_LENGTH;
+            final int copied = progress - prefix;
             final int length = Math.min(room, dataLength - copied);
             if (length > 0)
             {
@@ -185,7 +206,7 @@ final class NbdReplyWriter
                 limit += length;
                 progress += length;
             }
-            if (progress - REPLY_LENGTH < dataLength)
+            if (progress - prefix < dataLength)
             {
                 break;
             }
@@ -196,6 +217,69 @@ final class NbdReplyWriter
             released++;
         }
         return released;
+    }
+
+    /**
+     * @return the bytes of the slot's buffer its reply carries after the prefix.
+     */
+    private int dataLength(final int slot, final int error)
+    {
+        if (NbdProtocol.OK != error)
+        {
+            return 0;
+        }
+        switch (slots.type(slot))
+        {
+            case CMD_READ:
+                return (int)slots.length(slot);
+            case CMD_BLOCK_STATUS:
+                return structured ? slots.replyLength(slot) : 0;
+            default:
+                return 0;
+        }
+    }
+
+    private int prefixLength(final int slot, final int error, final int dataLength)
+    {
+        if (!structured)
+        {
+            return SIMPLE_LENGTH;
+        }
+        if (NbdProtocol.OK != error)
+        {
+            return NbdStructuredReplyEncoder.errorLength(NbdRequestError.message(slots.reason(slot), error));
+        }
+        switch (slots.type(slot))
+        {
+            case CMD_READ:
+                return NbdStructuredReplyEncoder.OFFSET_DATA_PREFIX_LENGTH;
+            case CMD_BLOCK_STATUS:
+                return NbdStructuredReplyEncoder.BLOCK_STATUS_PREFIX_LENGTH;
+            default:
+                return SIMPLE_LENGTH;
+        }
+    }
+
+    private void encodePrefix(final int slot, final int error, final int dataLength)
+    {
+        final long handle = slots.handle(slot);
+        final int type = slots.type(slot);
+        if (!structured || (NbdProtocol.OK == error && CMD_READ != type && CMD_BLOCK_STATUS != type))
+        {
+            reply.wrap(sendBuffer, limit).encode(error, handle);
+        }
+        else if (NbdProtocol.OK != error)
+        {
+            chunk.wrap(sendBuffer, limit).error(handle, error, NbdRequestError.message(slots.reason(slot), error));
+        }
+        else if (CMD_READ == type)
+        {
+            chunk.wrap(sendBuffer, limit).offsetData(handle, slots.offset(slot), dataLength);
+        }
+        else
+        {
+            chunk.wrap(sendBuffer, limit).blockStatus(handle, NbdProtocol.CONTEXT_ID_BASE_ALLOCATION, dataLength);
+        }
     }
 
     private void compact()

@@ -108,12 +108,13 @@ final class NbdServerAgent implements Agent, MessageHandler
         this.completions = new CompletionQueue(slotCount, ctx.channelWatcher());
         this.dispatcher = new NbdCommandDispatcher(ctx, slots, completions, counters);
         int transmissionFlags = NbdProtocol.FLAG_HAS_FLAGS | NbdProtocol.FLAG_SEND_FLUSH | NbdProtocol.FLAG_SEND_FUA |
-            NbdProtocol.FLAG_SEND_TRIM | NbdProtocol.FLAG_SEND_WRITE_ZEROES | NbdProtocol.FLAG_CAN_MULTI_CONN;
+            NbdProtocol.FLAG_SEND_TRIM | NbdProtocol.FLAG_SEND_WRITE_ZEROES | NbdProtocol.FLAG_SEND_FAST_ZERO |
+            NbdProtocol.FLAG_CAN_MULTI_CONN;
         if (ctx.readOnly())
         {
             transmissionFlags |= NbdProtocol.FLAG_READ_ONLY;
         }
-        this.options = new NbdOptionHandler(ctx, transmissionFlags);
+        this.options = new NbdOptionHandler(ctx, transmissionFlags, counters);
         this.connections = new NbdConnection[maxConnections];
         this.freeConnections = new int[maxConnections];
         for (int i = 0; i < maxConnections; i++)

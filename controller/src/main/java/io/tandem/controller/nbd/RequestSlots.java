@@ -60,6 +60,8 @@ final class RequestSlots
     private final long[] offset;
     private final long[] length;
     private final int[] error;
+    private final byte[] reason;
+    private final int[] replyLength;
     private final ByteBuffer[] retained;
     private final ByteBuffer[] current;
 
@@ -104,6 +106,8 @@ final class RequestSlots
         offset = new long[capacity];
         length = new long[capacity];
         error = new int[capacity];
+        reason = new byte[capacity];
+        replyLength = new int[capacity];
         retained = new ByteBuffer[capacity];
         current = new ByteBuffer[capacity];
     }
@@ -173,6 +177,8 @@ final class RequestSlots
         offset[slot] = requestOffset;
         length[slot] = requestLength;
         error[slot] = NbdProtocol.OK;
+        reason[slot] = NbdRequestError.NONE;
+        replyLength[slot] = 0;
         buffer.clear().limit(bufferLength);
         current[slot] = buffer;
         return slot;
@@ -382,6 +388,33 @@ final class RequestSlots
     void error(final int slot, final int value)
     {
         error[slot] = value;
+    }
+
+    /**
+     * @return why the request was answered with an error ({@link NbdRequestError}), or NONE.
+     */
+    byte reason(final int slot)
+    {
+        return reason[slot];
+    }
+
+    void reason(final int slot, final byte value)
+    {
+        reason[slot] = value;
+    }
+
+    /**
+     * @return the bytes of the buffer a successful reply carries where that is not the request's length: the
+     * extent descriptors of a BLOCK_STATUS.
+     */
+    int replyLength(final int slot)
+    {
+        return replyLength[slot];
+    }
+
+    void replyLength(final int slot, final int value)
+    {
+        replyLength[slot] = value;
     }
 
     /**

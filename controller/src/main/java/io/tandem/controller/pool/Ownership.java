@@ -119,11 +119,16 @@ public final class Ownership
     }
 
     /**
-     * Records a consistency point, unless the caller was fenced meanwhile.
+     * Records a consistency point, unless the caller was fenced meanwhile: first the allocation map as of
+     * {@code cpLsn} ({@code map}, words as {@link AllocationMap#copyTo} gave them) into the slot of
+     * {@code mapFile} the superblock does not name, forced, then {@code cpLsn} in the superblock, both under the
+     * superblock's lock, so a fenced controller writes neither. A pool without a map (format 2) gets one here. A
+     * {@code cpLsn} below the recorded one changes nothing: the map of the recorded one stays.
      *
      * @return true if it was recorded; false if the pool's epoch is no longer {@code epoch}.
      */
-    public boolean recordCheckpoint(final long epoch, final long cpLsn) throws IOException
+    public boolean recordCheckpoint(
+        final long epoch, final long cpLsn, final AllocationMapFile mapFile, final long[] map) throws IOException
     {
         final boolean[] recorded = new boolean[1];
         superblocks.update(superblock ->
@@ -132,8 +137,13 @@ public final class Ownership
             {
                 return false;
             }
-            superblock.cpLsn(Math.max(cpLsn, superblock.cpLsn()));
             recorded[0] = true;
+            if (cpLsn < superblock.cpLsn())
+            {
+                return false;
+            }
+            mapFile.write(map, cpLsn, superblock.hasAllocationMap() ? superblock.cpLsn() : Long.MIN_VALUE);
+            superblock.cpLsn(cpLsn).withAllocationMap();
             return true;
         });
         return recorded[0];

@@ -20,6 +20,7 @@ import java.nio.file.Path;
  *  pool/
  *    superblock          owner, epoch, CP LSN, mirror state (replaced atomically)
  *    superblock.lock     serialises superblock changes between the two processes
+ *    allocation-map      which blocks hold data, zeroes or holes, as of the CP LSN ({@link AllocationMapFile})
  *    volume-0.img        the volume's blocks (layout single)
  *    disk-0.img, ...     or the members of the volume's array ({@link ArraySpec}: raid5:4+1spare, ...)
  *    layout              the layout, as made
@@ -41,6 +42,7 @@ public final class Pool implements AutoCloseable
 
     private final PoolContext ctx;
     private final SuperblockStore superblocks;
+    private final AllocationMapFile allocationMapFile;
     private final ArraySpec layout;
     private final java.util.Map<String, Path> memberLocations;
     private final BlockDevice volume;
@@ -53,6 +55,7 @@ public final class Pool implements AutoCloseable
         this.memberLocations = memberLocations;
         this.ctx = ctx;
         this.superblocks = superblocks;
+        this.allocationMapFile = new AllocationMapFile(ctx.dir(), ctx.blockSize(), ctx.volumeSize() / ctx.blockSize());
         this.layout = layout;
         this.volume = volume;
     }
@@ -77,8 +80,12 @@ public final class Pool implements AutoCloseable
             Files.createDirectories(dir);
             recordLayout(dir, null == ctx.layout() ? ArraySpec.SINGLE : ctx.layout());
             recordMembers(dir, ctx.memberLocations());
+            // before the superblock: a pool whose superblock says it has a map has one from the start
+            final long blocks = ctx.volumeSize() / ctx.blockSize();
             superblocks.createIfMissing(ctx.clusterId(), ctx.volumeSize(), ctx.blockSize(),
-                null == ctx.pairSettings() ? PoolContext.UNRECORDED_SETTINGS : ctx.pairSettings());
+                null == ctx.pairSettings() ? PoolContext.UNRECORDED_SETTINGS : ctx.pairSettings(),
+                () -> new AllocationMapFile(dir, ctx.blockSize(), blocks).create(
+                    AllocationMap.allHoles(ctx.blockSize(), blocks), 0));
         }
         final Superblock superblock = superblocks.read();
         if (superblock.clusterId() != ctx.clusterId())
@@ -174,6 +181,43 @@ public final class Pool implements AutoCloseable
             }
         }
         return java.util.Map.copyOf(members);
+    }
+
+    /**
+     * @return the file the allocation map is persisted in, as of each CP ({@link Ownership#recordCheckpoint}).
+     */
+    public AllocationMapFile allocationMapFile()
+    {
+        return allocationMapFile;
+    }
+
+    /**
+     * Reads the allocation map as of {@code superblock}'s CP LSN: what the pool holds, before the NVLog's replay
+     * above that LSN marks what it replays. A pool made before maps were holds data in every block.
+     *
+     * @throws PoolFormatException if the superblock says there is a map and no valid one is there.
+     */
+    public AllocationMap loadAllocationMap(final Superblock superblock) throws IOException
+    {
+        final AllocationMap map = AllocationMap.allData(ctx.blockSize(), ctx.volumeSize() / ctx.blockSize());
+        loadAllocationMap(superblock, map);
+        return map;
+    }
+
+    /**
+     * Reads the allocation map as of {@code superblock}'s CP LSN into {@code map}, as
+     * {@link #loadAllocationMap(Superblock)} does.
+     */
+    public void loadAllocationMap(final Superblock superblock, final AllocationMap map) throws IOException
+    {
+        if (superblock.hasAllocationMap())
+        {
+            allocationMapFile.load(superblock.cpLsn(), map);
+        }
+        else
+        {
+            map.markData(0, map.blockCount());
+        }
     }
 
     /**

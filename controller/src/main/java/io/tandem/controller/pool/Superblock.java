@@ -46,7 +46,10 @@ import java.util.zip.CRC32C;
  *  |                  CRC32C of bytes 0 to 103                     |104
  *  +---------------------------------------------------------------+
  * </pre>
- * Little-endian. The mirror state and generation say what a takeover may trust ({@link MirrorState}): in
+ * Little-endian. Format version 3 is version 2's layout with an {@link AllocationMap} beside it, in the pool's
+ * {@link AllocationMapFile}, as of the CP LSN; version 2 (a pool made before maps were) has none, and every block
+ * of it holds data. A version 2 pool becomes version 3 at its first consistency point. The mirror state and
+ * generation say what a takeover may trust ({@link MirrorState}): in
  * {@link MirrorState#IN_SYNC IN_SYNC} the partner's mirror is trusted only if it holds the recorded generation
  * complete. The pair settings (stripe size to partner stale time) are recorded by whoever creates the pool and
  * checked by every controller that opens it ({@link PairSettings}).
@@ -56,7 +59,12 @@ import java.util.zip.CRC32C;
 public final class Superblock
 {
     public static final long MAGIC = 0x525055534D444E54L; // "TNDMSUPR" read little-endian
-    public static final int VERSION = 2;
+    /** The format this build writes. */
+    public static final int VERSION = 3;
+    /** The oldest format this build reads: without an allocation map. */
+    public static final int MIN_VERSION = 2;
+    /** The first format with an allocation map. */
+    public static final int MAP_VERSION = 3;
 
     public static final int NO_OWNER = -1;
 
@@ -138,6 +146,23 @@ public final class Superblock
     public int version()
     {
         return buffer.getInt(VERSION_OFFSET, ORDER);
+    }
+
+    /**
+     * @return true if the pool keeps an allocation map as of this superblock's CP LSN.
+     */
+    public boolean hasAllocationMap()
+    {
+        return version() >= MAP_VERSION;
+    }
+
+    /**
+     * Says the pool keeps an allocation map from now on: format version 3.
+     */
+    Superblock withAllocationMap()
+    {
+        mutable.putInt(VERSION_OFFSET, MAP_VERSION, ORDER);
+        return this;
     }
 
     /**
@@ -269,8 +294,8 @@ public final class Superblock
 
     public String toString()
     {
-        return "superblock{epoch=" + epoch() + ", owner=" + owner() + ", cpLsn=" + cpLsn() + ", mirror=" +
-            mirrorState() + " generation " + mirrorGeneration() + ", volume=" + volumeSize() + " bytes, updates=" +
-            updateCount() + "}";
+        return "superblock{version=" + version() + ", epoch=" + epoch() + ", owner=" + owner() + ", cpLsn=" +
+            cpLsn() + ", mirror=" + mirrorState() + " generation " + mirrorGeneration() + ", volume=" + volumeSize() +
+            " bytes, updates=" + updateCount() + "}";
     }
 }

@@ -62,22 +62,41 @@ public final class SuperblockStore
     }
 
     /**
-     * Writes a new superblock unless one exists.
+     * Something written with a new pool before its superblock, under the superblock's lock.
+     */
+    @FunctionalInterface
+    public interface BeforeCreate
+    {
+        void write() throws IOException;
+    }
+
+    /**
+     * Writes a new superblock unless one exists, after {@code beforeCreate} (what the superblock says the pool
+     * has: its allocation map), both under the lock, so two controllers creating the pool at once write each
+     * once.
      *
      * @return true if this call created it.
      */
     public boolean createIfMissing(
-        final long clusterId, final long volumeSize, final int blockSize, final PairSettings settings)
+        final long clusterId,
+        final long volumeSize,
+        final int blockSize,
+        final PairSettings settings,
+        final BeforeCreate beforeCreate)
         throws IOException
     {
         synchronized (JVM_LOCK)
         {
-            return createLocked(clusterId, volumeSize, blockSize, settings);
+            return createLocked(clusterId, volumeSize, blockSize, settings, beforeCreate);
         }
     }
 
     private boolean createLocked(
-        final long clusterId, final long volumeSize, final int blockSize, final PairSettings settings)
+        final long clusterId,
+        final long volumeSize,
+        final int blockSize,
+        final PairSettings settings,
+        final BeforeCreate beforeCreate)
         throws IOException
     {
         try (FileChannel lockChannel = FileChannel.open(lockFile, CREATE, WRITE);
@@ -87,6 +106,7 @@ public final class SuperblockStore
             {
                 return false;
             }
+            beforeCreate.write();
             final UnsafeBuffer bytes = new UnsafeBuffer(new byte[Superblock.LENGTH]);
             new Superblock().wrap(bytes).format(clusterId, volumeSize, blockSize, settings, clock.time());
             replace(bytes);
@@ -160,10 +180,10 @@ public final class SuperblockStore
         {
             throw new PoolFormatException(file, "not a tandem superblock (bad magic)");
         }
-        if (Superblock.VERSION != superblock.version())
+        if (superblock.version() < Superblock.MIN_VERSION || superblock.version() > Superblock.VERSION)
         {
             throw new PoolFormatException(file, "superblock format version " + superblock.version() +
-                ", this build reads version " + Superblock.VERSION);
+                ", this build reads versions " + Superblock.MIN_VERSION + " to " + Superblock.VERSION);
         }
         if (superblock.crc() != superblock.computeCrc())
         {

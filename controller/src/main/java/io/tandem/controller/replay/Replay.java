@@ -107,7 +107,7 @@ public final class Replay implements RecordHandler
             }
             else
             {
-                target.zero(record.volumeOffset(), length, lsn);
+                target.zero(record.volumeOffset(), length, 0 != (record.flags() & LogRecord.FLAG_HOLE), lsn);
             }
         }
         catch (final IOException ex)

@@ -20,9 +20,11 @@ public interface ReplayTarget
     /**
      * Zeroes {@code length} bytes of the volume at {@code volumeOffset}.
      *
-     * @param lsn the record's LSN.
+     * @param hole the whole blocks zeroed may become holes ({@link io.tandem.nvlog.LogRecord#FLAG_HOLE}); else
+     *             they stay allocated.
+     * @param lsn  the record's LSN.
      */
-    void zero(long volumeOffset, long length, long lsn) throws IOException;
+    void zero(long volumeOffset, long length, boolean hole, long lsn) throws IOException;
 
     /**
      * Called once after the last record of a replay: a target that holds writes back to reorder them writes them

@@ -14,8 +14,8 @@ import java.util.Arrays;
  * whole-block writes are collected, the last write of each block winning, and at the end (or when it holds
  * {@link #MAX_BLOCKS} blocks) they go to the device sorted by block, adjacent blocks in one write of up to
  * {@link #RUN_LENGTH} bytes. A write that is not whole blocks, and every zeroing, first writes out what is
- * collected and then goes through the {@link PoolWriter} at once, so the volume ends as a replay in log order
- * leaves it.
+ * collected and then goes through the {@link PoolWriter} at once, so the volume (and its allocation map, whose
+ * blocks a whole-block write marks as data when it is collected) ends as a replay in log order leaves it.
  * <p>
  * Why: a takeover replays up to a full NVLog (256 MiB by default). Replayed in log order, random 4 KiB writes are
  * one {@code pwrite} each at scattered offsets; measured on a 2-core machine of this project's kind, such a
@@ -76,6 +76,7 @@ public final class SortedBlockWriter implements ReplayTarget
         }
         source = src;
         final long first = volumeOffset / blockSize;
+        writer.map().markData(first, length / blockSize); // no reader until finish() has written them
         for (int i = 0, blocks = length / blockSize; i < blocks; i++)
         {
             sourceOfBlock.put(first + i, srcOffset + (long)i * blockSize);
@@ -86,10 +87,11 @@ public final class SortedBlockWriter implements ReplayTarget
         }
     }
 
-    public void zero(final long volumeOffset, final long length, final long lsn) throws IOException
+    public void zero(final long volumeOffset, final long length, final boolean hole, final long lsn)
+        throws IOException
     {
         finish();
-        writer.zero(volumeOffset, length, lsn);
+        writer.zero(volumeOffset, length, hole);
     }
 
     /**

@@ -92,7 +92,7 @@ class NbdProtocolTest
             assertEquals(INFO_EXPORT, info.getShort(0));
             assertEquals(SIZE, info.getLong(2));
             assertEquals(FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_TRIM | FLAG_SEND_WRITE_ZEROES |
-                FLAG_CAN_MULTI_CONN, info.getShort(10) & 0xFFFF);
+                FLAG_SEND_FAST_ZERO | FLAG_CAN_MULTI_CONN, info.getShort(10) & 0xFFFF);
             reply = client.optionReply();
             assertEquals(INFO_NAME, reply.buffer().getShort(0));
             assertEquals("tandem", new String(reply.data, 2, reply.data.length - 2, StandardCharsets.UTF_8));
@@ -113,8 +113,8 @@ class NbdProtocolTest
             assertEquals(REP_ERR_UNKNOWN, client.optionReply().type);
             client.option(OPT_GO, new byte[] {0, 0, 0, 9, 1});
             assertEquals(REP_ERR_INVALID, client.optionReply().type);
-            client.option(OPT_STRUCTURED_REPLY, new byte[0]);
-            assertEquals(REP_ERR_UNSUP, client.optionReply().type);
+            client.option(OPT_STRUCTURED_REPLY, new byte[] {1});
+            assertEquals(REP_ERR_INVALID, client.optionReply().type);
             client.option(OPT_STARTTLS, new byte[0]);
             assertEquals(REP_ERR_UNSUP, client.optionReply().type);
             client.option(4242, new byte[] {1, 2, 3});

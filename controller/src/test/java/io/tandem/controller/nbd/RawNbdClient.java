@@ -76,6 +76,82 @@ final class RawNbdClient implements AutoCloseable
         return data.array();
     }
 
+    /** The data of NBD_OPT_LIST_META_CONTEXT and NBD_OPT_SET_META_CONTEXT. */
+    static byte[] metaContextData(final String name, final String... queries)
+    {
+        final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        int length = 4 + nameBytes.length + 4;
+        for (final String query : queries)
+        {
+            length += 4 + query.getBytes(StandardCharsets.UTF_8).length;
+        }
+        final java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(length);
+        data.putInt(nameBytes.length).put(nameBytes).putInt(queries.length);
+        for (final String query : queries)
+        {
+            final byte[] bytes = query.getBytes(StandardCharsets.UTF_8);
+            data.putInt(bytes.length).put(bytes);
+        }
+        return data.array();
+    }
+
+    /** A transmission reply, simple or one structured chunk. */
+    static final class Reply
+    {
+        final boolean structured;
+        final int flags;
+        final int type;
+        final long handle;
+        final int error;
+        final byte[] payload;
+
+        Reply(final boolean structured, final int flags, final int type, final long handle, final int error,
+            final byte[] payload)
+        {
+            this.structured = structured;
+            this.flags = flags;
+            this.type = type;
+            this.handle = handle;
+            this.error = error;
+            this.payload = payload;
+        }
+
+        java.nio.ByteBuffer buffer()
+        {
+            return java.nio.ByteBuffer.wrap(payload);
+        }
+
+        /** The message of an error chunk. */
+        String message()
+        {
+            final java.nio.ByteBuffer data = buffer();
+            final int length = data.getShort(4) & 0xFFFF;
+            return new String(payload, 6, length, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Reads one reply: a simple reply (its error; a READ's data is left in the stream) or a structured chunk
+     * (its payload; the error of an error chunk).
+     */
+    Reply anyReply() throws IOException
+    {
+        final int magic = in.readInt();
+        if (NbdProtocol.SIMPLE_REPLY_MAGIC == magic)
+        {
+            final int error = in.readInt();
+            return new Reply(false, 0, 0, in.readLong(), error, new byte[0]);
+        }
+        assertEquals(NbdProtocol.STRUCTURED_REPLY_MAGIC, magic);
+        final int flags = in.readUnsignedShort();
+        final int type = in.readUnsignedShort();
+        final long handle = in.readLong();
+        final byte[] payload = new byte[in.readInt()];
+        in.readFully(payload);
+        final int error = 0 != (type & 0x8000) ? java.nio.ByteBuffer.wrap(payload).getInt(0) : 0;
+        return new Reply(true, flags, type, handle, error, payload);
+    }
+
     static final class OptionReply
     {
         final int option;

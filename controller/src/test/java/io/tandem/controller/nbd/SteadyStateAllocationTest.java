@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The server's duty cycle allocates nothing per request once warm: the test steps the agent itself (invoker mode)
  * and counts the bytes its own thread allocates inside the duty cycles, while a client on another thread keeps
- * 32 writes and reads in flight.
+ * 32 writes and reads in flight; with simple replies, and with structured replies (reads as OFFSET_DATA chunks)
+ * and a block status after every read.
  */
 @Timeout(60)
 class SteadyStateAllocationTest
@@ -25,6 +26,17 @@ class SteadyStateAllocationTest
 
     @Test
     void dutyCyclesDoNotAllocatePerRequest() throws Exception
+    {
+        measure(false);
+    }
+
+    @Test
+    void structuredRepliesAndBlockStatusDoNotAllocatePerRequest() throws Exception
+    {
+        measure(true);
+    }
+
+    private void measure(final boolean structured) throws Exception
     {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
@@ -39,6 +51,15 @@ class SteadyStateAllocationTest
             {
                 try (RawNbdClient nbd = new RawNbdClient(port).handshake())
                 {
+                    if (structured)
+                    {
+                        nbd.option(NbdProtocol.OPT_STRUCTURED_REPLY, new byte[0]);
+                        assertEquals(NbdProtocol.REP_ACK, nbd.optionReply().type);
+                        nbd.option(NbdProtocol.OPT_SET_META_CONTEXT,
+                            RawNbdClient.metaContextData("", NbdProtocol.CONTEXT_BASE_ALLOCATION));
+                        assertEquals(NbdProtocol.REP_META_CONTEXT, nbd.optionReply().type);
+                        assertEquals(NbdProtocol.REP_ACK, nbd.optionReply().type);
+                    }
                     nbd.go("");
                     final byte[] data = new byte[4096];
                     for (int batch = 0; batch < WARMUP_BATCHES + MEASURED_BATCHES; batch++)
@@ -58,10 +79,25 @@ class SteadyStateAllocationTest
                         for (int i = 0; i < DEPTH; i++)
                         {
                             nbd.request(0, NbdProtocol.CMD_READ, DEPTH + i, i * 4096L, 4096);
+                            if (structured)
+                            {
+                                nbd.request(0, NbdProtocol.CMD_BLOCK_STATUS, 2 * DEPTH + i, i * 4096L, 8192);
+                            }
                         }
                         nbd.flush();
-                        for (int i = 0; i < 2 * DEPTH; i++)
+                        for (int i = 0; i < (structured ? 3 : 2) * DEPTH; i++)
                         {
+                            if (structured)
+                            {
+                                final RawNbdClient.Reply reply = nbd.anyReply();
+                                assertEquals(NbdProtocol.OK, reply.error);
+                                if (NbdProtocol.REPLY_TYPE_OFFSET_DATA == reply.type)
+                                {
+                                    assertEquals(8 + 4096, reply.payload.length);
+                                    assertEquals((byte)(reply.handle - DEPTH), reply.payload[8 + 4095]);
+                                }
+                                continue;
+                            }
                             assertEquals(NbdProtocol.OK, nbd.reply());
                             if (nbd.lastHandle >= DEPTH)
                             {
@@ -106,12 +142,14 @@ class SteadyStateAllocationTest
             }
             client.join();
             assertNull(failure.get());
-            final long requests = (long)MEASURED_BATCHES * 2 * DEPTH;
+            final long requests = (long)MEASURED_BATCHES * (structured ? 3 : 2) * DEPTH;
             assertTrue(measuredCycles > 0);
             assertTrue(measuredBytes < requests / 8,
                 measuredBytes + " bytes allocated in " + measuredCycles + " busy duty cycles for " + requests +
                 " requests");
             assertEquals((long)(WARMUP_BATCHES + MEASURED_BATCHES) * DEPTH, server.counters().writes());
+            assertEquals(structured ? (long)(WARMUP_BATCHES + MEASURED_BATCHES) * DEPTH : 0,
+                server.counters().blockStatus());
         }
     }
 }

@@ -43,6 +43,10 @@ final class TestVolume implements BlockVolume
     private final List<Submitted> held = new ArrayList<>();
     private final IoCompletion holder = (token, error) -> { };
     private volatile boolean hold;
+    private volatile int mapBlockSize;
+    private volatile int[] mapFlags;
+    private volatile boolean overReport;
+    private volatile boolean zeroesFast;
 
     TestVolume(final long size)
     {
@@ -52,6 +56,64 @@ final class TestVolume implements BlockVolume
     void hold(final boolean hold)
     {
         this.hold = hold;
+    }
+
+    /**
+     * Reports {@code base:allocation} from {@code flags}, one entry per {@code blockSize} bytes; without it, the
+     * interface's default (one allocated extent).
+     */
+    void map(final int blockSize, final int... flags)
+    {
+        this.mapBlockSize = blockSize;
+        this.mapFlags = flags;
+    }
+
+    /** Reports one extent longer than the range asked for: the server must cut it. */
+    void overReport(final boolean overReport)
+    {
+        this.overReport = overReport;
+    }
+
+    void zeroesFast(final boolean zeroesFast)
+    {
+        this.zeroesFast = zeroesFast;
+    }
+
+    public boolean zeroesFast()
+    {
+        return zeroesFast;
+    }
+
+    public void submitBlockStatus(
+        final long token, final long offset, final long length, final ByteBuffer extents, final IoCompletion completion)
+    {
+        record(new Submitted("BLOCK_STATUS", token, offset, length, false, false, completion));
+        final int[] flags = mapFlags;
+        if (overReport)
+        {
+            NbdExtents.append(extents, Math.min(0xFFFF_FFFFL, length + (1 << 20)), 0);
+        }
+        else if (null == flags)
+        {
+            BlockVolume.super.submitBlockStatus(token, offset, length, extents, completionFor(completion));
+            return;
+        }
+        else
+        {
+            long at = offset;
+            final long end = offset + length;
+            while (at < end)
+            {
+                final long blockEnd = (at / mapBlockSize + 1) * mapBlockSize;
+                final long piece = Math.min(blockEnd, end) - at;
+                if (!NbdExtents.append(extents, piece, flags[(int)(at / mapBlockSize)]))
+                {
+                    break;
+                }
+                at += piece;
+            }
+        }
+        completionFor(completion).onComplete(token, NbdProtocol.OK);
     }
 
     synchronized int heldCount()

@@ -32,6 +32,17 @@ class PoolTest
         return new PoolContext().dir(dir.resolve("pool")).volumeSize(1 << 20).epochClock(nowMs::get);
     }
 
+    /**
+     * @return the words of a map of {@code pool} with every block a hole.
+     */
+    static long[] words(final Pool pool)
+    {
+        final AllocationMap map = AllocationMap.allHoles(pool.blockSize(), pool.volumeSize() / pool.blockSize());
+        final long[] words = new long[map.wordCount()];
+        map.copyTo(words);
+        return words;
+    }
+
     @Test
     void aNewPoolIsOwnedByNobodyAtEpochZeroAndKeepsItsVolume() throws IOException
     {
@@ -79,7 +90,7 @@ class PoolTest
             assertEquals(epoch, superblock.mirrorGeneration(), "the generation only the partner holds");
             assertTrue(ownership.owns(1, handed), "the partner serves at the handed epoch as it is");
             assertTrue(ownership.isFenced(epoch), "the giver keeps its own epoch, which the handed one fences");
-            assertFalse(ownership.recordCheckpoint(epoch, 10));
+            assertFalse(ownership.recordCheckpoint(epoch, 10, pool.allocationMapFile(), words(pool)));
             assertEquals(-1, ownership.handOver(epoch, 1), "a second handover from the old epoch is refused");
         }
     }
@@ -94,14 +105,15 @@ class PoolTest
             assertEquals(1, first);
             assertTrue(ownership.owns(0, first));
             assertFalse(ownership.isFenced(first));
-            assertTrue(ownership.recordCheckpoint(first, 100));
+            assertTrue(ownership.recordCheckpoint(first, 100, pool.allocationMapFile(), words(pool)));
 
             nowMs.set(2_000);
             final long second = ownership.take(1, pool.superblocks().read());
             assertEquals(2, second);
             assertTrue(ownership.isFenced(first), "the old owner sees a newer age");
             assertFalse(ownership.owns(0, first));
-            assertFalse(ownership.recordCheckpoint(first, 200), "a fenced controller records no checkpoint");
+            assertFalse(ownership.recordCheckpoint(first, 200, pool.allocationMapFile(), words(pool)),
+                "a fenced controller records no checkpoint");
             assertFalse(ownership.recordMirrorState(first, MirrorState.STALE, 0));
 
             final Superblock superblock = pool.superblocks().read();

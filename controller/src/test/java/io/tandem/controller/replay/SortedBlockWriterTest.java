@@ -1,5 +1,6 @@
 package io.tandem.controller.replay;
 
+import io.tandem.controller.pool.AllocationMap;
 import io.tandem.staging.block.FileBlockDevice;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,8 @@ class SortedBlockWriterTest
                 final byte[] log = new byte[1 << 20];
                 random.nextBytes(log);
                 final UnsafeBuffer source = new UnsafeBuffer(log);
-                final SortedBlockWriter writer = new SortedBlockWriter(new PoolWriter(device), device);
+                final PoolWriter poolWriter = new PoolWriter(device, AllocationMap.allData(BLOCK_SIZE, BLOCKS));
+                final SortedBlockWriter writer = new SortedBlockWriter(poolWriter, device);
                 for (int i = 0; i < 400; i++)
                 {
                     final int kind = random.nextInt(10);
@@ -60,7 +62,7 @@ class SortedBlockWriterTest
                     }
                     if (kind == 9 && random.nextBoolean())
                     {
-                        writer.zero(offset, length, i);
+                        writer.zero(offset, length, random.nextBoolean(), i);
                         Arrays.fill(model, offset, offset + length, (byte)0);
                     }
                     else
@@ -71,9 +73,7 @@ class SortedBlockWriterTest
                     }
                 }
                 writer.finish();
-                final ByteBuffer read = ByteBuffer.allocate(LENGTH);
-                device.read(0, read);
-                assertArrayEquals(model, read.array(), "seed " + seed);
+                assertArrayEquals(model, PoolWriterTest.contents(device, poolWriter.map()), "seed " + seed);
             }
         }
     }
@@ -92,7 +92,8 @@ class SortedBlockWriterTest
             final byte[] log = new byte[blocks * blockSize];
             new Random(1).nextBytes(log);
             final UnsafeBuffer source = new UnsafeBuffer(log);
-            final SortedBlockWriter writer = new SortedBlockWriter(new PoolWriter(device), device);
+            final SortedBlockWriter writer =
+                new SortedBlockWriter(new PoolWriter(device, AllocationMap.allData(blockSize, blocks)), device);
             // 64 KiB pieces of the first 3 MiB, backwards, then the first piece again
             final int piece = 16 * blockSize;
             for (int at = 3 * (1 << 20) - piece; at >= 0; at -= piece)

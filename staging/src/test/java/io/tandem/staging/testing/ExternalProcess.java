@@ -53,6 +53,27 @@ public final class ExternalProcess
         }
     }
 
+    /**
+     * @return true if {@code tool} is an executable file in a directory of the PATH: a test that needs a Debian tool
+     * skips when it is missing, and only then.
+     */
+    public static boolean installed(final String tool)
+    {
+        final String path = System.getenv("PATH");
+        if (null == path)
+        {
+            return false;
+        }
+        for (final String directory : path.split(java.io.File.pathSeparator))
+        {
+            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, tool)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void kill(final Process process) throws InterruptedException
     {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
