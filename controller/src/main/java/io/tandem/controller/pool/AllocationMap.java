@@ -155,12 +155,14 @@ public final class AllocationMap
             else
             {
                 final long mask = (-1L >>> (64 - 2 * (to - from))) << (2 * from);
-                long old;
-                do
+                long old = words.get(word);
+                // a write over blocks that hold data already (most of a volume in use) changes nothing: a read,
+                // not a locked compare-and-set on the write path
+                while ((old & mask) != (pattern & mask) &&
+                    !words.compareAndSet(word, old, (old & ~mask) | (pattern & mask)))
                 {
                     old = words.get(word);
                 }
-                while (!words.compareAndSet(word, old, (old & ~mask) | (pattern & mask)));
             }
             block = ((long)word << 5) + to;
         }
