@@ -68,8 +68,8 @@ public final class ControllerOptions
 
     @Option(names = "--rebuild-min-rate", paramLabel = "SIZE", defaultValue = "16M",
         converter = ByteSizeConverter.class,
-        description = "Bytes per second an array pool's rebuild (or scrub) moves while clients write, as md's " +
-            "speed_limit_min (default: ${DEFAULT-VALUE}).")
+        description = "Bytes per second an array pool's rebuild (or scrub) moves while clients read or write, as " +
+            "md's speed_limit_min (default: ${DEFAULT-VALUE}).")
     long rebuildMinRate;
 
     @Option(names = "--rebuild-max-rate", paramLabel = "SIZE", defaultValue = "2G",

@@ -457,7 +457,7 @@ public final class ControllerContext
     }
 
     /**
-     * @return bytes per second an array pool's rebuild moves while clients write.
+     * @return bytes per second an array pool's rebuild moves while clients read or write.
      */
     public long rebuildMinRate()
     {

@@ -49,7 +49,7 @@ public final class RaidArray implements BlockDevice
     volatile long journalGeneration;
     private volatile long journalled;
     private volatile long journalReplays;
-    private volatile long clientWrites;
+    private volatile long clientIo;
     volatile NanoClock clock = SystemNanoClock.INSTANCE;
     private volatile long degradedReads;
 
@@ -280,11 +280,11 @@ public final class RaidArray implements BlockDevice
     }
 
     /**
-     * @return writes made to the array (any thread); a rebuild slows down while it moves.
+     * @return reads and writes made to the array by its users (any thread); a rebuild slows down while it moves.
      */
-    public long clientWrites()
+    public long clientIo()
     {
-        return clientWrites;
+        return clientIo;
     }
 
     /**
@@ -325,9 +325,11 @@ public final class RaidArray implements BlockDevice
         return journalReplays;
     }
 
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
     public void read(final long blockIndex, final ByteBuffer dst) throws IOException
     {
         checkRange(blockIndex, dst.remaining());
+        clientIo++; // a count that moves is all the rebuild's throttle needs: races may lose an increment
         final int limit = dst.limit();
         long block = blockIndex;
         try
@@ -355,7 +357,7 @@ public final class RaidArray implements BlockDevice
     public void write(final long blockIndex, final ByteBuffer src) throws IOException
     {
         checkRange(blockIndex, src.remaining());
-        clientWrites++; // a count that moves is all the rebuild's throttle needs: races may lose an increment
+        clientIo++; // a count that moves is all the rebuild's throttle needs: races may lose an increment
         final int limit = src.limit();
         long block = blockIndex;
         try

@@ -10,10 +10,11 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Rebuilds the members of a pool's arrays in the background (and, with none to rebuild, runs a scrub asked for),
- * throttled as Linux md throttles a resync: at the
- * maximum rate while clients leave the arrays alone, at the minimum while they write, so client I/O keeps its
- * latency and a rebuild still ends. A rebuild stops while its controller may not write the pool (its lease is
- * out), and resumes from the member's position.
+ * throttled as Linux md throttles a resync: at the maximum rate while clients leave the arrays alone, at the minimum
+ * while they read or write them, so client I/O keeps its latency and a rebuild still ends. Reads count as much as
+ * writes: a controller's pool sees client writes only at its consistency points, and its cache misses are reads
+ * that wait on the stripes the rebuild holds. A rebuild stops while its controller may not write the pool (its
+ * lease is out), and resumes from the member's position.
  * <p>
  * Not thread-safe: one thread runs it.
  */
@@ -72,7 +73,7 @@ public final class RebuildAgent implements Agent
         RaidArray scrubbing = null;
         for (final RaidArray array : arrays)
         {
-            writes += array.clientWrites();
+            writes += array.clientIo();
             if (null == rebuilding && array.rebuildingSlot() >= 0)
             {
                 rebuilding = array;
