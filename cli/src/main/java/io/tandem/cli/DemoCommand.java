@@ -225,17 +225,17 @@ public final class DemoCommand implements Callable<Integer>
         out.println();
         report.print(out);
         out.println();
-        timeline(root);
+        final List<JournalEvent> events = timeline(root);
         final boolean ok = WorkloadOutcome.OK == report.outcome();
         say(ok ? "every acknowledged write verified: no write lost" : "VERIFICATION FAILED: " + report.message());
-        report(report, root);
+        report(report, events);
         return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /**
      * Adds the run's figures, both journals and the demo's steps to the workload's timeline and draws the report.
      */
-    private void report(final WorkloadReport report, final Path root) throws IOException
+    private void report(final WorkloadReport report, final List<JournalEvent> events) throws IOException
     {
         timeline.figure("workload", String.format(Locale.ROOT, "%d ops, %.1f MB/s, %.0f IOPS in %.1f s",
             report.stats().reads() + report.stats().writes(), report.stats().megabytesPerSecond(),
@@ -248,7 +248,7 @@ public final class DemoCommand implements Callable<Integer>
             report.verification().errors() + " errors");
         try
         {
-            final Timeline drawn = timeline.finish(root.resolve("data"));
+            final Timeline drawn = timeline.finish(events);
             final List<String> outages = new ArrayList<>();
             for (final ChartMarks.Span outage : new ChartMarks(drawn, TimelineReport.MIN_OUTAGE_MS_DEFAULT).outages())
             {
@@ -363,7 +363,12 @@ public final class DemoCommand implements Callable<Integer>
         }
     }
 
-    private void timeline(final Path root)
+    /**
+     * Prints both controllers' journals in time order.
+     *
+     * @return the events printed, for the report.
+     */
+    private List<JournalEvent> timeline(final Path root)
     {
         final List<JournalEvent> events = new ArrayList<>();
         for (int id = 0; id < 2; id++)
@@ -384,6 +389,7 @@ public final class DemoCommand implements Callable<Integer>
             out.printf("  %7d  %s%n", event.timeMs() - startMs, event);
         }
         out.println();
+        return events;
     }
 
     private void await(final String what, final long seconds, final BooleanSupplier condition)

@@ -7,8 +7,6 @@ import io.tandem.cli.timeline.TimelineFormatException;
 import io.tandem.cli.timeline.TimelineReader;
 import io.tandem.cli.timeline.TimelineWriter;
 import io.tandem.cli.timeline.plot.TimelineReport;
-import io.tandem.controller.ControllerContext;
-import io.tandem.recovery.journal.EventJournalReader;
 import io.tandem.recovery.journal.JournalEvent;
 
 import java.io.IOException;
@@ -73,12 +71,12 @@ final class DemoTimeline
     }
 
     /**
-     * Adds the steps, the figures and both controllers' journals (under {@code dataDir}) to the timeline file, and
-     * draws the report.
+     * Adds the steps, the figures and both controllers' journal events (as the demo read them) to the timeline
+     * file, and draws the report.
      *
      * @return the report read back from the file, for the caller to name what it shows.
      */
-    synchronized Timeline finish(final Path dataDir) throws IOException, TimelineFormatException
+    synchronized Timeline finish(final List<JournalEvent> events) throws IOException, TimelineFormatException
     {
         try (TimelineWriter out = TimelineWriter.append(file()))
         {
@@ -96,22 +94,10 @@ final class DemoTimeline
                 json.writeStringField("detail", step.detail());
                 out.end();
             }
-            for (int id = 0; id < 2; id++)
+            for (final JournalEvent event : events)
             {
-                final Path journal = ControllerContext.controllerDir(dataDir, id).resolve("journal");
-                if (!Files.isDirectory(journal))
-                {
-                    continue;
-                }
-                try (EventJournalReader reader = EventJournalReader.open(journal))
-                {
-                    for (final JournalEvent event : reader.readAll())
-                    {
-                        // the object of ctl events --json, with the record and the source in front
-                        out.raw("{\"record\":\"event\",\"source\":\"controller\"," +
-                            EventJson.render(event).substring(1));
-                    }
-                }
+                // the object of ctl events --json, with the record and the source in front
+                out.raw("{\"record\":\"event\",\"source\":\"controller\"," + EventJson.render(event).substring(1));
             }
             for (final String[] figure : figures)
             {
