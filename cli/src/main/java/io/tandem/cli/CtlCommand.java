@@ -113,10 +113,10 @@ public final class CtlCommand implements Callable<Integer>
             "showing the pages it writes.")
     int cp(@Mixin final Waiting waiting) throws InterruptedException
     {
-        final InetSocketAddress primary = withRole("primary");
-        final OperationWatch.Before before = OperationWatch.Before.of(probe().status(primary));
+        final Chosen primary = withRole("primary");
         final int asked = ask(primary, "cp", spec.commandLine().getOut());
-        return ExitCodes.OK != asked || waiting.noWait ? asked : watch(waiting).consistencyPoint(primary, before);
+        return ExitCodes.OK != asked || waiting.noWait ? asked :
+            watch(waiting).consistencyPoint(primary.address(), primary.before());
     }
 
     @Command(name = "takeover", mixinStandardHelpOptions = true,
@@ -126,10 +126,10 @@ public final class CtlCommand implements Callable<Integer>
         description = "Take over even from a stale mirror or a live primary (acknowledged writes may be lost).")
         final boolean force, @Mixin final Waiting waiting) throws InterruptedException
     {
-        final InetSocketAddress secondary = withRole("secondary");
-        final OperationWatch.Before before = OperationWatch.Before.of(probe().status(secondary));
+        final Chosen secondary = withRole("secondary");
         final int asked = ask(secondary, force ? "takeover force" : "takeover", spec.commandLine().getOut());
-        return ExitCodes.OK != asked || waiting.noWait ? asked : watch(waiting).takeover(secondary, before);
+        return ExitCodes.OK != asked || waiting.noWait ? asked :
+            watch(waiting).takeover(secondary.address(), secondary.before());
     }
 
     @Command(name = "giveback", mixinStandardHelpOptions = true,
@@ -138,8 +138,7 @@ public final class CtlCommand implements Callable<Integer>
             "partner serves, showing the consistency point's progress.")
     int giveback(@Mixin final Waiting waiting) throws InterruptedException
     {
-        final InetSocketAddress primary = withRole("primary");
-        final OperationWatch.Before before = OperationWatch.Before.of(probe().status(primary));
+        final Chosen primary = withRole("primary");
         final int asked = ask(primary, "giveback", spec.commandLine().getOut());
         if (ExitCodes.OK != asked || waiting.noWait)
         {
@@ -148,9 +147,9 @@ public final class CtlCommand implements Callable<Integer>
         InetSocketAddress partner = null;
         for (final InetSocketAddress controller : controllers)
         {
-            partner = controller.equals(primary) ? partner : controller;
+            partner = controller.equals(primary.address()) ? partner : controller;
         }
-        return watch(waiting).giveback(primary, partner, before);
+        return watch(waiting).giveback(primary.address(), partner, primary.before());
     }
 
     @Command(name = "disk", mixinStandardHelpOptions = true,
@@ -255,18 +254,27 @@ public final class CtlCommand implements Callable<Integer>
         return ask(withRole(role), command, out);
     }
 
-    /**
-     * @return the controller whose typed status has the role, else the first that answers, else null.
-     */
-    private InetSocketAddress withRole(final String role)
+    /** A controller chosen by its role, with the status it was chosen by. */
+    private record Chosen(InetSocketAddress address, JsonNode status)
     {
-        InetSocketAddress chosen = null;
+        OperationWatch.Before before()
+        {
+            return OperationWatch.Before.of(status);
+        }
+    }
+
+    /**
+     * @return the controller whose typed status has the role, else the first that answers; null if none answers.
+     */
+    private Chosen withRole(final String role)
+    {
+        Chosen chosen = null;
         for (final InetSocketAddress controller : controllers)
         {
             final JsonNode status = probe().status(controller);
             if (null != status && (role.equals(status.path("role").asText()) || null == chosen))
             {
-                chosen = controller;
+                chosen = new Chosen(controller, status);
                 if (role.equals(status.path("role").asText()))
                 {
                     break;
@@ -283,20 +291,20 @@ public final class CtlCommand implements Callable<Integer>
         return chosen;
     }
 
-    private int ask(final InetSocketAddress chosen, final String command, final PrintWriter out)
+    private int ask(final Chosen chosen, final String command, final PrintWriter out)
     {
         if (null == chosen)
         {
             return ExitCodes.UNREACHABLE;
         }
-        final String reply = ask(chosen, command);
+        final String reply = ask(chosen.address(), command);
         if (null == reply)
         {
             return ExitCodes.UNREACHABLE;
         }
         if (!reply.startsWith("OK"))
         {
-            spec.commandLine().getErr().println("controller at " + name(chosen) + ": " + reply.trim());
+            spec.commandLine().getErr().println("controller at " + name(chosen.address()) + ": " + reply.trim());
             return ExitCodes.FAILED;
         }
         out.print(body(reply));
