@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 final class DiskProgress
 {
     private static final Pattern PERCENT = Pattern.compile("REBUILDING (\\d+(?:\\.\\d)?)%");
-    private static final int WIDTH = 30;
 
     private DiskProgress()
     {
@@ -25,8 +24,7 @@ final class DiskProgress
             final Matcher matcher = PERCENT.matcher(line);
             if (matcher.find())
             {
-                final int filled = (int)Math.round(Double.parseDouble(matcher.group(1)) / 100 * WIDTH);
-                out.append("\n      [").append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append(']');
+                out.append("\n      ").append(ProgressLine.bar(Double.parseDouble(matcher.group(1)) / 100));
             }
             out.append('\n');
         }

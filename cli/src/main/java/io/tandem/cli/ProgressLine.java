@@ -32,7 +32,8 @@ final class ProgressLine
     {
         if (terminal)
         {
-            final String line = bar(fraction) + ' ' + step + (detail.isEmpty() ? "" : "  " + detail);
+            final String line = bar(fraction) + ' ' + String.format("%3d%%", (int)Math.floor(clamp(fraction) * 100)) +
+                ' ' + step + (detail.isEmpty() ? "" : "  " + detail);
             out.print('\r' + line + " ".repeat(Math.max(0, lastLength - line.length())));
             lastLength = line.length();
             out.flush();
@@ -59,12 +60,18 @@ final class ProgressLine
         lastLength = 0;
     }
 
+    /**
+     * @return a bar of {@code fraction} (0 to 1) filled: "[#####.........]"; what `disk list --watch` draws too.
+     */
     static String bar(final double fraction)
     {
-        final double clamped = Math.max(0, Math.min(1, fraction));
-        final int filled = (int)Math.round(clamped * WIDTH);
-        return "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " +
-            String.format("%3d%%", (int)Math.floor(clamped * 100));
+        final int filled = (int)Math.round(clamp(fraction) * WIDTH);
+        return "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "]";
+    }
+
+    private static double clamp(final double fraction)
+    {
+        return Math.max(0, Math.min(1, fraction));
     }
 
     static String megabytes(final long bytes)
