@@ -105,7 +105,7 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
     private volatile PrimaryTransition lastTransition;
     /** Mode changes so far: a reader can tell a transition it asked for from one made before. */
     private volatile long transitions;
-    private volatile String checkpointWhy = "";
+    private volatile boolean checkpointCommanded;
     private final boolean[] pulled;
 
     private PrimaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
@@ -219,7 +219,6 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
                 .exportDescription("tandem controller " + ctx.controllerId() + " (primary, epoch " + epoch + ")");
             this.writePath = new WritePath(log, sender, cache, why ->
             {
-                checkpointWhy = why;
                 checkpointRequested = true;
             }, ctx.nanoClock(), nbdCtx.maxConnections() * nbdCtx.maxRequestsPerConnection() + 64, epoch, firstLsn,
                 MirroredVolume::complete);
@@ -402,7 +401,7 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
      */
     public void requestCheckpoint()
     {
-        checkpointWhy = "command";
+        checkpointCommanded = true;
         checkpointRequested = true;
         agentIdle.wake();
     }
@@ -1192,15 +1191,15 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
             {
                 return 0;
             }
-            log.releaseUpTo(consistencyPoint.lastCpLsn());
+            final boolean sealedAwaitsCheckpoint = sealedHalfAwaitsCheckpoint();
             ConsistencyPoint.Reason reason = null;
             if (checkpointRequested)
             {
                 checkpointRequested = false;
-                reason = "command".equals(checkpointWhy) ? ConsistencyPoint.Reason.COMMAND :
-                    ConsistencyPoint.Reason.LOG_HALF_FULL;
+                reason = checkpointCommanded ? ConsistencyPoint.Reason.COMMAND : ConsistencyPoint.Reason.LOG_HALF_FULL;
+                checkpointCommanded = false;
             }
-            else if (-1 != log.sealedHalf())
+            else if (sealedAwaitsCheckpoint)
             {
                 reason = ConsistencyPoint.Reason.LOG_HALF_FULL;
             }
@@ -1214,6 +1213,30 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
                 return 1;
             }
             return 0;
+        }
+
+        /**
+         * Releases the sealed log half once a consistency point has put its writes in the pool and the mirror
+         * will send none of its records again (they are acknowledged; until then a resend reads them there).
+         *
+         * @return true if a sealed half holds writes above the last consistency point: another is needed.
+         */
+        private boolean sealedHalfAwaitsCheckpoint()
+        {
+            final int sealed = log.sealedHalf();
+            if (-1 == sealed)
+            {
+                return false;
+            }
+            if (log.maxLsn(sealed) > consistencyPoint.lastCpLsn())
+            {
+                return true;
+            }
+            if (!writePath.mirrorReads(sealed))
+            {
+                log.release(sealed); // back-pressured: tried again on the next duty cycle
+            }
+            return false;
         }
 
         public String roleName()

@@ -19,6 +19,18 @@ public final class NoPathTransport implements PathTransport
         return NOT_SENT;
     }
 
+    public long offer(
+        final int path,
+        final DirectBuffer headBuffer,
+        final int headOffset,
+        final int headLength,
+        final DirectBuffer bodyBuffer,
+        final int bodyOffset,
+        final int bodyLength)
+    {
+        return NOT_SENT;
+    }
+
     public boolean isConnected(final int path)
     {
         return false;

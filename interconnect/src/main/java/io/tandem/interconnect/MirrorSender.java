@@ -12,6 +12,7 @@ import io.tandem.interconnect.stream.SendWindow;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The primary's side of the mirror: takes records of streams, sends each on the path its stream is assigned to,
@@ -22,9 +23,15 @@ import org.agrona.concurrent.NanoClock;
  * carries the next one, {@link #nextSequence(int)}. Anything else is a bug and throws.
  * <p>
  * <b>Flow control.</b> {@link #offer} never blocks and never throws for flow control: it returns {@link #OK} when
- * the record is taken (copied into the stream's window, to be sent and resent until acknowledged),
+ * the record is taken (held in the stream's window, to be sent and resent until acknowledged),
  * {@link #WINDOW_FULL} when the stream already has {@code windowRecords} records or {@code windowBytes} bytes
  * unacknowledged, or {@link #NO_LIVE_PATH} when no path is up. A refused record was not taken; offer it again.
+ * <p>
+ * <b>Copies.</b> {@link #offerInPlace} keeps only where the record lies: each send (and resend) gathers a frame
+ * header and the record's bytes into the path's Aeron term, the one copy the sender makes, and the caller keeps
+ * the bytes unchanged until they are acknowledged ({@link #holdsInPlace} says when a region is free again). The
+ * primary mirrors its NVLog records that way. {@link #offer} copies the record into the window first, for
+ * callers that reuse their buffer at once.
  * <p>
  * <b>Completion.</b> The secondary acknowledges cumulatively per stream; each ack that advances a stream releases
  * its records and calls {@link AckHandler#onAcked(int, long)}. {@link #ackedSequence(int)} tells the same.
@@ -64,6 +71,7 @@ public final class MirrorSender implements Agent
     private final StreamAssignment assignment;
     private final SendWindow[] windows;
     private final DataFrame dataFrame = new DataFrame();
+    private final UnsafeBuffer frameHeader = new UnsafeBuffer(new byte[DataFrame.PAYLOAD_OFFSET]);
     private final PathTransport.FrameHandler frameHandler = this::onFrame;
 
     private final long[] nextSequence;
@@ -75,6 +83,7 @@ public final class MirrorSender implements Agent
 
     private long nowNs;
     private int liveMask;
+    private boolean abandoned;
 
     public MirrorSender(
         final InterconnectContext ctx, final PathTransport transport, final InterconnectCounters counters)
@@ -121,7 +130,7 @@ public final class MirrorSender implements Agent
     }
 
     /**
-     * Takes the next record of a stream for mirroring. Never blocks.
+     * Takes the next record of a stream for mirroring, copied into the stream's window. Never blocks.
      *
      * @param sequence must be {@link #nextSequence(int)} of the stream.
      * @return {@link #OK}, {@link #WINDOW_FULL} or {@link #NO_LIVE_PATH}.
@@ -130,6 +139,46 @@ public final class MirrorSender implements Agent
      */
     public int offer(
         final int stream, final long sequence, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int refusal = check(stream, sequence, length);
+        if (OK != refusal)
+        {
+            return refusal;
+        }
+        final SendWindow window = windows[stream];
+        final int copyAt = window.append(sequence, length);
+        if (copyAt < 0)
+        {
+            return WINDOW_FULL;
+        }
+        window.ring().putBytes(copyAt, buffer, offset, length);
+        return taken(stream, sequence);
+    }
+
+    /**
+     * Takes the next record of a stream for mirroring where it lies: the window keeps a reference, and the
+     * {@code length} bytes at {@code offset} in {@code buffer} must stay as they are until the stream's
+     * acknowledgement passes {@code sequence} (or the sender is {@link #abandon()}ed). Never blocks.
+     *
+     * @return as {@link #offer}.
+     * @throws IllegalArgumentException as {@link #offer}.
+     */
+    public int offerInPlace(
+        final int stream, final long sequence, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int refusal = check(stream, sequence, length);
+        if (OK != refusal)
+        {
+            return refusal;
+        }
+        if (!windows[stream].appendInPlace(sequence, buffer, offset, length))
+        {
+            return WINDOW_FULL;
+        }
+        return taken(stream, sequence);
+    }
+
+    private int check(final int stream, final long sequence, final int length)
     {
         if (stream < 0 || stream >= streamCount)
         {
@@ -144,20 +193,16 @@ public final class MirrorSender implements Agent
         {
             throw new IllegalArgumentException("record length must be 0.." + maxRecordLength + ": " + length);
         }
-        if (0 == liveMask)
+        if (0 == liveMask || abandoned)
         {
             counters.noLivePath.incrementRelease();
             return NO_LIVE_PATH;
         }
+        return OK;
+    }
 
-        final SendWindow window = windows[stream];
-        final int frameOffset = window.append(sequence, DataFrame.frameLength(length));
-        if (frameOffset < 0)
-        {
-            return WINDOW_FULL;
-        }
-        dataFrame.wrap(window.buffer(), frameOffset);
-        dataFrame.encode(clusterId, epoch, stream, sequence, buffer, offset, length);
+    private int taken(final int stream, final long sequence)
+    {
         nextSequence[stream] = sequence + 1;
         counters.nextSequence[stream].setRelease(sequence + 1);
         counters.lag[stream].setRelease(sequence - ackedSequence[stream]);
@@ -166,6 +211,37 @@ public final class MirrorSender implements Agent
             send(stream);
         }
         return OK;
+    }
+
+    /**
+     * @return true while a record offered in place from {@code buffer}, at an offset in [{@code from}, {@code to}),
+     * is unacknowledged and may be sent again: the bytes there must not change yet.
+     */
+    public boolean holdsInPlace(final DirectBuffer buffer, final long from, final long to)
+    {
+        for (int stream = 0; stream < streamCount; stream++)
+        {
+            if (windows[stream].holdsInPlace(buffer, from, to))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Stops mirroring for good: drops every record held, acknowledged or not, and sends no data again; later offers
+     * return {@link #NO_LIVE_PATH}. Paths are still watched and heartbeats still sent. For a primary that goes on
+     * without its partner: what it held in place is then free to change.
+     */
+    public void abandon()
+    {
+        abandoned = true;
+        for (int stream = 0; stream < streamCount; stream++)
+        {
+            windows[stream].clear();
+            sendCursor[stream] = nextSequence[stream];
+        }
     }
 
     public int doWork()
@@ -264,6 +340,10 @@ public final class MirrorSender implements Agent
         final SendWindow window = windows[stream];
         final long end = nextSequence[stream];
         long cursor = sendCursor[stream];
+        if (abandoned)
+        {
+            return 0;
+        }
         if (cursor == ackedSequence[stream] + 1 && cursor < end)
         {
             lastAckProgressNs[stream] = nowNs;
@@ -271,8 +351,11 @@ public final class MirrorSender implements Agent
         int sent = 0;
         while (cursor < end)
         {
-            final int length = window.length(cursor);
-            if (transport.offer(path, window.buffer(), window.offset(cursor), length) < 0)
+            final int payloadLength = window.length(cursor);
+            dataFrame.wrap(frameHeader, 0);
+            final int length = dataFrame.encodeHeader(clusterId, epoch, stream, cursor, payloadLength);
+            if (transport.offer(path, frameHeader, 0, DataFrame.PAYLOAD_OFFSET,
+                window.buffer(cursor), window.offset(cursor), payloadLength) < 0)
             {
                 break;
             }
@@ -323,7 +406,8 @@ public final class MirrorSender implements Agent
         int workCount = 0;
         for (int stream = 0; stream < streamCount; stream++)
         {
-            if (highestSent[stream] > ackedSequence[stream] && nowNs - lastAckProgressNs[stream] > resendTimeoutNs)
+            if (!abandoned && highestSent[stream] > ackedSequence[stream] &&
+                nowNs - lastAckProgressNs[stream] > resendTimeoutNs)
             {
                 sendCursor[stream] = ackedSequence[stream] + 1;
                 lastAckProgressNs[stream] = nowNs;
@@ -363,7 +447,7 @@ public final class MirrorSender implements Agent
 
     private void onAck(final int stream, final long sequence)
     {
-        if (sequence <= ackedSequence[stream])
+        if (abandoned || sequence <= ackedSequence[stream])
         {
             counters.duplicates.incrementRelease();
             return;

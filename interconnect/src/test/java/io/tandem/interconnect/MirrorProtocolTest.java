@@ -3,6 +3,7 @@ package io.tandem.interconnect;
 import io.tandem.interconnect.path.PathDownCause;
 import io.tandem.interconnect.protocol.DataFrame;
 import io.tandem.interconnect.status.InterconnectCounters;
+import io.tandem.interconnect.testing.LoopbackTransport;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
@@ -314,6 +315,57 @@ class MirrorProtocolTest
         assertEquals(100, acked[0]);
         assertEquals(8, acked[2]);
         assertTrue(sender.isIdle());
+    }
+
+    @Test
+    void recordsOfferedInPlaceAreSentAgainFromWhereTheyLieUntilAcknowledged()
+    {
+        bothPathsUp();
+        // a log: records lie side by side, each 128 bytes apart, and stay there
+        final UnsafeBuffer log = new UnsafeBuffer(new byte[1024]);
+        for (long sequence = 1; sequence <= 3; sequence++)
+        {
+            final int at = (int)(sequence - 1) * 128;
+            final int length = Payloads.encode(record, 0, sequence, 100);
+            log.putBytes(at, record, 0, length);
+            wire.pull(0); // stream 0's path: each first send is lost
+            assertEquals(MirrorSender.OK, sender.offerInPlace(0, sequence, log, at, length));
+        }
+        record.setMemory(0, record.capacity(), (byte)0); // the caller's scratch is gone; the log is not
+        assertTrue(sender.holdsInPlace(log, 256, 384), "the third record may be sent again");
+        assertFalse(sender.holdsInPlace(log, 384, 1024));
+        assertFalse(sender.holdsInPlace(record, 0, 1024), "another buffer");
+
+        step((int)TimeUnit.NANOSECONDS.toMillis(ctx.pathTimeoutNs()) + 5);
+        assertEquals(1, sender.pathOf(0), "moved to path 1 and sent again from the log");
+        assertEquals(List.of("0/1", "0/2", "0/3"), delivered);
+        assertNull(payloadError, "the bytes sent again are the record's");
+        assertEquals(3, acked[0]);
+        assertFalse(sender.holdsInPlace(log, 0, 1024), "acknowledged: the log may reuse the place");
+    }
+
+    @Test
+    void anAbandonedSenderHoldsNothingSendsNoDataAndRefusesOffers()
+    {
+        bothPathsUp();
+        autoDurable = false;
+        final UnsafeBuffer log = new UnsafeBuffer(new byte[256]);
+        final int length = Payloads.encode(log, 1, 1, 100);
+        assertEquals(MirrorSender.OK, sender.offerInPlace(1, 1, log, 0, length));
+        step(2);
+        assertEquals(List.of("1/1"), delivered);
+        assertTrue(sender.holdsInPlace(log, 0, 256), "delivered but not yet durable: not acknowledged");
+
+        sender.abandon();
+        assertFalse(sender.holdsInPlace(log, 0, 256));
+        assertEquals(MirrorSender.NO_LIVE_PATH, offer(1));
+        step((int)TimeUnit.NANOSECONDS.toMillis(ctx.resendTimeoutNs()) * 2 + 5);
+        assertEquals(0, senderCounters.retransmits[0].get() + senderCounters.retransmits[1].get(),
+            "no record sent again after the resend timeout");
+        assertEquals(0b11, sender.liveMask(), "the paths are still watched");
+        receiver.markDurable(1, 1);
+        step(2);
+        assertEquals(0, acked[1], "an acknowledgement for an abandoned record is not reported");
     }
 
     private int dataFrame(final UnsafeBuffer buffer, final int stream, final long sequence)

@@ -607,6 +607,23 @@ public final class NvLog implements AutoCloseable
     }
 
     /**
+     * @return the device address where half {@code index} starts: its records lie in {@link #recordBuffer()} from
+     * there up to {@link #halfEnd(int)}.
+     */
+    public long halfStart(final int index)
+    {
+        return halves[index].start;
+    }
+
+    /**
+     * @return the device address just past half {@code index}.
+     */
+    public long halfEnd(final int index)
+    {
+        return halves[index].end;
+    }
+
+    /**
      * @return the highest LSN in half {@code index}, or {@link Long#MIN_VALUE} if it holds no record.
      */
     public long maxLsn(final int index)

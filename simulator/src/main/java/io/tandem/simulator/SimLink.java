@@ -130,6 +130,27 @@ final class SimLink implements MirrorLink, PathTransport
         return length;
     }
 
+    public long offer(
+        final int path,
+        final DirectBuffer headBuffer,
+        final int headOffset,
+        final int headLength,
+        final DirectBuffer bodyBuffer,
+        final int bodyOffset,
+        final int bodyLength)
+    {
+        if (closed)
+        {
+            return NOT_SENT;
+        }
+        if (!pulled[path])
+        {
+            framesOut++;
+            network.send(this, path, headBuffer, headOffset, headLength, bodyBuffer, bodyOffset, bodyLength);
+        }
+        return headLength + bodyLength;
+    }
+
     public boolean isConnected(final int path)
     {
         return !closed && network.peerConnected(this);

@@ -105,6 +105,23 @@ final class SimNetwork
      */
     void send(final SimLink from, final int path, final DirectBuffer buffer, final int offset, final int length)
     {
+        send(from, path, buffer, offset, length, buffer, offset, 0);
+    }
+
+    /**
+     * Sends a frame of two parts, joined in the copy that travels: what the frame holds is what the parts held
+     * when it was sent, as in a real term.
+     */
+    void send(
+        final SimLink from,
+        final int path,
+        final DirectBuffer headBuffer,
+        final int headOffset,
+        final int headLength,
+        final DirectBuffer bodyBuffer,
+        final int bodyOffset,
+        final int bodyLength)
+    {
         framesSent++;
         if (lost[path] || simulation.random().nextInt(100) < dropPercent[path])
         {
@@ -115,8 +132,9 @@ final class SimNetwork
         final long latencyNs = 20_000 + simulation.random().nextInt(200_000) + extraDelayNs[path];
         final Frame last = queue.peekLast();
         final long arrivesNs = Math.max(null == last ? 0 : last.arrivesNs, simulation.clock().nanoTime() + latencyNs);
-        final UnsafeBuffer copy = new UnsafeBuffer(new byte[length]);
-        copy.putBytes(0, buffer, offset, length);
+        final UnsafeBuffer copy = new UnsafeBuffer(new byte[headLength + bodyLength]);
+        copy.putBytes(0, headBuffer, headOffset, headLength);
+        copy.putBytes(headLength, bodyBuffer, bodyOffset, bodyLength);
         queue.addLast(new Frame(arrivesNs, copy));
     }
 

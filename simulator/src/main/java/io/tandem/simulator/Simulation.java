@@ -123,11 +123,15 @@ public final class Simulation
         final boolean exitWatch = random.nextBoolean();
         final ControllerContext.MirrorLossPolicy lossPolicy = random.nextBoolean() ?
             ControllerContext.MirrorLossPolicy.SUSPEND : ControllerContext.MirrorLossPolicy.CONTINUE;
+        // a log of 3 MiB (near the least that holds a record of the largest payload in each half) has halves smaller
+        // than what the mirror's windows may hold unacknowledged: a half can be due for reuse while the mirror may
+        // still send records in it again
+        final long nvramCapacity = random.nextBoolean() ? 3L << 20 : 4L << 20;
         for (int id = 0; id < 2; id++)
         {
             templates[id] = new ControllerContext().controllerId(id).dataDir(dir.resolve("data"))
                 .partnerExitWatch(exitWatch).mirrorLossPolicy(lossPolicy)
-                .volumeSize(4L << 20).nvramCapacity(4L << 20).cacheCapacity(2L << 20).stripeSize(4096)
+                .volumeSize(4L << 20).nvramCapacity(nvramCapacity).cacheCapacity(2L << 20).stripeSize(4096)
                 .cpIntervalMs(200 + random.nextInt(2000)).heartbeatIntervalMs(100).partnerStaleMs(1000)
                 .poolWatchMs(20) // each look reads the superblock's real file: fewer looks, faster seeds
                 .givebackTimeoutMs(3000).pathCount(2).nbdPort(0).controlPort(0)
@@ -141,7 +145,8 @@ public final class Simulation
             clients[c] = new SimClient(this, model, c, CLIENTS);
         }
         journal.add("sim", "durability " + durability.name().toLowerCase() + ", partner exit watch " +
-            (exitWatch ? "on" : "off") + ", mirror loss " + lossPolicy.name().toLowerCase());
+            (exitWatch ? "on" : "off") + ", mirror loss " + lossPolicy.name().toLowerCase() + ", NVRAM " +
+            (nvramCapacity >> 20) + " MiB");
         processes[1] = start(1, false);
         processes[0] = start(0, true);
 

@@ -64,6 +64,28 @@ final class RingPathTransport
             return outbound[path].write(MSG_TYPE_ID, buffer, offset, length) ? length : NOT_SENT;
         }
 
+        public long offer(
+            final int path,
+            final DirectBuffer headBuffer,
+            final int headOffset,
+            final int headLength,
+            final DirectBuffer bodyBuffer,
+            final int bodyOffset,
+            final int bodyLength)
+        {
+            final OneToOneRingBuffer ring = outbound[path];
+            final int length = headLength + bodyLength;
+            final int index = ring.tryClaim(MSG_TYPE_ID, length);
+            if (index < 0)
+            {
+                return NOT_SENT;
+            }
+            ring.buffer().putBytes(index, headBuffer, headOffset, headLength);
+            ring.buffer().putBytes(index + headLength, bodyBuffer, bodyOffset, bodyLength);
+            ring.commit(index);
+            return length;
+        }
+
         public boolean isConnected(final int path)
         {
             return true;

@@ -510,7 +510,8 @@ public final class WritePath
 
     private boolean offer(final WriteRequest request, final int stream)
     {
-        final int result = sender.offer(stream, request.pieceSequence, log.recordBuffer(),
+        // the record is sent from where it lies in the log: the log keeps it there until mirrorReads says not
+        final int result = sender.offerInPlace(stream, request.pieceSequence, log.recordBuffer(),
             (int)request.recordAddress, request.recordLength);
         if (MirrorSender.OK != result)
         {
@@ -651,7 +652,7 @@ public final class WritePath
             }
             if (MARKER_TO_MIRROR == markerStage[stream])
             {
-                final int result = sender.offer(stream, markerSequence[stream], log.recordBuffer(),
+                final int result = sender.offerInPlace(stream, markerSequence[stream], log.recordBuffer(),
                     (int)markerAddress[stream], markerLength[stream]);
                 if (MirrorSender.OK != result)
                 {
@@ -740,6 +741,7 @@ public final class WritePath
         if (mirrored)
         {
             mirrored = false;
+            sender.abandon(); // nothing it holds is sent again, so the log may reuse where those records lie
             forgetMirrorAcks();
             final long head = pendingHead;
             if (head < pendingTail)
@@ -762,6 +764,16 @@ public final class WritePath
     public void epochLease(final EpochLease lease)
     {
         this.lease = lease;
+    }
+
+    /**
+     * @return true while the mirror may still send a record lying in log half {@code half} again (the partner has
+     * not acknowledged it): the log must not release the half before, or a resend would carry whatever the log
+     * wrote there next.
+     */
+    public boolean mirrorReads(final int half)
+    {
+        return mirrored && sender.holdsInPlace(log.recordBuffer(), log.halfStart(half), log.halfEnd(half));
     }
 
     public boolean isMirrored()

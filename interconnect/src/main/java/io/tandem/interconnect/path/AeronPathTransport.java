@@ -120,6 +120,21 @@ public final class AeronPathTransport implements PathTransport, AutoCloseable
         return null == publication ? NOT_SENT : publication.offer(buffer, offset, length);
     }
 
+    public long offer(
+        final int path,
+        final DirectBuffer headBuffer,
+        final int headOffset,
+        final int headLength,
+        final DirectBuffer bodyBuffer,
+        final int bodyOffset,
+        final int bodyLength)
+    {
+        final ExclusivePublication publication = publications[path];
+        // Aeron gathers both parts into the term: one copy of the body, from where it lies
+        return null == publication ? NOT_SENT :
+            publication.offer(headBuffer, headOffset, headLength, bodyBuffer, bodyOffset, bodyLength);
+    }
+
     public boolean isConnected(final int path)
     {
         final ExclusivePublication publication = publications[path];

@@ -32,6 +32,21 @@ public interface PathTransport
     long offer(int path, DirectBuffer buffer, int offset, int length);
 
     /**
+     * Sends one frame made of two parts, each from where it lies (a header, then a payload), without first
+     * joining them; never blocks.
+     *
+     * @return a positive value when taken, a negative one when not.
+     */
+    long offer(
+        int path,
+        DirectBuffer headBuffer,
+        int headOffset,
+        int headLength,
+        DirectBuffer bodyBuffer,
+        int bodyOffset,
+        int bodyLength);
+
+    /**
      * @return true when frames offered on the path have somewhere to go.
      */
     boolean isConnected(int path);

@@ -40,6 +40,23 @@ public final class DataFrame extends FrameHeader
     }
 
     /**
+     * Encodes the {@link #PAYLOAD_OFFSET} bytes before a payload of {@code payloadLength} bytes: header, stream and
+     * sequence. The payload is sent after them as the frame's second part, from wherever it lies.
+     *
+     * @return the frame length.
+     */
+    public int encodeHeader(
+        final long clusterId, final long epoch, final int stream, final long sequence, final int payloadLength)
+    {
+        final int frameLength = frameLength(payloadLength);
+        header(TYPE_DATA, frameLength, clusterId, epoch);
+        buffer.putInt(offset + STREAM_OFFSET, stream, BYTE_ORDER);
+        buffer.putInt(offset + STREAM_OFFSET + 4, 0, BYTE_ORDER);
+        buffer.putLong(offset + SEQUENCE_OFFSET, sequence, BYTE_ORDER);
+        return frameLength;
+    }
+
+    /**
      * Encodes a whole frame: header, stream, sequence and a copy of the payload.
      *
      * @return the frame length.
@@ -53,11 +70,7 @@ public final class DataFrame extends FrameHeader
         final int payloadOffset,
         final int payloadLength)
     {
-        final int frameLength = frameLength(payloadLength);
-        header(TYPE_DATA, frameLength, clusterId, epoch);
-        buffer.putInt(offset + STREAM_OFFSET, stream, BYTE_ORDER);
-        buffer.putInt(offset + STREAM_OFFSET + 4, 0, BYTE_ORDER);
-        buffer.putLong(offset + SEQUENCE_OFFSET, sequence, BYTE_ORDER);
+        final int frameLength = encodeHeader(clusterId, epoch, stream, sequence, payloadLength);
         buffer.putBytes(offset + PAYLOAD_OFFSET, payload, payloadOffset, payloadLength);
         return frameLength;
     }

@@ -2,22 +2,28 @@ package io.tandem.interconnect.stream;
 
 import org.agrona.BitUtil;
 import io.tandem.staging.LazyMemory;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The records of one stream sent and not yet acknowledged, kept as encoded frames so they can be sent again on
- * any path. Bounded two ways: at most {@code maxRecords} records and at most {@code capacity} bytes.
+ * The records of one stream sent and not yet acknowledged, kept so they can be sent again on any path. Bounded two
+ * ways: at most {@code maxRecords} records and at most {@code capacity} bytes of payload.
  * <p>
- * Frames sit in a byte ring in sequence order. A frame never wraps: when it does not fit before the end of the
- * ring it starts at offset 0 and the tail is left unused until the ring comes round. Positions are
- * monotonic longs (offset = position mod capacity), so "used bytes" is {@code tail - head} without special
- * cases. Each frame starts 8-byte aligned.
+ * A record is held one of two ways. <b>In place</b> ({@link #appendInPlace}): the window keeps only where its bytes
+ * lie, in the caller's buffer, which must leave them as they are until the record is released; this is how the
+ * primary mirrors its NVLog records without copying them. <b>Copied</b> ({@link #append}): the caller copies the
+ * payload into the window's own byte ring at the offset returned, for senders whose buffer is reused at once.
+ * <p>
+ * Copies sit in the ring in sequence order. A copy never wraps: when it does not fit before the end of the ring it
+ * starts at offset 0 and the tail is left unused until the ring comes round. Positions are monotonic longs (offset
+ * = position mod capacity), so the ring's used bytes are {@code tail - head} without special cases; a record held
+ * in place takes no ring space but counts against the same byte bound. Each copy starts 8-byte aligned.
  * <pre>
  *   ring:  |.....| seq a | seq a+1 | ... | seq b |.....(unused tail)|
- *                ^ head (first unacked)          ^ tail
+ *                ^ head (first unacked copy)     ^ tail
  * </pre>
- * All memory is allocated by the constructor (untouched until used, {@link LazyMemory});
- * {@link #append(long, int)} and {@link #release(long)} allocate nothing.
+ * All memory is allocated by the constructor (the ring untouched until used, {@link LazyMemory}); appends and
+ * {@link #release(long)} allocate nothing.
  * <p>
  * Not thread-safe: owned by the sender's duty cycle.
  */
@@ -25,20 +31,25 @@ public final class SendWindow
 {
     private static final int ALIGNMENT = 8;
 
-    private final UnsafeBuffer buffer;
+    private final UnsafeBuffer ring;
     private final int capacity;
     private final int mask;
     private final long[] positions;
+    private final DirectBuffer[] buffers;
+    private final int[] offsets;
     private final int[] lengths;
+    private final boolean[] inPlace;
 
     private long headPosition;
     private long tailPosition;
+    private long bytesInPlace;
     private long firstSequence;
     private long nextSequence;
 
     /**
-     * @param capacity   bytes of the ring, a multiple of 8 at least as big as the largest frame.
-     * @param maxRecords records held at most, a power of two.
+     * @param capacity      bytes of payload held at most, and of the ring, a multiple of 8 at least as big as the
+     *                      largest record.
+     * @param maxRecords    records held at most, a power of two.
      * @param firstSequence the sequence of the first record that will be appended.
      */
     public SendWindow(final int capacity, final int maxRecords, final long firstSequence)
@@ -48,46 +59,87 @@ public final class SendWindow
             throw new IllegalArgumentException("maxRecords must be a power of two: " + maxRecords);
         }
         this.capacity = BitUtil.align(capacity, ALIGNMENT);
-        this.buffer = new UnsafeBuffer(LazyMemory.allocate(this.capacity));
+        this.ring = new UnsafeBuffer(LazyMemory.allocate(this.capacity));
         this.mask = maxRecords - 1;
         this.positions = new long[maxRecords];
+        this.buffers = new DirectBuffer[maxRecords];
+        this.offsets = new int[maxRecords];
         this.lengths = new int[maxRecords];
+        this.inPlace = new boolean[maxRecords];
         this.firstSequence = firstSequence;
         this.nextSequence = firstSequence;
     }
 
     /**
-     * Reserves room for the frame of the next sequence ({@link #nextSequence()}).
+     * Reserves ring room for a copy of the next sequence's ({@link #nextSequence()}) payload.
      *
-     * @return the offset in {@link #buffer()} to encode the frame at, or -1 when the window is full.
+     * @return the offset in {@link #ring()} to copy the payload to, or -1 when the window is full.
      */
-    public int append(final long sequence, final int frameLength)
+    public int append(final long sequence, final int length)
     {
-        if (sequence != nextSequence)
-        {
-            throw new IllegalArgumentException("expected sequence " + nextSequence + ", got " + sequence);
-        }
-        if (nextSequence - firstSequence > mask || frameLength > capacity)
+        checkNext(sequence);
+        if (nextSequence - firstSequence > mask || length > capacity)
         {
             return -1;
         }
         long position = tailPosition;
         final int offset = (int)(position % capacity);
-        if (offset + frameLength > capacity)
+        if (offset + length > capacity)
         {
             position += capacity - offset;
         }
-        final long end = position + BitUtil.align(frameLength, ALIGNMENT);
-        if (end - headPosition > capacity)
+        final long end = position + BitUtil.align(length, ALIGNMENT);
+        if (end - headPosition + bytesInPlace > capacity)
         {
             return -1;
         }
+        final int ringOffset = (int)(position % capacity);
+        hold(sequence, position, ring, ringOffset, length, false);
+        tailPosition = end;
+        return ringOffset;
+    }
+
+    /**
+     * Holds the next sequence's payload where it lies: {@code length} bytes at {@code offset} in {@code buffer},
+     * which must stay as they are until the record is released.
+     *
+     * @return false when the window is full.
+     */
+    public boolean appendInPlace(final long sequence, final DirectBuffer buffer, final int offset, final int length)
+    {
+        checkNext(sequence);
+        if (nextSequence - firstSequence > mask || tailPosition - headPosition + bytesInPlace + length > capacity)
+        {
+            return false;
+        }
+        hold(sequence, tailPosition, buffer, offset, length, true);
+        bytesInPlace += length;
+        return true;
+    }
+
+    private void checkNext(final long sequence)
+    {
+        if (sequence != nextSequence)
+        {
+            throw new IllegalArgumentException("expected sequence " + nextSequence + ", got " + sequence);
+        }
+    }
+
+    private void hold(
+        final long sequence,
+        final long position,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final boolean held)
+    {
         final int index = (int)(sequence & mask);
         positions[index] = position;
-        lengths[index] = frameLength;
-        tailPosition = end;
+        buffers[index] = buffer;
+        offsets[index] = offset;
+        lengths[index] = length;
+        inPlace[index] = held;
         nextSequence++;
-        return (int)(position % capacity);
     }
 
     /**
@@ -100,6 +152,12 @@ public final class SendWindow
         int released = 0;
         while (firstSequence <= sequence && firstSequence < nextSequence)
         {
+            final int index = (int)(firstSequence & mask);
+            if (inPlace[index])
+            {
+                bytesInPlace -= lengths[index];
+            }
+            buffers[index] = null;
             firstSequence++;
             released++;
         }
@@ -108,15 +166,47 @@ public final class SendWindow
     }
 
     /**
-     * @return offset in {@link #buffer()} of a held record's frame.
+     * Drops every record held, acknowledged or not: nothing of them will be sent again.
      */
-    public int offset(final long sequence)
+    public void clear()
     {
-        return (int)(positions[(int)(sequence & mask)] % capacity);
+        release(nextSequence - 1);
     }
 
     /**
-     * @return the frame length of a held record.
+     * @return true if a record held in place lies in {@code buffer} at an offset in [{@code from}, {@code to}).
+     */
+    public boolean holdsInPlace(final DirectBuffer buffer, final long from, final long to)
+    {
+        for (long sequence = firstSequence; sequence < nextSequence; sequence++)
+        {
+            final int index = (int)(sequence & mask);
+            if (inPlace[index] && buffers[index] == buffer && offsets[index] >= from && offsets[index] < to)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the buffer a held record's payload lies in: the caller's, or the {@link #ring()}.
+     */
+    public DirectBuffer buffer(final long sequence)
+    {
+        return buffers[(int)(sequence & mask)];
+    }
+
+    /**
+     * @return offset in {@link #buffer(long)} of a held record's payload.
+     */
+    public int offset(final long sequence)
+    {
+        return offsets[(int)(sequence & mask)];
+    }
+
+    /**
+     * @return the payload length of a held record.
      */
     public int length(final long sequence)
     {
@@ -128,9 +218,12 @@ public final class SendWindow
         return sequence >= firstSequence && sequence < nextSequence;
     }
 
-    public UnsafeBuffer buffer()
+    /**
+     * @return the ring copies are made into.
+     */
+    public UnsafeBuffer ring()
     {
-        return buffer;
+        return ring;
     }
 
     /**
@@ -151,9 +244,13 @@ public final class SendWindow
         return (int)(nextSequence - firstSequence);
     }
 
+    /**
+     * @return bytes counted against the capacity: the ring's in use, skipped tails included, and those held in
+     * place.
+     */
     public long bytesUsed()
     {
-        return tailPosition - headPosition;
+        return tailPosition - headPosition + bytesInPlace;
     }
 
     public int capacity()

@@ -1,5 +1,6 @@
 package io.tandem.interconnect.stream;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,6 +57,33 @@ class SendWindowTest
         window.release(10);
         assertFalse(window.holds(10));
         assertEquals(0, window.release(9), "releasing what is gone does nothing");
+    }
+
+    @Test
+    void recordsHeldInPlaceTakeNoRingSpaceButCountAgainstTheByteBound()
+    {
+        final SendWindow window = new SendWindow(1000, 64, 1);
+        final UnsafeBuffer log = new UnsafeBuffer(new byte[4096]);
+        assertTrue(window.appendInPlace(1, log, 2048, 600));
+        assertEquals(log, window.buffer(1));
+        assertEquals(2048, window.offset(1));
+        assertEquals(600, window.length(1));
+        assertEquals(0, window.append(2, 400), "a copy goes to the ring's start: the record in place used none");
+        assertEquals(window.ring(), window.buffer(2));
+        assertEquals(1000, window.bytesUsed());
+        assertFalse(window.appendInPlace(3, log, 0, 8), "the byte bound counts both");
+        assertEquals(-1, window.append(3, 8));
+
+        assertTrue(window.holdsInPlace(log, 2048, 2049));
+        assertFalse(window.holdsInPlace(log, 0, 2048));
+        assertFalse(window.holdsInPlace(window.ring(), 0, 1000), "a copy is not held in place");
+        window.release(1);
+        assertFalse(window.holdsInPlace(log, 0, 4096));
+        assertEquals(400, window.bytesUsed());
+        window.clear();
+        assertEquals(0, window.bytesUsed());
+        assertEquals(0, window.recordCount());
+        assertEquals(3, window.nextSequence());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.tandem.interconnect;
+package io.tandem.interconnect.testing;
 
 import io.tandem.interconnect.path.PathTransport;
 import org.agrona.DirectBuffer;
@@ -13,16 +13,16 @@ import java.util.List;
  * until the other end polls. A pulled path loses every frame offered on it, both ways; a held path keeps its
  * frames queued (a slow path); frames can be injected as if they came off the wire.
  * <p>
- * Not thread-safe: one test thread.
+ * Published in this module's test jar for other modules' tests. Not thread-safe: one test thread.
  */
-final class LoopbackTransport
+public final class LoopbackTransport
 {
-    final End primary;
-    final End secondary;
+    public final End primary;
+    public final End secondary;
     private final boolean[] pulled;
     private final boolean[] held;
 
-    LoopbackTransport(final int pathCount)
+    public LoopbackTransport(final int pathCount)
     {
         pulled = new boolean[pathCount];
         held = new boolean[pathCount];
@@ -32,7 +32,7 @@ final class LoopbackTransport
         secondary.peer = primary;
     }
 
-    void pull(final int path)
+    public void pull(final int path)
     {
         pulled[path] = true;
         // what was on the wire is lost with the cable
@@ -40,17 +40,17 @@ final class LoopbackTransport
         secondary.inbound.get(path).clear();
     }
 
-    void restore(final int path)
+    public void restore(final int path)
     {
         pulled[path] = false;
     }
 
-    void hold(final int path, final boolean hold)
+    public void hold(final int path, final boolean hold)
     {
         held[path] = hold;
     }
 
-    final class End implements PathTransport
+    public final class End implements PathTransport
     {
         final List<ArrayDeque<byte[]>> inbound;
         private End peer;
@@ -68,7 +68,7 @@ final class LoopbackTransport
         /**
          * Puts a frame in this end's inbound queue of a path, as if it came off the wire.
          */
-        void inject(final int path, final DirectBuffer buffer, final int offset, final int length)
+        public void inject(final int path, final DirectBuffer buffer, final int offset, final int length)
         {
             final byte[] frame = new byte[length];
             buffer.getBytes(offset, frame);
@@ -85,6 +85,25 @@ final class LoopbackTransport
             if (!pulled[path])
             {
                 peer.inject(path, buffer, offset, length);
+            }
+            return 1;
+        }
+
+        public long offer(
+            final int path,
+            final DirectBuffer headBuffer,
+            final int headOffset,
+            final int headLength,
+            final DirectBuffer bodyBuffer,
+            final int bodyOffset,
+            final int bodyLength)
+        {
+            if (!pulled[path])
+            {
+                final UnsafeBuffer frame = new UnsafeBuffer(new byte[headLength + bodyLength]);
+                frame.putBytes(0, headBuffer, headOffset, headLength);
+                frame.putBytes(headLength, bodyBuffer, bodyOffset, bodyLength);
+                peer.inject(path, frame, 0, frame.capacity());
             }
             return 1;
         }
