@@ -14,11 +14,6 @@ public final class NoPathTransport implements PathTransport
         return 1;
     }
 
-    public long offer(final int path, final DirectBuffer buffer, final int offset, final int length)
-    {
-        return NOT_SENT;
-    }
-
     public long offer(
         final int path,
         final DirectBuffer headBuffer,

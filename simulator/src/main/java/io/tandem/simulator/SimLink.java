@@ -116,20 +116,6 @@ final class SimLink implements MirrorLink, PathTransport
         return pulled.length;
     }
 
-    public long offer(final int path, final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (closed)
-        {
-            return NOT_SENT;
-        }
-        if (!pulled[path])
-        {
-            framesOut++;
-            network.send(this, path, buffer, offset, length);
-        }
-        return length;
-    }
-
     public long offer(
         final int path,
         final DirectBuffer headBuffer,

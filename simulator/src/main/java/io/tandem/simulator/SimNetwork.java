@@ -101,16 +101,8 @@ final class SimNetwork
     }
 
     /**
-     * Puts a frame on the wire, unless the path is lost or the frame is dropped.
-     */
-    void send(final SimLink from, final int path, final DirectBuffer buffer, final int offset, final int length)
-    {
-        send(from, path, buffer, offset, length, buffer, offset, 0);
-    }
-
-    /**
-     * Sends a frame of two parts, joined in the copy that travels: what the frame holds is what the parts held
-     * when it was sent, as in a real term.
+     * Puts a frame of two parts on the wire, unless the path is lost or the frame is dropped; the parts are joined
+     * in the copy that travels: the frame holds what they held when it was sent, as in a real term.
      */
     void send(
         final SimLink from,

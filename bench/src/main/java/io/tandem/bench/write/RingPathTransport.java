@@ -59,11 +59,6 @@ final class RingPathTransport
             return outbound.length;
         }
 
-        public long offer(final int path, final DirectBuffer buffer, final int offset, final int length)
-        {
-            return outbound[path].write(MSG_TYPE_ID, buffer, offset, length) ? length : NOT_SENT;
-        }
-
         public long offer(
             final int path,
             final DirectBuffer headBuffer,

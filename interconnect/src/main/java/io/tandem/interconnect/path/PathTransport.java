@@ -29,7 +29,10 @@ public interface PathTransport
      *
      * @return a positive value when taken, a negative one when not.
      */
-    long offer(int path, DirectBuffer buffer, int offset, int length);
+    default long offer(final int path, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return offer(path, buffer, offset, length, buffer, offset + length, 0);
+    }
 
     /**
      * Sends one frame made of two parts, each from where it lies (a header, then a payload), without first

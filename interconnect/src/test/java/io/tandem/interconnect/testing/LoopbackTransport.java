@@ -80,15 +80,6 @@ public final class LoopbackTransport
             return inbound.size();
         }
 
-        public long offer(final int path, final DirectBuffer buffer, final int offset, final int length)
-        {
-            if (!pulled[path])
-            {
-                peer.inject(path, buffer, offset, length);
-            }
-            return 1;
-        }
-
         public long offer(
             final int path,
             final DirectBuffer headBuffer,
