@@ -586,6 +586,13 @@ public final class PageCache implements AutoCloseable
         {
             return false;
         }
+        final int free = freeCount();
+        final int cleanPages = frameCount - free - dirtyPages;
+        if (pages <= free + cleanPages)
+        {
+            // missing + cleanInRange <= pages, so the test below holds whatever the range's pages are: no lookups
+            return true;
+        }
         int missing = 0;
         int cleanInRange = 0;
         for (long page = firstPage; page <= lastPage; page++)
@@ -600,8 +607,6 @@ public final class PageCache implements AutoCloseable
                 cleanInRange++;
             }
         }
-        final int free = freeCount();
-        final int cleanPages = frameCount - free - dirtyPages;
         return missing <= free + cleanPages - cleanInRange;
     }
 
