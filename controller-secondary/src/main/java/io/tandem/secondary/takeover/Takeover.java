@@ -34,23 +34,30 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * The secondary's takeover of the pool, as a graph of recovery consumers (DESIGN.md, "Takeover and giveback"):
  * <pre>
- *   fence -&gt; load-superblock -+-&gt; scan-stream-0 -&gt; replay-stream-0 -+-&gt; consistency-point
- *                             +-&gt; scan-stream-1 -&gt; replay-stream-1 -+
- *                             +-&gt; ...                              -+
+ *   fence -&gt; load-superblock -&gt; scan -&gt; replay -&gt; consistency-point
  * </pre>
  * <ul>
  *   <li>fence: refuses a stale mirror unless forced (before touching anything), takes the pool with a new epoch,
  *   and kills the partner's process if it still runs (by the process id in its mailbox);</li>
  *   <li>load-superblock: reads the CP LSN, below which the pool holds every write, and the pool's allocation map as
  *   of it;</li>
- *   <li>scan-stream-i: checks that the mirror holds the whole stream ({@link StreamScan}) and counts what it
- *   holds above the CP LSN; streams are scanned in parallel;</li>
- *   <li>replay-stream-i: writes the stream's records above the CP LSN into the pool's volume, in stream order;
- *   streams are replayed in parallel (a block belongs to one stream, see {@link PoolWriter}), marking the map as
- *   they go (a block written is data, whole blocks zeroed zero or hole);</li>
+ *   <li>scan: checks that the mirror holds every stream whole ({@link MirrorScan}) and counts what each holds above
+ *   the CP LSN, in one walk of the log;</li>
+ *   <li>replay: writes the records of every stream above the CP LSN into the pool's volume, in one walk of the log
+ *   and one sorted pass of writes ({@link SortedBlockWriter}: whole blocks collected, the last write of each block
+ *   winning, written in volume order, neighbouring streams' stripes joined), so the volume ends as a replay in log
+ *   order leaves it; the map is marked as it goes (a block written is data, whole blocks zeroed zero or hole);</li>
  *   <li>consistency-point: forces the volume (at durability power) and records the new CP LSN under the new
  *   epoch, with the map as of it.</li>
  * </ul>
+ * An array pool's takeover also resyncs, beside the scan and the replay, the regions the dead owner's write-intent
+ * bitmap marks ({@code resync-array}, after load-superblock, before the CP).
+ * <p>
+ * Why one scan and one replay, not one per stream in parallel: the buffered writes of the one volume file serialize
+ * on its inode lock, so parallel replays only waited for each other (spinning on the lock, on a 2-core machine a
+ * core taken from the other steps); each stream's walk read the headers of every stream's records; and the fewer
+ * the steps, the less code a secondary that never took over runs cold (bench/README.md, "Takeover replay of a full
+ * NVLog").
  * Serving is the caller's: once {@link #run()} returns a result that {@link TakeoverResult#passed() passed}, the
  * pool is this controller's in {@link TakeoverResult#newEpoch()} and holds every mirrored write up to
  * {@link TakeoverResult#cpLsnAfter()}. Once one step fails nothing more is started ({@link FailurePolicy#HALT}),
@@ -74,8 +81,8 @@ public final class Takeover
     public static final String RESYNC_ARRAY = "resync-array";
     public static final String OPERATION_PREFIX = "takeover-epoch-";
 
-    private static final String SCAN_PREFIX = "scan-stream-";
-    private static final String REPLAY_PREFIX = "replay-stream-";
+    public static final String SCAN = "scan";
+    public static final String REPLAY = "replay";
 
     private final TakeoverContext ctx;
     private final NvLog mirror;
@@ -88,12 +95,13 @@ public final class Takeover
     /** The pool's allocation map as of the CP LSN, marked by the replays; recorded by the CP. */
     private final AllocationMap map;
     private final ConsumerGraph graph;
+    /** What the scan found above the CP LSN per stream: the replay's records and bytes, once they agree. */
     private final AtomicLongArray scanRecordsAbove;
     private final AtomicLongArray scanBytesAbove;
-    private final AtomicLongArray replayedSoFar;
-    private final AtomicLongArray replayRecords;
-    private final AtomicLongArray replayBytes;
-    private final AtomicLongArray replayHighestLsn;
+    /** Bytes replayed so far, at index 0, for the progress bar. */
+    private final AtomicLongArray replayedSoFar = new AtomicLongArray(1);
+    private volatile boolean replayed;
+    private volatile long replayHighestLsn = -1;
     private final Phase fencePhase = new Phase();
     private final Phase scanPhase = new Phase();
     private final Phase replayPhase = new Phase();
@@ -125,10 +133,6 @@ public final class Takeover
         this.map = AllocationMap.allData(ctx.pool().blockSize(), ctx.pool().volumeSize() / ctx.pool().blockSize());
         this.scanRecordsAbove = new AtomicLongArray(streams);
         this.scanBytesAbove = new AtomicLongArray(streams);
-        this.replayedSoFar = new AtomicLongArray(streams);
-        this.replayRecords = new AtomicLongArray(streams);
-        this.replayBytes = new AtomicLongArray(streams);
-        this.replayHighestLsn = new AtomicLongArray(streams);
         this.graph = buildGraph();
     }
 
@@ -138,16 +142,6 @@ public final class Takeover
     public static String operationId(final long previousEpoch)
     {
         return OPERATION_PREFIX + previousEpoch;
-    }
-
-    public static String scanStep(final int stream)
-    {
-        return SCAN_PREFIX + stream;
-    }
-
-    public static String replayStep(final int stream)
-    {
-        return REPLAY_PREFIX + stream;
     }
 
     /**
@@ -191,14 +185,13 @@ public final class Takeover
                 running.append(running.length() == 0 ? "" : ",").append(status.name());
             }
         }
-        long replayed = 0;
         long toReplay = 0;
         for (int s = 0; s < streams; s++)
         {
-            replayed += replayedSoFar.get(s);
             toReplay += scanBytesAbove.get(s);
         }
-        return new TakeoverProgress(settled, steps.statuses().size(), running.toString(), replayed, toReplay);
+        return new TakeoverProgress(settled, steps.statuses().size(), running.toString(), replayedSoFar.get(0),
+            toReplay);
     }
 
     /**
@@ -336,10 +329,10 @@ public final class Takeover
         }
         final long[] records = new long[streams];
         final long[] bytes = new long[streams];
-        for (int s = 0; s < streams; s++)
+        for (int s = 0; s < streams && replayed; s++)
         {
-            records[s] = replayRecords.get(s);
-            bytes[s] = replayBytes.get(s);
+            records[s] = scanRecordsAbove.get(s);
+            bytes[s] = scanBytesAbove.get(s);
         }
         return new TakeoverResult(operationId, outcome.passed(), failedStep, cause, previousEpoch, newEpoch,
             cpLsnBefore, cpLsnAfter, records, bytes, fencePhase.durationNs(), scanPhase.durationNs(),
@@ -353,21 +346,13 @@ public final class Takeover
             .register(FENCE, timed(fencePhase, c -> fence()), timeoutMs, TimeUnit.MILLISECONDS)
             .register(LOAD_SUPERBLOCK, timed(fencePhase, c -> loadSuperblock()), timeoutMs, TimeUnit.MILLISECONDS,
                 FENCE);
-        final String[] replays = new String[streams];
-        for (int s = 0; s < streams; s++)
-        {
-            final int stream = s;
-            replays[s] = replayStep(s);
-            registry
-                .register(scanStep(s), timed(scanPhase, c -> scan(stream)), timeoutMs, TimeUnit.MILLISECONDS,
-                    LOAD_SUPERBLOCK)
-                .register(replays[s], timed(replayPhase, c -> replay(stream)), timeoutMs, TimeUnit.MILLISECONDS,
-                    scanStep(s));
-        }
+        registry
+            .register(SCAN, timed(scanPhase, c -> scan()), timeoutMs, TimeUnit.MILLISECONDS, LOAD_SUPERBLOCK)
+            .register(REPLAY, timed(replayPhase, c -> replay()), timeoutMs, TimeUnit.MILLISECONDS, SCAN);
         final String[] beforeCp;
         if (ctx.pool().layout().single())
         {
-            beforeCp = replays;
+            beforeCp = new String[] { REPLAY };
         }
         else
         {
@@ -375,8 +360,7 @@ public final class Takeover
             // write-intent bitmap names their regions, and they are made whole beside the replay
             registry.register(RESYNC_ARRAY, timed(replayPhase, c -> resyncArray()), timeoutMs, TimeUnit.MILLISECONDS,
                 LOAD_SUPERBLOCK);
-            beforeCp = java.util.Arrays.copyOf(replays, streams + 1);
-            beforeCp[streams] = RESYNC_ARRAY;
+            beforeCp = new String[] { REPLAY, RESYNC_ARRAY };
         }
         registry.register(CONSISTENCY_POINT, timed(cpPhase, c -> consistencyPoint()), timeoutMs,
             TimeUnit.MILLISECONDS, beforeCp);
@@ -495,40 +479,66 @@ public final class Takeover
             superblock.mirrorGeneration());
     }
 
-    private void scan(final int stream)
+    private void scan()
     {
-        final StreamScan scan = new StreamScan(stream, cpLsnBefore).scan(mirror);
-        if (null != scan.problem())
-        {
-            throw new MirrorGapException(stream, scan.problem());
-        }
-        scanRecordsAbove.set(stream, scan.recordsAbove());
-        scanBytesAbove.set(stream, scan.bytesAbove());
-        journalStep(scanStep(stream), "DONE", scan.records() + " records, " +
-            scan.recordsAbove() + " (" + scan.bytesAbove() + " bytes) above CP LSN " + cpLsnBefore + " up to LSN " +
-            scan.highestLsn() + (0 == scan.harmlessGaps() ? "" : ", " + scan.harmlessGaps() +
-            " gaps below the CP LSN (already in the pool)"));
+        final MirrorScan scan = scanMirror();
+        journalStep(SCAN, "DONE", scan.summary());
     }
 
-    private void replay(final int stream) throws IOException
+    /**
+     * Scans every stream and keeps what each holds above the CP LSN.
+     *
+     * @throws MirrorGapException if a stream is not whole.
+     */
+    private MirrorScan scanMirror()
+    {
+        final MirrorScan scan = new MirrorScan(streams, cpLsnBefore).scan(mirror);
+        if (null != scan.problem())
+        {
+            throw new MirrorGapException(scan.problemStream(), scan.problem());
+        }
+        for (int s = 0; s < streams; s++)
+        {
+            scanRecordsAbove.set(s, scan.recordsAbove(s));
+            scanBytesAbove.set(s, scan.bytesAbove(s));
+        }
+        return scan;
+    }
+
+    private void replay() throws IOException
     {
         if (ctx.ownership().isFenced(newEpoch))
         {
             final Superblock superblock = ctx.pool().superblocks().read();
             throw fenced(superblock.epoch(), superblock.owner());
         }
-        final Replay replay = new Replay(new SortedBlockWriter(writer, volume), cpLsnBefore)
-            .progress(replayedSoFar, stream)
-            .replay(mirror, stream, new LogRecord());
-        if (!resumed.contains(scanStep(stream)) && replay.records() != scanRecordsAbove.get(stream))
+        if (resumed.contains(SCAN))
         {
-            throw new IllegalStateException("stream " + stream + ": replayed " + replay.records() +
-                " records, the scan found " + scanRecordsAbove.get(stream) +
+            scanMirror(); // what each stream holds, for the result; checked again on the way
+        }
+        final SortedBlockWriter sorted = new SortedBlockWriter(writer, volume);
+        final Replay replay = new Replay(sorted, cpLsnBefore)
+            .progress(replayedSoFar, 0)
+            .replay(mirror, Integer.MIN_VALUE, new LogRecord());
+        long scanned = 0;
+        for (int s = 0; s < streams; s++)
+        {
+            scanned += scanRecordsAbove.get(s);
+        }
+        if (replay.records() != scanned)
+        {
+            throw new IllegalStateException("replayed " + replay.records() + " records, the scan found " + scanned +
                 ": the mirror log changed during the takeover");
         }
-        replayRecords.set(stream, replay.records());
-        replayBytes.set(stream, replay.bytes());
-        replayHighestLsn.set(stream, replay.highestLsnReplayed());
+        replayHighestLsn = replay.highestLsnReplayed();
+        replayed = true;
+        if (null != journal)
+        {
+            journal.note("takeover", new StringBuilder(128).append(operationId).append(": replayed ")
+                .append(replay.records()).append(" records, ").append(replay.bytes()).append(" bytes: ")
+                .append(sorted.blocksWritten()).append(" blocks in ").append(sorted.deviceWrites())
+                .append(" device writes").toString()); // appended: see MirrorScan#summary
+        }
     }
 
     private void resyncArray() throws IOException
@@ -553,17 +563,15 @@ public final class Takeover
             volume.flush();
         }
         long highestLsn = cpLsnBefore;
-        for (int s = 0; s < streams; s++)
+        if (resumed.contains(REPLAY))
         {
-            if (resumed.contains(replayStep(s)))
-            {
-                new Replay(new MapMarks(map), cpLsnBefore).replay(mirror, s, new LogRecord());
-                highestLsn = Math.max(highestLsn, highestInStream(s));
-            }
-            else
-            {
-                highestLsn = Math.max(highestLsn, replayHighestLsn.get(s));
-            }
+            highestLsn = Math.max(highestLsn,
+                new Replay(new MapMarks(map), cpLsnBefore).replay(mirror, Integer.MIN_VALUE, new LogRecord())
+                    .highestLsnReplayed());
+        }
+        else
+        {
+            highestLsn = Math.max(highestLsn, replayHighestLsn);
         }
         final long[] words = new long[map.wordCount()];
         map.copyTo(words);
@@ -578,17 +586,6 @@ public final class Takeover
             journal.consistencyPoint(highestLsn, operationId + ": the pool holds every mirrored write up to LSN " +
                 highestLsn);
         }
-    }
-
-    /**
-     * @return the highest LSN of the stream above the CP LSN, for a replay an earlier walk did.
-     */
-    private long highestInStream(final int stream)
-    {
-        final long[] highest = {-1};
-        mirror.forEachInStream(stream, cpLsnBefore + 1, new LogRecord(),
-            record -> highest[0] = Math.max(highest[0], record.lsn()));
-        return highest[0];
     }
 
     private IllegalStateException fenced(final long epoch, final int owner)

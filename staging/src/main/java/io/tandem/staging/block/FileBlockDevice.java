@@ -22,6 +22,7 @@ public final class FileBlockDevice implements BlockDevice
     private final FileChannel channel;
     private final int blockSize;
     private final long blockCount;
+    private final Object gathering = new Object();
 
     private FileBlockDevice(final Path file, final FileChannel channel, final int blockSize, final long blockCount)
     {
@@ -127,6 +128,34 @@ public final class FileBlockDevice implements BlockDevice
         {
             position += channel.write(src, position);
         }
+    }
+
+    /**
+     * One {@code writev} at the channel's position, the one thing that uses it: positional reads and writes (and
+     * so every other method here) leave it alone, and gathering writes take turns.
+     */
+    public boolean writeGathered(final long blockIndex, final ByteBuffer[] srcs, final int offset, final int length)
+        throws IOException
+    {
+        long bytes = 0;
+        for (int i = offset; i < offset + length; i++)
+        {
+            bytes += srcs[i].remaining();
+        }
+        if (bytes > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException(file + ": a gathering write of " + bytes + " bytes");
+        }
+        final long position = checkRange(blockIndex, (int)bytes);
+        synchronized (gathering)
+        {
+            channel.position(position);
+            while (bytes > 0)
+            {
+                bytes -= channel.write(srcs, offset, length);
+            }
+        }
+        return true;
     }
 
     public void flush() throws IOException
