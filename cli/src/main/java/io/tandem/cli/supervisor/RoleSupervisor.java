@@ -2,6 +2,7 @@ package io.tandem.cli.supervisor;
 
 import io.tandem.secondary.Handover;
 import io.tandem.secondary.SecondaryController;
+import io.tandem.secondary.takeover.ReplayWarmup;
 import io.tandem.controller.ControllerContext;
 import io.tandem.controller.RoleHandoff;
 import io.tandem.interconnect.DriverSpares;
@@ -102,12 +103,18 @@ public final class RoleSupervisor implements AutoCloseable
             ControllerContext.class, io.tandem.nvlog.NvLog.class, io.tandem.interconnect.InterconnectContext.class,
             io.tandem.staging.NvramDevice.class, io.tandem.recovery.consumer.ConsumerGraph.class,
             io.tandem.recovery.graph.Action.class, EventJournal.class, org.HdrHistogram.Histogram.class);
+        // and a takeover's scan and replay run compiled, not cold, in a controller that never took over
+        final ReplayWarmup replay = new ReplayWarmup(template.controllerDir().resolve("replay-warmup"));
         final Thread warming = new Thread(() ->
         {
             warmup.run();
             progress.println("controller " + template.controllerId() + ": loaded " + warmup.loaded() +
                 " classes of both roles ahead of a role change in " + TimeUnit.NANOSECONDS.toMillis(warmup.tookNs()) +
                 " ms" + (0 == warmup.failed() ? "" : " (" + warmup.failed() + " would not load)"));
+            replay.run();
+            progress.println("controller " + template.controllerId() + ": ran a takeover's scan and replay " +
+                replay.rounds() + " times ahead of need in " + TimeUnit.NANOSECONDS.toMillis(replay.tookNs()) + " ms" +
+                (null == replay.failure() ? "" : " (stopped: " + replay.failure() + ")"));
         }, "tandem-class-warmup");
         warming.setDaemon(true);
         warming.setPriority(Thread.MIN_PRIORITY);
