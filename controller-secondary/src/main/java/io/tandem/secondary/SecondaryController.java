@@ -694,7 +694,8 @@ public final class SecondaryController implements AutoCloseable, RoleMetrics
                 final String summary = "took over at epoch " + result.newEpoch() + ": detection " +
                     (requested ? "- (on command)" : detectedAfterMs + " ms") + ", fence " + result.fenceMs() +
                     " ms, scan " + result.scanMs() + " ms, replay " + result.replayMs() + " ms (" +
-                    result.recordsReplayed() + " records, " + result.bytesReplayed() + " bytes), CP " +
+                    result.recordsReplayed() + " records, " + result.bytesReplayed() + " bytes; with the scan " +
+                    String.format("%.2f", result.scanAndReplayBytesPerSecond() / 1e9) + " GB/s), CP " +
                     result.cpMs() + " ms, total " + totalMs + " ms before serving";
                 takeoverOutcome = summary;
                 if (null != ctx.journal())

@@ -516,7 +516,8 @@ public final class Takeover
         {
             scanMirror(); // what each stream holds, for the result; checked again on the way
         }
-        final SortedBlockWriter sorted = new SortedBlockWriter(writer, volume);
+        final long startNs = ctx.nanoClock().nanoTime();
+        final SortedBlockWriter sorted = new SortedBlockWriter(writer, volume, ctx.nanoClock());
         final Replay replay = new Replay(sorted, cpLsnBefore)
             .progress(replayedSoFar, 0)
             .replay(mirror, Integer.MIN_VALUE, new LogRecord());
@@ -534,10 +535,15 @@ public final class Takeover
         replayed = true;
         if (null != journal)
         {
-            journal.note("takeover", new StringBuilder(128).append(operationId).append(": replayed ")
+            // where the replay's time went: reading the log and collecting its blocks, sorting them, writing them
+            final long tookNs = ctx.nanoClock().nanoTime() - startNs;
+            journal.note("takeover", new StringBuilder(192).append(operationId).append(": replayed ")
                 .append(replay.records()).append(" records, ").append(replay.bytes()).append(" bytes: ")
                 .append(sorted.blocksWritten()).append(" blocks in ").append(sorted.deviceWrites())
-                .append(" device writes").toString()); // appended: see MirrorScan#summary
+                .append(" device writes; read and collected in ")
+                .append((tookNs - sorted.sortNs() - sorted.writeNs()) / 1000).append(" us, sorted in ")
+                .append(sorted.sortNs() / 1000).append(" us, written in ").append(sorted.writeNs() / 1000)
+                .append(" us").toString()); // appended: see MirrorScan#summary
         }
     }
 

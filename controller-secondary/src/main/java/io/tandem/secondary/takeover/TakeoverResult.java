@@ -153,6 +153,16 @@ public final class TakeoverResult
         return Arrays.stream(bytesReplayed).sum();
     }
 
+    /**
+     * @return bytes replayed per second of the scan and the replay together (steps that run one after the other):
+     * the rate a takeover's replay of a full log is judged by; 0 if nothing was replayed.
+     */
+    public double scanAndReplayBytesPerSecond()
+    {
+        final long ns = scanNs + replayNs;
+        return 0 == ns ? 0 : bytesReplayed() * 1e9 / ns;
+    }
+
     public long fenceMs()
     {
         return TimeUnit.NANOSECONDS.toMillis(fenceNs);

@@ -2,6 +2,8 @@ package io.tandem.controller.replay;
 
 import io.tandem.staging.block.BlockDevice;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -67,8 +69,11 @@ public final class SortedBlockWriter implements ReplayTarget
     private final ByteBuffer[] runViews;
     private ByteBuffer gatheredFrom;
     private DirectBuffer source;
+    private final NanoClock clock;
     private long blocksWritten;
     private long deviceWrites;
+    private long sortNs;
+    private long writeNs;
 
     /**
      * @param writer for writes that are not whole blocks, and zeroing.
@@ -77,6 +82,18 @@ public final class SortedBlockWriter implements ReplayTarget
      *                                  blocks than an entry can name.
      */
     public SortedBlockWriter(final PoolWriter writer, final BlockDevice device)
+    {
+        this(writer, device, SystemNanoClock.INSTANCE);
+    }
+
+    /**
+     * @param writer for writes that are not whole blocks, and zeroing.
+     * @param device the device {@code writer} writes to.
+     * @param clock  times the sorting and the writing out ({@link #sortNs()}, {@link #writeNs()}).
+     * @throws IllegalArgumentException if the writer and the device differ in block size, or the device has more
+     *                                  blocks than an entry can name.
+     */
+    public SortedBlockWriter(final PoolWriter writer, final BlockDevice device, final NanoClock clock)
     {
         if (writer.blockSize() != device.blockSize())
         {
@@ -90,6 +107,7 @@ public final class SortedBlockWriter implements ReplayTarget
         }
         this.writer = writer;
         this.device = device;
+        this.clock = clock;
         this.blockSize = device.blockSize();
         this.run = ByteBuffer.allocateDirect(Math.max(RUN_LENGTH, blockSize));
         this.runBuffer = new UnsafeBuffer(run);
@@ -154,10 +172,13 @@ public final class SortedBlockWriter implements ReplayTarget
             source = null;
             return;
         }
+        final long startNs = clock.nanoTime();
         viewsOf(source);
         final long[] sorted = entries;
         final int count = collected;
         Arrays.sort(sorted, 0, count);
+        final long sortedNs = clock.nanoTime();
+        sortNs += sortedNs - startNs;
         final int blocksPerRun = runSources.length;
         long runStart = sorted[0] >>> INDEX_BITS;
         int inRun = 0;
@@ -179,6 +200,7 @@ public final class SortedBlockWriter implements ReplayTarget
             written++;
         }
         writeRun(runStart, inRun);
+        writeNs += clock.nanoTime() - sortedNs;
         blocksWritten += written;
         collected = 0;
         source = null;
@@ -248,5 +270,21 @@ public final class SortedBlockWriter implements ReplayTarget
     public long deviceWrites()
     {
         return deviceWrites;
+    }
+
+    /**
+     * @return time spent sorting what was collected, so far.
+     */
+    public long sortNs()
+    {
+        return sortNs;
+    }
+
+    /**
+     * @return time spent writing out collected blocks, so far.
+     */
+    public long writeNs()
+    {
+        return writeNs;
     }
 }
