@@ -3,11 +3,13 @@ package io.tandem.staging.block;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
@@ -77,19 +79,40 @@ public final class FileBlockDevice implements BlockDevice
         {
             throw new IOException(file + ": no such block device file");
         }
-        final FileChannel channel = FileChannel.open(file, CREATE_NEW, READ, WRITE);
+        create(file, length);
+        return open(file, blockSize, blockCount, false);
+    }
+
+    /**
+     * Makes the file whole under a name of its own, then links it into place, which fails if another opener (the
+     * partner controller, starting at the same time) got there first: either way the file at {@code file} is then
+     * whole, and every opener opens the same one.
+     */
+    private static void create(final Path file, final long length) throws IOException
+    {
+        final Path made = file.resolveSibling(file.getFileName() + ".new-" + ProcessHandle.current().pid() + "-" +
+            Thread.currentThread().getId());
         try
         {
-            channel.write(ByteBuffer.allocate(1), length - 1);
-            channel.force(true);
+            try (FileChannel channel = FileChannel.open(made, CREATE, TRUNCATE_EXISTING, WRITE))
+            {
+                channel.write(ByteBuffer.allocate(1), length - 1);
+                channel.force(true);
+            }
+            Files.createLink(file, made);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            // made by another opener meanwhile, whole
         }
         catch (final IOException ex)
         {
-            channel.close();
-            Files.deleteIfExists(file);
             throw new IOException(file + ": cannot create block device file (" + ex.getMessage() + ")", ex);
         }
-        return new FileBlockDevice(file, channel, blockSize, blockCount);
+        finally
+        {
+            Files.deleteIfExists(made);
+        }
     }
 
     public Path file()

@@ -98,6 +98,59 @@ class FileBlockDeviceTest
         return memory.duplicate().position(block * 512).limit((block + 1) * 512);
     }
 
+    /**
+     * Both controllers of a pair open the pool as they start, and either may create its volume file: once, the one
+     * that found the file missing a moment after the other created it failed to start ("cannot start controller 0:
+     * .../volume-0.img", the file already existed), and one that opens it while the other sizes it would find it of
+     * the wrong size. Every opener gets the one whole file.
+     */
+    @Test
+    void openersRacingToCreateTheFileAllOpenTheSameWholeFile() throws Exception
+    {
+        final int openers = 4;
+        for (int round = 0; round < 50; round++)
+        {
+            final Path file = dir.resolve("race-" + round + ".img");
+            final java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(openers);
+            final java.util.concurrent.ExecutorService threads =
+                java.util.concurrent.Executors.newFixedThreadPool(openers);
+            try
+            {
+                final java.util.List<java.util.concurrent.Future<FileBlockDevice>> opened = new java.util.ArrayList<>();
+                for (int i = 0; i < openers; i++)
+                {
+                    opened.add(threads.submit(() ->
+                    {
+                        start.await();
+                        return FileBlockDevice.open(file, 4096, 256, true);
+                    }));
+                }
+                final FileBlockDevice first = opened.get(0).get();
+                final byte[] block = new byte[4096];
+                java.util.Arrays.fill(block, (byte)round);
+                first.write(255, ByteBuffer.wrap(block));
+                for (final java.util.concurrent.Future<FileBlockDevice> other : opened)
+                {
+                    try (FileBlockDevice disk = other.get())
+                    {
+                        final ByteBuffer read = ByteBuffer.allocate(4096);
+                        disk.read(255, read);
+                        assertArrayEquals(block, read.array(), "round " + round + ": another file");
+                    }
+                }
+            }
+            finally
+            {
+                threads.shutdownNow();
+            }
+            try (java.util.stream.Stream<Path> left = Files.list(dir))
+            {
+                assertEquals(java.util.List.of(), left.filter(p -> p.getFileName().toString().contains(".new"))
+                    .collect(java.util.stream.Collectors.toList()), "temporary files left");
+            }
+        }
+    }
+
     @Test
     void refusesRangesOutsideTheDeviceAndPartialBlocks() throws IOException
     {
