@@ -7,7 +7,7 @@ import io.tandem.controller.pool.Superblock;
 import io.tandem.controller.replay.MapMarks;
 import io.tandem.controller.replay.PoolWriter;
 import io.tandem.controller.replay.Replay;
-import io.tandem.controller.replay.SortedBlockWriter;
+import io.tandem.controller.replay.ReplayPlan;
 import io.tandem.nvlog.LogRecord;
 import io.tandem.nvlog.NvLog;
 import io.tandem.recovery.consumer.ConsumerGraph;
@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * The secondary's takeover of the pool, as a graph of recovery consumers (DESIGN.md, "Takeover and giveback"):
  * <pre>
- *   fence -&gt; load-superblock -&gt; scan -&gt; replay -&gt; consistency-point
+ *   fence -&gt; load-superblock -+-&gt; scan    -+-&gt; replay -&gt; consistency-point
+ *                             +-&gt; collect -+
  * </pre>
  * <ul>
  *   <li>fence: refuses a stale mirror unless forced (before touching anything), takes the pool with a new epoch,
@@ -43,10 +44,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   of it;</li>
  *   <li>scan: checks that the mirror holds every stream whole ({@link MirrorScan}) and counts what each holds above
  *   the CP LSN, in one walk of the log;</li>
- *   <li>replay: writes the records of every stream above the CP LSN into the pool's volume, in one walk of the log
- *   and one sorted pass of writes ({@link SortedBlockWriter}: whole blocks collected, the last write of each block
- *   winning, written in volume order, neighbouring streams' stripes joined), so the volume ends as a replay in log
- *   order leaves it; the map is marked as it goes (a block written is data, whole blocks zeroed zero or hole);</li>
+ *   <li>collect, beside the scan: reads what the records of every stream above the CP LSN change into a
+ *   {@link ReplayPlan}, in another walk of the log, and sorts it; it writes nothing, so it need not wait for the
+ *   scan's verdict;</li>
+ *   <li>replay: writes the plan into the pool's volume, in one sorted pass (the last write of each block winning,
+ *   neighbouring streams' stripes joined), so the volume ends as a replay in log order leaves it, marking the map
+ *   in log order (a block written is data, whole blocks zeroed zero or hole);</li>
  *   <li>consistency-point: forces the volume (at durability power) and records the new CP LSN under the new
  *   epoch, with the map as of it.</li>
  * </ul>
@@ -57,7 +60,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * on its inode lock, so parallel replays only waited for each other (spinning on the lock, on a 2-core machine a
  * core taken from the other steps); each stream's walk read the headers of every stream's records; and the fewer
  * the steps, the less code a secondary that never took over runs cold (bench/README.md, "Takeover replay of a full
- * NVLog").
+ * NVLog"). The one writer is the bound, so all that can go beside it is reading the log: the collect beside the
+ * scan.
  * Serving is the caller's: once {@link #run()} returns a result that {@link TakeoverResult#passed() passed}, the
  * pool is this controller's in {@link TakeoverResult#newEpoch()} and holds every mirrored write up to
  * {@link TakeoverResult#cpLsnAfter()}. Once one step fails nothing more is started ({@link FailurePolicy#HALT}),
@@ -67,7 +71,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the pool's epoch before the takeover. A secondary that crashed during a takeover and runs it again computes the same
  * id (the pool it already fenced shows it as owner in E + 1) and, given a journal reader, skips the steps the journal
  * says were done. Every step is safe to repeat: the fence does not bump an epoch it already owns, and a replay writes
- * the same bytes again. The allocation map lives in this process only until the CP records it, so a replay the
+ * the same bytes again. A plan collected by an earlier walk is gone with its process: a replay that finds none
+ * collects its own. The allocation map lives in this process only until the CP records it, so a replay the
  * journal says was done is read through again for its marks alone ({@link MapMarks}) before the CP.
  * <p>
  * The mirror log must not change while the takeover runs: stop receiving from the partner first. One takeover
@@ -82,6 +87,7 @@ public final class Takeover
     public static final String OPERATION_PREFIX = "takeover-epoch-";
 
     public static final String SCAN = "scan";
+    public static final String COLLECT = "collect";
     public static final String REPLAY = "replay";
 
     private final TakeoverContext ctx;
@@ -100,10 +106,13 @@ public final class Takeover
     private final AtomicLongArray scanBytesAbove;
     /** Bytes replayed so far, at index 0, for the progress bar. */
     private final AtomicLongArray replayedSoFar = new AtomicLongArray(1);
+    /** What the collect step read, for the replay; null until it ran in this walk. */
+    private volatile Collected collected;
     private volatile boolean replayed;
     private volatile long replayHighestLsn = -1;
     private final Phase fencePhase = new Phase();
     private final Phase scanPhase = new Phase();
+    private final Phase collectPhase = new Phase();
     private final Phase replayPhase = new Phase();
     private final Phase cpPhase = new Phase();
     private String operationId;
@@ -227,7 +236,7 @@ public final class Takeover
         {
             operationId = "takeover";
             return new TakeoverResult(operationId, false, "takeover", ex, -1, -1, -1, -1, new long[streams],
-                new long[streams], 0, 0, 0, 0, null, null);
+                new long[streams], 0, 0, 0, 0, 0, 0, null, null);
         }
         // a takeover resumed after a crash finds the pool already fenced by this controller
         previousEpoch = start.owner() == controllerId ? start.epoch() - 1 : start.epoch();
@@ -261,7 +270,7 @@ public final class Takeover
         catch (final IOException ex)
         {
             final TakeoverResult result = new TakeoverResult(operationId, false, "takeover", ex, previousEpoch,
-                newEpoch, cpLsnBefore, cpLsnAfter, new long[streams], new long[streams], 0, 0, 0, 0, null, null);
+                newEpoch, cpLsnBefore, cpLsnAfter, new long[streams], new long[streams], 0, 0, 0, 0, 0, 0, null, null);
             journalStep("takeover", "FAILED", result.toString());
             return result;
         }
@@ -295,7 +304,8 @@ public final class Takeover
             Thread.currentThread().interrupt();
             result = new TakeoverResult(operationId, false, "takeover", ex, previousEpoch, newEpoch, cpLsnBefore,
                 cpLsnAfter, new long[streams], new long[streams], fencePhase.durationNs(), scanPhase.durationNs(),
-                replayPhase.durationNs(), cpPhase.durationNs(), fenceDetail, current.snapshot());
+                collectPhase.durationNs(), replayPhase.durationNs(), scanToReplayedNs(), cpPhase.durationNs(),
+                fenceDetail, current.snapshot());
         }
         journalStep("takeover", result.passed() ? "DONE" : "FAILED", result.toString());
         return result;
@@ -336,7 +346,8 @@ public final class Takeover
         }
         return new TakeoverResult(operationId, outcome.passed(), failedStep, cause, previousEpoch, newEpoch,
             cpLsnBefore, cpLsnAfter, records, bytes, fencePhase.durationNs(), scanPhase.durationNs(),
-            replayPhase.durationNs(), cpPhase.durationNs(), fenceDetail, outcome.snapshot());
+            collectPhase.durationNs(), replayPhase.durationNs(), scanToReplayedNs(), cpPhase.durationNs(), fenceDetail,
+            outcome.snapshot());
     }
 
     private ConsumerGraph buildGraph()
@@ -348,7 +359,8 @@ public final class Takeover
                 FENCE);
         registry
             .register(SCAN, timed(scanPhase, c -> scan()), timeoutMs, TimeUnit.MILLISECONDS, LOAD_SUPERBLOCK)
-            .register(REPLAY, timed(replayPhase, c -> replay()), timeoutMs, TimeUnit.MILLISECONDS, SCAN);
+            .register(COLLECT, timed(collectPhase, c -> collect()), timeoutMs, TimeUnit.MILLISECONDS, LOAD_SUPERBLOCK)
+            .register(REPLAY, timed(replayPhase, c -> replay()), timeoutMs, TimeUnit.MILLISECONDS, SCAN, COLLECT);
         final String[] beforeCp;
         if (ctx.pool().layout().single())
         {
@@ -516,34 +528,76 @@ public final class Takeover
         {
             scanMirror(); // what each stream holds, for the result; checked again on the way
         }
-        final long startNs = ctx.nanoClock().nanoTime();
-        final SortedBlockWriter sorted = new SortedBlockWriter(writer, volume, ctx.nanoClock());
-        final Replay replay = new Replay(sorted, cpLsnBefore)
-            .progress(replayedSoFar, 0)
-            .replay(mirror, Integer.MIN_VALUE, new LogRecord());
+        // none if the collect was done by an earlier walk, in a process that is gone
+        final Collected plan = null == collected ? collectPlan() : collected;
         long scanned = 0;
         for (int s = 0; s < streams; s++)
         {
             scanned += scanRecordsAbove.get(s);
         }
-        if (replay.records() != scanned)
+        if (plan.records != scanned)
         {
-            throw new IllegalStateException("replayed " + replay.records() + " records, the scan found " + scanned +
-                ": the mirror log changed during the takeover");
+            throw new IllegalStateException("collected " + plan.records + " records to replay, the scan found " +
+                scanned + ": the mirror log changed during the takeover");
         }
-        replayHighestLsn = replay.highestLsnReplayed();
+        plan.plan.execute(writer, volume, ctx.nanoClock(), replayedSoFar, 0);
+        replayHighestLsn = plan.highestLsn;
         replayed = true;
         if (null != journal)
         {
-            // where the replay's time went: reading the log and collecting its blocks, sorting them, writing them
-            final long tookNs = ctx.nanoClock().nanoTime() - startNs;
+            // where the replay's time went: reading the log and collecting, sorting, writing
             journal.note("takeover", new StringBuilder(192).append(operationId).append(": replayed ")
-                .append(replay.records()).append(" records, ").append(replay.bytes()).append(" bytes: ")
-                .append(sorted.blocksWritten()).append(" blocks in ").append(sorted.deviceWrites())
-                .append(" device writes; read and collected in ")
-                .append((tookNs - sorted.sortNs() - sorted.writeNs()) / 1000).append(" us, sorted in ")
-                .append(sorted.sortNs() / 1000).append(" us, written in ").append(sorted.writeNs() / 1000)
-                .append(" us").toString()); // appended: see MirrorScan#summary
+                .append(plan.records).append(" records, ").append(plan.plan.bytes()).append(" bytes: ")
+                .append(plan.plan.blocksWritten()).append(" blocks (of ").append(plan.plan.blocksCollected())
+                .append(" collected) in ").append(plan.plan.deviceWrites()).append(" device writes, and ")
+                .append(plan.plan.cuts()).append(" writes or zeroings of parts of blocks; read and collected in ")
+                .append(plan.readNs / 1000).append(" us, sorted in ").append(plan.plan.sortNs() / 1000).append(" us, written in ")
+                .append(plan.plan.writeNs() / 1000).append(" us").toString()); // appended: see MirrorScan#summary
+        }
+    }
+
+    private void collect()
+    {
+        collected = collectPlan();
+    }
+
+    /**
+     * Reads what the records of every stream above the CP LSN change, writing nothing, and sorts it.
+     */
+    private Collected collectPlan()
+    {
+        final long startNs = ctx.nanoClock().nanoTime();
+        final ReplayPlan plan = new ReplayPlan(ctx.pool().blockSize());
+        final Replay replay;
+        try
+        {
+            replay = new Replay(plan, cpLsnBefore).replay(mirror, Integer.MIN_VALUE, new LogRecord());
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex); // a plan does no I/O
+        }
+        final long readNs = ctx.nanoClock().nanoTime() - startNs;
+        plan.sort(ctx.nanoClock());
+        return new Collected(plan, replay.records(), replay.highestLsnReplayed(), readNs);
+    }
+
+    /**
+     * A collected plan and what its walk of the log found.
+     */
+    private static final class Collected
+    {
+        final ReplayPlan plan;
+        final long records;
+        final long highestLsn;
+        final long readNs;
+
+        Collected(final ReplayPlan plan, final long records, final long highestLsn, final long readNs)
+        {
+            this.plan = plan;
+            this.records = records;
+            this.highestLsn = highestLsn;
+            this.readNs = readNs;
         }
     }
 
@@ -592,6 +646,17 @@ public final class Takeover
             journal.consistencyPoint(highestLsn, operationId + ": the pool holds every mirrored write up to LSN " +
                 highestLsn);
         }
+    }
+
+    /**
+     * @return from the first start of the scan or the collect to the end of the replay; 0 unless all three ran.
+     */
+    private long scanToReplayedNs()
+    {
+        final long start = Math.min(scanPhase.firstStartNs.get(), collectPhase.firstStartNs.get());
+        final long end = replayPhase.lastEndNs.get();
+        return 0 == scanPhase.durationNs() || 0 == collectPhase.durationNs() || 0 == replayPhase.durationNs() ?
+            0 : end - start;
     }
 
     private IllegalStateException fenced(final long epoch, final int owner)
