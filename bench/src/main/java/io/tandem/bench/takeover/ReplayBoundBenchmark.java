@@ -47,7 +47,9 @@ import static java.nio.file.StandardOpenOption.WRITE;
  *   and written with one {@code pwrite}, into the pool file (the page cache);</li>
  *   <li>{@code pwritevSorted}: the same, each run written with one gathering {@code writev} from where the payloads
  *   lie, no copy;</li>
- *   <li>{@code pwriteLogOrder}: one {@code pwrite} per record, in log order, from where the payload lies.</li>
+ *   <li>{@code pwriteLogOrder}: one {@code pwrite} per record, in log order, from where the payload lies;</li>
+ *   <li>{@code pwriteSortedTwoThreads}: as {@code pwriteSorted}, the lower and the upper half of the volume each
+ *   written by a thread of its own, both at once (the buffered writes of one file take its inode lock).</li>
  * </ul>
  * The pool file is a fresh sparse one per invocation ({@code poolInUse=false}: the file system allocates every
  * block) or one whose blocks were all written and forced before ({@code true}).
@@ -278,6 +280,52 @@ public class ReplayBoundBenchmark
         {
             remaining -= pool.write(iov, 0, blocks);
         }
+    }
+
+    @Benchmark
+    public int pwriteSortedTwoThreads() throws Exception
+    {
+        final int half = sorted.length / 2;
+        final java.util.concurrent.FutureTask<Integer> upper = new java.util.concurrent.FutureTask<>(
+            () -> pwriteSorted(half, sorted.length, ByteBuffer.allocateDirect(RUN_LENGTH)));
+        final Thread thread = new Thread(upper);
+        thread.start();
+        final int lower = pwriteSorted(0, half, run);
+        return lower + upper.get();
+    }
+
+    private int pwriteSorted(final int from, final int to, final ByteBuffer buffer) throws IOException
+    {
+        int writes = 0;
+        long runStart = sorted[from] >>> 20;
+        int inRun = 0;
+        for (int i = from; i < to; i++)
+        {
+            final long block = sorted[i] >>> 20;
+            if (block != runStart + inRun || inRun == RUN_LENGTH / BLOCK)
+            {
+                write(buffer, runStart, inRun);
+                writes++;
+                runStart = block;
+                inRun = 0;
+            }
+            final int index = (int)(sorted[i] & 0xFFFFF);
+            buffer.put(inRun * BLOCK, log, index * RECORD_LENGTH + LogRecord.HEADER_LENGTH, BLOCK);
+            inRun++;
+        }
+        write(buffer, runStart, inRun);
+        return writes + 1;
+    }
+
+    private void write(final ByteBuffer buffer, final long firstBlock, final int blocks) throws IOException
+    {
+        buffer.clear().limit(blocks * BLOCK);
+        long at = firstBlock * BLOCK;
+        while (buffer.hasRemaining())
+        {
+            at += pool.write(buffer, at);
+        }
+        buffer.clear();
     }
 
     @Benchmark
