@@ -216,10 +216,7 @@ final class MirrorScan implements RecordHandler
                     .append(" gaps below the CP LSN, already in the pool)");
             }
         }
-        // appended, not concatenated: a concatenation's first run links a call site, which costs milliseconds of a
-        // takeover in a JVM that never ran it
-        return new StringBuilder(96 + perStream.length()).append(all).append(" records in ").append(streams)
-            .append(" streams, ").append(above).append(" (").append(bytes).append(" bytes) above CP LSN ").append(cpLsn)
-            .append(" up to LSN ").append(highest).append("; per stream, above/all: ").append(perStream).toString();
+        return all + " records in " + streams + " streams, " + above + " (" + bytes + " bytes) above CP LSN " +
+            cpLsn + " up to LSN " + highest + "; per stream, above/all: " + perStream;
     }
 }

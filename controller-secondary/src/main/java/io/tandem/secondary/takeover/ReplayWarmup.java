@@ -146,13 +146,11 @@ public final class ReplayWarmup implements Runnable
         throws IOException
     {
         final MirrorScan scan = new MirrorScan(STREAMS, CP_LSN).scan(log);
-        final ReplayPlan plan = new ReplayPlan(BLOCK_SIZE);
-        final Replay replay = new Replay(plan, CP_LSN).replay(log, Integer.MIN_VALUE, new LogRecord());
-        plan.sort(SystemNanoClock.INSTANCE).execute(writer, volume, SystemNanoClock.INSTANCE, new AtomicLongArray(1),
-            0);
-        if (null != scan.problem() || replay.records() != RECORDS - CP_LSN)
+        final CollectedPlan collected = CollectedPlan.collect(log, CP_LSN, BLOCK_SIZE, SystemNanoClock.INSTANCE);
+        collected.plan.execute(writer, volume, SystemNanoClock.INSTANCE, new AtomicLongArray(1), 0);
+        if (null != scan.problem() || collected.records != RECORDS - CP_LSN)
         {
-            throw new IllegalStateException("the warm-up's own log replayed " + replay.records() + " of " +
+            throw new IllegalStateException("the warm-up's own log replayed " + collected.records + " of " +
                 (RECORDS - CP_LSN) + " records: " + scan.problem());
         }
     }

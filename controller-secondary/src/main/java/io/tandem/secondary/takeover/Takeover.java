@@ -107,7 +107,7 @@ public final class Takeover
     /** Bytes replayed so far, at index 0, for the progress bar. */
     private final AtomicLongArray replayedSoFar = new AtomicLongArray(1);
     /** What the collect step read, for the replay; null until it ran in this walk. */
-    private volatile Collected collected;
+    private volatile CollectedPlan collected;
     private volatile boolean replayed;
     private volatile long replayHighestLsn = -1;
     private final Phase fencePhase = new Phase();
@@ -529,7 +529,7 @@ public final class Takeover
             scanMirror(); // what each stream holds, for the result; checked again on the way
         }
         // none if the collect was done by an earlier walk, in a process that is gone
-        final Collected plan = null == collected ? collectPlan() : collected;
+        final CollectedPlan plan = null == collected ? collectPlan() : collected;
         long scanned = 0;
         for (int s = 0; s < streams; s++)
         {
@@ -546,13 +546,12 @@ public final class Takeover
         if (null != journal)
         {
             // where the replay's time went: reading the log and collecting, sorting, writing
-            journal.note("takeover", new StringBuilder(192).append(operationId).append(": replayed ")
-                .append(plan.records).append(" records, ").append(plan.plan.bytes()).append(" bytes: ")
-                .append(plan.plan.blocksWritten()).append(" blocks (of ").append(plan.plan.blocksCollected())
-                .append(" collected) in ").append(plan.plan.deviceWrites()).append(" device writes, and ")
-                .append(plan.plan.cuts()).append(" writes or zeroings of parts of blocks; read and collected in ")
-                .append(plan.readNs / 1000).append(" us, sorted in ").append(plan.plan.sortNs() / 1000).append(" us, written in ")
-                .append(plan.plan.writeNs() / 1000).append(" us").toString()); // appended: see MirrorScan#summary
+            journal.note("takeover", operationId + ": replayed " + plan.records + " records, " +
+                plan.plan.bytes() + " bytes: " + plan.plan.blocksWritten() + " blocks (of " +
+                plan.plan.blocksCollected() + " collected) in " + plan.plan.deviceWrites() + " device writes, and " +
+                plan.plan.cuts() + " writes or zeroings of parts of blocks; read and collected in " +
+                plan.readNs / 1000 + " us, sorted in " + plan.plan.sortNs() / 1000 + " us, written in " +
+                plan.plan.writeNs() / 1000 + " us");
         }
     }
 
@@ -561,44 +560,9 @@ public final class Takeover
         collected = collectPlan();
     }
 
-    /**
-     * Reads what the records of every stream above the CP LSN change, writing nothing, and sorts it.
-     */
-    private Collected collectPlan()
+    private CollectedPlan collectPlan()
     {
-        final long startNs = ctx.nanoClock().nanoTime();
-        final ReplayPlan plan = new ReplayPlan(ctx.pool().blockSize());
-        final Replay replay;
-        try
-        {
-            replay = new Replay(plan, cpLsnBefore).replay(mirror, Integer.MIN_VALUE, new LogRecord());
-        }
-        catch (final IOException ex)
-        {
-            throw new java.io.UncheckedIOException(ex); // a plan does no I/O
-        }
-        final long readNs = ctx.nanoClock().nanoTime() - startNs;
-        plan.sort(ctx.nanoClock());
-        return new Collected(plan, replay.records(), replay.highestLsnReplayed(), readNs);
-    }
-
-    /**
-     * A collected plan and what its walk of the log found.
-     */
-    private static final class Collected
-    {
-        final ReplayPlan plan;
-        final long records;
-        final long highestLsn;
-        final long readNs;
-
-        Collected(final ReplayPlan plan, final long records, final long highestLsn, final long readNs)
-        {
-            this.plan = plan;
-            this.records = records;
-            this.highestLsn = highestLsn;
-            this.readNs = readNs;
-        }
+        return CollectedPlan.collect(mirror, cpLsnBefore, ctx.pool().blockSize(), ctx.nanoClock());
     }
 
     private void resyncArray() throws IOException

@@ -4,10 +4,8 @@ import io.tandem.controller.pool.AllocationMap;
 import io.tandem.staging.block.BlockDevice;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -55,12 +53,12 @@ public final class ReplayPlan implements ReplayTarget
     public static final int MAX_BLOCKS = 1 << 22;
 
     /** Low bits of a collected entry: its index, so that sorting keeps a block's writes in log order. */
-    private static final int INDEX_BITS = 22;
-    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+    static final int INDEX_BITS = 22;
+    static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
     /** Blocks of a volume an entry can name. */
     private static final long MAX_BLOCK_COUNT = 1L << (63 - INDEX_BITS);
     /** Entries written between two reports of progress. */
-    private static final int PROGRESS_EVERY = 1024;
+    static final int PROGRESS_EVERY = 1024;
     /** Bits of a block index each pass of the sort orders by. */
     private static final int RADIX_BITS = 11;
     private static final int RADIX_MASK = (1 << RADIX_BITS) - 1;
@@ -400,135 +398,5 @@ public final class ReplayPlan implements ReplayTarget
     public long writeNs()
     {
         return writeNs;
-    }
-
-    /**
-     * Writes sorted entries to the device, adjacent blocks in one write, each block from where it lies.
-     */
-    private static final class RunWriter
-    {
-        private final BlockDevice device;
-        private final DirectBuffer source;
-        private final int blockSize;
-        private final int[] runSources;
-        /** Views of the source's memory, one per block of a run; null for a source with none (on the heap). */
-        private final ByteBuffer[] runViews;
-        private final AtomicLongArray progress;
-        private final int index;
-        private final long bytes;
-        private final long steps;
-        private ByteBuffer copy;
-        private UnsafeBuffer copyBuffer;
-        private long writes;
-
-        RunWriter(
-            final BlockDevice device,
-            final DirectBuffer source,
-            final int blockSize,
-            final AtomicLongArray progress,
-            final int index,
-            final long bytes,
-            final long steps)
-        {
-            this.device = device;
-            this.source = source;
-            this.blockSize = blockSize;
-            this.progress = progress;
-            this.index = index;
-            this.bytes = bytes;
-            this.steps = steps;
-            this.runSources = new int[Math.max(1, RUN_LENGTH / blockSize)];
-            this.runViews = new ByteBuffer[runSources.length];
-            final ByteBuffer memory = null == source ? null : source.byteBuffer();
-            if (null != memory && memory.isDirect())
-            {
-                for (int i = 0; i < runViews.length; i++)
-                {
-                    runViews[i] = memory.duplicate();
-                }
-            }
-        }
-
-        /**
-         * Writes entries {@code from} to {@code to} of {@code sorted}, the last of each block.
-         *
-         * @param cutsBefore cuts done before these entries, for the progress.
-         * @return blocks written.
-         */
-        long write(final long[] sorted, final int from, final int to, final int[] sourceOffsets, final int cutsBefore)
-            throws IOException
-        {
-            if (from == to)
-            {
-                return 0;
-            }
-            long runStart = sorted[from] >>> INDEX_BITS;
-            int inRun = 0;
-            long written = 0;
-            for (int i = from; i < to; i++)
-            {
-                final long block = sorted[i] >>> INDEX_BITS;
-                if (i + 1 < to && sorted[i + 1] >>> INDEX_BITS == block)
-                {
-                    continue; // a later write of the block wins
-                }
-                if (block != runStart + inRun || inRun == runSources.length)
-                {
-                    writeRun(runStart, inRun);
-                    runStart = block;
-                    inRun = 0;
-                }
-                runSources[inRun++] = sourceOffsets[(int)(sorted[i] & INDEX_MASK)];
-                written++;
-                if (0 == written % PROGRESS_EVERY)
-                {
-                    progress.lazySet(index, bytes * (i + cutsBefore) / steps);
-                }
-            }
-            writeRun(runStart, inRun);
-            return written;
-        }
-
-        /**
-         * One block as it lies, several in one gathering write where the device takes one; else copied first.
-         */
-        private void writeRun(final long firstBlock, final int blocks) throws IOException
-        {
-            writes++;
-            if (null != runViews[0])
-            {
-                final int adjustment = source.wrapAdjustment();
-                for (int i = 0; i < blocks; i++)
-                {
-                    final int at = adjustment + runSources[i];
-                    runViews[i].clear().position(at).limit(at + blockSize);
-                }
-                if (1 == blocks)
-                {
-                    device.write(firstBlock, runViews[0]);
-                    return;
-                }
-                if (device.writeGathered(firstBlock, runViews, 0, blocks))
-                {
-                    return;
-                }
-            }
-            if (null == copy)
-            {
-                copy = ByteBuffer.allocateDirect(runSources.length * blockSize);
-                copyBuffer = new UnsafeBuffer(copy);
-            }
-            for (int i = 0; i < blocks; i++)
-            {
-                copyBuffer.putBytes(i * blockSize, source, runSources[i], blockSize);
-            }
-            copy.clear().limit(blocks * blockSize);
-            device.write(firstBlock, copy);
-        }
-
-        long writes()
-        {
-            return writes;
-        }
     }
 }

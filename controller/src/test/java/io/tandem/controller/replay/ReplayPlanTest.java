@@ -43,7 +43,8 @@ class ReplayPlanTest
         {
             try (FileBlockDevice inOrder = FileBlockDevice.open(dir.resolve("in-order-" + seed), BLOCK_SIZE, BLOCKS,
                 true);
-                FileBlockDevice planned = FileBlockDevice.open(dir.resolve("planned-" + seed), BLOCK_SIZE, BLOCKS, true))
+                FileBlockDevice planned = FileBlockDevice.open(dir.resolve("planned-" + seed), BLOCK_SIZE, BLOCKS,
+                    true))
             {
                 final byte[] initial = new byte[LENGTH];
                 Arrays.fill(initial, (byte)0x33);
