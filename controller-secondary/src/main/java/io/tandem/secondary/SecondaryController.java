@@ -79,6 +79,7 @@ public final class SecondaryController implements AutoCloseable, RoleMetrics
     private volatile boolean takeoverRequested;
     private volatile boolean takeoverForced;
     private volatile boolean takingOver;
+    private volatile boolean wasInSync;
     /** The takeover running now, for its progress; null when none runs. */
     private volatile Takeover runningTakeover;
     /** Takeovers started, and refused when they were to start, in this controller's life as secondary. */
@@ -269,6 +270,15 @@ public final class SecondaryController implements AutoCloseable, RoleMetrics
     public Handover handover()
     {
         return handover;
+    }
+
+    /**
+     * @return true once this secondary has held the primary's mirror in sync (mode {@code IN_SYNC}): its mirror
+     * session and everything it loads are up, and it could take over without loss.
+     */
+    public boolean wasInSync()
+    {
+        return wasInSync;
     }
 
     public ControllerContext context()
@@ -556,6 +566,10 @@ public final class SecondaryController implements AutoCloseable, RoleMetrics
             {
                 return 0;
             }
+            if (SecondaryMode.IN_SYNC == change.to())
+            {
+                wasInSync = true;
+            }
             if (null != ctx.journal())
             {
                 ctx.journal().note("secondary", before + " -> " + change.to() + ": " + change.why());
@@ -693,8 +707,10 @@ public final class SecondaryController implements AutoCloseable, RoleMetrics
             {
                 final String summary = "took over at epoch " + result.newEpoch() + ": detection " +
                     (requested ? "- (on command)" : detectedAfterMs + " ms") + ", fence " + result.fenceMs() +
-                    " ms, scan " + result.scanMs() + " ms, replay " + result.replayMs() + " ms (" +
-                    result.recordsReplayed() + " records, " + result.bytesReplayed() + " bytes), CP " +
+                    " ms, scan " + result.scanMs() + " ms beside collecting " + result.collectMs() + " ms, replay " +
+                    result.replayMs() + " ms (" + result.recordsReplayed() + " records, " + result.bytesReplayed() +
+                    " bytes; scan to replayed " + result.scanToReplayedMs() + " ms, " +
+                    String.format("%.2f", result.scanAndReplayBytesPerSecond() / 1e9) + " GB/s), CP " +
                     result.cpMs() + " ms, total " + totalMs + " ms before serving";
                 takeoverOutcome = summary;
                 if (null != ctx.journal())

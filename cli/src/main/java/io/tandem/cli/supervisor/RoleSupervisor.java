@@ -2,6 +2,7 @@ package io.tandem.cli.supervisor;
 
 import io.tandem.secondary.Handover;
 import io.tandem.secondary.SecondaryController;
+import io.tandem.secondary.takeover.ReplayWarmup;
 import io.tandem.controller.ControllerContext;
 import io.tandem.controller.RoleHandoff;
 import io.tandem.interconnect.DriverSpares;
@@ -56,6 +57,8 @@ public final class RoleSupervisor implements AutoCloseable
     private volatile boolean stopping;
     private volatile Throwable failure;
     private boolean startWithoutMirror;
+    /** The replay's warm-up ran, or runs: once a JVM, on the supervisor's thread's word. */
+    private boolean replayWarmed;
     private long handedEpoch;
 
     private RoleSupervisor(final ControllerContext template, final Role initial, final PrintStream progress)
@@ -199,6 +202,10 @@ public final class RoleSupervisor implements AutoCloseable
                 else
                 {
                     final SecondaryController current = secondary;
+                    if (!replayWarmed && current.wasInSync())
+                    {
+                        warmReplay();
+                    }
                     final Handover handover = current.handover();
                     if (null != handover)
                     {
@@ -232,6 +239,28 @@ public final class RoleSupervisor implements AutoCloseable
                 return;
             }
         }
+    }
+
+    /**
+     * Runs a takeover's scan and replay ahead of need, once, on a thread of its own, so that a takeover runs them
+     * compiled. Not before the secondary first holds the mirror in sync: the JIT throws away code compiled before
+     * the mirror session loads its classes (code that assumed one subclass of a buffer class, for one), and it
+     * compiles sooner once the start's own compilations are done.
+     */
+    private void warmReplay()
+    {
+        replayWarmed = true;
+        final ReplayWarmup replay = new ReplayWarmup(template.controllerDir().resolve("replay-warmup"));
+        final Thread warming = new Thread(() ->
+        {
+            replay.run();
+            progress.println("controller " + template.controllerId() + ": ran a takeover's scan and replay " +
+                replay.rounds() + " times ahead of need in " + TimeUnit.NANOSECONDS.toMillis(replay.tookNs()) + " ms" +
+                (null == replay.failure() ? "" : " (stopped: " + replay.failure() + ")"));
+        }, "tandem-replay-warmup");
+        warming.setDaemon(true);
+        warming.setPriority(Thread.MIN_PRIORITY);
+        warming.start();
     }
 
     public Role role()

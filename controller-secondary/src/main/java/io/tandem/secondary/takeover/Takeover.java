@@ -7,7 +7,7 @@ import io.tandem.controller.pool.Superblock;
 import io.tandem.controller.replay.MapMarks;
 import io.tandem.controller.replay.PoolWriter;
 import io.tandem.controller.replay.Replay;
-import io.tandem.controller.replay.SortedBlockWriter;
+import io.tandem.controller.replay.ReplayPlan;
 import io.tandem.nvlog.LogRecord;
 import io.tandem.nvlog.NvLog;
 import io.tandem.recovery.consumer.ConsumerGraph;
@@ -34,23 +34,34 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * The secondary's takeover of the pool, as a graph of recovery consumers (DESIGN.md, "Takeover and giveback"):
  * <pre>
- *   fence -&gt; load-superblock -+-&gt; scan-stream-0 -&gt; replay-stream-0 -+-&gt; consistency-point
- *                             +-&gt; scan-stream-1 -&gt; replay-stream-1 -+
- *                             +-&gt; ...                              -+
+ *   fence -&gt; load-superblock -+-&gt; scan    -+-&gt; replay -&gt; consistency-point
+ *                             +-&gt; collect -+
  * </pre>
  * <ul>
  *   <li>fence: refuses a stale mirror unless forced (before touching anything), takes the pool with a new epoch,
  *   and kills the partner's process if it still runs (by the process id in its mailbox);</li>
  *   <li>load-superblock: reads the CP LSN, below which the pool holds every write, and the pool's allocation map as
  *   of it;</li>
- *   <li>scan-stream-i: checks that the mirror holds the whole stream ({@link StreamScan}) and counts what it
- *   holds above the CP LSN; streams are scanned in parallel;</li>
- *   <li>replay-stream-i: writes the stream's records above the CP LSN into the pool's volume, in stream order;
- *   streams are replayed in parallel (a block belongs to one stream, see {@link PoolWriter}), marking the map as
- *   they go (a block written is data, whole blocks zeroed zero or hole);</li>
+ *   <li>scan: checks that the mirror holds every stream whole ({@link MirrorScan}) and counts what each holds above
+ *   the CP LSN, in one walk of the log;</li>
+ *   <li>collect, beside the scan: reads what the records of every stream above the CP LSN change into a
+ *   {@link ReplayPlan}, in another walk of the log, and sorts it; it writes nothing, so it need not wait for the
+ *   scan's verdict;</li>
+ *   <li>replay: writes the plan into the pool's volume, in one sorted pass (the last write of each block winning,
+ *   neighbouring streams' stripes joined), so the volume ends as a replay in log order leaves it, marking the map
+ *   in log order (a block written is data, whole blocks zeroed zero or hole);</li>
  *   <li>consistency-point: forces the volume (at durability power) and records the new CP LSN under the new
  *   epoch, with the map as of it.</li>
  * </ul>
+ * An array pool's takeover also resyncs, beside the scan and the replay, the regions the dead owner's write-intent
+ * bitmap marks ({@code resync-array}, after load-superblock, before the CP).
+ * <p>
+ * Why one scan and one replay, not one per stream in parallel: the buffered writes of the one volume file serialize
+ * on its inode lock, so parallel replays only waited for each other (spinning on the lock, on a 2-core machine a
+ * core taken from the other steps); each stream's walk read the headers of every stream's records; and the fewer
+ * the steps, the less code a secondary that never took over runs cold (bench/README.md, "Takeover replay of a full
+ * NVLog"). The one writer is the bound, so all that can go beside it is reading the log: the collect beside the
+ * scan.
  * Serving is the caller's: once {@link #run()} returns a result that {@link TakeoverResult#passed() passed}, the
  * pool is this controller's in {@link TakeoverResult#newEpoch()} and holds every mirrored write up to
  * {@link TakeoverResult#cpLsnAfter()}. Once one step fails nothing more is started ({@link FailurePolicy#HALT}),
@@ -60,7 +71,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the pool's epoch before the takeover. A secondary that crashed during a takeover and runs it again computes the same
  * id (the pool it already fenced shows it as owner in E + 1) and, given a journal reader, skips the steps the journal
  * says were done. Every step is safe to repeat: the fence does not bump an epoch it already owns, and a replay writes
- * the same bytes again. The allocation map lives in this process only until the CP records it, so a replay the
+ * the same bytes again. A plan collected by an earlier walk is gone with its process: a replay that finds none
+ * collects its own. The allocation map lives in this process only until the CP records it, so a replay the
  * journal says was done is read through again for its marks alone ({@link MapMarks}) before the CP.
  * <p>
  * The mirror log must not change while the takeover runs: stop receiving from the partner first. One takeover
@@ -74,8 +86,9 @@ public final class Takeover
     public static final String RESYNC_ARRAY = "resync-array";
     public static final String OPERATION_PREFIX = "takeover-epoch-";
 
-    private static final String SCAN_PREFIX = "scan-stream-";
-    private static final String REPLAY_PREFIX = "replay-stream-";
+    public static final String SCAN = "scan";
+    public static final String COLLECT = "collect";
+    public static final String REPLAY = "replay";
 
     private final TakeoverContext ctx;
     private final NvLog mirror;
@@ -88,14 +101,18 @@ public final class Takeover
     /** The pool's allocation map as of the CP LSN, marked by the replays; recorded by the CP. */
     private final AllocationMap map;
     private final ConsumerGraph graph;
+    /** What the scan found above the CP LSN per stream: the replay's records and bytes, once they agree. */
     private final AtomicLongArray scanRecordsAbove;
     private final AtomicLongArray scanBytesAbove;
-    private final AtomicLongArray replayedSoFar;
-    private final AtomicLongArray replayRecords;
-    private final AtomicLongArray replayBytes;
-    private final AtomicLongArray replayHighestLsn;
+    /** Bytes replayed so far, at index 0, for the progress bar. */
+    private final AtomicLongArray replayedSoFar = new AtomicLongArray(1);
+    /** What the collect step read, for the replay; null until it ran in this walk. */
+    private volatile CollectedPlan collected;
+    private volatile boolean replayed;
+    private volatile long replayHighestLsn = -1;
     private final Phase fencePhase = new Phase();
     private final Phase scanPhase = new Phase();
+    private final Phase collectPhase = new Phase();
     private final Phase replayPhase = new Phase();
     private final Phase cpPhase = new Phase();
     private String operationId;
@@ -125,10 +142,6 @@ public final class Takeover
         this.map = AllocationMap.allData(ctx.pool().blockSize(), ctx.pool().volumeSize() / ctx.pool().blockSize());
         this.scanRecordsAbove = new AtomicLongArray(streams);
         this.scanBytesAbove = new AtomicLongArray(streams);
-        this.replayedSoFar = new AtomicLongArray(streams);
-        this.replayRecords = new AtomicLongArray(streams);
-        this.replayBytes = new AtomicLongArray(streams);
-        this.replayHighestLsn = new AtomicLongArray(streams);
         this.graph = buildGraph();
     }
 
@@ -138,16 +151,6 @@ public final class Takeover
     public static String operationId(final long previousEpoch)
     {
         return OPERATION_PREFIX + previousEpoch;
-    }
-
-    public static String scanStep(final int stream)
-    {
-        return SCAN_PREFIX + stream;
-    }
-
-    public static String replayStep(final int stream)
-    {
-        return REPLAY_PREFIX + stream;
     }
 
     /**
@@ -191,14 +194,13 @@ public final class Takeover
                 running.append(running.length() == 0 ? "" : ",").append(status.name());
             }
         }
-        long replayed = 0;
         long toReplay = 0;
         for (int s = 0; s < streams; s++)
         {
-            replayed += replayedSoFar.get(s);
             toReplay += scanBytesAbove.get(s);
         }
-        return new TakeoverProgress(settled, steps.statuses().size(), running.toString(), replayed, toReplay);
+        return new TakeoverProgress(settled, steps.statuses().size(), running.toString(), replayedSoFar.get(0),
+            toReplay);
     }
 
     /**
@@ -234,7 +236,7 @@ public final class Takeover
         {
             operationId = "takeover";
             return new TakeoverResult(operationId, false, "takeover", ex, -1, -1, -1, -1, new long[streams],
-                new long[streams], 0, 0, 0, 0, null, null);
+                new long[streams], 0, 0, 0, 0, 0, 0, null, null);
         }
         // a takeover resumed after a crash finds the pool already fenced by this controller
         previousEpoch = start.owner() == controllerId ? start.epoch() - 1 : start.epoch();
@@ -268,7 +270,7 @@ public final class Takeover
         catch (final IOException ex)
         {
             final TakeoverResult result = new TakeoverResult(operationId, false, "takeover", ex, previousEpoch,
-                newEpoch, cpLsnBefore, cpLsnAfter, new long[streams], new long[streams], 0, 0, 0, 0, null, null);
+                newEpoch, cpLsnBefore, cpLsnAfter, new long[streams], new long[streams], 0, 0, 0, 0, 0, 0, null, null);
             journalStep("takeover", "FAILED", result.toString());
             return result;
         }
@@ -302,7 +304,8 @@ public final class Takeover
             Thread.currentThread().interrupt();
             result = new TakeoverResult(operationId, false, "takeover", ex, previousEpoch, newEpoch, cpLsnBefore,
                 cpLsnAfter, new long[streams], new long[streams], fencePhase.durationNs(), scanPhase.durationNs(),
-                replayPhase.durationNs(), cpPhase.durationNs(), fenceDetail, current.snapshot());
+                collectPhase.durationNs(), replayPhase.durationNs(), scanToReplayedNs(), cpPhase.durationNs(),
+                fenceDetail, current.snapshot());
         }
         journalStep("takeover", result.passed() ? "DONE" : "FAILED", result.toString());
         return result;
@@ -336,14 +339,15 @@ public final class Takeover
         }
         final long[] records = new long[streams];
         final long[] bytes = new long[streams];
-        for (int s = 0; s < streams; s++)
+        for (int s = 0; s < streams && replayed; s++)
         {
-            records[s] = replayRecords.get(s);
-            bytes[s] = replayBytes.get(s);
+            records[s] = scanRecordsAbove.get(s);
+            bytes[s] = scanBytesAbove.get(s);
         }
         return new TakeoverResult(operationId, outcome.passed(), failedStep, cause, previousEpoch, newEpoch,
             cpLsnBefore, cpLsnAfter, records, bytes, fencePhase.durationNs(), scanPhase.durationNs(),
-            replayPhase.durationNs(), cpPhase.durationNs(), fenceDetail, outcome.snapshot());
+            collectPhase.durationNs(), replayPhase.durationNs(), scanToReplayedNs(), cpPhase.durationNs(), fenceDetail,
+            outcome.snapshot());
     }
 
     private ConsumerGraph buildGraph()
@@ -353,21 +357,14 @@ public final class Takeover
             .register(FENCE, timed(fencePhase, c -> fence()), timeoutMs, TimeUnit.MILLISECONDS)
             .register(LOAD_SUPERBLOCK, timed(fencePhase, c -> loadSuperblock()), timeoutMs, TimeUnit.MILLISECONDS,
                 FENCE);
-        final String[] replays = new String[streams];
-        for (int s = 0; s < streams; s++)
-        {
-            final int stream = s;
-            replays[s] = replayStep(s);
-            registry
-                .register(scanStep(s), timed(scanPhase, c -> scan(stream)), timeoutMs, TimeUnit.MILLISECONDS,
-                    LOAD_SUPERBLOCK)
-                .register(replays[s], timed(replayPhase, c -> replay(stream)), timeoutMs, TimeUnit.MILLISECONDS,
-                    scanStep(s));
-        }
+        registry
+            .register(SCAN, timed(scanPhase, c -> scan()), timeoutMs, TimeUnit.MILLISECONDS, LOAD_SUPERBLOCK)
+            .register(COLLECT, timed(collectPhase, c -> collect()), timeoutMs, TimeUnit.MILLISECONDS, LOAD_SUPERBLOCK)
+            .register(REPLAY, timed(replayPhase, c -> replay()), timeoutMs, TimeUnit.MILLISECONDS, SCAN, COLLECT);
         final String[] beforeCp;
         if (ctx.pool().layout().single())
         {
-            beforeCp = replays;
+            beforeCp = new String[] { REPLAY };
         }
         else
         {
@@ -375,8 +372,7 @@ public final class Takeover
             // write-intent bitmap names their regions, and they are made whole beside the replay
             registry.register(RESYNC_ARRAY, timed(replayPhase, c -> resyncArray()), timeoutMs, TimeUnit.MILLISECONDS,
                 LOAD_SUPERBLOCK);
-            beforeCp = java.util.Arrays.copyOf(replays, streams + 1);
-            beforeCp[streams] = RESYNC_ARRAY;
+            beforeCp = new String[] { REPLAY, RESYNC_ARRAY };
         }
         registry.register(CONSISTENCY_POINT, timed(cpPhase, c -> consistencyPoint()), timeoutMs,
             TimeUnit.MILLISECONDS, beforeCp);
@@ -495,40 +491,78 @@ public final class Takeover
             superblock.mirrorGeneration());
     }
 
-    private void scan(final int stream)
+    private void scan()
     {
-        final StreamScan scan = new StreamScan(stream, cpLsnBefore).scan(mirror);
-        if (null != scan.problem())
-        {
-            throw new MirrorGapException(stream, scan.problem());
-        }
-        scanRecordsAbove.set(stream, scan.recordsAbove());
-        scanBytesAbove.set(stream, scan.bytesAbove());
-        journalStep(scanStep(stream), "DONE", scan.records() + " records, " +
-            scan.recordsAbove() + " (" + scan.bytesAbove() + " bytes) above CP LSN " + cpLsnBefore + " up to LSN " +
-            scan.highestLsn() + (0 == scan.harmlessGaps() ? "" : ", " + scan.harmlessGaps() +
-            " gaps below the CP LSN (already in the pool)"));
+        final MirrorScan scan = scanMirror();
+        journalStep(SCAN, "DONE", scan.summary());
     }
 
-    private void replay(final int stream) throws IOException
+    /**
+     * Scans every stream and keeps what each holds above the CP LSN.
+     *
+     * @throws MirrorGapException if a stream is not whole.
+     */
+    private MirrorScan scanMirror()
+    {
+        final MirrorScan scan = new MirrorScan(streams, cpLsnBefore).scan(mirror);
+        if (null != scan.problem())
+        {
+            throw new MirrorGapException(scan.problemStream(), scan.problem());
+        }
+        for (int s = 0; s < streams; s++)
+        {
+            scanRecordsAbove.set(s, scan.recordsAbove(s));
+            scanBytesAbove.set(s, scan.bytesAbove(s));
+        }
+        return scan;
+    }
+
+    private void replay() throws IOException
     {
         if (ctx.ownership().isFenced(newEpoch))
         {
             final Superblock superblock = ctx.pool().superblocks().read();
             throw fenced(superblock.epoch(), superblock.owner());
         }
-        final Replay replay = new Replay(new SortedBlockWriter(writer, volume), cpLsnBefore)
-            .progress(replayedSoFar, stream)
-            .replay(mirror, stream, new LogRecord());
-        if (!resumed.contains(scanStep(stream)) && replay.records() != scanRecordsAbove.get(stream))
+        if (resumed.contains(SCAN))
         {
-            throw new IllegalStateException("stream " + stream + ": replayed " + replay.records() +
-                " records, the scan found " + scanRecordsAbove.get(stream) +
-                ": the mirror log changed during the takeover");
+            scanMirror(); // what each stream holds, for the result; checked again on the way
         }
-        replayRecords.set(stream, replay.records());
-        replayBytes.set(stream, replay.bytes());
-        replayHighestLsn.set(stream, replay.highestLsnReplayed());
+        // none if the collect was done by an earlier walk, in a process that is gone
+        final CollectedPlan plan = null == collected ? collectPlan() : collected;
+        long scanned = 0;
+        for (int s = 0; s < streams; s++)
+        {
+            scanned += scanRecordsAbove.get(s);
+        }
+        if (plan.records != scanned)
+        {
+            throw new IllegalStateException("collected " + plan.records + " records to replay, the scan found " +
+                scanned + ": the mirror log changed during the takeover");
+        }
+        plan.plan.execute(writer, volume, ctx.nanoClock(), replayedSoFar, 0);
+        replayHighestLsn = plan.highestLsn;
+        replayed = true;
+        if (null != journal)
+        {
+            // where the replay's time went: reading the log and collecting, sorting, writing
+            journal.note("takeover", operationId + ": replayed " + plan.records + " records, " +
+                plan.plan.bytes() + " bytes: " + plan.plan.blocksWritten() + " blocks (of " +
+                plan.plan.blocksCollected() + " collected) in " + plan.plan.deviceWrites() + " device writes, and " +
+                plan.plan.cuts() + " writes or zeroings of parts of blocks; read and collected in " +
+                plan.readNs / 1000 + " us, sorted in " + plan.plan.sortNs() / 1000 + " us, written in " +
+                plan.plan.writeNs() / 1000 + " us");
+        }
+    }
+
+    private void collect()
+    {
+        collected = collectPlan();
+    }
+
+    private CollectedPlan collectPlan()
+    {
+        return CollectedPlan.collect(mirror, cpLsnBefore, ctx.pool().blockSize(), ctx.nanoClock());
     }
 
     private void resyncArray() throws IOException
@@ -553,17 +587,15 @@ public final class Takeover
             volume.flush();
         }
         long highestLsn = cpLsnBefore;
-        for (int s = 0; s < streams; s++)
+        if (resumed.contains(REPLAY))
         {
-            if (resumed.contains(replayStep(s)))
-            {
-                new Replay(new MapMarks(map), cpLsnBefore).replay(mirror, s, new LogRecord());
-                highestLsn = Math.max(highestLsn, highestInStream(s));
-            }
-            else
-            {
-                highestLsn = Math.max(highestLsn, replayHighestLsn.get(s));
-            }
+            highestLsn = Math.max(highestLsn,
+                new Replay(new MapMarks(map), cpLsnBefore).replay(mirror, Integer.MIN_VALUE, new LogRecord())
+                    .highestLsnReplayed());
+        }
+        else
+        {
+            highestLsn = Math.max(highestLsn, replayHighestLsn);
         }
         final long[] words = new long[map.wordCount()];
         map.copyTo(words);
@@ -581,14 +613,14 @@ public final class Takeover
     }
 
     /**
-     * @return the highest LSN of the stream above the CP LSN, for a replay an earlier walk did.
+     * @return from the first start of the scan or the collect to the end of the replay; 0 unless all three ran.
      */
-    private long highestInStream(final int stream)
+    private long scanToReplayedNs()
     {
-        final long[] highest = {-1};
-        mirror.forEachInStream(stream, cpLsnBefore + 1, new LogRecord(),
-            record -> highest[0] = Math.max(highest[0], record.lsn()));
-        return highest[0];
+        final long start = Math.min(scanPhase.firstStartNs.get(), collectPhase.firstStartNs.get());
+        final long end = replayPhase.lastEndNs.get();
+        return 0 == scanPhase.durationNs() || 0 == collectPhase.durationNs() || 0 == replayPhase.durationNs() ?
+            0 : end - start;
     }
 
     private IllegalStateException fenced(final long epoch, final int owner)

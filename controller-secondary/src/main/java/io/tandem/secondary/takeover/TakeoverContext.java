@@ -31,7 +31,7 @@ public final class TakeoverContext
     public static final long STEP_TIMEOUT_DEFAULT_MS = 120_000;
 
     public static final String MAX_PARALLELISM_PROP_NAME = "tandem.takeover.maxParallelism";
-    /** Steps run at once at most: streams are scanned and replayed this many at a time. */
+    /** Steps run at once at most: an array pool's resync runs beside the scan and the replay. */
     public static final int MAX_PARALLELISM_DEFAULT = GraphEngineContext.MAX_PARALLELISM_DEFAULT;
 
     private Pool pool;

@@ -27,7 +27,9 @@ public final class TakeoverResult
     private final long[] bytesReplayed;
     private final long fenceNs;
     private final long scanNs;
+    private final long collectNs;
     private final long replayNs;
+    private final long scanToReplayedNs;
     private final long cpNs;
     private final String fenceDetail;
     private final WalkSnapshot snapshot;
@@ -45,7 +47,9 @@ public final class TakeoverResult
         final long[] bytesReplayed,
         final long fenceNs,
         final long scanNs,
+        final long collectNs,
         final long replayNs,
+        final long scanToReplayedNs,
         final long cpNs,
         final String fenceDetail,
         final WalkSnapshot snapshot)
@@ -62,7 +66,9 @@ public final class TakeoverResult
         this.bytesReplayed = bytesReplayed.clone();
         this.fenceNs = fenceNs;
         this.scanNs = scanNs;
+        this.collectNs = collectNs;
         this.replayNs = replayNs;
+        this.scanToReplayedNs = scanToReplayedNs;
         this.cpNs = cpNs;
         this.fenceDetail = fenceDetail;
         this.snapshot = snapshot;
@@ -153,6 +159,42 @@ public final class TakeoverResult
         return Arrays.stream(bytesReplayed).sum();
     }
 
+    /**
+     * @return bytes replayed per second from the start of the scan (or the collect beside it) to the end of the
+     * replay: the rate a takeover's replay of a full log is judged by; 0 if nothing was replayed.
+     */
+    public double scanAndReplayBytesPerSecond()
+    {
+        return 0 == scanToReplayedNs ? 0 : bytesReplayed() * 1e9 / scanToReplayedNs;
+    }
+
+    /**
+     * @return from the start of the scan (or the collect beside it, whichever began first) to the end of the replay;
+     * 0 if they did not all run in this takeover.
+     */
+    public long scanToReplayedNs()
+    {
+        return scanToReplayedNs;
+    }
+
+    public long scanToReplayedMs()
+    {
+        return TimeUnit.NANOSECONDS.toMillis(scanToReplayedNs);
+    }
+
+    /**
+     * @return how long reading the log into a plan took, beside the scan.
+     */
+    public long collectNs()
+    {
+        return collectNs;
+    }
+
+    public long collectMs()
+    {
+        return TimeUnit.NANOSECONDS.toMillis(collectNs);
+    }
+
     public long fenceMs()
     {
         return TimeUnit.NANOSECONDS.toMillis(fenceNs);
@@ -225,7 +267,9 @@ public final class TakeoverResult
             .append("; replayed ").append(recordsReplayed()).append(" records, ").append(bytesReplayed())
             .append(" bytes ").append(Arrays.toString(recordsReplayed))
             .append("; fence ").append(fenceMs()).append(" ms, scan ").append(scanMs())
-            .append(" ms, replay ").append(replayMs()).append(" ms, cp ").append(cpMs()).append(" ms");
+            .append(" ms, collect ").append(collectMs()).append(" ms, replay ").append(replayMs())
+            .append(" ms (scan to replayed ").append(scanToReplayedMs()).append(" ms), cp ").append(cpMs())
+            .append(" ms");
         return text.toString();
     }
 }

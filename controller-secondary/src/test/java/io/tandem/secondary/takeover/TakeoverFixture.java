@@ -10,6 +10,7 @@ import io.tandem.controller.pool.PoolContext;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.recovery.journal.EventJournalContext;
 import io.tandem.staging.NvramContext;
+import io.tandem.staging.block.BlockDevice;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
 /**
  * A pool owned by the partner (controller 1) in epoch 1 whose CP LSN is in the middle of a mirror log that holds
@@ -36,6 +38,7 @@ final class TakeoverFixture implements AutoCloseable
     static final int OPERATIONS = 120;
 
     final Path dir;
+    final boolean wholeBlocks;
     final Pool pool;
     final Ownership ownership;
     final NvLog mirror;
@@ -72,9 +75,27 @@ final class TakeoverFixture implements AutoCloseable
     TakeoverFixture(final Path dir, final int gapStream, final long gapAfterLsn, final boolean mappedVolume)
         throws IOException
     {
+        this(dir, gapStream, gapAfterLsn, mappedVolume, false, UnaryOperator.identity());
+    }
+
+    /**
+     * @param wholeBlocks  every write and zeroing covers whole blocks (as most clients' do), so the replay collects
+     *                     and sorts them all; else any bytes, most of them parts of blocks.
+     * @param volumeWrapper wraps the pool's volume as every opener sees it, the takeover's too.
+     */
+    TakeoverFixture(
+        final Path dir,
+        final int gapStream,
+        final long gapAfterLsn,
+        final boolean mappedVolume,
+        final boolean wholeBlocks,
+        final UnaryOperator<BlockDevice> volumeWrapper)
+        throws IOException
+    {
         this.dir = dir;
+        this.wholeBlocks = wholeBlocks;
         pool = Pool.open(new PoolContext().dir(dir.resolve("pool")).volumeSize(VOLUME_SIZE).blockSize(BLOCK_SIZE)
-            .mappedVolume(mappedVolume));
+            .mappedVolume(mappedVolume).volumeWrapper(volumeWrapper));
         ownership = new Ownership(pool.superblocks());
         mirror = NvLog.open(new NvLogContext().streamCount(STREAMS).stripeSize(STRIPE_SIZE)
             .maxPayloadLength(STRIPE_SIZE)
@@ -95,15 +116,15 @@ final class TakeoverFixture implements AutoCloseable
         final long[] nextSequence = new long[STREAMS];
         Arrays.fill(nextSequence, 1);
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[STRIPE_SIZE]);
-        cpLsn = countPieces(new Random(42), partitioner) / 2;
+        cpLsn = countPieces(new Random(42), partitioner, wholeBlocks) / 2;
         final long gapAfter = -1 == gapAfterLsn ? cpLsn : gapAfterLsn;
         boolean gapMade = false;
         long lsn = 0;
         for (int op = 0; op < OPERATIONS; op++)
         {
             final boolean zero = random.nextInt(4) == 0;
-            final long length = zero ? 1 + random.nextInt(20_000) : 1 + random.nextInt(6_000);
-            final long offset = random.nextInt((int)(VOLUME_SIZE - length));
+            final long length = length(random, zero, wholeBlocks);
+            final long offset = offset(random, length, wholeBlocks);
             for (long at = offset, end = offset + length; at < end; )
             {
                 final int piece = partitioner.pieceLength(at, end - at);
@@ -164,15 +185,15 @@ final class TakeoverFixture implements AutoCloseable
     /**
      * @return how many records the operations make, so the CP LSN can be put in the middle.
      */
-    private static long countPieces(final Random random, final StreamPartitioner partitioner)
+    private static long countPieces(final Random random, final StreamPartitioner partitioner, final boolean wholeBlocks)
     {
         long pieces = 0;
         final byte[] ignored = new byte[STRIPE_SIZE];
         for (int op = 0; op < OPERATIONS; op++)
         {
             final boolean zero = random.nextInt(4) == 0;
-            final long length = zero ? 1 + random.nextInt(20_000) : 1 + random.nextInt(6_000);
-            final long offset = random.nextInt((int)(VOLUME_SIZE - length));
+            final long length = length(random, zero, wholeBlocks);
+            final long offset = offset(random, length, wholeBlocks);
             for (long at = offset, end = offset + length; at < end; )
             {
                 at += partitioner.pieceLength(at, end - at);
@@ -184,6 +205,24 @@ final class TakeoverFixture implements AutoCloseable
             }
         }
         return pieces;
+    }
+
+    private static long length(final Random random, final boolean zero, final boolean wholeBlocks)
+    {
+        if (wholeBlocks)
+        {
+            return (long)(1 + random.nextInt(zero ? 5 : 12)) * BLOCK_SIZE;
+        }
+        return zero ? 1 + random.nextInt(20_000) : 1 + random.nextInt(6_000);
+    }
+
+    private static long offset(final Random random, final long length, final boolean wholeBlocks)
+    {
+        if (wholeBlocks)
+        {
+            return (long)random.nextInt((int)((VOLUME_SIZE - length) / BLOCK_SIZE) + 1) * BLOCK_SIZE;
+        }
+        return random.nextInt((int)(VOLUME_SIZE - length));
     }
 
     static byte initialByte(final int i)

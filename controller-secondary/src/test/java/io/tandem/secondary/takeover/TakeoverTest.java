@@ -18,9 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.tandem.secondary.takeover.TakeoverFixture.MY_ID;
 import static io.tandem.secondary.takeover.TakeoverFixture.PARTNER_ID;
@@ -39,36 +38,20 @@ class TakeoverTest
     Path dir;
 
     @Test
-    void replaysTheMirrorAboveTheCpLsnWithStreamsInParallelAndTakesACheckpoint() throws Exception
+    void replaysEveryStreamAboveTheCpLsnAndTakesACheckpoint() throws Exception
     {
         try (TakeoverFixture fixture = new TakeoverFixture(dir, -1))
         {
-            final CountDownLatch scansTogether = new CountDownLatch(2);
-            final CountDownLatch replaysTogether = new CountDownLatch(2);
-            final AtomicInteger alone = new AtomicInteger();
-            final TakeoverResult result = Takeover.run(fixture.context().stepHook(step ->
-            {
-                final CountDownLatch together = step.startsWith("scan-stream-") ? scansTogether :
-                    step.startsWith("replay-stream-") ? replaysTogether : null;
-                if (null != together)
-                {
-                    together.countDown();
-                    try
-                    {
-                        if (!together.await(5, TimeUnit.SECONDS))
-                        {
-                            alone.incrementAndGet();
-                        }
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        throw new IllegalStateException(ex);
-                    }
-                }
-            }));
+            final List<String> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+            final TakeoverResult result = Takeover.run(fixture.context().stepHook(steps::add));
 
             assertTrue(result.passed(), result::toString);
-            assertEquals(0, alone.get(), "a scan or replay ran with no other at the same time");
+            assertEquals(List.of(Takeover.FENCE, Takeover.LOAD_SUPERBLOCK), steps.subList(0, 2));
+            assertEquals(Set.of(Takeover.SCAN, Takeover.COLLECT), Set.copyOf(steps.subList(2, 4)),
+                "one scan and one collect of every stream, in either order");
+            assertEquals(List.of(Takeover.REPLAY, Takeover.CONSISTENCY_POINT), steps.subList(4, 6));
+            assertTrue(result.scanToReplayedNs() >= result.replayNs() && result.scanAndReplayBytesPerSecond() > 0,
+                result::toString);
             assertEquals("takeover-epoch-1", result.operationId());
             assertEquals(1, result.previousEpoch());
             assertEquals(2, result.newEpoch());
@@ -92,10 +75,37 @@ class TakeoverTest
             final List<JournalEvent> events = events();
             assertTrue(events.stream().anyMatch(e -> EventType.NOTE == e.type() &&
                 e.detail().contains("consistency-point")), "the graph is printed in the journal");
-            assertEquals(2 + 2 * STREAMS + 1, events.stream().filter(e -> EventType.CONSUMER_END == e.type() &&
+            assertEquals(6, events.stream().filter(e -> EventType.CONSUMER_END == e.type() &&
                 "DONE".equals(e.status()) && "takeover-epoch-1".equals(e.operation())).count());
             assertTrue(events.stream().anyMatch(e -> EventType.TAKEOVER_STEP == e.type() &&
                 "takeover".equals(e.subject()) && "DONE".equals(e.status())));
+        }
+    }
+
+    /**
+     * Whole-block writes and zeroings on every stream, overlapping: the replay writes each block once, in volume
+     * order, and a run of neighbouring blocks in one device write, across the stripes of different streams (a
+     * stream's own stripes are never neighbours). The volume ends as a replay in log order leaves it.
+     */
+    @Test
+    void writesTheBlocksOfEveryStreamInVolumeOrderJoiningNeighbouringStripes() throws Exception
+    {
+        final AtomicInteger writes = new AtomicInteger();
+        final AtomicLong largest = new AtomicLong();
+        try (TakeoverFixture fixture = new TakeoverFixture(dir, -1, -1, false, true, volume ->
+            new CountingDevice(volume, writes, largest)))
+        {
+            writes.set(0);
+            largest.set(0);
+
+            final TakeoverResult result = Takeover.run(fixture.context());
+
+            assertTrue(result.passed(), result::toString);
+            assertArrayEquals(fixture.model, fixture.volume(), "the pool is not the mirror replayed in log order");
+            assertTrue(writes.get() > 0 && writes.get() < fixture.recordsAbove,
+                writes + " device writes for " + fixture.recordsAbove + " records");
+            assertTrue(largest.get() > TakeoverFixture.STRIPE_SIZE, "no write joined two streams' stripes: the " +
+                "largest was " + largest + " bytes");
         }
     }
 
@@ -118,7 +128,7 @@ class TakeoverTest
             final TakeoverResult result = takeover.run();
 
             assertTrue(result.passed(), result::toString);
-            final int steps = 2 + 2 * STREAMS + 1;
+            final int steps = 6;
             final TakeoverProgress atFence = seen.get("fence");
             assertEquals(0, atFence.stepsDone());
             assertEquals(steps, atFence.steps());
@@ -194,13 +204,16 @@ class TakeoverTest
             final TakeoverResult result = Takeover.run(fixture.context());
 
             assertFalse(result.passed());
-            assertEquals(Takeover.scanStep(gapStream), result.failedStep());
+            assertEquals(Takeover.SCAN, result.failedStep());
             final MirrorGapException gap = assertInstanceOf(MirrorGapException.class, result.cause());
             assertEquals(gapStream, gap.stream());
             assertTrue(gap.getMessage().contains("stream " + gapStream) && gap.getMessage().contains("sequences"),
                 gap.getMessage());
+            assertEquals(ConsumerState.SKIPPED, result.snapshot().state(Takeover.REPLAY));
             assertEquals(ConsumerState.SKIPPED, result.snapshot().state(Takeover.CONSISTENCY_POINT));
             assertEquals(fixture.cpLsn, fixture.pool.superblocks().read().cpLsn(), "no checkpoint was taken");
+            assertArrayEquals(fixture.initialVolume(), fixture.volume(),
+                "the pool was written though the scan found the mirror not whole (collecting writes nothing)");
         }
     }
 
@@ -215,7 +228,8 @@ class TakeoverTest
             assertTrue(result.passed(), result::toString);
             assertArrayEquals(fixture.model, fixture.volume());
             assertTrue(events().stream().anyMatch(e -> EventType.TAKEOVER_STEP == e.type() &&
-                Takeover.scanStep(gapStream).equals(e.subject()) && e.detail().contains("1 gaps below the CP LSN")));
+                Takeover.SCAN.equals(e.subject()) &&
+                e.detail().contains("stream " + gapStream + ": 1 gaps below the CP LSN")));
         }
     }
 
@@ -266,15 +280,14 @@ class TakeoverTest
     {
         try (TakeoverFixture fixture = new TakeoverFixture(dir, -1))
         {
-            // the secondary fenced, loaded the superblock and scanned, then crashed
+            // the secondary fenced, loaded the superblock, scanned and collected, then crashed: the plan it
+            // collected died with it, and the replay collects its own
             assertEquals(2, fixture.ownership.take(MY_ID, fixture.pool.superblocks().read()));
             final String operation = Takeover.operationId(1);
             fixture.journal.consumerEnd(operation, Takeover.FENCE, ConsumerState.DONE, 1, null);
             fixture.journal.consumerEnd(operation, Takeover.LOAD_SUPERBLOCK, ConsumerState.DONE, 1, null);
-            for (int s = 0; s < STREAMS; s++)
-            {
-                fixture.journal.consumerEnd(operation, Takeover.scanStep(s), ConsumerState.DONE, 1, null);
-            }
+            fixture.journal.consumerEnd(operation, Takeover.SCAN, ConsumerState.DONE, 1, null);
+            fixture.journal.consumerEnd(operation, Takeover.COLLECT, ConsumerState.DONE, 1, null);
 
             final Set<String> ran = ConcurrentHashMap.newKeySet();
             final TakeoverResult result;
@@ -285,16 +298,11 @@ class TakeoverTest
 
             assertTrue(result.passed(), result::toString);
             assertEquals(operation, result.operationId());
-            final Set<String> expected = ConcurrentHashMap.newKeySet();
-            for (int s = 0; s < STREAMS; s++)
-            {
-                expected.add(Takeover.replayStep(s));
-            }
-            expected.add(Takeover.CONSISTENCY_POINT);
-            assertEquals(expected, ran);
+            assertEquals(Set.of(Takeover.REPLAY, Takeover.CONSISTENCY_POINT), ran);
+            assertEquals(fixture.recordsAbove, result.recordsReplayed(), "the replay counts what the scan did");
             final WalkSnapshot snapshot = result.snapshot();
             assertTrue(snapshot.status(Takeover.FENCE).resumed());
-            assertTrue(snapshot.status(Takeover.scanStep(0)).resumed());
+            assertTrue(snapshot.status(Takeover.SCAN).resumed());
             assertFalse(snapshot.status(Takeover.CONSISTENCY_POINT).resumed());
             assertNull(result.fenceDetail());
 
@@ -334,11 +342,9 @@ class TakeoverTest
             final String operation = Takeover.operationId(1);
             fixture.journal.consumerEnd(operation, Takeover.FENCE, ConsumerState.DONE, 1, null);
             fixture.journal.consumerEnd(operation, Takeover.LOAD_SUPERBLOCK, ConsumerState.DONE, 1, null);
-            for (int s = 0; s < STREAMS; s++)
-            {
-                fixture.journal.consumerEnd(operation, Takeover.scanStep(s), ConsumerState.DONE, 1, null);
-                fixture.journal.consumerEnd(operation, Takeover.replayStep(s), ConsumerState.DONE, 1, null);
-            }
+            fixture.journal.consumerEnd(operation, Takeover.SCAN, ConsumerState.DONE, 1, null);
+            fixture.journal.consumerEnd(operation, Takeover.COLLECT, ConsumerState.DONE, 1, null);
+            fixture.journal.consumerEnd(operation, Takeover.REPLAY, ConsumerState.DONE, 1, null);
 
             final Set<String> ran = ConcurrentHashMap.newKeySet();
             final TakeoverResult result;
@@ -367,6 +373,73 @@ class TakeoverTest
             assertTrue(result.fenceDetail().contains("already"), result.fenceDetail());
             assertEquals(2, fixture.pool.superblocks().read().epoch());
             assertArrayEquals(fixture.model, fixture.volume());
+        }
+    }
+
+    /**
+     * Counts the writes of a device, gathering ones too, and keeps the largest.
+     */
+    private static final class CountingDevice implements io.tandem.staging.block.BlockDevice
+    {
+        private final io.tandem.staging.block.BlockDevice device;
+        private final AtomicInteger writes;
+        private final AtomicLong largest;
+
+        CountingDevice(final io.tandem.staging.block.BlockDevice device, final AtomicInteger writes,
+            final AtomicLong largest)
+        {
+            this.device = device;
+            this.writes = writes;
+            this.largest = largest;
+        }
+
+        public int blockSize()
+        {
+            return device.blockSize();
+        }
+
+        public long blockCount()
+        {
+            return device.blockCount();
+        }
+
+        public void read(final long blockIndex, final java.nio.ByteBuffer dst) throws java.io.IOException
+        {
+            device.read(blockIndex, dst);
+        }
+
+        public void write(final long blockIndex, final java.nio.ByteBuffer src) throws java.io.IOException
+        {
+            writes.incrementAndGet();
+            largest.accumulateAndGet(src.remaining(), Math::max);
+            device.write(blockIndex, src);
+        }
+
+        public boolean writeGathered(final long blockIndex, final java.nio.ByteBuffer[] srcs, final int offset,
+            final int length) throws java.io.IOException
+        {
+            long bytes = 0;
+            for (int i = offset; i < offset + length; i++)
+            {
+                bytes += srcs[i].remaining();
+            }
+            final boolean written = device.writeGathered(blockIndex, srcs, offset, length);
+            if (written)
+            {
+                writes.incrementAndGet();
+                largest.accumulateAndGet(bytes, Math::max);
+            }
+            return written;
+        }
+
+        public void flush() throws java.io.IOException
+        {
+            device.flush();
+        }
+
+        public void close() throws java.io.IOException
+        {
+            device.close();
         }
     }
 

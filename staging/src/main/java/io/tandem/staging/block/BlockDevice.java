@@ -31,6 +31,20 @@ public interface BlockDevice extends AutoCloseable
     void write(long blockIndex, ByteBuffer src) throws IOException;
 
     /**
+     * Writes whole blocks from {@code length} buffers of {@code srcs} from index {@code offset}, each from its
+     * position to its limit, one after the other from block {@code blockIndex}, as one gathering write: no copy into
+     * one buffer first. Only a device that writes a file does; any other (and any wrapper that checks or counts
+     * writes) refuses, writing nothing, and the caller copies the buffers into one and writes that.
+     *
+     * @return true if the blocks were written; false, by default, with nothing written.
+     * @throws IllegalArgumentException if the range is outside the device or not whole blocks.
+     */
+    default boolean writeGathered(long blockIndex, ByteBuffer[] srcs, int offset, int length) throws IOException
+    {
+        return false;
+    }
+
+    /**
      * Forces every block written so far to the disk.
      */
     void flush() throws IOException;

@@ -3,11 +3,13 @@ package io.tandem.staging.block;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
@@ -22,6 +24,7 @@ public final class FileBlockDevice implements BlockDevice
     private final FileChannel channel;
     private final int blockSize;
     private final long blockCount;
+    private final Object gathering = new Object();
 
     private FileBlockDevice(final Path file, final FileChannel channel, final int blockSize, final long blockCount)
     {
@@ -76,19 +79,40 @@ public final class FileBlockDevice implements BlockDevice
         {
             throw new IOException(file + ": no such block device file");
         }
-        final FileChannel channel = FileChannel.open(file, CREATE_NEW, READ, WRITE);
+        create(file, length);
+        return open(file, blockSize, blockCount, false);
+    }
+
+    /**
+     * Makes the file whole under a name of its own, then links it into place, which fails if another opener (the
+     * partner controller, starting at the same time) got there first: either way the file at {@code file} is then
+     * whole, and every opener opens the same one.
+     */
+    private static void create(final Path file, final long length) throws IOException
+    {
+        final Path made = file.resolveSibling(file.getFileName() + ".new-" + ProcessHandle.current().pid() + "-" +
+            Thread.currentThread().getId());
         try
         {
-            channel.write(ByteBuffer.allocate(1), length - 1);
-            channel.force(true);
+            try (FileChannel channel = FileChannel.open(made, CREATE, TRUNCATE_EXISTING, WRITE))
+            {
+                channel.write(ByteBuffer.allocate(1), length - 1);
+                channel.force(true);
+            }
+            Files.createLink(file, made);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            // made by another opener meanwhile, whole
         }
         catch (final IOException ex)
         {
-            channel.close();
-            Files.deleteIfExists(file);
             throw new IOException(file + ": cannot create block device file (" + ex.getMessage() + ")", ex);
         }
-        return new FileBlockDevice(file, channel, blockSize, blockCount);
+        finally
+        {
+            Files.deleteIfExists(made);
+        }
     }
 
     public Path file()
@@ -127,6 +151,34 @@ public final class FileBlockDevice implements BlockDevice
         {
             position += channel.write(src, position);
         }
+    }
+
+    /**
+     * One {@code writev} at the channel's position, the one thing that uses it: positional reads and writes (and
+     * so every other method here) leave it alone, and gathering writes take turns.
+     */
+    public boolean writeGathered(final long blockIndex, final ByteBuffer[] srcs, final int offset, final int length)
+        throws IOException
+    {
+        long bytes = 0;
+        for (int i = offset; i < offset + length; i++)
+        {
+            bytes += srcs[i].remaining();
+        }
+        if (bytes > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException(file + ": a gathering write of " + bytes + " bytes");
+        }
+        final long position = checkRange(blockIndex, (int)bytes);
+        synchronized (gathering)
+        {
+            channel.position(position);
+            while (bytes > 0)
+            {
+                bytes -= channel.write(srcs, offset, length);
+            }
+        }
+        return true;
     }
 
     public void flush() throws IOException
