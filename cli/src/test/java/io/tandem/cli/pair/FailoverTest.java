@@ -12,6 +12,7 @@ import static io.tandem.cli.pair.PairControl.field;
 import static io.tandem.cli.pair.PairControl.holds;
 import static io.tandem.cli.pair.PairControl.mirrored;
 import static io.tandem.cli.pair.PairControl.run;
+import static io.tandem.cli.pair.PairControl.statusJson;
 import static io.tandem.cli.pair.PairControl.verifyRemembered;
 import static io.tandem.cli.pair.PairControl.writeRemembered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,10 +40,11 @@ class FailoverTest
             assertTrue(command(pair.controlBase, "path pull 1").startsWith("OK"));
             await("the secondary to see every path down", 10, () ->
                 "INTERCONNECT_FAILED".equals(field(pair.controlBase + 1, "takeover.reason")));
-            // well past the 1 s heartbeat staleness: the live mailbox must keep the secondary from taking over
+            // well past the heartbeat staleness (400 ms): the live mailbox must keep the secondary from taking over
             holds("the secondary stays secondary", 3, () ->
                 "secondary".equals(field(pair.controlBase + 1, "role")) &&
-                "INTERCONNECT_FAILED".equals(field(pair.controlBase + 1, "takeover.reason")));
+                "INTERCONNECT_FAILED".equals(field(pair.controlBase + 1, "takeover.reason")), () ->
+                "(secondary: " + statusJson(pair.controlBase + 1) + "; primary: " + statusJson(pair.controlBase) + ")");
             assertEquals("primary", field(pair.controlBase, "role"));
             command(pair.controlBase, "path restore 0");
             command(pair.controlBase, "path restore 1");

@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -161,12 +162,23 @@ final class PairControl
     static void holds(final String what, final long seconds, final BooleanSupplier condition)
         throws InterruptedException
     {
-        final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        holds(what, seconds, condition, () -> "");
+    }
+
+    /**
+     * As {@link #holds(String, long, BooleanSupplier)}; a failure also says what {@code seen} reads then.
+     */
+    static void holds(final String what, final long seconds, final BooleanSupplier condition,
+        final Supplier<String> seen) throws InterruptedException
+    {
+        final long startNs = System.nanoTime();
+        final long endNs = startNs + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < endNs)
         {
             if (!condition.getAsBoolean())
             {
-                throw new AssertionError("no longer true: " + what);
+                throw new AssertionError("no longer true after " +
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " ms: " + what + " " + seen.get());
             }
             Thread.sleep(50); // watching another process for a while: there is no clock to step
         }
