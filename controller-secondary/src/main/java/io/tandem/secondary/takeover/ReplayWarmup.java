@@ -11,16 +11,15 @@ import io.tandem.nvlog.StreamPartitioner;
 import io.tandem.staging.Durability;
 import io.tandem.staging.NvramContext;
 import io.tandem.staging.block.FileBlockDevice;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.stream.Stream;
 
 /**
  * Runs a takeover's scan, collect and replay ({@link MirrorScan}, {@link Replay} into a {@link ReplayPlan}, the plan
@@ -72,11 +71,11 @@ public final class ReplayWarmup implements Runnable
         final long startNs = System.nanoTime();
         try
         {
-            delete(dir);
+            IoUtil.delete(dir.toFile(), false);
             Files.createDirectories(dir);
             warm();
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final Exception ex) // IoUtil rethrows an IOException unchecked
         {
             failure = ex;
         }
@@ -84,9 +83,9 @@ public final class ReplayWarmup implements Runnable
         {
             try
             {
-                delete(dir);
+                IoUtil.delete(dir.toFile(), false);
             }
-            catch (final IOException | RuntimeException ex)
+            catch (final Exception ex) // IoUtil rethrows an IOException unchecked
             {
                 failure = null == failure ? ex : failure;
             }
@@ -211,21 +210,6 @@ public final class ReplayWarmup implements Runnable
             throw new IllegalStateException("the warm-up's own log refused a record: " + ticket);
         }
         return ticket;
-    }
-
-    private static void delete(final Path dir) throws IOException
-    {
-        if (!Files.exists(dir))
-        {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            for (final Path path : (Iterable<Path>)paths.sorted(Comparator.reverseOrder())::iterator)
-            {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     /**
