@@ -49,6 +49,8 @@ public final class NvramContext
     public static final String MAX_PENDING_WRITES_PROP_NAME = "tandem.staging.maxPendingWrites";
     public static final int MAX_PENDING_WRITES_DEFAULT = 8192;
 
+    public static final String RESIDENT_DIR_PROP_NAME = "tandem.staging.residentDir";
+
     /** The staging area is one contiguous off-heap buffer, addressed with an int. */
     public static final long MAX_CAPACITY = 1L << 30;
 
@@ -65,6 +67,8 @@ public final class NvramContext
     private long groupCommitMaxWaitNs = Long.getLong(
         GROUP_COMMIT_MAX_WAIT_PROP_NAME, GROUP_COMMIT_MAX_WAIT_NS_DEFAULT);
     private int maxPendingWrites = Integer.getInteger(MAX_PENDING_WRITES_PROP_NAME, MAX_PENDING_WRITES_DEFAULT);
+    private Path residentDir = null == System.getProperty(RESIDENT_DIR_PROP_NAME) ? null :
+        Path.of(System.getProperty(RESIDENT_DIR_PROP_NAME));
     private boolean createIfMissing = true;
     private boolean useAgentInvoker = false;
     private DeviceFile.Opener deviceFiles = DeviceFile::open;
@@ -256,6 +260,31 @@ public final class NvramContext
     {
         this.maxPendingWrites = maxPendingWrites;
         return this;
+    }
+
+    /**
+     * @return where the staging area is kept in named shared memory at {@link Durability#PROCESS}
+     * ({@link ResidentMemory}), so that a write needs no {@code pwrite}; null (the default) for memory of the
+     * process's own, written back to the file by the flusher. Ignored at {@link Durability#POWER}, where every
+     * write is forced to the file anyway.
+     */
+    public Path residentDir()
+    {
+        return residentDir;
+    }
+
+    public NvramContext residentDir(final Path residentDir)
+    {
+        this.residentDir = residentDir;
+        return this;
+    }
+
+    /**
+     * @return the staging area is to be kept in {@link #residentDir()}.
+     */
+    public boolean wantsResident()
+    {
+        return null != residentDir && Durability.PROCESS == durability;
     }
 
     public boolean createIfMissing()

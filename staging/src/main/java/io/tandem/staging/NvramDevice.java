@@ -60,17 +60,27 @@ public final class NvramDevice implements AutoCloseable
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final FlusherIdleStrategy flusherIdle;
+    private final ResidentMemory resident;
+    private final String residentRefusal;
     private volatile boolean closed;
 
-    private NvramDevice(final NvramContext ctx, final DeviceFile channel, final ByteBuffer stagingByteBuffer)
+    private NvramDevice(
+        final NvramContext ctx,
+        final DeviceFile channel,
+        final ByteBuffer stagingByteBuffer,
+        final ResidentMemory resident,
+        final String residentRefusal)
     {
         this.ctx = ctx;
         this.channel = channel;
         this.stagingByteBuffer = stagingByteBuffer;
+        this.resident = resident;
+        this.residentRefusal = residentRefusal;
         this.staging = new UnsafeBuffer(stagingByteBuffer);
         this.pending = new PendingWrites(ctx.maxPendingWrites());
         this.waiters = new CompletionWaiters(ctx.maxPendingWrites());
-        this.flusher = new NvramFlusher(ctx, pending, channel, stagingByteBuffer, ctx.blockSize(), waiters);
+        this.flusher = new NvramFlusher(
+            ctx, pending, channel, stagingByteBuffer, ctx.blockSize(), waiters, null == resident);
         final ErrorHandler errorHandler = Throwable::printStackTrace;
         this.flusherIdle = null == ctx.idleStrategy() && !ctx.useAgentInvoker() ?
             new FlusherIdleStrategy(FLUSHER_MAX_PARK_NS, flusher::hasWork) : null;
@@ -111,10 +121,30 @@ public final class NvramDevice implements AutoCloseable
         }
         check(ctx);
 
-        final ByteBuffer stagingByteBuffer = LazyMemory.allocate((int)ctx.capacity());
         final DeviceFile channel = ctx.deviceFiles().open(file);
+        ByteBuffer stagingByteBuffer = null;
         try
         {
+            ResidentMemory resident = Files.exists(ResidentMemory.markerOf(file)) ? ResidentMemory.adopt(ctx) : null;
+            if (null != resident && !ctx.wantsResident())
+            {
+                // the contents are in memory, and this configuration stages in memory of its own: take them and
+                // make the file the device's copy again before anything else is written
+                stagingByteBuffer = LazyMemory.allocate((int)ctx.capacity());
+                stagingByteBuffer.put(0, resident.staging(), 0, (int)ctx.capacity());
+                resident.writeBack(channel, ctx.blockSize());
+                return new NvramDevice(ctx, channel, stagingByteBuffer, null, null);
+            }
+            final String[] refusal = new String[1];
+            if (null == resident && ctx.wantsResident())
+            {
+                resident = ResidentMemory.create(ctx, channel, refusal);
+            }
+            if (null != resident)
+            {
+                return new NvramDevice(ctx, channel, resident.staging(), resident, null);
+            }
+            stagingByteBuffer = LazyMemory.allocate((int)ctx.capacity());
             final ByteBuffer load = stagingByteBuffer.duplicate();
             while (load.hasRemaining())
             {
@@ -123,14 +153,27 @@ public final class NvramDevice implements AutoCloseable
                     throw new StagingFormatException(file, "ended while loading at address " + load.position());
                 }
             }
-            return new NvramDevice(ctx, channel, stagingByteBuffer);
+            return new NvramDevice(ctx, channel, stagingByteBuffer, null, refusal[0]);
         }
         catch (final IOException | RuntimeException ex)
         {
             channel.close();
-            BufferUtil.free(stagingByteBuffer);
+            if (null != stagingByteBuffer)
+            {
+                BufferUtil.free(stagingByteBuffer);
+            }
             throw ex;
         }
+    }
+
+    /**
+     * Deletes a device: its file, and the memory that holds its contents if it is resident ({@link ResidentMemory}),
+     * so that the next open makes a blank one. What the device held is gone.
+     */
+    public static void delete(final Path file) throws IOException
+    {
+        ResidentMemory.forget(file);
+        Files.deleteIfExists(file);
     }
 
     private static void create(final NvramContext ctx) throws IOException
@@ -410,6 +453,23 @@ public final class NvramDevice implements AutoCloseable
         return ctx.durability();
     }
 
+    /**
+     * @return the shared-memory file the staging area is kept in ({@link ResidentMemory}), or null when it is
+     * memory of this process's own, written back by the flusher.
+     */
+    public Path residentSegment()
+    {
+        return null == resident ? null : resident.segment();
+    }
+
+    /**
+     * @return why the staging area is not resident though the context asked for it, or null.
+     */
+    public String residentRefusal()
+    {
+        return residentRefusal;
+    }
+
     public int maxPendingWrites()
     {
         return ctx.maxPendingWrites();
@@ -471,9 +531,19 @@ public final class NvramDevice implements AutoCloseable
             {
                 invoker.close();
             }
-            // The staging memory is left to the collector, not freed here: a reader racing close must not
-            // touch freed memory.
-            channel.close();
+            try
+            {
+                if (null != resident && null == flusher.failure())
+                {
+                    resident.writeBack(channel, ctx.blockSize());
+                }
+            }
+            finally
+            {
+                // The staging memory is left to the collector, not freed here: a reader racing close must not
+                // touch freed memory.
+                channel.close();
+            }
         }
     }
 

@@ -13,7 +13,8 @@ import java.nio.ByteBuffer;
  * Each duty cycle it takes the writes published since the last commit, merges those whose blocks touch into
  * runs, writes each run from the staging area to the device file with positional writes that never cross a
  * region, forces the file once for the whole batch at {@link Durability#POWER}, and only then completes the
- * batch's tickets and tells the {@link CompletionHandler}. Runs are written in the order their first write
+ * batch's tickets and tells the {@link CompletionHandler}. Over resident memory ({@link ResidentMemory}) the
+ * bytes are durable once copied in, and it only completes the tickets, in the same order. Runs are written in the order their first write
  * arrived, so after kill -9 a later write is never on file without the earlier ones it follows.
  * <p>
  * An I/O error stops the flusher for good: nothing after it completes, and the device reports the cause.
@@ -36,6 +37,7 @@ final class NvramFlusher implements Agent
     private final NanoClock clock;
     private final CompletionHandler handler;
     private final CompletionWaiters waiters;
+    private final boolean writesBack;
 
     private long batchLast;
     private long batchBytes;
@@ -52,9 +54,11 @@ final class NvramFlusher implements Agent
         final DeviceFile channel,
         final ByteBuffer staging,
         final long fileOffset,
-        final CompletionWaiters waiters)
+        final CompletionWaiters waiters,
+        final boolean writesBack)
     {
         this.waiters = waiters;
+        this.writesBack = writesBack;
         this.pending = pending;
         this.channel = channel;
         this.writeView = staging.duplicate();
@@ -116,32 +120,9 @@ final class NvramFlusher implements Agent
     {
         try
         {
-            long runStart = -1;
-            long runEnd = -1;
-            for (long ticket = first; ticket <= last; ticket++)
+            if (writesBack)
             {
-                final long address = pending.address(ticket);
-                final long start = address & blockMask;
-                final long end = Math.min(capacity, (address + pending.length(ticket) + ~blockMask) & blockMask);
-                if (runStart >= 0 && start >= runStart && start <= runEnd)
-                {
-                    runEnd = Math.max(runEnd, end);
-                }
-                else
-                {
-                    if (runStart >= 0)
-                    {
-                        writeRun(runStart, runEnd);
-                    }
-                    runStart = start;
-                    runEnd = end;
-                }
-            }
-            writeRun(runStart, runEnd);
-            if (force)
-            {
-                channel.force();
-                forces++;
+                writeBatch(first, last);
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -160,6 +141,37 @@ final class NvramFlusher implements Agent
         if (null != handler)
         {
             handler.onComplete(last);
+        }
+    }
+
+    private void writeBatch(final long first, final long last) throws IOException
+    {
+        long runStart = -1;
+        long runEnd = -1;
+        for (long ticket = first; ticket <= last; ticket++)
+        {
+            final long address = pending.address(ticket);
+            final long start = address & blockMask;
+            final long end = Math.min(capacity, (address + pending.length(ticket) + ~blockMask) & blockMask);
+            if (runStart >= 0 && start >= runStart && start <= runEnd)
+            {
+                runEnd = Math.max(runEnd, end);
+            }
+            else
+            {
+                if (runStart >= 0)
+                {
+                    writeRun(runStart, runEnd);
+                }
+                runStart = start;
+                runEnd = end;
+            }
+        }
+        writeRun(runStart, runEnd);
+        if (force)
+        {
+            channel.force();
+            forces++;
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.zip.CRC32C;
  * <pre>
  *  record: | sequence (int64) | payload length (int32) | CRC32C of sequence, length and payload (int32) | payload |
  * </pre>
- * Arguments: device file, capacity, durability, seed.
+ * Arguments: device file, capacity, durability, seed, and the directory of resident memory or "none".
  */
 public final class StagingCrashChild
 {
@@ -34,8 +34,9 @@ public final class StagingCrashChild
         final PrintStream out = System.out;
 
         final UnsafeBuffer record = new UnsafeBuffer(new byte[HEADER + 8192]);
+        final Path residentDir = "none".equals(args[4]) ? null : Path.of(args[4]);
         try (NvramDevice device = NvramDevice.open(new NvramContext()
-            .file(file).capacity(capacity).durability(durability).maxPendingWrites(1024)))
+            .file(file).capacity(capacity).durability(durability).maxPendingWrites(1024).residentDir(residentDir)))
         {
             out.println("READY");
             out.flush();

@@ -3,7 +3,7 @@ package io.tandem.staging;
 import io.tandem.staging.testing.ChildJvm;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteOrder;
@@ -18,7 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The durability promise, tested by crashing: a child JVM writes records as fast as it can and prints every
  * completion; the test kills it with SIGKILL at a random moment, reopens the device and checks that every
- * record whose completion was printed is there, whole, in order. Repeated for both durability levels.
+ * record whose completion was printed is there, whole, in order. Repeated for both durability levels, and at
+ * {@code process} over resident memory ({@link ResidentMemory}), where the file is not written until a clean close
+ * and every completed record must come back from the memory the killed process left.
  */
 class StagingCrashTest
 {
@@ -31,11 +33,14 @@ class StagingCrashTest
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(Durability.class)
-    void everyPrintedCompletionSurvivesKillNine(final Durability durability) throws Exception
+    @ValueSource(strings = {"PROCESS", "POWER", "RESIDENT"})
+    void everyPrintedCompletionSurvivesKillNine(final String mode) throws Exception
     {
+        final boolean resident = "RESIDENT".equals(mode);
+        final Durability durability = resident ? Durability.PROCESS : Durability.valueOf(mode);
+        final Path residentDir = resident ? dir.resolve("memory") : null;
         final long seed = System.nanoTime();
-        System.out.println("StagingCrashTest " + durability + " seed=" + seed);
+        System.out.println("StagingCrashTest " + mode + " seed=" + seed);
         final Random random = new Random(seed);
         int killedMidStream = 0;
         for (int round = 0; round < KILLS; round++)
@@ -44,7 +49,8 @@ class StagingCrashTest
             long printed = 0;
             boolean full = false;
             try (ChildJvm child = ChildJvm.start(StagingCrashChild.class, dir.resolve("child.err"),
-                file.toString(), Long.toString(CAPACITY), durability.name(), Long.toString(seed + round)))
+                file.toString(), Long.toString(CAPACITY), durability.name(), Long.toString(seed + round),
+                resident ? residentDir.toString() : "none"))
             {
                 assertEquals("READY", child.readLine(), "child did not start; see " + child.stderr());
                 // Kill once a random number of records has completed. Counting records, not printed lines,
@@ -74,17 +80,19 @@ class StagingCrashTest
                 }
             }
             killedMidStream += full ? 0 : 1;
-            verify(file, printed);
+            verify(file, residentDir, printed);
             Files.delete(file);
         }
         assertTrue(killedMidStream >= KILLS / 2, killedMidStream + " of " + KILLS +
             " children were killed mid-stream; the rest finished first, so the test proved too little");
     }
 
-    private static void verify(final Path file, final long printed) throws Exception
+    private static void verify(final Path file, final Path residentDir, final long printed) throws Exception
     {
-        try (NvramDevice device = NvramDevice.open(new NvramContext().file(file).capacity(CAPACITY)))
+        try (NvramDevice device = NvramDevice.open(
+            new NvramContext().file(file).capacity(CAPACITY).residentDir(residentDir)))
         {
+            assertEquals(null != residentDir, null != device.residentSegment(), "resident as the child was");
             final UnsafeBuffer view = new UnsafeBuffer(new byte[StagingCrashChild.HEADER + 8192]);
             long address = 0;
             for (long sequence = 1; sequence <= printed; sequence++)
