@@ -120,6 +120,17 @@ public final class ControllerOptions
             "time aborts, and the primary serves again (default: ${DEFAULT-VALUE}).")
     java.time.Duration givebackTimeout;
 
+    private static final Path SHARED_MEMORY = Path.of("/dev/shm");
+
+    @Option(names = "--nvram-memory", paramLabel = "DIR|none",
+        description = "At process durability, keep the NVRAM's contents in named shared memory in DIR (a tmpfs), " +
+            "so that a logged write is durable once copied in, with no pwrite; nvram.dev is brought up to date " +
+            "when the controller stops cleanly. A controller that died finds its writes there when it restarts; " +
+            "if the memory is gone (the machine restarted) it refuses to start and says how to accept the loss. " +
+            "none: memory of the process's own, written back on every group commit (default: " +
+            "/dev/shm/tandem-nvram where /dev/shm exists, else none).")
+    String nvramMemory;
+
     @Option(names = "--aeron-dir", paramLabel = "DIR",
         description = "Where the interconnect's Aeron directories go (default: /dev/shm/tandem-interconnect, " +
             "or the system temp directory).")
@@ -197,6 +208,7 @@ public final class ControllerOptions
         {
             ctx.aeronDir(aeronDir);
         }
+        ctx.nvramMemoryDir(nvramMemoryDir());
         if (null != nbdPort)
         {
             ctx.nbdPort(nbdPort);
@@ -208,5 +220,17 @@ public final class ControllerOptions
         ctx.serviceAddress(serviceAddress);
         ctx.partnerExitWatch(partnerExitWatch);
         return ctx;
+    }
+
+    /**
+     * @return the directory {@code --nvram-memory} names, the default where there is a {@code /dev/shm}, or null.
+     */
+    Path nvramMemoryDir()
+    {
+        if (null == nvramMemory)
+        {
+            return java.nio.file.Files.isDirectory(SHARED_MEMORY) ? SHARED_MEMORY.resolve("tandem-nvram") : null;
+        }
+        return "none".equals(nvramMemory) ? null : Path.of(nvramMemory);
     }
 }

@@ -163,7 +163,7 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
             log.epoch(epoch);
             progress.println("controller " + ctx.controllerId() + ": NVLog " + (null != kept ?
                 "kept open from the role before (" + Math.round(100 * log.fill()) + "% full)" :
-                log.recoveryReport()));
+                log.recoveryReport() + "; " + ControllerShell.nvramPlace(log.device())));
 
             final Superblock superblock = pool.superblocks().read();
             // the map as of the pool's CP LSN: the replay below marks what it replays, as every write does after

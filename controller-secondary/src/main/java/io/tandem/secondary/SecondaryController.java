@@ -27,12 +27,12 @@ import io.tandem.secondary.takeover.TakeoverInputs;
 import io.tandem.secondary.takeover.TakeoverRequest;
 import io.tandem.secondary.takeover.TakeoverResult;
 import io.tandem.secondary.takeover.TakeoverVerdict;
+import io.tandem.staging.NvramDevice;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -411,13 +411,15 @@ public final class SecondaryController implements AutoCloseable, RoleMetrics
             final NvLogContext logCtx = shell.nvlogContext(streams);
             try
             {
-                return NvLog.open(logCtx);
+                final NvLog log = NvLog.open(logCtx);
+                progress.println("controller " + ctx.controllerId() + ": " + ControllerShell.nvramPlace(log.device()));
+                return log;
             }
             catch (final IOException ex)
             {
                 progress.println("controller " + ctx.controllerId() + ": replacing the NVRAM device: " +
                     ex.getMessage());
-                Files.deleteIfExists(nvram);
+                NvramDevice.delete(nvram);
                 return NvLog.open(shell.nvlogContext(streams));
             }
         }

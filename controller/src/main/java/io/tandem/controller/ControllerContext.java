@@ -16,6 +16,7 @@ import io.tandem.raid.ArraySpec;
 import io.tandem.raid.RebuildAgent;
 import io.tandem.recovery.journal.EventJournal;
 import io.tandem.staging.Durability;
+import io.tandem.staging.NvramContext;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
@@ -154,6 +155,8 @@ public final class ControllerContext
     private long rebuildMinRate = Long.getLong(RebuildAgent.MIN_RATE_PROP_NAME, RebuildAgent.MIN_RATE_DEFAULT);
     private long rebuildMaxRate = Long.getLong(RebuildAgent.MAX_RATE_PROP_NAME, RebuildAgent.MAX_RATE_DEFAULT);
     private long nvramCapacity = Long.getLong(NVRAM_CAPACITY_PROP_NAME, NVRAM_CAPACITY_DEFAULT);
+    private Path nvramMemoryDir = null == System.getProperty(NvramContext.RESIDENT_DIR_PROP_NAME) ? null :
+        Path.of(System.getProperty(NvramContext.RESIDENT_DIR_PROP_NAME));
     private Durability durability = Durability.valueOf(
         System.getProperty(DURABILITY_PROP_NAME, DURABILITY_DEFAULT.name()).toUpperCase());
     private long cacheCapacity = Long.getLong(CACHE_CAPACITY_PROP_NAME, CACHE_CAPACITY_DEFAULT);
@@ -523,6 +526,22 @@ public final class ControllerContext
     public ControllerContext nvramCapacity(final long nvramCapacity)
     {
         this.nvramCapacity = nvramCapacity;
+        return this;
+    }
+
+    /**
+     * @return where the NVRAM's contents are kept in named shared memory at {@code process} durability, so that
+     * a logged write needs no {@code pwrite} (io.tandem.staging.ResidentMemory); null for memory of the
+     * process's own, written back to {@code nvram.dev} on every group commit.
+     */
+    public Path nvramMemoryDir()
+    {
+        return nvramMemoryDir;
+    }
+
+    public ControllerContext nvramMemoryDir(final Path nvramMemoryDir)
+    {
+        this.nvramMemoryDir = nvramMemoryDir;
         return this;
     }
 
@@ -1014,6 +1033,7 @@ public final class ControllerContext
         copy.rebuildMinRate = rebuildMinRate;
         copy.rebuildMaxRate = rebuildMaxRate;
         copy.nvramCapacity = nvramCapacity;
+        copy.nvramMemoryDir = nvramMemoryDir;
         copy.durability = durability;
         copy.cacheCapacity = cacheCapacity;
         copy.stripeSize = stripeSize;

@@ -17,6 +17,7 @@ import io.tandem.controller.status.StatusWriter;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.NvLogContext;
 import io.tandem.staging.NvramContext;
+import io.tandem.staging.NvramDevice;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 
@@ -188,6 +189,7 @@ public final class ControllerShell implements AutoCloseable
             .epochClock(ctx.epochClock())
             .maxPayloadLength(Math.max(ctx.stripeSize(), NvLogContext.MAX_PAYLOAD_LENGTH_DEFAULT))
             .nvram(new NvramContext().file(nvramFile()).capacity(ctx.nvramCapacity()).durability(ctx.durability())
+                .residentDir(ctx.nvramMemoryDir())
                 .nanoClock(ctx.nanoClock()).useAgentInvoker(ctx.stepsNvramFlusher())
                 .deviceFiles(ctx.platform()::openNvram)
                 .completionHandler(ctx.stepsNvramFlusher() ? null :
@@ -258,6 +260,19 @@ public final class ControllerShell implements AutoCloseable
     /**
      * @return this controller's NVRAM device file.
      */
+    /**
+     * @return where an NVRAM device just opened keeps its contents, for the start's progress line.
+     */
+    public static String nvramPlace(final NvramDevice device)
+    {
+        if (null != device.residentSegment())
+        {
+            return "NVRAM contents in memory at " + device.residentSegment();
+        }
+        return "NVRAM contents in this process's memory" +
+            (null != device.residentRefusal() ? " (" + device.residentRefusal() + ")" : "");
+    }
+
     public Path nvramFile()
     {
         return ctx.controllerDir().resolve("nvram.dev");

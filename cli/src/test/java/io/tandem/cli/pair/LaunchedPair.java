@@ -58,6 +58,7 @@ final class LaunchedPair implements AutoCloseable
         final List<String> args = new ArrayList<>(List.of(
             "--data-dir", dir.resolve("data").toString(),
             "--aeron-dir", dir.resolve("aeron").toString(),
+            "--nvram-memory", dir.resolve("nvram-memory").toString(), // in the test's directory, removed with it
             "--nbd-port", Integer.toString(nbdBase + id),
             "--control-port", Integer.toString(controlBase + id),
             "--service-address", "127.0.0.1:" + servicePort,
