@@ -155,13 +155,22 @@ public final class Pool implements AutoCloseable
 
     /**
      * Replaces {@code dir/name} with {@code text} in one rename: a crash leaves the old file or the new, whole.
+     * Each writer writes a temporary file of its own: two controllers creating the pool together once shared one
+     * name, and the second rename found the file gone.
      */
     private static void writeAtomically(final Path dir, final String name, final CharSequence text)
         throws IOException
     {
-        final Path temp = dir.resolve(name + ".tmp");
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        final Path temp = Files.createTempFile(dir, name + ".", ".tmp");
+        try
+        {
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        finally
+        {
+            Files.deleteIfExists(temp);
+        }
     }
 
     private static java.util.Map<String, Path> recordedMembers(final Path dir) throws IOException

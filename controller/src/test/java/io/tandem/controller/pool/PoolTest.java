@@ -68,6 +68,45 @@ class PoolTest
     }
 
     /**
+     * Once, two controllers started together on a new pool both wrote its layout through one temporary name, and
+     * the second rename failed: `bench/nbd-compare` saw "cannot start controller 0: .../pool/layout.tmp ->
+     * .../pool/layout". Two threads stand for the two controllers, on many fresh pools.
+     */
+    @Test
+    void controllersCreatingAPoolTogetherBothOpenIt() throws Exception
+    {
+        for (int round = 0; round < 100; round++)
+        {
+            final Path poolDir = dir.resolve("pool-" + round);
+            final java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            final java.util.concurrent.Callable<Void> open = () ->
+            {
+                together.await();
+                Pool.open(new PoolContext().dir(poolDir).volumeSize(1 << 20).epochClock(nowMs::get)).close();
+                return null;
+            };
+            final java.util.concurrent.ExecutorService controllers =
+                java.util.concurrent.Executors.newFixedThreadPool(2);
+            try
+            {
+                final List<java.util.concurrent.Future<Void>> opened = controllers.invokeAll(List.of(open, open));
+                for (final java.util.concurrent.Future<Void> one : opened)
+                {
+                    one.get();
+                }
+            }
+            finally
+            {
+                controllers.shutdownNow();
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(poolDir))
+            {
+                assertTrue(files.noneMatch(file -> file.toString().endsWith(".tmp")), "no temporary file is left");
+            }
+        }
+    }
+
+    /**
      * Once, the handover recorded SYNCING: the old primary, just turned secondary, then took the pool back from a
      * partner whose role change (no heartbeats, no paths yet) outlasted the staleness limit, and fenced a live
      * controller (QemuRideThroughTest, under CI load). The mirror state and generation stay as they were: the old
