@@ -132,7 +132,7 @@ public final class NvramDevice implements AutoCloseable
                 // make the file the device's copy again before anything else is written
                 stagingByteBuffer = LazyMemory.allocate((int)ctx.capacity());
                 stagingByteBuffer.put(0, resident.staging(), 0, (int)ctx.capacity());
-                resident.writeBack(channel, ctx.blockSize());
+                resident.takeBack(channel, ctx.blockSize());
                 return new NvramDevice(ctx, channel, stagingByteBuffer, null, null);
             }
             final String[] refusal = new String[1];
@@ -535,7 +535,7 @@ public final class NvramDevice implements AutoCloseable
             {
                 if (null != resident && null == flusher.failure())
                 {
-                    resident.writeBack(channel, ctx.blockSize());
+                    resident.release(channel, ctx.blockSize());
                 }
             }
             finally

@@ -11,6 +11,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
 
@@ -36,6 +38,10 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * staging area. It is filled by reading into it, never by first touching its mapping, so that a full tmpfs fails
  * with an error here instead of a fault in a later write.
  * <p>
+ * Two devices of one process opened over one device file share its segment: the memory is written back when the
+ * last of them closes, and only while the marker still names it (a device opened since without resident memory
+ * took the contents back to the file, and a write-back from the older one would undo its writes).
+ * <p>
  * Not thread-safe: the device opens and closes it on one thread.
  */
 final class ResidentMemory
@@ -57,15 +63,24 @@ final class ResidentMemory
     private static final int PATH_OFFSET = 40;
     private static final int COPY_CHUNK = 1 << 20;
 
+    /** Devices of this process open over each segment: the last to close writes it back. */
+    private static final Map<Path, Integer> OPEN = new HashMap<>();
+
     private final Path segment;
     private final Path marker;
+    private final long token;
     private final ByteBuffer staging;
 
-    private ResidentMemory(final Path segment, final Path marker, final ByteBuffer staging)
+    private ResidentMemory(final Path segment, final Path marker, final long token, final ByteBuffer staging)
     {
-        this.segment = segment;
+        this.segment = segment.toAbsolutePath();
         this.marker = marker;
+        this.token = token;
         this.staging = staging;
+        synchronized (OPEN)
+        {
+            OPEN.merge(this.segment, 1, Integer::sum);
+        }
     }
 
     static Path markerOf(final Path deviceFile)
@@ -114,7 +129,7 @@ final class ResidentMemory
             {
                 throw lost(file, marker, segment, problem);
             }
-            return new ResidentMemory(segment, marker, map(channel, ctx.capacity()));
+            return new ResidentMemory(segment, marker, token, map(channel, ctx.capacity()));
         }
     }
 
@@ -148,7 +163,7 @@ final class ResidentMemory
                     }
                 }
                 writeFully(channel, header(ctx, token), 0);
-                final ResidentMemory memory = new ResidentMemory(segment, markerOf(ctx.file()), staging);
+                final ResidentMemory memory = new ResidentMemory(segment, markerOf(ctx.file()), token, staging);
                 memory.writeMarker(token);
                 return memory;
             }
@@ -199,12 +214,45 @@ final class ResidentMemory
     }
 
     /**
+     * The device over this memory closed cleanly: the last device of this process open over it writes it back
+     * ({@link #writeBack}), if the marker still names it.
+     */
+    void release(final DeviceFile device, final long fileOffset) throws IOException
+    {
+        if (unregister() && namedByMarker())
+        {
+            writeBack(device, fileOffset);
+        }
+    }
+
+    /**
+     * A device opened without resident memory takes the contents back to its file, whatever else of this process
+     * has the memory open: from now on the file is the device's.
+     */
+    void takeBack(final DeviceFile device, final long fileOffset) throws IOException
+    {
+        unregister();
+        writeBack(device, fileOffset);
+    }
+
+    /**
+     * Stands for a new process in tests: none of this one's devices counts as open any more.
+     */
+    static void forgetOpenDevices()
+    {
+        synchronized (OPEN)
+        {
+            OPEN.clear();
+        }
+    }
+
+    /**
      * Writes the staging area back to the device file, then removes the marker and the segment: the file is the
      * device's copy again. Not forced: at {@link Durability#PROCESS} bytes handed to the kernel are durable, as
      * every write of a device without resident memory is. If anything fails the marker stays, and so does the
      * memory's claim.
      */
-    void writeBack(final DeviceFile device, final long fileOffset) throws IOException
+    private void writeBack(final DeviceFile device, final long fileOffset) throws IOException
     {
         final ByteBuffer view = staging.duplicate();
         for (int position = 0; position < view.capacity(); position += COPY_CHUNK)
@@ -218,6 +266,38 @@ final class ResidentMemory
         Files.delete(marker);
         forceDirectory(marker.getParent());
         Files.deleteIfExists(segment);
+    }
+
+    /**
+     * @return this was the last device of this process open over the memory.
+     */
+    private boolean unregister()
+    {
+        synchronized (OPEN)
+        {
+            final Integer open = OPEN.get(segment);
+            if (null != open && open > 1)
+            {
+                OPEN.put(segment, open - 1);
+                return false;
+            }
+            OPEN.remove(segment);
+            return true;
+        }
+    }
+
+    private boolean namedByMarker()
+    {
+        try
+        {
+            final String[] fields = Files.readString(marker, StandardCharsets.UTF_8).trim().split("\n");
+            return segment.equals(Path.of(fields[0])) &&
+                token == Long.parseUnsignedLong(fields[1].trim(), 16);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
+        }
     }
 
     private void writeMarker(final long token) throws IOException

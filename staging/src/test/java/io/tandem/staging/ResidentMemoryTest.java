@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * device reopened after its process died finds its writes there, and a device whose memory is gone refuses to
  * open rather than serve the stale file.
  * <p>
- * A device left unclosed stands for a process killed with kill -9: its memory is a file, so another open sees
- * exactly what a restarted process would.
+ * A device left unclosed, with {@link ResidentMemory#forgetOpenDevices()}, stands for a process killed with kill -9:
+ * its memory is a file, so another open sees exactly what a restarted process would.
  */
 class ResidentMemoryTest
 {
@@ -47,6 +47,16 @@ class ResidentMemoryTest
     private NvramContext resident()
     {
         return device(dir.resolve("nvram.dev"), dir.resolve("shm"));
+    }
+
+    /**
+     * A device left open, its process then gone: its memory is all that remains of it.
+     */
+    private static NvramDevice died(final NvramContext ctx) throws IOException
+    {
+        final NvramDevice device = openAndWrite(ctx);
+        ResidentMemory.forgetOpenDevices();
+        return device;
     }
 
     private static NvramDevice openAndWrite(final NvramContext ctx) throws IOException
@@ -77,7 +87,7 @@ class ResidentMemoryTest
     @Test
     void aDeviceWhoseProcessDiedReopensWithItsWritesFromMemory() throws IOException
     {
-        final NvramDevice died = openAndWrite(resident());
+        final NvramDevice died = died(resident());
         try (NvramDevice device = NvramDevice.open(resident()))
         {
             assertEquals(died.residentSegment(), device.residentSegment());
@@ -90,7 +100,7 @@ class ResidentMemoryTest
     @Test
     void aDeviceWhoseMemoryIsGoneRefusesToOpenAndChangesNothingUntilTheLossIsAccepted() throws IOException
     {
-        final NvramDevice died = openAndWrite(resident());
+        final NvramDevice died = died(resident());
         Files.delete(died.residentSegment()); // the machine restarted
         final Path marker = ResidentMemory.markerOf(died.file());
 
@@ -111,7 +121,7 @@ class ResidentMemoryTest
     @Test
     void memoryOfAnotherLifeOfTheDeviceIsRefused() throws IOException
     {
-        final NvramDevice died = openAndWrite(resident());
+        final NvramDevice died = died(resident());
         final Path marker = ResidentMemory.markerOf(died.file());
         final String[] fields = Files.readString(marker).split("\n");
         Files.writeString(marker, fields[0] + "\n" + Long.toHexString(Long.parseUnsignedLong(fields[1], 16) + 2));
@@ -124,7 +134,7 @@ class ResidentMemoryTest
     @Test
     void aDeviceOpenedWithoutResidentMemoryTakesItsContentsBackFromTheMemoryFirst() throws IOException
     {
-        final NvramDevice died = openAndWrite(resident());
+        final NvramDevice died = died(resident());
         try (NvramDevice device = NvramDevice.open(device(dir.resolve("nvram.dev"), null)))
         {
             assertNull(device.residentSegment());
@@ -133,6 +143,35 @@ class ResidentMemoryTest
             assertFalse(Files.exists(died.residentSegment()));
             assertFalse(Files.exists(ResidentMemory.markerOf(died.file())));
         }
+    }
+
+    @Test
+    void anOlderDeviceOfTheSameProcessClosingLeavesTheMemoryToTheNewerOne() throws IOException
+    {
+        final NvramDevice older = NvramDevice.open(resident());
+        final NvramDevice newer = openAndWrite(resident());
+        older.close();
+        assertTrue(Files.exists(newer.residentSegment()));
+        assertTrue(Files.exists(ResidentMemory.markerOf(newer.file())));
+
+        ResidentMemory.forgetOpenDevices(); // the newer one's process died
+        try (NvramDevice restarted = NvramDevice.open(resident()))
+        {
+            assertArrayEquals(BYTES, read(restarted));
+        }
+    }
+
+    @Test
+    void aDeviceThatTookTheContentsBackIsNotUndoneByTheOlderOneClosing() throws IOException
+    {
+        final NvramDevice older = NvramDevice.open(resident());
+        try (NvramDevice taker = openAndWrite(device(dir.resolve("nvram.dev"), null)))
+        {
+            older.close();
+            assertArrayEquals(BYTES, onFile());
+            assertArrayEquals(BYTES, read(taker));
+        }
+        assertArrayEquals(BYTES, onFile());
     }
 
     @Test
@@ -164,7 +203,7 @@ class ResidentMemoryTest
     void theMemoryOfADeletedDeviceIsRemovedByTheNextDeviceThatMakesSome() throws IOException
     {
         final Path gone = Files.createDirectories(dir.resolve("gone"));
-        final NvramDevice died = openAndWrite(device(gone.resolve("nvram.dev"), dir.resolve("shm")));
+        final NvramDevice died = died(device(gone.resolve("nvram.dev"), dir.resolve("shm")));
         final Path orphan = died.residentSegment();
         Files.delete(ResidentMemory.markerOf(died.file()));
         Files.delete(died.file());
