@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class InterconnectBench
 {
     private static final int MTU = 65504;
-    private static final int TERM_LENGTH = 16 * 1024 * 1024;
+    private static final int TERM_LENGTH = io.tandem.interconnect.InterconnectContext.TERM_LENGTH_DEFAULT;
     private static final int STREAMS = 8;
     private static final int[] PATH_COUNTS = {1, 2, 4};
     private static final int ROUND_TRIPS_PER_BLOCK = 4000;
