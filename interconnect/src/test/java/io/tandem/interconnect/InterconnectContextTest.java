@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InterconnectContextTest
 {
@@ -40,6 +41,11 @@ class InterconnectContextTest
         assertThrows(IllegalArgumentException.class, () -> base().windowRecords(100).conclude());
         assertThrows(IllegalArgumentException.class, () -> base().windowBytes(1024).conclude());
         assertThrows(IllegalArgumentException.class, () -> base().mtuLength(1000).conclude());
+        // a term whose eighth (Aeron's largest message) is shorter than a frame of the largest record
+        final IllegalArgumentException shortTerm = assertThrows(IllegalArgumentException.class, () ->
+            base().maxRecordLength(16 * 1024).windowBytes(2 * (16 * 1024 + 64)).termLength(128 * 1024).conclude());
+        assertTrue(shortTerm.getMessage().contains("an eighth of a term"), shortTerm.getMessage());
+        base().maxRecordLength(16 * 1024 - 64).windowBytes(2 * (16 * 1024)).termLength(128 * 1024).conclude();
         assertThrows(IllegalArgumentException.class, () -> base().receiverWindow(32 * 1024).conclude());
         assertThrows(IllegalArgumentException.class, () -> base().ackPortBase(base().dataPortBase() + 1).conclude());
         assertThrows(IllegalArgumentException.class, () -> base().pathTimeoutNs(1).conclude());
