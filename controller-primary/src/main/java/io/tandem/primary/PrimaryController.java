@@ -1269,6 +1269,7 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
             out.streamPath[stream] = sender.pathOf(stream);
         }
         out.nvlogFill = log.fill();
+        out.nvramResident = null != log.device().residentSegment();
         out.activeHalf = log.activeHalf();
         out.sealedHalf = log.sealedHalf();
         out.lsn = writePath.lastLsn();

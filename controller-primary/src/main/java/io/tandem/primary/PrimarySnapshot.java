@@ -37,6 +37,8 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
     final long[] streamAcked;
     final int[] streamPath;
     double nvlogFill;
+    /** The NVRAM's contents are in named shared memory, durable once copied in (ResidentMemory). */
+    boolean nvramResident;
     int activeHalf;
     int sealedHalf;
     long lsn;
@@ -99,6 +101,7 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
         System.arraycopy(from.streamAcked, 0, streamAcked, 0, streamAcked.length);
         System.arraycopy(from.streamPath, 0, streamPath, 0, streamPath.length);
         nvlogFill = from.nvlogFill;
+        nvramResident = from.nvramResident;
         activeHalf = from.activeHalf;
         sealedHalf = from.sealedHalf;
         lsn = from.lsn;
@@ -191,7 +194,8 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
                     " path " + streamPath[stream]);
             }
         }
-        out.field("nvlog.fill", nvlogFill, 3).field("nvlog.activeHalf", activeHalf)
+        out.field("nvlog.fill", nvlogFill, 3).field("nvram.resident", nvramResident)
+            .field("nvlog.activeHalf", activeHalf)
             .field("nvlog.sealedHalf", sealedHalf).field("lsn", lsn).field("cp.lsn", cpLsn)
             .field("cp.count", cpCount).field("cp.state", cpState).field("cp.lastDurationMs", cpLastDurationMs)
             .field("cp.running", cpRunning).field("cp.pages", cpPages).field("cp.pagesLeft", cpPagesLeft)

@@ -804,6 +804,7 @@ public final class SecondaryController implements AutoCloseable, RoleMetrics
                 out.acked[stream] = current.receiver.ackedSequence(stream);
             }
             out.nvlogFill = current.log.fill();
+            out.nvramResident = null != current.log.device().residentSegment();
             out.mirrorRecords = current.store.recordsStored();
             out.mirrorBytes = current.store.bytesStored();
             out.pendingAcks = current.store.pendingAcks();

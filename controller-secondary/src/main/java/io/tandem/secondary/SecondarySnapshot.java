@@ -35,6 +35,8 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
     final long[] durable;
     final long[] acked;
     double nvlogFill;
+    /** The NVRAM's contents are in named shared memory, durable once copied in (ResidentMemory). */
+    boolean nvramResident;
     long mirrorRecords;
     long mirrorBytes;
     long pendingAcks;
@@ -79,6 +81,7 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
         System.arraycopy(from.durable, 0, durable, 0, durable.length);
         System.arraycopy(from.acked, 0, acked, 0, acked.length);
         nvlogFill = from.nvlogFill;
+        nvramResident = from.nvramResident;
         mirrorRecords = from.mirrorRecords;
         mirrorBytes = from.mirrorBytes;
         pendingAcks = from.pendingAcks;
@@ -120,7 +123,8 @@ final class SecondarySnapshot extends StatusSnapshot<SecondarySnapshot>
                         " acked " + acked[stream]);
                 }
             }
-            out.field("nvlog.fill", nvlogFill, 3).field("mirror.records", mirrorRecords)
+            out.field("nvlog.fill", nvlogFill, 3).field("nvram.resident", nvramResident)
+                .field("mirror.records", mirrorRecords)
                 .field("mirror.bytes", mirrorBytes).field("mirror.pendingAcks", pendingAcks)
                 .field("mirror.releasedUpTo", releasedUpTo);
         }

@@ -127,6 +127,10 @@ public final class Simulation
         // than what the mirror's windows may hold unacknowledged: a half can be due for reuse while the mirror may
         // still send records in it again
         final long nvramCapacity = random.nextBoolean() ? 3L << 20 : 4L << 20;
+        // at process durability the NVRAM's contents may live in named memory that outlives a killed process (as
+        // the launcher's default has them): every byte copied in survives kill -9, not only what was pwritten
+        final Path nvramMemory = Durability.PROCESS == durability && random.nextBoolean() ?
+            dir.resolve("nvram-memory") : null;
         for (int id = 0; id < 2; id++)
         {
             templates[id] = new ControllerContext().controllerId(id).dataDir(dir.resolve("data"))
@@ -137,6 +141,7 @@ public final class Simulation
                 .givebackTimeoutMs(3000).pathCount(2).nbdPort(0).controlPort(0)
                 .serviceAddress(new java.net.InetSocketAddress("127.0.0.1", 10_800))
                 .aeronDir(dir.resolve("aeron-" + id)).nanoClock(clock).epochClock(clock).durability(durability)
+                .nvramMemoryDir(nvramMemory)
                 // a simulated agent is stepped, never idles on its own: no selector to open (and leak when killed)
                 .agentIdle(ControllerContext.AgentIdle.BACKOFF);
         }
@@ -146,7 +151,7 @@ public final class Simulation
         }
         journal.add("sim", "durability " + durability.name().toLowerCase() + ", partner exit watch " +
             (exitWatch ? "on" : "off") + ", mirror loss " + lossPolicy.name().toLowerCase() + ", NVRAM " +
-            (nvramCapacity >> 20) + " MiB");
+            (nvramCapacity >> 20) + " MiB" + (null != nvramMemory ? " in named memory" : ""));
         processes[1] = start(1, false);
         processes[0] = start(0, true);
 

@@ -40,6 +40,8 @@ class NvramMemoryTest
             pair.startPrimary();
             await("the pair to mirror", 30, () -> mirrored(pair, 0));
             assertTrue(Files.exists(marker), "the primary's NVRAM is in memory");
+            assertEquals("true", field(pair.controlBase, "nvram.resident"), "and its status says so");
+            assertEquals("true", field(pair.controlBase + 1, "nvram.resident"), "and the secondary's");
             writeRemembered(pair.nbdBase, 2000, state);
 
             pair.primary.kill();
