@@ -102,9 +102,9 @@ final class ResidentMemory
         final long token;
         try
         {
-            final String[] fields = Files.readString(marker, StandardCharsets.UTF_8).trim().split("\n");
+            final String[] fields = readMarker(marker);
             segment = Path.of(fields[0]);
-            token = Long.parseUnsignedLong(fields[1].trim(), 16);
+            token = Long.parseUnsignedLong(fields[1], 16);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -117,14 +117,10 @@ final class ResidentMemory
         }
         try (FileChannel channel = FileChannel.open(segment, READ, WRITE))
         {
-            final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-            while (header.hasRemaining() && channel.read(header, header.position()) >= 0)
-            {
-                // to the end of the header or of the file
-            }
-            final String problem = header.hasRemaining() ? "is too short" :
+            final ByteBuffer header = readHeader(channel);
+            final String problem = header.remaining() < HEADER_LENGTH ? "is too short" :
                 channel.size() != HEADER_LENGTH + ctx.capacity() ? "is " + channel.size() + " bytes" :
-                mismatch(header.flip(), ctx, token, file);
+                mismatch(header, ctx, token, file);
             if (null != problem)
             {
                 throw lost(file, marker, segment, problem);
@@ -193,7 +189,7 @@ final class ResidentMemory
         {
             try
             {
-                Files.deleteIfExists(Path.of(Files.readString(marker, StandardCharsets.UTF_8).split("\n")[0]));
+                Files.deleteIfExists(Path.of(readMarker(marker)[0]));
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -290,9 +286,8 @@ final class ResidentMemory
     {
         try
         {
-            final String[] fields = Files.readString(marker, StandardCharsets.UTF_8).trim().split("\n");
-            return segment.equals(Path.of(fields[0])) &&
-                token == Long.parseUnsignedLong(fields[1].trim(), 16);
+            final String[] fields = readMarker(marker);
+            return segment.equals(Path.of(fields[0])) && token == Long.parseUnsignedLong(fields[1], 16);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -341,12 +336,7 @@ final class ResidentMemory
     {
         try (FileChannel channel = FileChannel.open(segment, READ))
         {
-            final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-            while (header.hasRemaining() && channel.read(header, header.position()) >= 0)
-            {
-                // to the end of the header or of the file
-            }
-            header.flip();
+            final ByteBuffer header = readHeader(channel);
             if (header.remaining() < HEADER_LENGTH || MAGIC != header.getLong(MAGIC_OFFSET) ||
                 header.getInt(CRC_OFFSET) != crc(header))
             {
@@ -355,6 +345,32 @@ final class ResidentMemory
             return Path.of(new String(header.array(), PATH_OFFSET, header.getInt(PATH_LENGTH_OFFSET),
                 StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * @return the marker's two lines: the segment's path and the token, in hex.
+     */
+    private static String[] readMarker(final Path marker) throws IOException
+    {
+        final String[] fields = Files.readString(marker, StandardCharsets.UTF_8).trim().split("\n");
+        if (2 != fields.length)
+        {
+            throw new IOException(marker + " has " + fields.length + " lines, not 2");
+        }
+        return new String[]{fields[0].trim(), fields[1].trim()};
+    }
+
+    /**
+     * @return the segment's header, flipped: shorter than {@link #HEADER_LENGTH} if the file is.
+     */
+    private static ByteBuffer readHeader(final FileChannel channel) throws IOException
+    {
+        final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        while (header.hasRemaining() && channel.read(header, header.position()) >= 0)
+        {
+            // to the end of the header or of the file
+        }
+        return header.flip();
     }
 
     private static String mismatch(final ByteBuffer header, final NvramContext ctx, final long token, final Path file)
