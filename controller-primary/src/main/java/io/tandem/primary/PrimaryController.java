@@ -106,6 +106,8 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
     /** Mode changes so far: a reader can tell a transition it asked for from one made before. */
     private volatile long transitions;
     private volatile boolean checkpointCommanded;
+    /** Why the write path last asked for a CP; the agent's own. */
+    private ConsistencyPoint.Reason requestedCheckpoint = ConsistencyPoint.Reason.LOG_HALF_FULL;
     private final boolean[] pulled;
 
     private PrimaryController(final ControllerContext ctx, final PrintStream progress) throws IOException
@@ -219,6 +221,7 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
                 .exportDescription("tandem controller " + ctx.controllerId() + " (primary, epoch " + epoch + ")");
             this.writePath = new WritePath(log, sender, cache, why ->
             {
+                requestedCheckpoint = why;
                 checkpointRequested = true;
             }, ctx.nanoClock(), nbdCtx.maxConnections() * nbdCtx.maxRequestsPerConnection() + 64, epoch, firstLsn,
                 MirroredVolume::complete);
@@ -1196,7 +1199,7 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
             if (checkpointRequested)
             {
                 checkpointRequested = false;
-                reason = checkpointCommanded ? ConsistencyPoint.Reason.COMMAND : ConsistencyPoint.Reason.LOG_HALF_FULL;
+                reason = checkpointCommanded ? ConsistencyPoint.Reason.COMMAND : requestedCheckpoint;
                 checkpointCommanded = false;
             }
             else if (sealedAwaitsCheckpoint)
@@ -1276,6 +1279,7 @@ public final class PrimaryController implements AutoCloseable, RoleMetrics
         out.cpLsn = consistencyPoint.lastCpLsn();
         out.cpCount = consistencyPoint.completedCount();
         out.cpState = consistencyPoint.state();
+        out.cpReason = consistencyPoint.reason();
         out.cpRunning = consistencyPoint.isRunning();
         out.cpPages = consistencyPoint.pagesOfRunningCp();
         out.cpPagesLeft = consistencyPoint.pagesToDestage();

@@ -46,6 +46,8 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
     long cpCount;
     ConsistencyPoint.State cpState = ConsistencyPoint.State.IDLE;
     long cpLastDurationMs;
+    /** Why the running or last CP was started; null before the first. */
+    ConsistencyPoint.Reason cpReason;
     boolean cpRunning;
     int cpPages;
     int cpPagesLeft;
@@ -112,6 +114,7 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
         cpPages = from.cpPages;
         cpPagesLeft = from.cpPagesLeft;
         cpLastDurationMs = from.cpLastDurationMs;
+        cpReason = from.cpReason;
         cpFailed = from.cpFailed;
         cpLastFailure = from.cpLastFailure;
         cpFailuresInARow = from.cpFailuresInARow;
@@ -198,6 +201,7 @@ final class PrimarySnapshot extends StatusSnapshot<PrimarySnapshot>
             .field("nvlog.activeHalf", activeHalf)
             .field("nvlog.sealedHalf", sealedHalf).field("lsn", lsn).field("cp.lsn", cpLsn)
             .field("cp.count", cpCount).field("cp.state", cpState).field("cp.lastDurationMs", cpLastDurationMs)
+            .field("cp.reason", null == cpReason ? "none" : cpReason.name())
             .field("cp.running", cpRunning).field("cp.pages", cpPages).field("cp.pagesLeft", cpPagesLeft)
             .field("cache.dirtyPages", dirtyPages).field("writes.completed", writesCompleted)
             .field("writes.bytes", writesBytes).field("writes.pending", writesPending)

@@ -68,7 +68,14 @@ public final class ConsistencyPoint implements AutoCloseable
      */
     public enum Reason
     {
-        TIMER, LOG_HALF_FULL, COMMAND
+        /** The CP interval passed with writes above the last CP. */
+        TIMER,
+        /** A log half is full (or both are in use): its writes must reach the pool before it is reused. */
+        LOG_HALF_FULL,
+        /** The write cache has no clean page left for a write. */
+        CACHE_FULL,
+        /** {@code ctl cp}. */
+        COMMAND
     }
 
     private final PageCache cache;

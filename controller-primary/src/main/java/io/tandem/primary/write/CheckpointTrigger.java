@@ -1,5 +1,7 @@
 package io.tandem.primary.write;
 
+import io.tandem.primary.cache.ConsistencyPoint;
+
 /**
  * Asked by the write path for a consistency point when it cannot go on without one: the cache has no clean page
  * left, or both NVLog halves are in use.
@@ -7,5 +9,5 @@ package io.tandem.primary.write;
 @FunctionalInterface
 public interface CheckpointTrigger
 {
-    void requestCheckpoint(String why);
+    void requestCheckpoint(ConsistencyPoint.Reason why);
 }

@@ -5,6 +5,7 @@ import io.tandem.interconnect.MirrorSender;
 import io.tandem.nvlog.LogRecord;
 import io.tandem.nvlog.NvLog;
 import io.tandem.nvlog.StreamPartitioner;
+import io.tandem.primary.cache.ConsistencyPoint;
 import io.tandem.primary.cache.PageCache;
 import io.tandem.controller.metrics.IoLatency;
 import io.tandem.controller.metrics.IoOp;
@@ -432,7 +433,7 @@ public final class WritePath
         {
             // wait before applying: a piece in the cache but not in the log could not be failed cleanly
             stalledOn = "log full";
-            checkpointTrigger.requestCheckpoint("both log halves in use");
+            checkpointTrigger.requestCheckpoint(ConsistencyPoint.Reason.LOG_HALF_FULL);
             return false;
         }
         final long lsn = nextLsn;
@@ -458,7 +459,7 @@ public final class WritePath
         if (PageCache.OK != result)
         {
             stalledOn = "cache full";
-            checkpointTrigger.requestCheckpoint("cache full");
+            checkpointTrigger.requestCheckpoint(ConsistencyPoint.Reason.CACHE_FULL);
             return false;
         }
         nextLsn = lsn + 1;
@@ -493,7 +494,7 @@ public final class WritePath
             if (NvLog.LOG_FULL == ticket)
             {
                 stalledOn = "log full";
-                checkpointTrigger.requestCheckpoint("both log halves in use");
+                checkpointTrigger.requestCheckpoint(ConsistencyPoint.Reason.LOG_HALF_FULL);
             }
             else
             {
