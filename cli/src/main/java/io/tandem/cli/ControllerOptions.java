@@ -122,7 +122,7 @@ public final class ControllerOptions
 
     private static final Path SHARED_MEMORY = Path.of("/dev/shm");
 
-    @Option(names = "--nvram-memory", paramLabel = "DIR|none",
+    @Option(names = "--nvram-memory", paramLabel = "DIR|none", converter = NvramMemoryConverter.class,
         description = "At process durability, keep the NVRAM's contents in named shared memory in DIR (a tmpfs), " +
             "so that a logged write is durable once copied in, with no pwrite; nvram.dev is brought up to date " +
             "when the controller stops cleanly. A controller that died finds its writes there when it restarts; " +

@@ -72,6 +72,7 @@ class TandemCommandTest
         assertUsageError(new String[] {"primary", "--agent-idle", "spin"},
             "'spin' is not an idle mode: select or backoff");
         assertUsageError(new String[] {"secondary", "--agent-idle", ""}, "is not an idle mode");
+        assertUsageError(new String[] {"primary", "--nvram-memory", " "}, "is not a directory");
     }
 
     @Test
