@@ -216,36 +216,7 @@ public class ReplayBoundBenchmark
     @Benchmark
     public int pwriteSorted() throws IOException
     {
-        int writes = 0;
-        long runStart = sorted[0] >>> 20;
-        int inRun = 0;
-        for (final long entry : sorted)
-        {
-            final long block = entry >>> 20;
-            if (block != runStart + inRun || inRun == RUN_LENGTH / BLOCK)
-            {
-                write(runStart, inRun);
-                writes++;
-                runStart = block;
-                inRun = 0;
-            }
-            final int index = (int)(entry & 0xFFFFF);
-            run.put(inRun * BLOCK, log, index * RECORD_LENGTH + LogRecord.HEADER_LENGTH, BLOCK);
-            inRun++;
-        }
-        write(runStart, inRun);
-        return writes + 1;
-    }
-
-    private void write(final long firstBlock, final int blocks) throws IOException
-    {
-        run.clear().limit(blocks * BLOCK);
-        long at = firstBlock * BLOCK;
-        while (run.hasRemaining())
-        {
-            at += pool.write(run, at);
-        }
-        run.clear();
+        return pwriteSorted(0, sorted.length, run);
     }
 
     @Benchmark
