@@ -246,7 +246,7 @@ public final class NvramDevice implements AutoCloseable
         }
     }
 
-    private static void writeFully(final FileChannel out, final ByteBuffer src, final long position)
+    static void writeFully(final FileChannel out, final ByteBuffer src, final long position)
         throws IOException
     {
         long at = position;

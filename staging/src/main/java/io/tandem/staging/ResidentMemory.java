@@ -29,10 +29,10 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * Which copy holds the device's contents is recorded beside the device file: while the <em>marker</em>
  * {@code <device file>.resident} exists, the segment it names does, and the device file may be stale. The
  * marker is written (and forced, with its directory) only after the segment holds the file's contents, and
- * removed only after the segment was written back and forced; so a crash at any point leaves one copy that is
- * whole and named (the write-back is not forced: {@link Durability#PROCESS} promises nothing across a power loss,
- * and the memory itself does not survive one). A marker whose segment is gone (the machine restarted, or someone removed it) means writes
- * the device completed may be lost: {@link #adopt} refuses, and says how to accept the loss.
+ * removed only after the segment was written back; so a crash at any point leaves one copy that is whole and
+ * named (the write-back is not forced: {@link Durability#PROCESS} promises nothing across a power loss, and the
+ * memory itself does not survive one). A marker whose segment is gone (the machine restarted, or someone removed
+ * it) means writes the device completed may be lost: {@link #adopt} refuses, and says how to accept the loss.
  * <p>
  * The segment: one 4 KiB header (magic, geometry, the token the marker names, the device file's path), then the
  * staging area. It is filled by reading into it, never by first touching its mapping, so that a full tmpfs fails
@@ -120,7 +120,7 @@ final class ResidentMemory
             final ByteBuffer header = readHeader(channel);
             final String problem = header.remaining() < HEADER_LENGTH ? "is too short" :
                 channel.size() != HEADER_LENGTH + ctx.capacity() ? "is " + channel.size() + " bytes" :
-                mismatch(header, ctx, token, file);
+                mismatch(header, ctx, token);
             if (null != problem)
             {
                 throw lost(file, marker, segment, problem);
@@ -147,7 +147,6 @@ final class ResidentMemory
             removeOrphans(dir);
             try (FileChannel channel = FileChannel.open(segment, CREATE_NEW, READ, WRITE))
             {
-                channel.truncate(0);
                 final ByteBuffer staging = map(channel, ctx.capacity());
                 final ByteBuffer load = staging.duplicate();
                 while (load.hasRemaining())
@@ -158,7 +157,7 @@ final class ResidentMemory
                         throw new IOException("the device file ended at address " + load.position());
                     }
                 }
-                writeFully(channel, header(ctx, token), 0);
+                NvramDevice.writeFully(channel, header(ctx, token), 0);
                 final ResidentMemory memory = new ResidentMemory(segment, markerOf(ctx.file()), token, staging);
                 memory.writeMarker(token);
                 return memory;
@@ -301,7 +300,7 @@ final class ResidentMemory
         Files.deleteIfExists(temp);
         try (FileChannel out = FileChannel.open(temp, CREATE_NEW, WRITE))
         {
-            writeFully(out, ByteBuffer.wrap((segment.toAbsolutePath() + "\n" + Long.toHexString(token) + "\n")
+            NvramDevice.writeFully(out, ByteBuffer.wrap((segment + "\n" + Long.toHexString(token) + "\n")
                 .getBytes(StandardCharsets.UTF_8)), 0);
             out.force(true);
         }
@@ -373,7 +372,7 @@ final class ResidentMemory
         return header.flip();
     }
 
-    private static String mismatch(final ByteBuffer header, final NvramContext ctx, final long token, final Path file)
+    private static String mismatch(final ByteBuffer header, final NvramContext ctx, final long token)
     {
         if (MAGIC != header.getLong(MAGIC_OFFSET) || header.getInt(CRC_OFFSET) != crc(header))
         {
@@ -428,16 +427,6 @@ final class ResidentMemory
             problem + ": writes it completed since it was last closed may be lost, so it is not opened. Its " +
             "partner holds them if the pair was in sync. To accept the loss and start from the device file as " +
             "it was last closed, remove " + marker);
-    }
-
-    private static void writeFully(final FileChannel out, final ByteBuffer src, final long position)
-        throws IOException
-    {
-        long at = position;
-        while (src.hasRemaining())
-        {
-            at += out.write(src, at);
-        }
     }
 
     private static void forceDirectory(final Path dir) throws IOException
