@@ -155,8 +155,7 @@ public final class ControllerContext
     private long rebuildMinRate = Long.getLong(RebuildAgent.MIN_RATE_PROP_NAME, RebuildAgent.MIN_RATE_DEFAULT);
     private long rebuildMaxRate = Long.getLong(RebuildAgent.MAX_RATE_PROP_NAME, RebuildAgent.MAX_RATE_DEFAULT);
     private long nvramCapacity = Long.getLong(NVRAM_CAPACITY_PROP_NAME, NVRAM_CAPACITY_DEFAULT);
-    private Path nvramMemoryDir = null == System.getProperty(NvramContext.RESIDENT_DIR_PROP_NAME) ? null :
-        Path.of(System.getProperty(NvramContext.RESIDENT_DIR_PROP_NAME));
+    private Path nvramMemoryDir = NvramContext.residentDirDefault();
     private Durability durability = Durability.valueOf(
         System.getProperty(DURABILITY_PROP_NAME, DURABILITY_DEFAULT.name()).toUpperCase());
     private long cacheCapacity = Long.getLong(CACHE_CAPACITY_PROP_NAME, CACHE_CAPACITY_DEFAULT);

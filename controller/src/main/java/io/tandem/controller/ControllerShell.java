@@ -258,9 +258,6 @@ public final class ControllerShell implements AutoCloseable
     }
 
     /**
-     * @return this controller's NVRAM device file.
-     */
-    /**
      * @return where an NVRAM device just opened keeps its contents, for the start's progress line.
      */
     public static String nvramPlace(final NvramDevice device)
@@ -273,6 +270,9 @@ public final class ControllerShell implements AutoCloseable
             (null != device.residentRefusal() ? " (" + device.residentRefusal() + ")" : "");
     }
 
+    /**
+     * @return this controller's NVRAM device file.
+     */
     public Path nvramFile()
     {
         return ctx.controllerDir().resolve("nvram.dev");

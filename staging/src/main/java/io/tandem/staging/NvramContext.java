@@ -67,8 +67,7 @@ public final class NvramContext
     private long groupCommitMaxWaitNs = Long.getLong(
         GROUP_COMMIT_MAX_WAIT_PROP_NAME, GROUP_COMMIT_MAX_WAIT_NS_DEFAULT);
     private int maxPendingWrites = Integer.getInteger(MAX_PENDING_WRITES_PROP_NAME, MAX_PENDING_WRITES_DEFAULT);
-    private Path residentDir = null == System.getProperty(RESIDENT_DIR_PROP_NAME) ? null :
-        Path.of(System.getProperty(RESIDENT_DIR_PROP_NAME));
+    private Path residentDir = residentDirDefault();
     private boolean createIfMissing = true;
     private boolean useAgentInvoker = false;
     private DeviceFile.Opener deviceFiles = DeviceFile::open;
@@ -277,6 +276,15 @@ public final class NvramContext
     {
         this.residentDir = residentDir;
         return this;
+    }
+
+    /**
+     * @return the directory {@link #RESIDENT_DIR_PROP_NAME} names, or null: the default of {@link #residentDir()}.
+     */
+    public static Path residentDirDefault()
+    {
+        final String dir = System.getProperty(RESIDENT_DIR_PROP_NAME);
+        return null == dir ? null : Path.of(dir);
     }
 
     /**
