@@ -17,7 +17,11 @@ import static io.tandem.controller.nbd.NbdProtocol.CMD_WRITE;
  * its write queue of replies in completion order.
  * <p>
  * Input is read into a receive buffer and parsed in place with flyweights; a WRITE payload is copied into the
- * request's pooled buffer (or, when the receive buffer is empty, read straight into it). Replies are queued in
+ * request's pooled buffer as far as it arrived with its header. Once the receive buffer is empty, the rest of the
+ * payload is read straight into the request's buffer, and in the same call the receive buffer takes what follows:
+ * after a large payload ({@link #LARGE_PAYLOAD}) only the next request's header, so that its payload too is read
+ * where it belongs rather than copied (a stream of 64 KiB writes costs one read call a request and no copy); after
+ * a small one as much as it holds, so that one call still brings in many small requests. Replies are queued in
  * completion order on the connection's {@link NbdReplyWriter}.
  * <p>
  * Back pressure: with {@link NbdServerContext#maxRequestsPerConnection()} requests in flight, or no free slot, or
@@ -41,6 +45,11 @@ final class NbdConnection
     static final int TRANSMISSION = 3;
 
     private static final int REQUEST_LENGTH = NbdRequestDecoder.HEADER_LENGTH;
+    /**
+     * A payload at least this long still to come is read with only the next request's header after it: a copy of
+     * this many bytes costs about what a read call does here.
+     */
+    static final int LARGE_PAYLOAD = 32 << 10;
 
     private final int index;
     private final NbdServerAgent server;
@@ -53,6 +62,7 @@ final class NbdConnection
 
     private final ByteBuffer recv;
     private final UnsafeBuffer recvBuffer;
+    private final ByteBuffer[] payloadThenHeader = new ByteBuffer[2];
     private int readPosition;
     private final NbdReplyWriter replies;
 
@@ -222,9 +232,7 @@ final class NbdConnection
         {
             if (payloadSlot >= 0 && readPosition == recv.position())
             {
-                // a large WRITE payload goes straight into its request buffer
-                final ByteBuffer payload = slots.buffer(payloadSlot);
-                final int read = channel.read(payload);
+                final long read = readPayloadThenMore(slots.buffer(payloadSlot));
                 if (read < 0)
                 {
                     onEndOfStream();
@@ -250,6 +258,30 @@ final class NbdConnection
             return;
         }
         process();
+    }
+
+    /**
+     * Reads the rest of a WRITE payload into its request's buffer and, in the same call, what follows into the
+     * empty receive buffer: the next header alone after a large payload, as much as fits after a small one.
+     */
+    private long readPayloadThenMore(final ByteBuffer payload) throws IOException
+    {
+        compactReceiveBuffer();
+        if (payload.remaining() >= LARGE_PAYLOAD)
+        {
+            recv.limit(recv.position() + REQUEST_LENGTH);
+        }
+        payloadThenHeader[0] = payload;
+        payloadThenHeader[1] = recv;
+        try
+        {
+            return channel.read(payloadThenHeader);
+        }
+        finally
+        {
+            payloadThenHeader[0] = null;
+            recv.limit(recv.capacity());
+        }
     }
 
     void onWritable()
