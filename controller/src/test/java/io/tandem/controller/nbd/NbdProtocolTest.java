@@ -4,10 +4,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -19,13 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The protocol, byte by byte, from a raw socket client: option haggling, every error the server answers with,
- * protocol violations that close one connection only, out-of-order completion, FUA and refuse-I/O mode.
+ * protocol violations that close one connection only, out-of-order completion, FUA and refuse-I/O mode, and
+ * pipelined payloads however the stream is cut.
  */
 @Timeout(30)
 class NbdProtocolTest
 {
     private static final long SIZE = 4L << 20;
     private static final int MAX_PAYLOAD = 1 << 20;
+    private static final int[] WRITE_LENGTHS = {65536, 4096, NbdConnection.LARGE_PAYLOAD, 131072, 512, 98304, 65536,
+        NbdConnection.LARGE_PAYLOAD - 512, 1 << 20, 8192};
+    private static final int[] PIECE_LENGTHS = {1, 27, 29, 4096, 40_000, 65_536 + 28, 100, 70_000, 300_000};
 
     private TestVolume volume;
     private NbdServer server;
@@ -603,6 +610,67 @@ class NbdProtocolTest
         {
             assertFalse(System.nanoTime() > deadlineNs, "condition not met in time");
             Thread.sleep(1);
+        }
+    }
+
+    /**
+     * WRITE payloads read straight into their request buffers: large and small writes, and reads between them,
+     * sent as one pipelined stream cut into pieces of awkward sizes (a header split in two, a payload and the next
+     * header in one piece, many small requests in one), land byte for byte where they were written.
+     */
+    @Test
+    void pipelinedWritesOfEverySizeLandIntactHoweverTheStreamIsCut() throws Exception
+    {
+        start(new NbdServerContext());
+        final Random random = new Random(42);
+        final byte[] expected = new byte[(int)SIZE];
+        final ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        final DataOutputStream requests = new DataOutputStream(stream);
+        int requestCount = 0;
+        long offset = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            for (final int length : WRITE_LENGTHS)
+            {
+                final byte[] data = new byte[length];
+                random.nextBytes(data);
+                RawNbdClient.request(requests, 0, CMD_WRITE, requestCount++, offset, length);
+                requests.write(data);
+                System.arraycopy(data, 0, expected, (int)offset, length);
+                // a READ between writes: a request with no payload right behind a payload
+                RawNbdClient.request(requests, 0, CMD_READ, requestCount++, offset, 512);
+                offset += length + 4096;
+            }
+        }
+
+        final byte[] bytes = stream.toByteArray();
+        try (RawNbdClient client = new RawNbdClient(server.port()).handshake())
+        {
+            client.go("");
+            int at = 0;
+            for (int piece = 0; at < bytes.length; piece++)
+            {
+                final int length = Math.min(PIECE_LENGTHS[piece % PIECE_LENGTHS.length], bytes.length - at);
+                client.out.write(bytes, at, length);
+                client.flush();
+                at += length;
+            }
+            for (int i = 0; i < requestCount; i++)
+            {
+                assertEquals(OK, client.reply());
+                if (1 == client.lastHandle % 2)
+                {
+                    client.in.readFully(new byte[512]);
+                }
+            }
+
+            final byte[] actual = new byte[1 << 20];
+            for (long position = 0; position < SIZE; position += actual.length)
+            {
+                assertEquals(OK, client.call(0, CMD_READ, position, actual.length, actual));
+                assertArrayEquals(Arrays.copyOfRange(expected, (int)position, (int)position + actual.length), actual,
+                    "bytes at " + position);
+            }
         }
     }
 }

@@ -204,6 +204,14 @@ final class RawNbdClient implements AutoCloseable
     void request(final int flags, final int type, final long handle, final long offset, final int length)
         throws IOException
     {
+        request(out, flags, type, handle, offset, length);
+    }
+
+    /** Encodes a request header into {@code out}: for a test that sends a stream built ahead. */
+    static void request(
+        final DataOutputStream out, final int flags, final int type, final long handle, final long offset,
+        final int length) throws IOException
+    {
         out.writeInt(NbdProtocol.REQUEST_MAGIC);
         out.writeShort(flags);
         out.writeShort(type);
