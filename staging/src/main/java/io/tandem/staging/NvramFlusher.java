@@ -14,8 +14,9 @@ import java.nio.ByteBuffer;
  * runs, writes each run from the staging area to the device file with positional writes that never cross a
  * region, forces the file once for the whole batch at {@link Durability#POWER}, and only then completes the
  * batch's tickets and tells the {@link CompletionHandler}. Over resident memory ({@link ResidentMemory}) the
- * bytes are durable once copied in, and it only completes the tickets, in the same order. Runs are written in the order their first write
- * arrived, so after kill -9 a later write is never on file without the earlier ones it follows.
+ * bytes are durable once copied in, and it only completes the tickets, in the same order. Runs are written in the
+ * order their first write arrived, so after kill -9 a later write is never on file without the earlier ones it
+ * follows.
  * <p>
  * An I/O error stops the flusher for good: nothing after it completes, and the device reports the cause.
  * <p>

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -259,7 +258,7 @@ final class ResidentMemory
             }
         }
         Files.delete(marker);
-        forceDirectory(marker.getParent());
+        DurableFiles.forceDirectory(marker.toAbsolutePath().getParent());
         Files.deleteIfExists(segment);
     }
 
@@ -296,16 +295,8 @@ final class ResidentMemory
 
     private void writeMarker(final long token) throws IOException
     {
-        final Path temp = marker.resolveSibling(marker.getFileName() + ".new");
-        Files.deleteIfExists(temp);
-        try (FileChannel out = FileChannel.open(temp, CREATE_NEW, WRITE))
-        {
-            NvramDevice.writeFully(out, ByteBuffer.wrap((segment + "\n" + Long.toHexString(token) + "\n")
-                .getBytes(StandardCharsets.UTF_8)), 0);
-            out.force(true);
-        }
-        Files.move(temp, marker, StandardCopyOption.ATOMIC_MOVE);
-        forceDirectory(marker.getParent());
+        DurableFiles.replace(marker, ByteBuffer.wrap((segment + "\n" + Long.toHexString(token) + "\n")
+            .getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -427,13 +418,5 @@ final class ResidentMemory
             problem + ": writes it completed since it was last closed may be lost, so it is not opened. Its " +
             "partner holds them if the pair was in sync. To accept the loss and start from the device file as " +
             "it was last closed, remove " + marker);
-    }
-
-    private static void forceDirectory(final Path dir) throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(dir, READ))
-        {
-            channel.force(true);
-        }
     }
 }

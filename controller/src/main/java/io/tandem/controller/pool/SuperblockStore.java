@@ -1,5 +1,6 @@
 package io.tandem.controller.pool;
 
+import io.tandem.staging.DurableFiles;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -9,11 +10,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
@@ -38,14 +37,12 @@ public final class SuperblockStore
      */
     private static final Object JVM_LOCK = new Object();
 
-    private final Path dir;
     private final Path file;
     private final Path lockFile;
     private final EpochClock clock;
 
     public SuperblockStore(final Path dir, final EpochClock clock)
     {
-        this.dir = dir;
         this.file = dir.resolve(FILE_NAME);
         this.lockFile = dir.resolve(LOCK_FILE_NAME);
         this.clock = clock;
@@ -193,20 +190,6 @@ public final class SuperblockStore
 
     private void replace(final UnsafeBuffer bytes) throws IOException
     {
-        final Path temp = dir.resolve(FILE_NAME + ".new");
-        try (FileChannel out = FileChannel.open(temp, CREATE, WRITE, TRUNCATE_EXISTING))
-        {
-            final ByteBuffer src = ByteBuffer.wrap(bytes.byteArray(), 0, Superblock.LENGTH);
-            while (src.hasRemaining())
-            {
-                out.write(src);
-            }
-            out.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dirChannel = FileChannel.open(dir, READ))
-        {
-            dirChannel.force(true);
-        }
+        DurableFiles.replace(file, ByteBuffer.wrap(bytes.byteArray(), 0, Superblock.LENGTH));
     }
 }
